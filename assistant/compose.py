@@ -1,0 +1,257 @@
+"""Extractive answers: choose the report's own sentences, frame them, cite each one verbatim.
+
+Offline and deterministic. The question's kind (who / when / how many / why / proposal / what)
+steers which sentences score highest; every sentence of the answer carries one citation whose
+quote is exactly `source[start:end]` (checked by verify before the answer leaves).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from assistant.records import Answer, Citation, Clause, Hit
+from assistant.sentences import Unit, clause_units
+from assistant.verify import renumber, verified
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing done down during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself just me more most my no
+    nor not now of off on once only or other our ours out over own same she should so some such than that
+    the their theirs them then there these they this those through to too under until up very was we were
+    what when where which while who whom whose why will with would you your yours
+    tell say said says mention mentioned mentions report reports according give given explain happen happened
+    kind sort please know anything something thing things way ways get got make made
+    """.split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "s", "ly")
+_DATE = re.compile(
+    r"\b(?:\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)|(?:19|20)\d\d|\d{1,2}:\d\d)\b"
+)
+_NUMBER = re.compile(r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen)\b", re.I)
+_PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|H\.E\.?|Prof)\b|\bChair(?:man|men|s)?\b|Vice-Chair", re.I)
+_CAUSE = re.compile(
+    r"\b(?:because|due to|since|in order to|so as to|in the (?:spirit|interests?) of|for the sake of|"
+    r"as a result|thus|therefore|given|preference|constraints?|compromise|reason|in view of|sought to|aim(?:ed)? to)\b",
+    re.I,
+)
+_PROPOSAL = re.compile(
+    r"\b(?:propos\w*|suggest\w*|request\w*|asked|sought|insist\w*|amend\w*|addition|contribution|"
+    r"withdr\w*|accepted|agreed)\b",
+    re.I,
+)
+QUESTION_KINDS = ("who", "when", "how-many", "why", "proposal", "what")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, lightly stemmed content words."""
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+
+
+def stem(word: str) -> str:
+    if word.isdigit() or len(word) <= 4:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def question_kind(question: str) -> str:
+    q = question.lower()
+    if re.search(r"\bwhy\b|\breason|\bhow come\b|\bwhat (?:led|caused)\b", q):
+        return "why"
+    if re.search(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount\b", q):
+        return "how-many"
+    if re.search(r"\bwhen\b|\bwhat (?:date|day|time|year)\b|\bhow long\b", q):
+        return "when"
+    if re.search(r"\bpropos|\bsuggest|\bamend|\bwant(?:ed)? to (?:add|change)|\bask(?:ed)? for\b|\brequest", q):
+        return "proposal"
+    if re.search(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:country|countries|delegation|organi[sz]ation)", q):
+        return "who"
+    return "what"
+
+
+@dataclass(frozen=True)
+class Scored:
+    unit: Unit
+    score: float
+    rank: int  # retrieval rank of the unit's clause
+
+
+class Composer:
+    """Builds extractive answers; holds the report-level statistics it scores with."""
+
+    def __init__(self, source: str, clauses: list[Clause]):
+        self.source = source
+        self.clauses = {c.id: c for c in clauses}
+        self._units: dict[str, list[Unit]] = {}
+        doc_freq: Counter[str] = Counter()
+        for clause in clauses:
+            doc_freq.update(set(tokenize(clause.text)))
+        self._n_docs = max(1, len(clauses))
+        self._doc_freq = doc_freq
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + self._n_docs / (1 + self._doc_freq.get(term, 0)))
+
+    def units(self, clause: Clause) -> list[Unit]:
+        if clause.id not in self._units:
+            self._units[clause.id] = clause_units(clause, self.source)
+        return self._units[clause.id]
+
+    def support(self, query: str, hits: list[Hit], top: int = 3) -> float:
+        """Best IDF-weighted share of the query's words found in one of the top clauses."""
+        terms = set(tokenize(query))
+        if not terms or not hits:
+            return 0.0
+        total = sum(self.idf(t) for t in terms)
+        best = 0.0
+        for hit in hits[:top]:
+            words = set(tokenize(hit.clause.text + " " + hit.clause.heading))
+            best = max(best, sum(self.idf(t) for t in terms & words) / total)
+        return best
+
+    def compose(self, question: str, query: str, hits: list[Hit], max_sentences: int = 5) -> Answer:
+        kind = question_kind(query)
+        chosen = self._choose(query, kind, hits, max_sentences)
+        if not chosen:
+            return Answer(question=question, answer="", rewritten_query=query, retrieved=tuple(hits))
+        chosen = self._add_referenced_clauses(chosen, kind, max_sentences)
+        chosen.sort(key=lambda s: s.unit.start)
+        sentences, citations = [], []
+        framed: set[str] = set()
+        for item in chosen:
+            clause = self.clauses[item.unit.clause_id]
+            citations.append(
+                Citation(
+                    n=len(citations) + 1,
+                    clause_id=clause.id,
+                    label=clause.label,
+                    quote=self.source[item.unit.start : item.unit.end],
+                    start=item.unit.start,
+                    end=item.unit.end,
+                )
+            )
+            sentences.append(_frame(clause, item.unit.text, framed) + f" [{len(citations)}]")
+        good = verified(self.source, citations)
+        if len(good) != len(citations):
+            keep = {c.n for c in good}
+            sentences = [s for s, c in zip(sentences, citations) if c.n in keep]
+            good = renumber(good)
+            sentences = [re.sub(r"\[\d+\]$", f"[{c.n}]", s) for s, c in zip(sentences, good)]
+        return Answer(
+            question=question,
+            answer=" ".join(sentences),
+            rewritten_query=query,
+            citations=tuple(good),
+            retrieved=tuple(hits),
+        )
+
+    def _score(self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int) -> float:
+        words = set(tokenize(unit.text))
+        overlap = sum(self.idf(t) for t in query_terms & words) / total_idf if total_idf else 0.0
+        retrieval = 1.0 / math.sqrt(1 + rank)
+        bonus = 0.0
+        text = unit.text
+        if kind == "who" and _PERSON.search(text):
+            bonus += 0.15
+        elif kind == "when" and _DATE.search(text):
+            bonus += 0.2
+        elif kind == "how-many" and _NUMBER.search(text):
+            bonus += 0.15
+        elif kind == "why" and _CAUSE.search(text):
+            bonus += 0.15
+        elif kind == "proposal" and _PROPOSAL.search(text):
+            bonus += 0.15
+        # very short fragments (a lone name, a heading) only win on a strong match
+        if len(text) < 25:
+            bonus -= 0.1
+        return 0.55 * overlap + 0.35 * retrieval + bonus
+
+    def _choose(self, query: str, kind: str, hits: list[Hit], max_sentences: int) -> list[Scored]:
+        terms = set(tokenize(query))
+        total = sum(self.idf(t) for t in terms)
+        scored = []
+        for rank, hit in enumerate(hits):
+            for unit in self.units(hit.clause):
+                scored.append(Scored(unit, self._score(terms, total, kind, unit, rank), rank))
+        if not scored:
+            return []
+        scored.sort(key=lambda s: -s.score)
+        best = scored[0].score
+        limit = max_sentences if kind in ("why", "proposal") else min(3, max_sentences)
+        floor = best * (0.75 if kind in ("why", "proposal") else 0.85)
+        chosen: list[Scored] = []
+        for item in scored:
+            if len(chosen) >= limit or item.score < floor:
+                break
+            if any(_near_duplicate(item.unit.text, c.unit.text) for c in chosen):
+                continue
+            chosen.append(item)
+        return chosen
+
+    def _add_referenced_clauses(self, chosen: list[Scored], kind: str, max_sentences: int) -> list[Scored]:
+        """A sentence about a proposal to change a clause brings that clause along."""
+        have = {c.unit.clause_id for c in chosen}
+        extra = []
+        for item in chosen:
+            clause = self.clauses[item.unit.clause_id]
+            if not clause.refs or not (kind == "proposal" or _PROPOSAL.search(item.unit.text)):
+                continue
+            for ref in clause.refs:
+                target = self.clauses.get(ref)
+                if target is None or ref in have or target.kind == "heading":
+                    continue
+                units = self.units(target)
+                if units and len(chosen) + len(extra) < max_sentences:
+                    extra.append(Scored(units[0], 0.0, -1))
+                    have.add(ref)
+        return chosen + extra
+
+
+def _near_duplicate(a: str, b: str) -> bool:
+    wa, wb = set(tokenize(a)), set(tokenize(b))
+    if not wa or not wb:
+        return a == b
+    return len(wa & wb) / len(wa | wb) > 0.8
+
+
+_LOWER_OK = frozenset(
+    "the a an in during although however some other many all it this these there after thus due based "
+    "given while as at on for with by from its their such further".split()
+)
+
+
+def _frame(clause: Clause, text: str, framed: set[str]) -> str:
+    """Light framing: name the source once, then let the report's sentence speak."""
+    text = text.rstrip(" ;,:")
+    if text.endswith(" and") or text.endswith(" or"):
+        text = text.rsplit(" ", 1)[0].rstrip(" ;,")
+    if not text.endswith((".", "?", "!", "”", '"', ")")):
+        text += "."
+    if clause.part == "Part II" and clause.opinion is not None:
+        return f"{clause.label}: {text}"
+    source_name = _source_name(clause)
+    if source_name in framed:
+        return text[0].upper() + text[1:]
+    framed.add(source_name)
+    first = text.split(" ", 1)[0]
+    if first.lower() in _LOWER_OK:
+        text = text[0].lower() + text[1:]
+    return f"According to {source_name}, {text}"
+
+
+def _source_name(clause: Clause) -> str:
+    if clause.part == "Part II" and clause.opinion is not None:
+        return f"Opinion {clause.opinion}"
+    if clause.working_group is not None and clause.part == "Annex I":
+        return f"the Working Group {clause.working_group} report"
+    if clause.part == "Part I":
+        return "Part I of the report"
+    return clause.part or "the report"

@@ -1,0 +1,126 @@
+"""Follow-up resolution: turn "And its vice-chair?" into a query that stands on its own.
+
+The rewrite is deliberately simple and visible (it is shown to the user): anchors such as
+"Opinion 4", "Working Group 2", "recognizing (c)" or a country named in the latest earlier
+question that has any are carried into a follow-up that lacks them, and "What about X?"
+swaps X in for the anchor of the same kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.textnorm import clean_input
+
+MAX_HISTORY_TURNS = 6
+MAX_HISTORY_CHARS = 500
+
+_ANCHOR_PATTERNS = {
+    "opinion": re.compile(r"\b(?:draft\s+)?opinions?\s+\d(?:\s*(?:,|and|&)\s*\d)*", re.I),
+    "group": re.compile(r"\b(?:working\s+group|wg)\s*\d(?:\s*(?:,|and|&)\s*\d)*", re.I),
+    "part": re.compile(r"\b(?:part\s+(?:ii|i)\b|annex\s+i\b)", re.I),
+    "section": re.compile(
+        r"\b(?:recalling|considering|recognizing(?:\s+further)?|noting|taking into account|"
+        r"is of the view|invites?|requests?)\s*\(?[a-z]\)?(?=\W|$)",
+        re.I,
+    ),
+}
+# Capitalized words that start questions or are too generic to carry a topic.
+_NOT_NAMES = {
+    "what", "who", "whom", "whose", "which", "when", "where", "why", "how", "did", "does", "do", "is",
+    "are", "was", "were", "and", "but", "the", "a", "an", "in", "on", "of", "for", "to", "its", "it",
+    "they", "their", "he", "she", "his", "her", "this", "that", "these", "those", "can", "could",
+    "would", "should", "tell", "me", "about", "also", "any", "so", "then", "ok", "okay", "please",
+    "opinion", "opinions", "draft", "working", "group", "part", "annex", "wg", "i", "ii", "forum",
+}
+_DEICTIC = re.compile(
+    r"\b(it|its|they|them|their|theirs|he|him|his|she|her|hers|this|that|these|those|there|"
+    r"the same|the other|the former|the latter|both|either|neither)\b",
+    re.I,
+)
+_CONTINUATION = re.compile(r"^(and|also|but|so|then|what about|how about|and what about|same for)\b", re.I)
+_WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|(?=and\s))(?:and\s+)?(.+?)\??$", re.I)
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+
+
+def clean_history(history) -> list[str]:
+    """Keep the latest few non-empty turns, cleaned and bounded, so noise cannot swamp a query."""
+    turns = []
+    for turn in list(history or ())[-MAX_HISTORY_TURNS:]:
+        if not isinstance(turn, str):
+            continue
+        text = clean_input(turn)[:MAX_HISTORY_CHARS]
+        if any(ch.isalnum() for ch in text):
+            turns.append(text)
+    return turns
+
+
+def anchors(text: str) -> dict[str, list[str]]:
+    """Named places and names in a question, by kind."""
+    found = {kind: [m.group(0).strip() for m in pat.finditer(text)] for kind, pat in _ANCHOR_PATTERNS.items()}
+    covered = " ".join(v for values in found.values() for v in values).lower()
+    names = []
+    for i, match in enumerate(_WORD.finditer(text)):
+        word = match.group(0)
+        if word[0].isupper() and word.lower() not in _NOT_NAMES and word.lower() not in covered:
+            if i == 0 and word.lower() in _NOT_NAMES:
+                continue
+            names.append(word)
+    found["name"] = names
+    return {kind: values for kind, values in found.items() if values}
+
+
+def is_follow_up(question: str) -> bool:
+    words = _WORD.findall(question)
+    return bool(_CONTINUATION.search(question) or _DEICTIC.search(question) or len(words) <= 3)
+
+
+def rewrite_query(question: str, history) -> str:
+    """A self-contained retrieval query for `question` given earlier user questions."""
+    turns = clean_history(history)
+    if not turns or not is_follow_up(question):
+        return question
+    previous = resolve_history(turns)
+    previous_anchors = anchors(previous)
+    mine = anchors(question)
+
+    what_about = _WHAT_ABOUT.match(question.strip())
+    if what_about and (not question.lower().startswith("and ") or len(_WORD.findall(question)) <= 4):
+        subject = what_about.group(1).strip()
+        for kind, values in anchors(subject).items():
+            if kind in previous_anchors:
+                return _replace_first(previous, previous_anchors[kind][0], subject)
+        return f"{previous.rstrip(' ?')} — {subject}?"
+
+    missing = [
+        value
+        for kind, values in previous_anchors.items()
+        if kind not in mine
+        for value in values
+        if value.lower() not in question.lower()
+    ]
+    if not missing:
+        return question
+    return f"{question.rstrip()} ({'; '.join(_dedupe(missing))})"
+
+
+def resolve_history(turns: list[str]) -> str:
+    """The latest turn, itself resolved against the ones before it."""
+    resolved = turns[0]
+    for turn in turns[1:]:
+        resolved = rewrite_query(turn, [resolved])
+    return resolved
+
+
+def _replace_first(text: str, old: str, new: str) -> str:
+    idx = text.find(old)
+    return text if idx < 0 else text[:idx] + new + text[idx + len(old) :]
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    seen, out = set(), []
+    for value in values:
+        if value.lower() not in seen:
+            seen.add(value.lower())
+            out.append(value)
+    return out

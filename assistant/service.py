@@ -1,0 +1,104 @@
+"""The assistant as one object: load the report, search it, answer questions about it.
+
+CLI, UI and evaluation all go through `Assistant`; it owns no logic of its own beyond wiring
+the steps together and turning bad input into readable errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from assistant.compose import Composer
+from assistant.conversation import clean_history, rewrite_query
+from assistant.errors import AssistantError
+from assistant.parse import parse_report
+from assistant.read_report import read_report
+from assistant.records import Answer, Clause, Filters, Hit
+from assistant.retrieve import open_retriever
+from assistant.settings import Settings
+from assistant.textnorm import check_question
+
+log = logging.getLogger(__name__)
+
+CANDIDATES = 8  # clauses the composer may draw sentences from
+RELATED = 3
+ABSTAIN_TEXT = "The report does not address this question. The closest passages are listed below as related."
+
+
+class Assistant:
+    def __init__(self, settings: Settings, source: str, clauses: list[Clause], retriever, generator=None):
+        self.settings = settings
+        self.source = source
+        self.clauses = clauses
+        self.retriever = retriever
+        self.generator = generator
+        self.composer = Composer(source, clauses)
+        self._by_id = {c.id: c for c in clauses}
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, *, progress: bool = False, rebuild: bool = False) -> "Assistant":
+        settings = settings or Settings.from_env()
+        source = read_report(settings.corpus_path)
+        try:
+            clauses = parse_report(source)
+        except AssistantError as exc:
+            raise type(exc)(f"{settings.corpus_path}: {exc}") from None
+        retriever = open_retriever(settings, clauses, source, progress=progress, rebuild=rebuild)
+        return cls(settings, source, clauses, retriever, _make_generator(settings))
+
+    def clause(self, clause_id: str) -> Clause | None:
+        return self._by_id.get(clause_id)
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
+        cleaned = check_question(query, self.settings.max_query_chars)
+        return self.retriever.search(cleaned, k=k or self.settings.k, filters=filters)
+
+    def ask(self, question: str, history=(), filters: Filters | None = None, use_llm: bool | None = None) -> Answer:
+        cleaned = check_question(question, self.settings.max_query_chars)
+        query = rewrite_query(cleaned, clean_history(history))
+        hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters)
+        if self.abstains(query, hits):
+            return Answer(
+                question=cleaned,
+                answer=ABSTAIN_TEXT,
+                rewritten_query=query,
+                abstained=True,
+                related=tuple(hits[:RELATED]),
+                retrieved=tuple(hits[: self.settings.k]),
+            )
+        answer = self.composer.compose(cleaned, query, hits)
+        if not answer.citations:
+            return replace(answer, answer=ABSTAIN_TEXT, abstained=True, related=tuple(hits[:RELATED]))
+        want_llm = self.generator is not None if use_llm is None else use_llm
+        if want_llm:
+            answer = self._generate(answer, query, hits)
+        return replace(answer, retrieved=tuple(hits[: self.settings.k]))
+
+    def abstains(self, query: str, hits: list[Hit]) -> bool:
+        """The report does not address the query: no clause shares enough of its meaning."""
+        if not hits:
+            return True
+        support = self.composer.support(query, hits)
+        dense = max((h.parts.get("dense", 0.0) for h in hits[:RELATED]), default=0.0)
+        return support < self.settings.abstain_support and dense < self.settings.abstain_dense
+
+    def _generate(self, extractive: Answer, query: str, hits: list[Hit]) -> Answer:
+        from assistant.llm import GeneratorError, fallback_notice
+
+        if self.generator is None:
+            return replace(extractive, notice=fallback_notice("no LLM endpoint is configured"))
+        try:
+            generated = self.generator.generate(query, hits, self.source)
+        except GeneratorError as exc:
+            log.warning("LLM backend failed: %s", exc)
+            return replace(extractive, notice=fallback_notice(str(exc)))
+        return replace(generated, question=extractive.question, rewritten_query=query)
+
+
+def _make_generator(settings: Settings):
+    if not (settings.llm_base_url and settings.llm_model):
+        return None
+    from assistant.llm import OpenAICompatibleGenerator
+
+    return OpenAICompatibleGenerator.from_settings(settings)
