@@ -77,6 +77,23 @@ class Filters:
     def empty(self) -> bool:
         return self == Filters()
 
+    @classmethod
+    def from_choice(cls, choice: str | None) -> "Filters":
+        """Parse a scope name: "whole report", "Part I", "Part II", "Opinion 3", "Annex I", "Working Group 2"."""
+        text = " ".join((choice or "").lower().replace("-", " ").split())
+        if text in ("", "all", "whole report", "report", "none"):
+            return cls()
+        aliases = {"part i": "Part I", "part 1": "Part I", "part ii": "Part II", "part 2": "Part II",
+                   "opinions": "Part II", "annex i": "Annex I", "annex 1": "Annex I", "annex": "Annex I"}
+        if text in aliases:
+            return cls(part=aliases[text])
+        for prefix, field_name in (("opinion ", "opinion"), ("working group ", "working_group"), ("wg ", "working_group")):
+            if text.startswith(prefix) and text[len(prefix):].strip().isdigit():
+                return cls(**{field_name: int(text[len(prefix):])})
+        raise ValueError(
+            f"unknown scope {choice!r} (valid: whole report, Part I, Part II, Opinion N, Annex I, Working Group N)"
+        )
+
 
 @dataclass(frozen=True)
 class Hit:

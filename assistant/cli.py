@@ -1,0 +1,281 @@
+"""`assistant` command line: clauses, index, search, ask, chat, eval, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import textwrap
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from assistant.errors import AssistantError  # noqa: E402
+from assistant.records import Answer, Filters, Hit  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+log = logging.getLogger("assistant")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s", "urllib3", "gradio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return args.run(args) or 0
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # never a bare traceback for the user
+        log.debug("unexpected failure", exc_info=True)
+        print(f"error: unexpected {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging and tracebacks in the log")
+    parser.add_argument("--corpus", help="report file (default: corpus/wtpf-13-report.txt)")
+    parser.add_argument("--index-dir", help="where index artifacts live (default: index/)")
+    parser.add_argument("--embedder", help="minilm (default) or hash (fast fake, for tests)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("clauses", help="print the parsed clauses")
+    p.add_argument("--json", action="store_true", help="one JSON object per clause")
+    p.add_argument("--id", help="only this clause id")
+    p.set_defaults(run=cmd_clauses)
+
+    p = sub.add_parser("index", help="build (or check) the search index")
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is current")
+    p.set_defaults(run=cmd_index)
+
+    p = sub.add_parser("search", help="retrieve clauses for a query")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    _add_filters(p)
+    p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with cited quotes")
+    p.add_argument("question")
+    p.add_argument("--history", action="append", default=[], help="an earlier question (repeatable, oldest first)")
+    p.add_argument("--json", action="store_true")
+    _add_filters(p)
+    _add_llm(p)
+    p.set_defaults(run=cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal (keeps history)")
+    _add_filters(p)
+    _add_llm(p)
+    p.set_defaults(run=cmd_chat)
+
+    p = sub.add_parser("eval", help="score retrieval and answers on a question set")
+    p.add_argument("questions", help="JSON-lines question file")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--results", help="write one JSON line per question here")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--chunker", action="append", help="also score a token-window baseline: tokens:256, tokens:512")
+    p.add_argument("--retrieval-only", action="store_true", help="skip answer metrics")
+    p.set_defaults(run=cmd_eval)
+
+    p = sub.add_parser("serve", help="the browser chat")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
+    p.add_argument("--port", type=int, default=7860)
+    _add_llm(p)
+    p.set_defaults(run=cmd_serve)
+    return parser
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--part", help='"Part I", "Part II" or "Annex I"')
+    p.add_argument("--opinion", type=int, help="only clauses of (or about) Opinion N")
+    p.add_argument("--section", help='e.g. "recognizing", "is of the view"')
+    p.add_argument("--working-group", type=int, help="only the report of Working Group N")
+
+
+def _add_llm(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--llm", action="store_true", help="answer through an OpenAI-compatible endpoint")
+    p.add_argument("--llm-base-url", help="e.g. http://127.0.0.1:8080/v1 (or ASSISTANT_LLM_BASE_URL)")
+    p.add_argument("--llm-model", help="model name (or ASSISTANT_LLM_MODEL)")
+    p.add_argument("--llm-key", help="API key (or ASSISTANT_LLM_API_KEY / OPENAI_API_KEY)")
+    p.add_argument("--llm-timeout", type=float, help="seconds per request (default 20)")
+
+
+def settings_from(args) -> Settings:
+    return Settings.from_env(
+        corpus_path=args.corpus,
+        index_dir=args.index_dir,
+        embedder=args.embedder,
+        llm_base_url=getattr(args, "llm_base_url", None),
+        llm_model=getattr(args, "llm_model", None),
+        llm_api_key=getattr(args, "llm_key", None),
+        llm_timeout=getattr(args, "llm_timeout", None),
+    )
+
+
+def filters_from(args) -> Filters:
+    part = None
+    if args.part:
+        try:
+            part = Filters.from_choice(args.part).part
+        except ValueError as exc:
+            raise AssistantError(str(exc)) from None
+        if part is None:
+            raise AssistantError(f"unknown part {args.part!r} (valid: Part I, Part II, Annex I)")
+    return Filters(part=part, opinion=args.opinion, section=args.section, working_group=args.working_group)
+
+
+def load_assistant(args, progress: bool = False):
+    from assistant.service import Assistant
+
+    return Assistant.load(settings_from(args), progress=progress)
+
+
+def cmd_clauses(args) -> int:
+    from assistant.parse import load_clauses
+
+    clauses = load_clauses(settings_from(args).corpus_path)
+    if args.id:
+        clauses = [c for c in clauses if c.id == args.id]
+        if not clauses:
+            raise AssistantError(f"no clause with id {args.id!r} (try `assistant clauses` to list ids)")
+    for clause in clauses:
+        if args.json:
+            print(json.dumps(clause.to_dict(), ensure_ascii=False))
+        else:
+            print(f"{clause.id:<34} {clause.kind:<10} [{clause.start}:{clause.end}]  {clause.label}")
+            print(textwrap.indent(textwrap.fill(clause.text, 100), "    "))
+    return 0
+
+
+def cmd_index(args) -> int:
+    from assistant.parse import load_clauses
+    from assistant.read_report import read_report
+    from assistant.retrieve import open_retriever
+
+    settings = settings_from(args)
+    source = read_report(settings.corpus_path)
+    clauses = load_clauses(settings.corpus_path)
+    retriever = open_retriever(settings, clauses, source, progress=True, rebuild=args.rebuild)
+    manifest = getattr(retriever, "manifest", None)
+    print(f"index ready: {len(clauses)} clauses in {settings.index_dir}")
+    if manifest:
+        print(json.dumps(manifest, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_search(args) -> int:
+    assistant = load_assistant(args)
+    hits = assistant.search(args.query, k=args.k, filters=filters_from(args))
+    if args.json:
+        print(json.dumps({"query": args.query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("no matching clauses")
+    for rank, hit in enumerate(hits, 1):
+        print(format_hit(rank, hit))
+    return 0
+
+
+def format_hit(rank: int, hit: Hit) -> str:
+    parts = " ".join(f"{k}={v:.3f}" for k, v in hit.parts.items() if isinstance(v, (int, float)))
+    text = textwrap.shorten(hit.clause.text, 220, placeholder=" …")
+    return f"{rank}. {hit.clause.label}  ({hit.clause.id}; score {hit.score:.4f}; {parts})\n   {text}"
+
+
+def cmd_ask(args) -> int:
+    assistant = load_assistant(args)
+    answer = assistant.ask(args.question, history=args.history, filters=filters_from(args), use_llm=args.llm or None)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def format_answer(answer: Answer) -> str:
+    lines = []
+    if answer.rewritten_query and answer.rewritten_query != answer.question:
+        lines.append(f"(understood as: {answer.rewritten_query})")
+    if answer.notice:
+        lines.append(f"note: {answer.notice}")
+    lines.append(textwrap.fill(answer.answer, 100))
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {c.label}  (chars {c.start}-{c.end})")
+            lines.append(textwrap.indent(textwrap.fill(f"“{c.quote}”", 96), "    "))
+    if answer.abstained and answer.related:
+        lines.append("")
+        lines.append("Related:")
+        for hit in answer.related:
+            lines.append(f"- {hit.clause.label}: {textwrap.shorten(hit.clause.text, 160, placeholder=' …')}")
+    return "\n".join(lines)
+
+
+def cmd_chat(args) -> int:
+    assistant = load_assistant(args)
+    filters = filters_from(args)
+    history: list[str] = []
+    print("Ask about the report. /clear starts over, /quit (or Ctrl-D) leaves.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in ("/quit", "/exit"):
+            return 0
+        if question == "/clear":
+            history.clear()
+            print("(conversation cleared)")
+            continue
+        try:
+            answer = assistant.ask(question, history=history, filters=filters, use_llm=args.llm or None)
+        except AssistantError as exc:
+            print(f"! {exc}")
+            continue
+        print(format_answer(answer))
+        history.append(answer.question)
+
+
+def cmd_eval(args) -> int:
+    from assistant.evaluate import run_eval_command
+
+    return run_eval_command(
+        args.questions,
+        k=args.k,
+        results=args.results,
+        as_json=args.json,
+        chunker=args.chunker,
+        ask=not args.retrieval_only,
+        settings=settings_from(args),
+    )
+
+
+def cmd_serve(args) -> int:
+    from ui.app import launch
+
+    assistant = load_assistant(args, progress=True)
+    launch(assistant, host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
