@@ -1,0 +1,55 @@
+"""Warm `ask` latency on a question set: p50 / p95 / max and peak RSS.
+
+    .venv/bin/python benchmarks/bench_ask.py [corpus/questions/dev.jsonl] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from assistant.questions import load_questions  # noqa: E402
+from assistant.service import Assistant  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("questions", nargs="?", default="corpus/questions/dev.jsonl")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    assistant = Assistant.load()
+    load_s = time.perf_counter() - t0
+    questions = load_questions(args.questions)
+    for q in questions[:5]:  # warm-up: model, caches
+        assistant.ask(q.question, history=q.history)
+
+    latencies = []
+    for _ in range(args.rounds):
+        for q in questions:
+            start = time.perf_counter()
+            assistant.ask(q.question, history=q.history)
+            latencies.append((time.perf_counter() - start) * 1000)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"questions: {len(questions)} x {args.rounds} rounds  (load {load_s:.2f} s)")
+    print(f"ask latency ms: p50 {statistics.median(latencies):.1f}  p95 {percentile(latencies, 0.95):.1f}  "
+          f"max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}")
+    print(f"peak RSS: {rss_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

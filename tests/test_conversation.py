@@ -1,0 +1,60 @@
+import pytest
+
+from assistant.conversation import anchors, clean_history, is_follow_up, rewrite_query
+
+pytestmark = pytest.mark.unit
+
+
+def test_no_history_leaves_question_alone():
+    assert rewrite_query("Who chaired Working Group 2?", []) == "Who chaired Working Group 2?"
+
+
+def test_standalone_question_is_not_rewritten():
+    q = "What did Ghana propose for the broadband opinion?"
+    assert rewrite_query(q, ["Who chaired Working Group 2?"]) == q
+
+
+def test_follow_up_inherits_the_place_it_talks_about():
+    rewritten = rewrite_query("And its vice-chair?", ["Who chaired Working Group 2?"])
+    assert "Working Group 2" in rewritten and "vice-chair" in rewritten
+
+
+def test_pronoun_follow_up_inherits_plural_anchor():
+    rewritten = rewrite_query("Who proposed merging them?", ["Why did Opinions 3 and 4 stay separate?"])
+    assert "Opinions 3 and 4" in rewritten and rewritten.startswith("Who proposed merging them?")
+
+
+def test_what_about_swaps_the_anchor_of_the_same_kind():
+    assert rewrite_query("What about Opinion 4?", ["What does Opinion 3 invite Member States to do?"]) == (
+        "What does Opinion 4 invite Member States to do?"
+    )
+    assert rewrite_query("And India?", ["What did Turkey propose in Working Group 3?"]) == (
+        "What did India propose in Working Group 3?"
+    )
+
+
+def test_history_is_resolved_in_order():
+    history = ["Who chaired Working Group 2?", "And its vice-chair?"]
+    assert "Working Group 2" in rewrite_query("When did it meet?", history)
+
+
+def test_noisy_or_huge_history_is_bounded():
+    history = [None, 42, "", "\u200b\u200b", "x" * 100_000, "Who chaired Working Group 1?"]
+    turns = clean_history(history)
+    assert turns[-1] == "Who chaired Working Group 1?"
+    assert all(len(t) <= 500 for t in turns)
+    assert "Working Group 1" in rewrite_query("And its vice-chair?", history)
+
+
+def test_anchor_kinds():
+    found = anchors("Did Turkey want recognizing (c) of Opinion 2 changed in Working Group 1?")
+    assert found["opinion"] == ["Opinion 2"]
+    assert found["group"] == ["Working Group 1"]
+    assert found["name"] == ["Turkey"]
+    assert anchors("") == {}
+
+
+def test_follow_up_detection():
+    assert is_follow_up("And its vice-chair?")
+    assert is_follow_up("Why?")
+    assert not is_follow_up("Who chaired Working Group 2 at the forum?")
