@@ -1,0 +1,296 @@
+"""The persisted clause index: dense vectors in FAISS plus a BM25 index, as plain files with a manifest.
+
+Layout of one index directory (all written to a temporary directory, then swapped in with os.replace):
+  manifest.json   what the index was built from, and a sha256 for every other file
+  vectors.npy     float32 (n, dim), L2-normalized
+  dense.faiss     faiss.write_index of IndexFlatIP (or HNSW for large corpora)
+  bm25/           bm25s's own save format (numpy arrays + json, no pickle)
+  clauses.jsonl   the clauses, one JSON object a line, in index order
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import bm25s
+import faiss
+import numpy as np
+
+from assistant.embed import Embedder, passage_text
+from assistant.records import Clause
+
+log = logging.getLogger("assistant.index")
+
+# Bump when what gets embedded or BM25-tokenized changes, so old indexes rebuild.
+INDEX_FORMAT = 3
+# Exact flat search below this many vectors, HNSW at or above it (see benchmarks/bench_retrieval.py:
+# flat search grows linearly and passes a few milliseconds per query around here on 2 cores).
+HNSW_THRESHOLD = 50_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+EMBED_BATCH = 64
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# A common English function-word list; question words matter here because users ask questions.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
+    on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+    them themselves then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves""".split()
+)
+
+
+class IndexUnusable(Exception):
+    """The stored index cannot be used as is; the message says why (logged before a rebuild)."""
+
+
+def _stem(word: str) -> str:
+    """A light plural/inflection folding: 'exchanges'→'exchange', 'recognized'/'recognizing'→'recogniz'.
+
+    Deliberately conservative: it only needs to make a user's word forms meet the report's.
+    """
+    if len(word) <= 4 or word.isdigit():
+        return word
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            word = word[: -len(suffix)] + keep
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def bm25_tokens(text: str) -> list[str]:
+    """Tokens for BM25, the same for clauses and queries: lowercased words, stopwords out, stemmed."""
+    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+
+
+def bm25_text(clause: Clause) -> str:
+    """What BM25 sees: the clause's own label and text, plus its footnotes (named sources live there)."""
+    notes = " ".join(f.text for f in clause.footnotes)
+    return " ".join(x for x in (clause.label, clause.text, notes) if x)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def clauses_sha256(clauses: Iterable[Clause]) -> str:
+    digest = hashlib.sha256()
+    for clause in clauses:
+        digest.update(json.dumps(clause.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def make_dense_index(vectors: np.ndarray, threshold: int = HNSW_THRESHOLD) -> faiss.Index:
+    """Exact inner product below `threshold` vectors, HNSW (approximate, sub-linear) at or above it."""
+    n, dim = vectors.shape
+    if n >= threshold:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if n:
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def index_type(index: faiss.Index) -> str:
+    return "hnsw" if isinstance(index, faiss.IndexHNSW) else "flat"
+
+
+def build_bm25(clauses: list[Clause]) -> bm25s.BM25 | None:
+    if not clauses:
+        return None
+    corpus_tokens = [bm25_tokens(bm25_text(c)) or [""] for c in clauses]
+    bm25 = bm25s.BM25()
+    bm25.index(corpus_tokens, show_progress=False)
+    return bm25
+
+
+@dataclass
+class ClauseIndex:
+    """Everything retrieval needs in memory; `manifest` says what it was built from."""
+
+    clauses: list[Clause]
+    vectors: np.ndarray
+    dense: faiss.Index
+    bm25: bm25s.BM25 | None
+    manifest: dict
+
+
+def embed_clauses(clauses: list[Clause], embedder: Embedder, progress: bool = False) -> np.ndarray:
+    texts = [passage_text(c) for c in clauses]
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    batches = range(0, len(texts), EMBED_BATCH)
+    if progress:
+        from tqdm import tqdm
+
+        batches = tqdm(batches, desc="embedding clauses", unit="batch", total=len(batches))
+    parts = [embedder.encode(texts[i : i + EMBED_BATCH]) for i in batches]
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+
+
+def identity(clauses: list[Clause], corpus_sha256: str, parser_version: str, embedder: Embedder) -> dict:
+    """The manifest fields that must match for a stored index to be reused."""
+    return {
+        "format": INDEX_FORMAT,
+        "corpus_sha256": corpus_sha256,
+        "parser_version": parser_version,
+        "model": embedder.name,
+        "dim": int(embedder.dim),
+        "faiss_version": faiss.__version__,
+        "bm25s_version": bm25s.__version__,
+        "clause_count": len(clauses),
+        "clauses_sha256": clauses_sha256(clauses),
+    }
+
+
+def build(clauses: list[Clause], embedder: Embedder, wanted: dict, progress: bool = False) -> ClauseIndex:
+    started = time.perf_counter()
+    vectors = embed_clauses(clauses, embedder, progress=progress)
+    if vectors.shape != (len(clauses), embedder.dim):
+        raise ValueError(f"embedder returned shape {vectors.shape}, expected {(len(clauses), embedder.dim)}")
+    dense = make_dense_index(vectors)
+    bm25 = build_bm25(clauses)
+    manifest = dict(wanted)
+    manifest["index_type"] = index_type(dense)
+    manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest["build_seconds"] = round(time.perf_counter() - started, 3)
+    return ClauseIndex(list(clauses), vectors, dense, bm25, manifest)
+
+
+def save(index: ClauseIndex, directory: Path) -> None:
+    """Write to a sibling temp directory, then swap it in, so readers never see a half-written index."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
+    try:
+        np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
+        faiss.write_index(index.dense, str(tmp / "dense.faiss"))
+        if index.bm25 is not None:
+            index.bm25.save(str(tmp / "bm25"), show_progress=False)
+        with open(tmp / "clauses.jsonl", "w", encoding="utf-8") as fh:
+            for clause in index.clauses:
+                fh.write(json.dumps(clause.to_dict(), ensure_ascii=False) + "\n")
+        files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        manifest = dict(index.manifest)
+        manifest["files"] = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in files}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+        trash = None
+        if directory.exists():
+            trash = directory.parent / f".{directory.name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(directory, trash)
+        os.replace(tmp, directory)
+        index.manifest = manifest
+        if trash is not None:
+            shutil.rmtree(trash, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _differences(stored: dict, wanted: dict) -> list[str]:
+    out = []
+    for key, value in wanted.items():
+        if stored.get(key) != value:
+            shown = stored.get(key)
+            if isinstance(shown, str) and len(shown) > 16:
+                shown = shown[:12] + "…"
+            out.append(f"{key} changed (stored {shown!r})")
+    return out
+
+
+def load(directory: Path, clauses: list[Clause], wanted: dict) -> ClauseIndex:
+    """Load a stored index, or raise IndexUnusable saying why it cannot be trusted."""
+    directory = Path(directory)
+    manifest_path = directory / "manifest.json"
+    if not manifest_path.is_file():
+        raise IndexUnusable(f"no index at {directory}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+            raise ValueError("not a manifest object")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise IndexUnusable(f"manifest unreadable ({exc.__class__.__name__})") from exc
+    diffs = _differences(manifest, wanted)
+    if diffs:
+        raise IndexUnusable("; ".join(diffs))
+    for rel, digest in manifest["files"].items():
+        path = directory / rel
+        if not path.is_file():
+            raise IndexUnusable(f"{rel} is missing")
+        if sha256_file(path) != digest:
+            raise IndexUnusable(f"{rel} is corrupted (checksum mismatch)")
+    n, dim = wanted["clause_count"], wanted["dim"]
+    try:
+        vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+        dense = faiss.read_index(str(directory / "dense.faiss"))
+        bm25 = bm25s.BM25.load(str(directory / "bm25"), load_corpus=False) if n else None
+    except Exception as exc:  # any reader failure means the files are not what the manifest promised
+        raise IndexUnusable(f"index files unreadable ({exc.__class__.__name__}: {exc})") from exc
+    if vectors.shape != (n, dim) or vectors.dtype != np.float32:
+        raise IndexUnusable(f"vectors have shape {vectors.shape}, expected {(n, dim)}")
+    if dense.ntotal != n or dense.d != dim:
+        raise IndexUnusable(f"faiss index holds {dense.ntotal}×{dense.d}, expected {n}×{dim}")
+    if bm25 is not None and int(bm25.scores.get("num_docs", -1)) != n:
+        raise IndexUnusable("bm25 index document count does not match")
+    if isinstance(dense, faiss.IndexHNSW):
+        dense.hnsw.efSearch = HNSW_EF_SEARCH
+    return ClauseIndex(list(clauses), vectors, dense, bm25, manifest)
+
+
+def open_index(
+    directory: Path,
+    clauses: list[Clause],
+    embedder: Embedder,
+    wanted: dict,
+    *,
+    progress: bool = False,
+    rebuild: bool = False,
+) -> ClauseIndex:
+    """The stored index if it matches `wanted`, else a fresh build saved in its place."""
+    if rebuild:
+        log.info("building index at %s: rebuild requested", directory)
+    else:
+        try:
+            return load(directory, clauses, wanted)
+        except IndexUnusable as exc:
+            reason = str(exc)
+            level = logging.INFO if reason.startswith("no index") else logging.WARNING
+            log.log(level, "building index at %s: %s", directory, reason)
+    index = build(clauses, embedder, wanted, progress=progress)
+    try:
+        save(index, directory)
+    except OSError as exc:
+        # A read-only checkout can still answer questions; it just rebuilds next time.
+        log.warning("could not save index at %s (%s); using it from memory", directory, exc)
+    return index

@@ -1,0 +1,195 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 rankings fused, plus a boost for places the query names."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Mapping, Sequence
+
+import faiss
+import numpy as np
+
+from assistant.embed import Embedder, make_embedder
+from assistant.index_store import ClauseIndex, bm25_tokens, identity, open_index
+from assistant.records import Clause, Filters, Hit
+from assistant.route import Places, Route, route_query, route_scores
+from assistant.settings import Settings
+from assistant.textnorm import clean_input
+
+log = logging.getLogger("assistant.retrieve")
+
+# Each ranked list contributes candidates to fusion down to this depth.
+CANDIDATE_DEPTH = 100
+# Route boost in units of one list's top score (1/(rrf_k+1) for RRF, 1.0 for weighted fusion):
+# a clause in the named place gains about what a top rank in one list gives.
+ROUTE_WEIGHT = 1.0
+
+
+def rrf_fuse(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
+    """Reciprocal rank fusion: each list adds 1/(k + rank) for every item it ranks (rank from 1)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def minmax(scores: Mapping[int, float]) -> dict[int, float]:
+    """Scale to [0, 1]; a list whose scores are all equal maps to 1.0 (it cannot tell its items apart)."""
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi - lo <= 1e-12:
+        return {item: 1.0 for item in scores}
+    return {item: (s - lo) / (hi - lo) for item, s in scores.items()}
+
+
+def weighted_fuse(dense: Mapping[int, float], sparse: Mapping[int, float], dense_weight: float = 0.5) -> dict[int, float]:
+    """Convex mix of min-max-normalized scores; an item missing from a list gets 0 from it."""
+    d, s = minmax(dense), minmax(sparse)
+    return {
+        item: dense_weight * d.get(item, 0.0) + (1.0 - dense_weight) * s.get(item, 0.0)
+        for item in set(d) | set(s)
+    }
+
+
+class HybridRetriever:
+    """Search one clause index; `search` is safe for any string."""
+
+    def __init__(self, index: ClauseIndex, embedder: Embedder, settings: Settings, *, route_weight: float = ROUTE_WEIGHT):
+        self.index = index
+        self.embedder = embedder
+        self.settings = settings
+        self.fusion = settings.fusion
+        self.rrf_k = settings.rrf_k
+        self.dense_weight = settings.dense_weight
+        self.route_weight = route_weight
+        self.places = Places.of(index.clauses)
+        # Two cores: one thread per query beats OpenMP's hand-off cost at this size.
+        faiss.omp_set_num_threads(1)
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return self.index.clauses
+
+    @property
+    def manifest(self) -> dict:
+        return self.index.manifest
+
+    def route(self, query: str) -> Route:
+        return route_query(query, self.clauses, self.places)
+
+    def _admitted(self, filters: Filters | None) -> np.ndarray | None:
+        if filters is None or filters.empty:
+            return None
+        return np.array([i for i, c in enumerate(self.clauses) if filters.admits(c)], dtype=np.int64)
+
+    def _dense(self, query: str, admitted: np.ndarray | None, depth: int) -> tuple[list[int], dict[int, float]]:
+        vector = self.embedder.encode([query]).astype(np.float32, copy=False)
+        params = None
+        if admitted is not None:
+            selector = faiss.IDSelectorBatch(admitted)
+            if isinstance(self.index.dense, faiss.IndexHNSW):
+                params = faiss.SearchParametersHNSW(sel=selector, efSearch=self.index.dense.hnsw.efSearch)
+            else:
+                params = faiss.SearchParameters(sel=selector)
+            depth = min(depth, len(admitted))
+        scores, ids = self.index.dense.search(vector, depth, params=params)
+        ranking = [int(i) for i in ids[0] if i >= 0]
+        return ranking, {i: float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+
+    def _bm25(self, tokens: list[str], admitted: np.ndarray | None, depth: int) -> tuple[list[int], dict[int, float]]:
+        bm25 = self.index.bm25
+        if bm25 is None or not tokens:
+            return [], {}
+        known = [t for t in tokens if t in bm25.vocab_dict]
+        if not known:
+            return [], {}
+        scores = np.asarray(bm25.get_scores(known), dtype=np.float32)
+        if admitted is not None:
+            mask = np.full(scores.shape, -np.inf, dtype=np.float32)
+            mask[admitted] = 0.0
+            scores = scores + mask
+        positive = np.flatnonzero(scores > 0)  # no shared term: BM25 has nothing to say about the clause
+        order = positive[np.argsort(-scores[positive], kind="stable")][:depth]
+        return [int(i) for i in order], {int(i): float(scores[i]) for i in order}
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        """Top-k clauses for `query` (after `filters`), best first; [] for an empty query."""
+        text = clean_input(query or "")[: self.settings.max_query_chars]
+        n = len(self.clauses)
+        if not text or not any(ch.isalnum() for ch in text) or n == 0 or k <= 0:
+            return []
+        admitted = self._admitted(filters)
+        if admitted is not None and admitted.size == 0:
+            return []
+        depth = min(n, max(CANDIDATE_DEPTH, 4 * k))
+        dense_rank, dense_score = self._dense(text, admitted, depth)
+        bm25_rank, bm25_score = self._bm25(bm25_tokens(text), admitted, depth)
+        route = self.route(text)
+        routed = route_scores(route, self.clauses)
+
+        if self.fusion == "weighted":
+            fused = weighted_fuse(dense_score, bm25_score, self.dense_weight)
+            unit = 1.0
+        else:
+            fused = rrf_fuse([dense_rank, bm25_rank], self.rrf_k)
+            unit = 1.0 / (self.rrf_k + 1)
+        if not route.empty:
+            allowed = None if admitted is None else set(admitted.tolist())
+            # A clause the query points at by name is a candidate even if neither list found it.
+            for i in np.flatnonzero(routed >= 1.0):
+                if allowed is None or int(i) in allowed:
+                    fused.setdefault(int(i), 0.0)
+            for i in fused:
+                fused[i] += self.route_weight * unit * float(routed[i])
+
+        dense_pos = {item: r for r, item in enumerate(dense_rank, start=1)}
+        bm25_pos = {item: r for r, item in enumerate(bm25_rank, start=1)}
+        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        hits = []
+        for i, score in best:
+            parts = {
+                "dense": dense_score.get(i, 0.0),
+                "bm25": bm25_score.get(i, 0.0),
+                "route": float(routed[i]),
+            }
+            if i in dense_pos:
+                parts["dense_rank"] = float(dense_pos[i])
+            if i in bm25_pos:
+                parts["bm25_rank"] = float(bm25_pos[i])
+            hits.append(Hit(clause=self.clauses[i], score=float(score), parts=parts))
+        return hits
+
+
+def _parser_version() -> str:
+    from assistant.parse import PARSER_VERSION
+
+    return str(PARSER_VERSION)
+
+
+def _directory_name(variant: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", variant).strip(".-")
+    return safe or "clauses"
+
+
+def open_retriever(
+    settings: Settings,
+    clauses: list[Clause],
+    corpus_text: str,
+    *,
+    embedder: Embedder | None = None,
+    progress: bool = False,
+    rebuild: bool = False,
+    variant: str = "clauses",
+) -> HybridRetriever:
+    """A retriever over `clauses`, from the stored index under `settings.index_dir / variant` when it
+    still matches (corpus, parser or variant, model, files), otherwise rebuilt and stored."""
+    embedder = embedder or make_embedder(settings)
+    parser_version = _parser_version() if variant == "clauses" else variant
+    corpus_sha = hashlib.sha256(corpus_text.encode("utf-8")).hexdigest()
+    wanted = identity(list(clauses), corpus_sha, parser_version, embedder)
+    directory = settings.index_dir / _directory_name(variant)
+    index = open_index(directory, list(clauses), embedder, wanted, progress=progress, rebuild=rebuild)
+    return HybridRetriever(index, embedder, settings)

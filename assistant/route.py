@@ -1,0 +1,233 @@
+"""Query routing: when a question names a place in the report, favour the clauses that live there.
+
+Recognized places: opinions ("Opinion 4", "Opinions 3 and 4", "the fourth opinion"), working groups
+("Working Group 2", "WG2"), parts ("Part I", "Annex I"), and an opinion's sections ("recognizing",
+"invites Member States") when an opinion or working group is also named. Clause-level references
+("Opinion 4 recognizing (g)") go through `assistant.refs.resolve_references` when it is available.
+Everything else (countries, organizations, topics) is left to BM25 and the dense index.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.records import Clause
+
+log = logging.getLogger("assistant.route")
+
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10,
+}
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+_NUM = r"(?:\d{1,2}|[ivx]{1,4}|one|two|three|four|five|six|seven|eight|nine|ten)"
+_ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)"
+_LIST = rf"{_NUM}(?:\s*(?:,|&|and|or|to|-|–)\s*{_NUM})*"
+
+_OPINION = re.compile(rf"\b(?:draft\s+)?opinions?\s+(?:no\.?\s*)?({_LIST})\b", re.I)
+_OPINION_ORD = re.compile(rf"\b(?:the\s+)?({_ORD})\s+(?:draft\s+)?opinion\b", re.I)
+_WG = re.compile(rf"\b(?:working\s+groups?|wgs?)\s*-?\s*({_LIST})\b", re.I)
+_WG_ORD = re.compile(rf"\b({_ORD})\s+working\s+group\b", re.I)
+_PART = re.compile(rf"\b(part|annex|appendix|chapter|section)\s+({_NUM}|[a-z])\b", re.I)
+_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bor\b)\s*", re.I)
+_RANGE = re.compile(r"\s*(?:\bto\b|-|–)\s*", re.I)
+
+
+def to_int(token: str) -> int | None:
+    """'4', 'iv', 'four', 'fourth' → 4; anything else → None."""
+    token = token.strip().lower().rstrip(".")
+    if token.isdigit():
+        return int(token)
+    if token in _WORDS:
+        return _WORDS[token]
+    if token and all(ch in _ROMAN for ch in token):
+        total, prev = 0, 0
+        for ch in reversed(token):
+            value = _ROMAN[ch]
+            total = total - value if value < prev else total + value
+            prev = max(prev, value)
+        return total
+    return None
+
+
+def to_roman(n: int) -> str:
+    out = []
+    for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out.append(sym)
+            n -= value
+    return "".join(out)
+
+
+def _numbers(listing: str) -> set[int]:
+    found: set[int] = set()
+    for item in _SPLIT.split(listing):
+        # lowercase roman numerals are ordinary words ("in my opinion i think"), so only "IV" counts
+        tokens = [x for x in _RANGE.split(item) if x.strip() and not (x.islower() and set(x) <= set("ivx"))]
+        ends = [to_int(x) for x in tokens]
+        ends = [e for e in ends if e is not None]
+        if len(ends) == 2 and 0 < ends[1] - ends[0] <= 10:
+            found.update(range(ends[0], ends[1] + 1))
+        else:
+            found.update(ends)
+    return found
+
+
+@dataclass(frozen=True)
+class Route:
+    """The places a query names; empty when it names none."""
+
+    opinions: frozenset[int] = frozenset()
+    working_groups: frozenset[int] = frozenset()
+    parts: frozenset[str] = frozenset()
+    sections: frozenset[str] = frozenset()
+    clause_ids: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.opinions or self.working_groups or self.parts or self.clause_ids)
+
+    def describe(self) -> str:
+        bits = []
+        if self.opinions:
+            bits.append("opinion " + ",".join(map(str, sorted(self.opinions))))
+        if self.working_groups:
+            bits.append("working group " + ",".join(map(str, sorted(self.working_groups))))
+        if self.parts:
+            bits.append(", ".join(sorted(self.parts)))
+        if self.sections:
+            bits.append("section " + ", ".join(sorted(self.sections)))
+        if self.clause_ids:
+            bits.append("clauses " + ", ".join(self.clause_ids))
+        return "; ".join(bits)
+
+
+@dataclass(frozen=True)
+class Places:
+    """What can be named in one corpus, gathered once from its clauses."""
+
+    opinions: frozenset[int]
+    working_groups: frozenset[int]
+    parts: dict[str, str]  # "part 2" / "annex 1" → the clause's part name
+    sections: dict[str, tuple[str, ...]]  # section name → its stemmed words
+
+    @classmethod
+    def of(cls, clauses: list[Clause]) -> "Places":
+        from assistant.index_store import bm25_tokens
+
+        parts: dict[str, str] = {}
+        for name in {c.part for c in clauses if c.part}:
+            m = re.fullmatch(rf"\s*(\w+)\s+({_NUM}|[a-z])\s*", name, re.I)
+            if m:
+                n = to_int(m.group(2))
+                key = f"{m.group(1).lower()} {n if n is not None else m.group(2).lower()}"
+                parts[key] = name
+        sections = {}
+        for name in {c.section for c in clauses if c.section}:
+            if re.match(r"\s*\d", name):  # numbered annex subsections are reached through opinion/WG routing
+                continue
+            words = tuple(bm25_tokens(name))
+            if words:
+                sections[name] = words
+        return cls(
+            opinions=frozenset(c.opinion for c in clauses if c.opinion is not None),
+            working_groups=frozenset(c.working_group for c in clauses if c.working_group is not None),
+            parts=parts,
+            sections=sections,
+        )
+
+
+def parse_route(query: str, places: Places, clause_ids: tuple[str, ...] = ()) -> Route:
+    """The places named in `query` that exist in this corpus."""
+    from assistant.index_store import bm25_tokens
+
+    opinions: set[int] = set()
+    for m in _OPINION.finditer(query):
+        opinions |= _numbers(m.group(1))
+    for m in _OPINION_ORD.finditer(query):
+        opinions.add(_WORDS[m.group(1).lower()])
+    groups: set[int] = set()
+    for m in _WG.finditer(query):
+        groups |= _numbers(m.group(1))
+    for m in _WG_ORD.finditer(query):
+        groups.add(_WORDS[m.group(1).lower()])
+    parts = set()
+    for m in _PART.finditer(query):
+        n = to_int(m.group(2))
+        key = f"{m.group(1).lower()} {n if n is not None else m.group(2).lower()}"
+        if key in places.parts:
+            parts.add(places.parts[key])
+    sections = set()
+    if opinions or groups:
+        words = set(bm25_tokens(query))
+        sections = {name for name, stems in places.sections.items() if set(stems) <= words}
+        # "invites Member States" also matches a bare "invites"; keep only the most specific
+        sections = {s for s in sections if not any(s != o and set(places.sections[s]) < set(places.sections[o])
+                                                    for o in sections)}
+    return Route(
+        opinions=frozenset(opinions & places.opinions),
+        working_groups=frozenset(groups & places.working_groups),
+        parts=frozenset(parts),
+        sections=frozenset(sections),
+        clause_ids=tuple(clause_ids),
+    )
+
+
+def _opinion_of(clause: Clause) -> int | None:
+    if clause.opinion is not None:
+        return clause.opinion
+    m = re.search(r"\bopinion\s+(\d+)\b", clause.section or "", re.I)
+    return int(m.group(1)) if m else None
+
+
+# How much each kind of match counts; a route score is the best match, in [0, 1].
+CLAUSE_MATCH = 1.0
+SCOPE_AND_SECTION_MATCH = 0.8
+SCOPE_MATCH = 0.5
+PART_MATCH = 0.3
+
+
+def route_scores(route: Route, clauses: list[Clause]) -> np.ndarray:
+    """Per clause, how squarely it sits in the places the query names (0 when it names none)."""
+    scores = np.zeros(len(clauses), dtype=np.float32)
+    if route.empty:
+        return scores
+    wanted_ids = set(route.clause_ids)
+    sections = {s.lower() for s in route.sections}
+    for i, clause in enumerate(clauses):
+        score = 0.0
+        if clause.id in wanted_ids:
+            score = CLAUSE_MATCH
+        in_scope = (route.opinions and _opinion_of(clause) in route.opinions) or (
+            route.working_groups and clause.working_group in route.working_groups
+        )
+        if in_scope:
+            in_section = bool(sections) and (clause.section or "").lower() in sections
+            score = max(score, SCOPE_AND_SECTION_MATCH if in_section else SCOPE_MATCH)
+        if route.parts and clause.part in route.parts:
+            score = max(score, PART_MATCH)
+        scores[i] = score
+    return scores
+
+
+def resolve_clause_refs(query: str, clauses: list[Clause]) -> tuple[str, ...]:
+    """Clause ids the query points at ("Opinion 4 recognizing (g)"), via the parser's reference resolver."""
+    try:
+        from assistant.refs import resolve_references
+    except ImportError:
+        return ()
+    try:
+        return tuple(resolve_references(query, clauses, context_opinion=None))
+    except Exception as exc:  # a resolver bug must not take search down with it
+        log.warning("reference resolution failed for query (%s); routing without it", exc)
+        return ()
+
+
+def route_query(query: str, clauses: list[Clause], places: Places | None = None) -> Route:
+    places = places or Places.of(clauses)
+    return parse_route(query, places, resolve_clause_refs(query, clauses))
