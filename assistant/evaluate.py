@@ -259,21 +259,15 @@ def format_table(report: EvalReport) -> str:
     lines += _aligned(headers, rows)
     a = report.answers
     if a is not None:
-        lines += [
-            "",
-            "Answers",
-            *_aligned(
-                ["metric", "value"],
-                [
-                    ["fact recall", f"{_num(a.fact_recall)} ({a.fact_questions} questions with facts)"],
-                    ["citation validity", _percent(a.citations_valid, a.citations_total)],
-                    ["evidence quoted", _ratio(a.evidence_quoted, a.answerable)],
-                    ["abstention accuracy (unanswerable)", _ratio(a.abstained_unanswerable, a.unanswerable)],
-                    ["false abstentions (answerable)", _ratio(a.abstained_answerable, a.answerable)],
-                    ["ask latency p50 / p95 ms", f"{_num(a.p50_ms, 1)} / {_num(a.p95_ms, 1)}"],
-                ],
-            ),
+        answer_lines = [
+            ("fact recall", f"{_num(a.fact_recall)} (over {a.fact_questions} answerable questions with facts)"),
+            ("citation validity", _percent(a.citations_valid, a.citations_total)),
+            ("evidence quoted", _ratio(a.evidence_quoted, a.answerable)),
+            ("abstention accuracy (unanswerable)", _ratio(a.abstained_unanswerable, a.unanswerable)),
+            ("false abstentions (answerable)", _ratio(a.abstained_answerable, a.answerable)),
+            ("ask latency p50 / p95 ms", f"{_num(a.p50_ms, 1)} / {_num(a.p95_ms, 1)}"),
         ]
+        lines += ["", "Answers", *(f"{name:<36}{value}" for name, value in answer_lines)]
     lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines)
 
