@@ -1,0 +1,325 @@
+"""Pure HTML renderers for the browser chat: answers, sources, the report view.
+
+Every piece of user or corpus text goes through `html.escape` here and nowhere else is HTML
+built from it. Quotes are highlighted by offsets, so the marked text is exactly
+`source[start:end]` inside the clause's raw span, minus footnote markers and bodies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from html import escape
+from urllib.parse import quote as url_quote
+
+from assistant.records import Answer, Citation, Clause
+
+# Not content: footnote markers and bodies (bodies may span lines), image and bookmark stubs.
+_NOT_SHOWN = re.compile(
+    r"\[footnoteRef:\d+\]|\[\d+:[^\]]*\]|\[image:[^\]]*\]|\[bookmark:[^\]]*\]",
+)
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_/.-]")
+_MARKER = re.compile(r"\[(\d+)\]")
+
+Lookup = Callable[[str], Clause | None]
+
+
+def anchor_id(clause_id: str) -> str:
+    """The HTML id of a clause in the report view (`clause-opinion-4/recognizing/g`)."""
+    return "clause-" + _ANCHOR_UNSAFE.sub("-", clause_id)
+
+
+def clause_href(clause_id: str) -> str:
+    """A deep link that reopens the page on this clause in the report view."""
+    return f"?clause={url_quote(clause_id, safe='/')}#{anchor_id(clause_id)}"
+
+
+def _attr(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def clause_link(clause_id: str, text: str, css: str = "clause-link", title: str = "") -> str:
+    title_attr = f' title="{_attr(title)}"' if title else ""
+    return (
+        f'<a class="{css}" href="{_attr(clause_href(clause_id))}" data-clause="{_attr(clause_id)}"{title_attr}>'
+        f"{escape(text)}</a>"
+    )
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping union of half-open ranges; empty ranges are dropped."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(r for r in ranges if r[1] > r[0]):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def span_pieces(source: str, start: int, end: int, marks: Iterable[tuple[int, int]] = ()) -> list[tuple[str, bool]]:
+    """The shown text of `source[start:end]` as (text, marked) pieces, without footnote markers/bodies.
+
+    Leading and trailing whitespace outside marks is trimmed; marks are clipped to the span.
+    """
+    start, end = max(0, start), min(len(source), end)
+    if end <= start:
+        return []
+    raw = source[start:end]
+    hidden = [(start + m.start(), start + m.end()) for m in _NOT_SHOWN.finditer(raw)]
+    clipped = merge_ranges((max(a, start), min(b, end)) for a, b in marks)
+    cuts = sorted({start, end, *(p for r in hidden + clipped for p in r if start <= p <= end)})
+    pieces: list[tuple[str, bool]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if any(h0 <= a and b <= h1 for h0, h1 in hidden):
+            continue
+        marked = any(m0 <= a and b <= m1 for m0, m1 in clipped)
+        text = source[a:b]
+        if pieces and pieces[-1][1] == marked:
+            pieces[-1] = (pieces[-1][0] + text, marked)
+        else:
+            pieces.append((text, marked))
+    while pieces and not pieces[0][1] and not pieces[0][0].strip():
+        pieces.pop(0)
+    while pieces and not pieces[-1][1] and not pieces[-1][0].strip():
+        pieces.pop()
+    if pieces and not pieces[0][1]:
+        pieces[0] = (pieces[0][0].lstrip(), False)
+    if pieces and not pieces[-1][1]:
+        pieces[-1] = (pieces[-1][0].rstrip(), False)
+    return pieces
+
+
+def render_span(source: str, start: int, end: int, marks: Iterable[tuple[int, int]] = ()) -> str:
+    """Escaped HTML of a raw span with the given ranges wrapped in <mark>."""
+    out = []
+    for text, marked in span_pieces(source, start, end, marks):
+        out.append(f"<mark>{escape(text)}</mark>" if marked else escape(text))
+    return "".join(out)
+
+
+def citation_string(label: str, doc_title: str = "") -> str:
+    """What the copy button puts on the clipboard: report name and clause label."""
+    return f"{doc_title}, {label}" if doc_title else label
+
+
+# ---------------------------------------------------------------- chat messages
+
+
+def render_question(question: str, max_chars: int = 600) -> str:
+    """A user's message as shown in the chat: escaped, shortened if huge, never interpreted."""
+    text = question if len(question) <= max_chars else question[:max_chars] + f"… ({len(question):,} characters)"
+    body = escape(text).replace("\r", "").replace("\n", "<br>")
+    return f'<p class="user-question">{body}</p>'
+
+
+def render_answer_text(answer: Answer) -> str:
+    """The answer sentences, escaped, with each [n] marker a link to its clause in the report."""
+    by_n = {c.n: c for c in answer.citations}
+
+    def link(match: re.Match) -> str:
+        citation = by_n.get(int(match.group(1)))
+        if citation is None:
+            return match.group(0)
+        return clause_link(citation.clause_id, f"[{citation.n}]", css="cite", title=citation.label)
+
+    return _MARKER.sub(link, escape(answer.answer))
+
+
+def render_answer(answer: Answer) -> str:
+    """An assistant chat message: one HTML block (no blank lines, so Markdown leaves it alone)."""
+    parts = ['<div class="answer' + (" abstained" if answer.abstained else "") + '">']
+    if answer.rewritten_query and _folded(answer.rewritten_query) != _folded(answer.question):
+        parts.append(f'<p class="rewritten">Follow-up read as: “{escape(answer.rewritten_query)}”</p>')
+    parts.append(f'<p class="answer-text">{render_answer_text(answer).replace(chr(10), "<br>")}</p>')
+    if answer.abstained and answer.related:
+        items = "".join(f"<li>{clause_link(h.clause.id, h.clause.label)}</li>" for h in answer.related)
+        parts.append(f'<p class="related-title">Related clauses:</p><ul class="related">{items}</ul>')
+    if answer.notice:
+        parts.append(f'<p class="notice">{escape(answer.notice)}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def render_message(text: str, kind: str = "error") -> str:
+    """A plain notice in the chat (bad input, internal failure)."""
+    return f'<div class="answer {_attr(kind)}"><p>{escape(text)}</p></div>'
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip("?.! ")
+
+
+# ---------------------------------------------------------------- sources panel
+
+
+def render_clause_body(source: str, clause: Clause, marks: Iterable[tuple[int, int]] = ()) -> str:
+    return f'<div class="clause-text">{render_span(source, clause.start, clause.end, marks)}</div>'
+
+
+def render_footnotes(clause: Clause) -> str:
+    if not clause.footnotes:
+        return ""
+    items = "".join(
+        f'<li><span class="fn-n">{f.number}</span> {escape(f.text)}</li>' for f in clause.footnotes
+    )
+    return f'<ol class="footnotes" aria-label="Footnotes">{items}</ol>'
+
+
+def render_refs(clause: Clause, lookup: Lookup) -> str:
+    if not clause.refs:
+        return ""
+    items = []
+    for ref in clause.refs:
+        target = lookup(ref)
+        if target is None:
+            items.append(f"<li>{escape(ref)}</li>")
+        else:
+            items.append(
+                f"<li>{clause_link(target.id, target.label)} "
+                f'<span class="ref-text">{escape(_shorten(target.text, 220))}</span></li>'
+            )
+    return f'<div class="refs"><p class="refs-title">Cross-references</p><ul>{"".join(items)}</ul></div>'
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_source_card(
+    source: str,
+    clause: Clause,
+    lookup: Lookup,
+    *,
+    n: int | None = None,
+    marks: Iterable[tuple[int, int]] = (),
+    doc_title: str = "",
+) -> str:
+    cite = citation_string(clause.label, doc_title)
+    number = f'<span class="src-n">[{n}]</span> ' if n is not None else ""
+    heading = f'<p class="heading-path">{escape(clause.heading)}</p>' if clause.heading else ""
+    card_id = f' id="source-{n}"' if n is not None else ""
+    return (
+        f'<div class="source-card"{card_id} data-clause="{_attr(clause.id)}">'
+        f'<div class="src-head">{number}{clause_link(clause.id, clause.label, title="Open in the report")}</div>'
+        f'<div class="src-cite"><code class="cite-string">{escape(cite)}</code>'
+        f'<button type="button" class="copy-cite" data-copy="{_attr(cite)}">Copy</button></div>'
+        f"{heading}{render_clause_body(source, clause, marks)}{render_footnotes(clause)}{render_refs(clause, lookup)}"
+        "</div>"
+    )
+
+
+def render_sources(source: str, answer: Answer | None, lookup: Lookup, doc_title: str = "") -> str:
+    """The panel beside the chat: each citation of the latest answer, or the related clauses of an abstention."""
+    if answer is None:
+        return '<div class="sources empty"><p>Sources of the latest answer appear here.</p></div>'
+    cards = []
+    if answer.abstained:
+        cards.append('<p class="sources-title">The report does not address this. Closest clauses:</p>')
+        for hit in answer.related:
+            cards.append(render_source_card(source, hit.clause, lookup, doc_title=doc_title))
+    else:
+        for citation in answer.citations:
+            clause = lookup(citation.clause_id)
+            if clause is None:
+                continue
+            cards.append(
+                render_source_card(
+                    source, clause, lookup, n=citation.n, marks=[(citation.start, citation.end)], doc_title=doc_title
+                )
+            )
+    if len(cards) == (1 if answer.abstained else 0):
+        cards.append("<p>No clauses to show.</p>")
+    return f'<div class="sources">{"".join(cards)}</div>'
+
+
+# ---------------------------------------------------------------- report view
+
+
+def citation_marks(citations: Sequence[Citation]) -> dict[str, list[tuple[int, int]]]:
+    marks: dict[str, list[tuple[int, int]]] = {}
+    for c in citations:
+        marks.setdefault(c.clause_id, []).append((c.start, c.end))
+    return marks
+
+
+def _depths(clauses: Sequence[Clause]) -> dict[str, int]:
+    by_id = {c.id: c for c in clauses}
+    depths: dict[str, int] = {}
+    for c in clauses:
+        depth, node, seen = 0, c, set()
+        while node.parent and node.parent in by_id and node.parent not in seen:
+            seen.add(node.parent)
+            node = by_id[node.parent]
+            depth += 1
+        depths[c.id] = depth
+    return depths
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
+
+
+def _group_title(clause: Clause) -> str:
+    if clause.opinion is not None:
+        title = f"Opinion {clause.opinion}"
+        return f"{title}: {clause.opinion_title}" if clause.opinion_title else title
+    return clause.part
+
+
+def render_report(
+    source: str,
+    clauses: Sequence[Clause],
+    marks: Mapping[str, Iterable[tuple[int, int]]] | None = None,
+    target: str | None = None,
+    notice: str = "",
+) -> str:
+    """The whole report by structure, one anchored block per clause.
+
+    `marks` highlights quotes (clause id → ranges); `target` is the clause a link points at.
+    """
+    marks = marks or {}
+    depths = _depths(clauses)
+    toc: list[str] = []
+    body: list[str] = []
+    part, group = None, None
+    for clause in clauses:
+        if clause.part != part:
+            if part is not None:
+                body.append("</section>")
+            part, group = clause.part, None
+            body.append(f'<section class="report-part" id="part-{_attr(_slug(part))}"><h2>{escape(part)}</h2>')
+            toc.append(f'<li class="toc-part">{clause_link(clause.id, part)}</li>')
+        if clause.opinion is not None and clause.opinion != group:
+            group = clause.opinion
+            title = _group_title(clause)
+            body.append(f'<h3 class="report-group">{escape(title)}</h3>')
+            toc.append(f'<li class="toc-group">{clause_link(clause.id, title)}</li>')
+        body.append(_render_report_clause(source, clause, depths.get(clause.id, 0), marks.get(clause.id, ()), target))
+    if part is not None:
+        body.append("</section>")
+    head = f'<p class="report-notice">{escape(notice)}</p>' if notice else ""
+    toc_html = f'<nav class="report-toc" aria-label="Contents"><ul>{"".join(toc)}</ul></nav>' if toc else ""
+    return f'<div class="report">{head}{toc_html}{"".join(body)}</div>'
+
+
+def _render_report_clause(
+    source: str, clause: Clause, depth: int, marks: Iterable[tuple[int, int]], target: str | None
+) -> str:
+    marks = list(marks)
+    classes = ["clause", f"kind-{_slug(clause.kind)}"]
+    if marks:
+        classes.append("cited")
+    if clause.id == target:
+        classes.append("targeted")
+    text = render_span(source, clause.start, clause.end, marks)
+    indent = min(depth, 6)
+    attrs = (
+        f'class="{" ".join(classes)}" id="{_attr(anchor_id(clause.id))}" '
+        f'data-clause-id="{_attr(clause.id)}" style="--depth:{indent}"'
+    )
+    if clause.kind == "heading":
+        level = min(4 + depth, 6)
+        return f"<div {attrs}><h{level} class=\"clause-heading\">{text}</h{level}></div>"
+    label = clause_link(clause.id, clause.label, css="clause-label", title="Link to this clause")
+    return f"<div {attrs}>{label}<div class=\"clause-text\">{text}</div>{render_footnotes(clause)}</div>"
