@@ -73,7 +73,8 @@ def token_windows(text: str, size: int, overlap: int = DEFAULT_OVERLAP) -> list[
             chunks.append(
                 Clause(
                     id=f"chunk-{n}",
-                    label=f"Chunk {n + 1}",
+                    # No label: the index embeds and keyword-indexes labels, and the usual recipe sees text only.
+                    label="",
                     text=text[start:end],
                     start=start,
                     end=end,
