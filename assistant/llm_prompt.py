@@ -98,8 +98,9 @@ def build_prompt(question: str, clauses: list[Clause] | tuple[Clause, ...], cont
 # ---- reply parsing ------------------------------------------------------------------------------------------
 
 _NUM_LIST = r"\d{1,3}(?:\s*(?:,|;|-|–|and)\s*\d{1,3})*"
-MARKER = re.compile(r"\[(" + _NUM_LIST + r")\]")
-_MARKERS_AFTER = r"(?:\s*\[" + _NUM_LIST + r"\])*"
+_CLAUSE_WORD = r"(?:[Cc]lauses?\s+)?"  # "[Clause 2]" is read as "[2]"
+MARKER = re.compile(r"\[" + _CLAUSE_WORD + r"(" + _NUM_LIST + r")\]")
+_MARKERS_AFTER = r"(?:\s*\[" + _CLAUSE_WORD + _NUM_LIST + r"\])*"
 # A sentence ends at . ! ? (plus closing quotes/brackets and any citation markers that follow) before a space.
 _SENT_END = re.compile(r"[.!?…]+[\"”’)]*" + _MARKERS_AFTER + r"(?=\s|$)")
 _ABBREVIATIONS = {
@@ -107,6 +108,8 @@ _ABBREVIATIONS = {
     "cf", "vs", "st", "p", "pp", "fig", "op", "cit", "ibid", "approx", "inc", "ltd", "co", "jr", "sr",
 }
 _LIST_BULLET = re.compile(r"^\s*(?:[-*•·▪]|\d{1,2}[.)])\s+")
+# Markdown headings, rules and short "Answer:"-style labels carry no claim of their own.
+_HEADING_LINE = re.compile(r"#+.*|[-=*_ ]+|[^.!?\[\]:]{1,40}:")
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 QUOTE = re.compile(r"“([^“”]{1,3000})”|\"([^\"]{1,3000})\"")
 _ABSTAIN = re.compile(
@@ -167,7 +170,7 @@ def reply_sentences(reply: str) -> list[str]:
     sentences: list[str] = []
     for line in text.splitlines():
         line = _LIST_BULLET.sub("", line).strip()
-        if line and not re.fullmatch(r"#+.*|[-=*_ ]+", line):
+        if line and not _HEADING_LINE.fullmatch(line):
             sentences.extend(_split_line(fold_ws(line)))
     return sentences
 

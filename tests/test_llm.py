@@ -148,6 +148,23 @@ def test_unquoted_citation_never_crosses_a_footnote_marker(stub, hits, source):
         assert "[footnoteRef" not in source[start:end] and not source[start:end].startswith("[1:")
 
 
+def test_common_reply_layouts_are_understood(stub, hits, source):
+    stub.reply_text = (
+        "<think>The user asks about the merger; clause 1 covers it.</think>\n"
+        "**Answer:**\n"
+        "- The delegate of Turkey proposed to merge draft Opinions 3 & 4. [Clause 1]\n"
+        "- In the end Turkey generously agreed not to insist on merging these two opinions [1, 2].\n"
+    )
+    answer = generator(stub.base_url).generate("Who proposed merging them?", hits, source)
+    assert answer.answer == (
+        "The delegate of Turkey proposed to merge draft Opinions 3 & 4. [1] "
+        "In the end Turkey generously agreed not to insist on merging these two opinions [2][3]."
+    )
+    assert "think" not in answer.answer
+    assert [c.clause_id for c in answer.citations][:2] == [hits[0].clause.id, hits[0].clause.id]
+    assert answer.citations[1].quote == "In the spirit of compromise, Turkey generously agreed not to insist on merging these two opinions."
+
+
 # ---- replies that must not be trusted ---------------------------------------------------------------------
 
 
