@@ -298,9 +298,9 @@ def render_report(
         body.append(_render_report_clause(source, clause, depths.get(clause.id, 0), marks.get(clause.id, ()), target))
     if part is not None:
         body.append("</section>")
-    head = f'<p class="report-notice">{escape(notice)}</p>' if notice else ""
-    toc_html = f'<nav class="report-toc" aria-label="Contents"><ul>{"".join(toc)}</ul></nav>' if toc else ""
-    return f'<div class="report">{head}{toc_html}{"".join(body)}</div>'
+    head = f'<p class="report-notice" role="alert">{escape(notice)}</p>' if notice else ""
+    toc_html = f'<nav class="report-toc" aria-label="Contents"><ul>{"".join(toc)}</ul></nav>'
+    return f'<div class="report">{toc_html}<div class="report-body">{head}{"".join(body)}</div></div>'
 
 
 def _render_report_clause(

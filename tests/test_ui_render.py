@@ -1,0 +1,315 @@
+"""Render functions of the browser chat: escaping, exact highlights, anchors, structure."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.records import Answer, Citation, Clause, Filters, Footnote, Hit
+from ui import render
+
+pytestmark = pytest.mark.unit
+
+XSS = "<img src=x onerror=alert(1)>"
+
+SOURCE = (
+    "PART I\n"
+    "· The Forum met in Geneva.[footnoteRef:1] It adopted <six> opinions & a report. [1:  \tSee the\n"
+    "website <b>here</b> ] \n"
+    "PART II\n"
+    "OPINION 4: In support of IPv6\n"
+    "recognizing\n"
+    "1. that IPv4 addresses are running out;\n"
+    "1. that a transition to IPv6 is urgent, as recognizing (a) shows;\n"
+)
+
+
+def _span(text: str, start_at: int = 0) -> tuple[int, int]:
+    start = SOURCE.index(text, start_at)
+    return start, start + len(text)
+
+
+def _clause(cid: str, text_in_source: str, **kw) -> Clause:
+    start, end = _span(text_in_source)
+    defaults = dict(
+        id=cid, label=cid, text=" ".join(text_in_source.split()), start=start, end=end, kind="clause", part="Part II"
+    )
+    defaults.update(kw)
+    return Clause(**defaults)
+
+
+PART1 = _clause("part-1", "PART I", kind="heading", part="Part I", label="Part I")
+P1 = _clause(
+    "part-1/p1",
+    SOURCE[SOURCE.index("· The Forum") : SOURCE.index("PART II")],
+    part="Part I",
+    label="Part I › ¶1",
+    kind="paragraph",
+    parent="part-1",
+    heading="Part I",
+    footnotes=(Footnote(1, "See the website <b>here</b>"),),
+)
+PART2 = _clause("part-2", "PART II", kind="heading", label="Part II")
+OP4 = _clause(
+    "opinion-4", "OPINION 4: In support of IPv6", kind="heading", opinion=4, opinion_title="In support of IPv6",
+    label="Opinion 4",
+)
+REC = _clause("opinion-4/recognizing", "recognizing", kind="heading", opinion=4, parent="opinion-4", label="Opinion 4 › recognizing")
+REC_A = _clause(
+    "opinion-4/recognizing/a",
+    "1. that IPv4 addresses are running out;",
+    opinion=4,
+    parent="opinion-4/recognizing",
+    label="Opinion 4 › recognizing (a)",
+    heading="Opinion 4: In support of IPv6 › recognizing",
+    section="recognizing",
+)
+REC_B = _clause(
+    "opinion-4/recognizing/b",
+    "1. that a transition to IPv6 is urgent, as recognizing (a) shows;",
+    opinion=4,
+    parent="opinion-4/recognizing",
+    label="Opinion 4 › recognizing (b)",
+    heading="Opinion 4: In support of IPv6 › recognizing",
+    section="recognizing",
+    refs=("opinion-4/recognizing/a", "opinion-9/missing"),
+)
+CLAUSES = [PART1, P1, PART2, OP4, REC, REC_A, REC_B]
+BY_ID = {c.id: c for c in CLAUSES}
+
+
+def marked_texts(html: str) -> list[str]:
+    return [unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", html, flags=re.S)]
+
+
+def visible_text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def citation(n: int, clause: Clause, quote: str) -> Citation:
+    start = SOURCE.index(quote, clause.start)
+    return Citation(n=n, clause_id=clause.id, label=clause.label, quote=quote, start=start, end=start + len(quote))
+
+
+class TagCollector(HTMLParser):
+    """Every start tag with its attributes, to check structure without a browser."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str]]]:
+    collector = TagCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.tags
+
+
+# ---------------------------------------------------------------- spans and highlights
+
+
+def test_span_marks_exactly_the_quote_and_escapes_corpus_text():
+    quote = "It adopted <six> opinions & a report."
+    start, end = _span(quote)
+    html = render.render_span(SOURCE, P1.start, P1.end, [(start, end)])
+    assert marked_texts(html) == [quote]
+    assert "<six>" not in html and "&lt;six&gt;" in html
+    assert "footnoteRef" not in html and "See the" not in html and "<b>" not in html
+    assert visible_text(html) == "· The Forum met in Geneva. It adopted <six> opinions & a report."
+
+
+def test_span_mark_across_a_footnote_marker_drops_only_the_marker():
+    quote = "Geneva.[footnoteRef:1] It adopted"
+    start, end = _span(quote)
+    html = render.render_span(SOURCE, P1.start, P1.end, [(start, end)])
+    assert marked_texts(html) == ["Geneva. It adopted"]
+
+
+def test_span_clips_marks_to_the_clause_and_merges_overlaps():
+    a_start, a_end = _span("IPv4 addresses")
+    html = render.render_span(SOURCE, REC_A.start, REC_A.end, [(a_start - 50, a_start + 4), (a_start + 2, a_end)])
+    assert marked_texts(html) == ["1. that IPv4 addresses"]
+    outside = render.render_span(SOURCE, REC_A.start, REC_A.end, [(0, 5)])
+    assert "<mark>" not in outside and visible_text(outside) == "1. that IPv4 addresses are running out;"
+
+
+def test_span_of_nothing_is_empty():
+    assert render.render_span(SOURCE, 10, 10) == ""
+    assert render.render_span(SOURCE, 10, 5) == ""
+    assert render.render_span("", 0, 3, [(0, 1)]) == ""
+    assert render.span_pieces("   \n  ", 0, 6) == []
+
+
+def test_merge_ranges():
+    assert render.merge_ranges([]) == []
+    assert render.merge_ranges([(5, 5), (3, 1)]) == []
+    assert render.merge_ranges([(4, 8), (1, 3), (2, 5), (10, 12), (12, 13)]) == [(1, 8), (10, 13)]
+
+
+def test_anchor_ids_keep_clause_paths_and_drop_unsafe_characters():
+    assert render.anchor_id("opinion-4/recognizing/g") == "clause-opinion-4/recognizing/g"
+    assert render.anchor_id('a b"<x>') == "clause-a-b--x-"
+    assert render.clause_href("annex-1/wg-2/p4") == "?clause=annex-1/wg-2/p4#clause-annex-1/wg-2/p4"
+    assert render.clause_href("a&b c") == "?clause=a%26b%20c#clause-a-b-c"
+
+
+# ---------------------------------------------------------------- chat messages
+
+
+def test_question_is_shown_as_text_never_as_markup():
+    html = render.render_question(XSS)
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert visible_text(html) == XSS
+
+
+def test_huge_question_is_shortened_for_display():
+    html = render.render_question("word " * 2000, max_chars=100)
+    assert len(visible_text(html)) < 200 and "10,000 characters" in html
+
+
+def test_answer_markers_link_to_their_clauses():
+    quote_a = "that IPv4 addresses are running out;"
+    quote_b = "that a transition to IPv6 is urgent"
+    answer = Answer(
+        question="What does Opinion 4 recognize?",
+        answer=f"IPv4 is running out [1]. Transition is urgent <now> [2]. Unknown [7].",
+        rewritten_query="What does Opinion 4 recognize?",
+        citations=(citation(1, REC_A, quote_a), citation(2, REC_B, quote_b)),
+    )
+    html = render.render_answer(answer)
+    links = [attrs for tag, attrs in tags(html) if tag == "a"]
+    assert [a["data-clause"] for a in links] == ["opinion-4/recognizing/a", "opinion-4/recognizing/b"]
+    assert all(a["class"] == "cite" and a["href"].startswith("?clause=") for a in links)
+    assert "[7]" in visible_text(html) and "&lt;now&gt;" in html and "<now>" not in html
+    assert "rewritten" not in html  # same as the question
+    assert "\n\n" not in html
+
+
+def test_follow_up_shows_the_rewritten_query_escaped():
+    answer = Answer(question="And its vice-chair?", answer="x", rewritten_query=f"vice-chair of Working Group 2 {XSS}")
+    html = render.render_answer(answer)
+    assert 'class="rewritten"' in html and "Working Group 2" in html and "<img" not in html
+
+
+def test_abstention_lists_related_clauses():
+    answer = Answer(
+        question="What is the capital of Australia?",
+        answer="The report does not address this question.",
+        abstained=True,
+        related=(Hit(REC_A, 0.2), Hit(P1, 0.1)),
+        notice=f"backend {XSS} unreachable",
+    )
+    html = render.render_answer(answer)
+    assert "abstained" in html
+    assert [a["data-clause"] for t, a in tags(html) if t == "a"] == ["opinion-4/recognizing/a", "part-1/p1"]
+    assert "Opinion 4 › recognizing (a)" in visible_text(html)
+    assert "<img" not in html
+
+
+def test_error_message_is_escaped():
+    html = render.render_message(f"bad {XSS}")
+    assert "<img" not in html and XSS in visible_text(html)
+
+
+# ---------------------------------------------------------------- sources panel
+
+
+def test_sources_show_label_copy_string_heading_highlight_footnotes_and_refs():
+    quote = "that a transition to IPv6 is urgent"
+    answer = Answer(question="q", answer="Urgent [1].", citations=(citation(1, REC_B, quote),))
+    html = render.render_sources(SOURCE, answer, BY_ID.get, doc_title="report.txt")
+    assert marked_texts(html) == [quote]
+    assert "Opinion 4 › recognizing (b)" in html
+    copy = [a["data-copy"] for t, a in tags(html) if "data-copy" in a]
+    assert copy == ["report.txt, Opinion 4 › recognizing (b)"]
+    assert "Opinion 4: In support of IPv6 › recognizing" in html  # heading path
+    refs = re.search(r'<div class="refs">.*?</div>', html, flags=re.S).group(0)
+    assert 'data-clause="opinion-4/recognizing/a"' in refs and "IPv4 addresses are running out" in refs
+    assert "opinion-9/missing" in refs  # unresolved refs stay visible as text
+
+
+def test_sources_show_escaped_footnotes():
+    quote = "The Forum met in Geneva."
+    answer = Answer(question="q", answer="It met [1].", citations=(citation(1, P1, quote),))
+    html = render.render_sources(SOURCE, answer, BY_ID.get)
+    assert 'class="footnotes"' in html and "See the website &lt;b&gt;here&lt;/b&gt;" in html
+    assert marked_texts(html) == [quote]
+
+
+def test_sources_of_an_abstention_are_its_related_clauses_without_marks():
+    answer = Answer(question="q", answer="no", abstained=True, related=(Hit(REC_A, 0.3),))
+    html = render.render_sources(SOURCE, answer, BY_ID.get)
+    assert "does not address" in html and "IPv4 addresses are running out" in html and "<mark>" not in html
+
+
+def test_sources_placeholder_and_unknown_clause():
+    assert "appear here" in render.render_sources(SOURCE, None, BY_ID.get)
+    ghost = Citation(n=1, clause_id="nope", label="Nope", quote="PART", start=0, end=4)
+    html = render.render_sources(SOURCE, Answer(question="q", answer="x [1]", citations=(ghost,)), BY_ID.get)
+    assert "No clauses to show" in html
+
+
+# ---------------------------------------------------------------- report view
+
+
+def test_report_has_one_anchor_per_clause_in_document_order():
+    html = render.render_report(SOURCE, CLAUSES)
+    ids = [a["id"] for t, a in tags(html) if a.get("class", "").startswith("clause ")]
+    assert ids == [render.anchor_id(c.id) for c in CLAUSES]
+    assert len(set(ids)) == len(ids)
+    assert html.count('class="report-part"') == 2
+    assert "Opinion 4: In support of IPv6" in html  # group heading
+    toc = re.search(r"<nav.*?</nav>", html, flags=re.S).group(0)
+    assert [a["data-clause"] for t, a in tags(toc) if t == "a"] == ["part-1", "part-2", "opinion-4"]
+    assert "<six>" not in html and "&lt;six&gt;" in html and "footnoteRef" not in html
+
+
+def test_report_marks_citations_and_targets_a_clause():
+    quote = "IPv4 addresses are running out"
+    start, end = _span(quote)
+    html = render.render_report(SOURCE, CLAUSES, marks={REC_A.id: [(start, end)]}, target=REC_A.id)
+    element = re.search(r'<div class="([^"]*)" id="clause-opinion-4/recognizing/a".*?</div>', html, flags=re.S)
+    assert element and "targeted" in element.group(1) and "cited" in element.group(1)
+    assert marked_texts(html) == [quote]
+    assert html.count("targeted") == 1
+
+
+def test_report_notice_is_escaped_and_empty_report_renders():
+    html = render.render_report(SOURCE, CLAUSES, notice=f"No clause {XSS}")
+    assert "<img" not in html and "No clause" in html
+    assert "<section" not in render.render_report("", [])
+
+
+def test_citation_marks_groups_by_clause():
+    a = citation(1, REC_A, "IPv4")
+    b = citation(2, REC_A, "running out")
+    c = citation(3, REC_B, "urgent")
+    marks = render.citation_marks([a, b, c])
+    assert marks == {REC_A.id: [(a.start, a.end), (b.start, b.end)], REC_B.id: [(c.start, c.end)]}
+    assert render.citation_marks([]) == {}
+
+
+# ---------------------------------------------------------------- filters
+
+
+def test_filter_choices_follow_the_report_structure():
+    from ui.app import WHOLE_REPORT, filter_choices, parse_filter
+
+    annex = _clause("annex-1/p1", "PART II", part="Annex I", kind="paragraph")
+    choices = filter_choices(CLAUSES + [annex])
+    assert choices == [WHOLE_REPORT, "Part I", "Opinion 4", "Annex I"]
+    assert filter_choices([]) == [WHOLE_REPORT]
+    assert parse_filter(None, choices) is None
+    assert parse_filter(" whole   REPORT ", choices) is None
+    assert parse_filter("opinion 4", choices) == Filters(opinion=4)
+    assert parse_filter("Annex I", choices) == Filters(part="Annex I")
+    with pytest.raises(InputError, match="Opinion 9"):
+        parse_filter("Opinion 9", choices)
