@@ -1,0 +1,81 @@
+"""Report text → citable clauses with exact raw spans. Pure; `load_clauses` adds the file reading."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+
+from assistant.errors import ReportError
+from assistant.parse_generic import Draft, scan_lines
+from assistant.parse_wtpf import StructuredParser
+from assistant.read_report import read_report
+from assistant.records import Clause, Footnote
+from assistant.refs import resolve_references
+from assistant.textnorm import count_tokens
+
+# Bump whenever the clauses produced for the same text change (the index manifest rebuilds on it).
+PARSER_VERSION = "1.0.0"
+
+_MIN_WORDS = 4
+
+
+def parse_report(text: str) -> list[Clause]:
+    """Clauses of a report: the WTPF structure where recognised, generic paragraphs elsewhere."""
+    if not text or not text.strip():
+        raise ReportError("no recognizable structure: the text is empty")
+    lines = scan_lines(text)
+    drafts = StructuredParser(lines).run()
+    if not any(len(re.findall(r"[^\W\d_]{2,}", d.clean)) >= _MIN_WORDS for d in drafts):
+        raise ReportError("no recognizable structure: no headings, clauses or paragraphs of prose were found")
+    clauses = [_finish(d) for d in drafts]
+    return _with_refs(clauses)
+
+
+def load_clauses(path: str | os.PathLike) -> list[Clause]:
+    """Read and parse a report file; errors name the file."""
+    text = read_report(path)
+    try:
+        return parse_report(text)
+    except ReportError as exc:
+        raise ReportError(f"{path}: {exc}") from None
+
+
+def _finish(draft: Draft) -> Clause:
+    footnotes: dict[int, Footnote] = {}
+    for line in draft.lines:
+        for note in line.footnotes:
+            footnotes.setdefault(note.number, note)
+    text = draft.clean
+    return Clause(
+        id=draft.id,
+        label=draft.label,
+        text=text,
+        start=draft.lines[0].start,
+        end=draft.lines[-1].end,
+        kind=draft.kind,
+        part=draft.part,
+        heading=draft.heading,
+        opinion=draft.opinion,
+        opinion_title=draft.opinion_title,
+        section=draft.section,
+        working_group=draft.working_group,
+        parent=draft.parent,
+        footnotes=tuple(footnotes.values()),
+        tokens=count_tokens(text),
+    )
+
+
+def _with_refs(clauses: list[Clause]) -> list[Clause]:
+    """Fill `refs` with the clauses each clause names, minus itself and its own ancestors."""
+    by_id = {c.id: c for c in clauses}
+    out = []
+    for clause in clauses:
+        own = {clause.id}
+        parent = clause.parent
+        while parent and parent not in own:
+            own.add(parent)
+            parent = by_id[parent].parent if parent in by_id else None
+        refs = [r for r in resolve_references(clause.text, clauses, clause.opinion) if r not in own]
+        out.append(replace(clause, refs=tuple(refs)) if refs else clause)
+    return out

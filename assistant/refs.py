@@ -1,0 +1,210 @@
+"""Resolve mentions of places in a report to clause ids.
+
+Understands "Draft Opinion 3", "Opinions 3 and 4", "recognizing (a) was revised", "noting a) above",
+"(iv) of sub-section (c) of the recognizing section", "paragraph a) under recalling section",
+"the second bullet of the invites section", "Opinion 4 recognizing (g)", "recognizing (c)(iv)",
+"the Working Group 2 report", "Annex I", "Part II". A section mention without an item resolves to the section;
+an item that does not exist (a proposed new paragraph) also resolves to its section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.records import Clause
+
+UNIT_WORDS = ("opinion", "resolution", "decision", "recommendation", "declaration")
+_UNIT = re.compile(
+    r"\b(?:draft\s+|new\s+)?(opinion|resolution|decision|recommendation|declaration)s?\s+(\d+)"
+    r"((?:\s*(?:,|&|and|or)\s*(?:(?:draft\s+)?\1\s+)?\d+\b)*)",
+    re.I,
+)
+_EXTERNAL = re.compile(r"\s*\([^()]*\b(?:19|20)\d\d\)")  # "Opinion 5 (Lisbon, 2009)" is another forum's text
+_WG = re.compile(r"\b(?:working\s+group|WG)\s*-?\s*(\d+)\b", re.I)
+_PART = re.compile(r"\b(part|annex|appendix)\s+([IVX]+|\d+)\b(?!\.\d)", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+             "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_TOKEN = r"\(?([a-z]{1,4}|\d{1,2})\)"
+_ITEMS_AFTER = re.compile(
+    r"\s*(?:section\s*,?\s*)?(?:(?:paragraph|sub-?section|item|bullet|point)s?\s*)?"
+    + _TOKEN
+    + r"(?:\s*\(([a-z]{1,4}|\d{1,2})\))?((?:\s*(?:,|&|and|or)\s*\(?[a-z]{1,4}\))*)",
+    re.I,
+)
+_NESTED_BEFORE = re.compile(
+    r"(?:\(([ivx]+|\d{1,2})\)\s+of\s+(?:the\s+)?)?(?:paragraph|sub-?section|item|bullet|point)s?\s*"
+    r"\(?([a-z]{1,4})\)?\s+(?:of|under|in)\s+(?:the\s+)?$",
+    re.I,
+)
+_BULLET_BEFORE = re.compile(
+    r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+bullet\s+(?:point\s+)?(?:of|in|under)\s+(?:the\s+)?$",
+    re.I,
+)
+_QUOTED_ITEM_BEFORE = re.compile(r"[“\"]\(?([a-z])\)\s[^”\"]{0,400}[”\"][^.;“”\"]{0,60}?\b(?:under|in|of)\s+(?:the\s+)?$")
+_UNIT_BEFORE = re.compile(r"\b(?:draft\s+)?(?:opinion|resolution|decision|recommendation)\s+(\d+)(?:['’]s)?\s*,?\s*(?:the\s+)?$", re.I)
+_UNIT_AFTER = re.compile(
+    r"(?:\s*section)?\s*(?:\(?[a-z0-9]{1,4}\)\s*)*(?:of|in|under)\s+(?:the\s+)?(?:draft\s+)?"
+    r"(?:opinion|resolution|decision|recommendation)\s+(\d+)",
+    re.I,
+)
+_QUALIFIER_AFTER = re.compile(r"\s*(?:section|paragraph|part)\b", re.I)
+
+
+@dataclass
+class _Places:
+    ids: set[str] = field(default_factory=set)
+    units: dict[tuple[str, int], str] = field(default_factory=dict)
+    sections: dict[str, list[tuple[re.Pattern, str]]] = field(default_factory=dict)  # unit id → phrase, id
+    working_groups: dict[int, str] = field(default_factory=dict)
+    parts: dict[str, str] = field(default_factory=dict)
+    any_section: re.Pattern | None = None
+
+
+def resolve_references(text: str, clauses: list[Clause], context_opinion: int | None = None) -> list[str]:
+    """Ids of the clauses `text` refers to, in order of mention, without duplicates."""
+    if not text or not clauses:
+        return []
+    places = _places(clauses)
+    found: list[tuple[int, str]] = []
+    units_named = _unit_mentions(text, places, found)
+    for m in _WG.finditer(text):
+        if int(m.group(1)) in places.working_groups:
+            found.append((m.start(), places.working_groups[int(m.group(1))]))
+    for m in _PART.finditer(text):
+        key = f"{m.group(1).lower()} {_part_number(m.group(2))}"
+        if key in places.parts:
+            found.append((m.start(), places.parts[key]))
+    if places.any_section is not None:
+        for m in places.any_section.finditer(text):
+            ref = _section_ref(text, m, places, context_opinion, units_named)
+            if ref:
+                found.append((m.start(), ref))
+    out: list[str] = []
+    for _, ref in sorted(found, key=lambda item: item[0]):
+        if ref not in out:
+            out.append(ref)
+    return out
+
+
+def _part_number(numeral: str) -> str:
+    return numeral if numeral.isdigit() else str(_ROMAN.get(numeral.lower(), numeral.lower()))
+
+
+def _unit_mentions(text: str, places: _Places, found: list[tuple[int, str]]) -> set[int]:
+    named: set[int] = set()
+    for m in _UNIT.finditer(text):
+        if _EXTERNAL.match(text, m.end()):
+            continue
+        word = m.group(1).lower()
+        for number in re.findall(r"\d+", m.group(2) + " " + m.group(3)):
+            unit = places.units.get((word, int(number)))
+            if unit:
+                found.append((m.start(), unit))
+                if word == "opinion":
+                    named.add(int(number))
+    return named
+
+
+def _section_ref(text: str, m: re.Match, places: _Places, context: int | None, named: set[int]) -> str | None:
+    before, after = text[: m.start()], text[m.end() :]
+    explicit = _UNIT_BEFORE.search(before) or _UNIT_AFTER.match(after)
+    number = int(explicit.group(1)) if explicit else context
+    if number is None and len(named) == 1:
+        number = next(iter(named))
+    unit = places.units.get(("opinion", number)) if number is not None else None
+    if unit is None:
+        return None
+    section = _pick_section(text, m.start(), places.sections.get(unit, []))
+    if section is None:
+        return None
+    key, sub = _item_after(after)
+    if key is None:
+        key, sub = _item_before(before)
+    if key is None and not (explicit or _QUALIFIER_AFTER.match(after)):
+        return None  # a bare verb in running prose ("considering the number…") is not a reference
+    if key is None:
+        return section
+    for candidate in (f"{section}/{key}/{sub}" if sub else None, f"{section}/{key}"):
+        if candidate and candidate in places.ids:
+            return candidate
+    return section
+
+
+def _pick_section(text: str, pos: int, sections: list[tuple[re.Pattern, str]]) -> str | None:
+    for pattern, sid in sections:  # longest phrase first
+        if pattern.match(text, pos):
+            return sid
+    verb = re.match(r"[a-z]+", text[pos:].lower())
+    for pattern, sid in sections:
+        if verb and pattern.pattern.lower().startswith(_verb_pattern(verb.group())):
+            return sid
+    return None
+
+
+def _item_after(after: str) -> tuple[str | None, str | None]:
+    m = _ITEMS_AFTER.match(after)
+    if not m:
+        return None, None
+    return m.group(1).lower(), (m.group(2) or "").lower() or None
+
+
+def _item_before(before: str) -> tuple[str | None, str | None]:
+    if m := _BULLET_BEFORE.search(before):
+        word = m.group(1).lower()
+        n = _ORDINALS.get(word) or int(re.match(r"\d+", word).group())
+        return f"b{n}", None
+    if m := _NESTED_BEFORE.search(before):
+        return m.group(2).lower(), (m.group(1) or "").lower() or None
+    if m := _QUOTED_ITEM_BEFORE.search(before):
+        return m.group(1).lower(), None
+    return None, None
+
+
+def _verb_pattern(word: str) -> str:
+    stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return stem + "s?"
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", phrase)
+    return r"\W+".join([_verb_pattern(words[0].lower())] + [re.escape(w) for w in words[1:]])
+
+
+_CACHE: dict[int, tuple[list[Clause], _Places]] = {}
+
+
+def _places(clauses: list[Clause]) -> _Places:
+    cached = _CACHE.get(id(clauses))
+    if cached is not None and cached[0] is clauses and len(cached[0]) == len(clauses):
+        return cached[1]
+    places = _Places(ids={c.id for c in clauses})
+    phrases: set[str] = set()
+    for c in clauses:
+        if c.kind != "heading":
+            continue
+        unit = re.fullmatch(r"(" + "|".join(UNIT_WORDS) + r")-(\d+)", c.id)
+        if unit:
+            places.units[(unit.group(1), int(unit.group(2)))] = c.id
+        elif c.section and c.parent and re.fullmatch(r"(?:" + "|".join(UNIT_WORDS) + r")-\d+", c.parent):
+            phrases.add(_phrase_pattern(c.section))
+            places.sections.setdefault(c.parent, []).append(
+                (re.compile(r"\b" + _phrase_pattern(c.section) + r"\b", re.I), c.id)
+            )
+        if c.working_group is not None and c.id.endswith(f"wg-{c.working_group}") and c.kind == "heading":
+            places.working_groups.setdefault(c.working_group, c.id)
+        part = re.fullmatch(r"(part|annex|appendix)-(\w+)", c.id)
+        if part:
+            places.parts[f"{part.group(1)} {part.group(2)}"] = c.id
+    for c in clauses:  # a group with no report of its own still has its table row
+        if c.kind == "table-row" and c.working_group is not None:
+            places.working_groups.setdefault(c.working_group, c.id)
+    for unit_sections in places.sections.values():
+        unit_sections.sort(key=lambda item: -len(item[0].pattern))
+    if phrases:
+        alternation = "|".join(sorted(phrases, key=len, reverse=True))
+        places.any_section = re.compile(r"\b(?:" + alternation + r")\b", re.I)
+    _CACHE.clear()
+    _CACHE[id(clauses)] = (clauses, places)
+    return places
