@@ -1,16 +1,19 @@
-"""The chat prompt for the optional generative backend, and the pure text parsing of its reply.
+"""Text handling for the optional generative backend: the prompt, the reply, and spans inside clauses.
 
-Nothing here talks to the network: `build_prompt` packs numbered clauses within a token budget, and the
-`reply_*` helpers cut a reply into sentences, `[n]` markers and quoted strings for `assistant.llm` to verify.
+All pure functions, no network: `build_prompt` packs numbered clauses within a token budget; the `reply_*`
+helpers cut a reply into sentences, `[n]` markers and quoted strings; `find_quote` and `best_sentence_span`
+find the report text a sentence may cite. `assistant.llm` puts them together and verifies the result.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from assistant.records import Clause
 from assistant.textnorm import count_tokens, decode_tokens, encode_tokens, fold_ws
+from assistant.verify import locate_quote
 
 OPEN_TAG = "<clauses>"
 CLOSE_TAG = "</clauses>"
@@ -188,3 +191,118 @@ def reply_quotes(sentence: str) -> list[str]:
 
 def says_not_addressed(sentence: str) -> bool:
     return bool(_ABSTAIN.search(sentence))
+
+
+# ---- locating text inside a clause -----------------------------------------------------------------------
+
+_TYPO_CLASSES = {"'": "['’‘]", "’": "['’‘]", "‘": "['’‘]", '"': '["“”]', "“": '["“”]', "”": '["“”]'}
+for _dash in "-‐‑‒–—":
+    _TYPO_CLASSES[_dash] = "[-‐‑‒–—]"
+_ELLIPSIS_SPLIT = re.compile(r"\s*(?:\.\.\.|…)\s*")
+
+
+def _typographic_pattern(quote: str) -> re.Pattern:
+    parts = []
+    for token in re.split(r"(\s+)", quote):
+        if not token:
+            continue
+        if token.isspace():
+            parts.append(r"\s+")
+        else:
+            parts.append("".join(_TYPO_CLASSES.get(ch, re.escape(ch)) for ch in token))
+    return re.compile("".join(parts))
+
+
+def find_quote(source: str, clause: Clause, quote: str) -> tuple[int, int] | None:
+    """Span of `quote` inside the clause's raw span, exact first, else tolerant of typography only.
+
+    The tolerant pass lets straight quotes/apostrophes and hyphens match their typographic forms and any
+    whitespace run match any other; the returned span is always the report's own text. A quote the model
+    shortened with "..." matches when its pieces occur in order; the span then covers the whole stretch.
+    """
+    quote = quote.strip()
+    for candidate in dict.fromkeys([quote, quote.rstrip(".,;:")]):
+        span = locate_quote(source, clause, candidate)
+        if span:
+            return span
+    pieces = [p for p in _ELLIPSIS_SPLIT.split(quote.strip(".… ")) if p.strip()]
+    if not pieces:
+        return None
+    pos, first = clause.start, None
+    for piece in pieces:
+        match = None
+        for candidate in dict.fromkeys([piece, piece.rstrip(".,;:")]):
+            match = _typographic_pattern(candidate).search(source, pos, clause.end)
+            if match:
+                break
+        if not match:
+            return None
+        first = match.start() if first is None else first
+        pos = match.end()
+    return first, pos
+
+
+# Parts of a raw span that are not report prose; a cited sentence never crosses one.
+_NON_CONTENT = re.compile(r"\[footnoteRef:\d+\]|\[\d+:[^\]]*(?:\]|$)|\[image:[^\]]*\]|\[bookmark:[^\]]*\]")
+_TITLES = frozenset({"mr", "ms", "mrs", "dr", "rev", "no", "nos", "art", "para", "vol"})
+_CLAUSE_SENT_END = re.compile(r"[.!?;]+[\"”’)]*(?=\s)")
+_LEADING_MARK = re.compile(r"(?:[·•▪*\-–]|\(?(?:\d{1,3}|[a-z]|[ivxl]{1,6})[.)])\s+")
+_STOPWORDS = frozenset(
+    "a an the and or of to in on for by with at as is are was were be been being that this these those it its "
+    "their his her they he she we which who whom what when where why how not no also from into than then so "
+    "such there has have had do does did would should could will shall may can report".split()
+)
+
+
+def clause_sentence_spans(source: str, clause: Clause) -> list[tuple[int, int]]:
+    """Spans of the sentences (and ;-separated items) of a clause's raw text, footnote markers excluded."""
+    start, end = max(0, clause.start), min(len(source), clause.end)
+    segments, pos = [], start
+    for match in _NON_CONTENT.finditer(source, start, end):
+        segments.append((pos, match.start()))
+        pos = match.end()
+    segments.append((pos, end))
+    spans = []
+    for seg_start, seg_end in segments:
+        piece_start = seg_start
+        for match in _CLAUSE_SENT_END.finditer(source, seg_start, seg_end):
+            word = re.search(r"(\w+)$", source[piece_start : match.start()])
+            if word and (word.group(1).lower() in _TITLES or (len(word.group(1)) == 1 and word.group(1).isupper())):
+                continue
+            spans.append((piece_start, match.end()))
+            piece_start = match.end()
+        spans.append((piece_start, seg_end))
+    return [s for s in (_trim(source, a, b) for a, b in spans) if s]
+
+
+def _trim(source: str, start: int, end: int) -> tuple[int, int] | None:
+    text = source[start:end]
+    lead = len(text) - len(text.lstrip())
+    bullet = _LEADING_MARK.match(text, lead)
+    if bullet:
+        lead = bullet.end()
+    tail = len(text.rstrip())
+    if tail - lead < 3 or not any(ch.isalpha() for ch in text[lead:tail]):
+        return None
+    return start + lead, start + tail
+
+
+def _content_words(text: str) -> set[str]:
+    # A 6-letter prefix is a crude stem: "proposed"/"proposal", "compromise"/"compromised".
+    return {w[:6] for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS}
+
+
+def best_sentence_span(source: str, clause: Clause, sentence: str) -> tuple[int, int] | None:
+    """The clause sentence sharing the most content words with `sentence`, if the overlap is meaningful."""
+    wanted = _content_words(MARKER.sub("", sentence))
+    if not wanted:
+        return None
+    needed = min(2, len(wanted))
+    best, best_key = None, (0, 0.0)
+    for start, end in clause_sentence_spans(source, clause):
+        words = _content_words(source[start:end])
+        shared = len(wanted & words)
+        key = (shared, shared / math.sqrt(len(words) or 1))
+        if shared >= needed and key > best_key:
+            best, best_key = (start, end), key
+    return best

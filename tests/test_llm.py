@@ -15,10 +15,16 @@ from assistant.llm import (
     GeneratorError,
     OpenAICompatibleGenerator,
     chat_completions_url,
-    clause_sentence_spans,
     fallback_notice,
 )
-from assistant.llm_prompt import CLOSE_TAG, OPEN_TAG, SYSTEM_PROMPT, build_prompt, reply_sentences
+from assistant.llm_prompt import (
+    CLOSE_TAG,
+    OPEN_TAG,
+    SYSTEM_PROMPT,
+    build_prompt,
+    clause_sentence_spans,
+    reply_sentences,
+)
 from assistant.records import Clause, Hit
 from assistant.settings import Settings
 from assistant.textnorm import count_tokens, fold_ws
