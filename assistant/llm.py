@@ -108,9 +108,12 @@ class OpenAICompatibleGenerator:
             raise AssistantError(f"LLM retries must be 0..5 (got {retries}).")
         if context_tokens < 50:
             raise AssistantError(f"LLM context budget must be at least 50 tokens (got {context_tokens}).")
+        api_key = (api_key or "").strip() or None
+        if api_key and not (api_key.isascii() and api_key.isprintable() and " " not in api_key):
+            raise AssistantError("LLM API key has spaces or characters that cannot be sent in a header.")
         self.url = chat_completions_url(base_url)
         self.model = model.strip()
-        self.api_key = api_key or None
+        self.api_key = api_key
         self.timeout = float(timeout)
         self.retries = int(retries)
         self.context_tokens = int(context_tokens)
@@ -138,7 +141,13 @@ class OpenAICompatibleGenerator:
         if not prompt.clauses:
             raise GeneratorError("no clauses to answer from")
         reply = self.complete(prompt.messages)
-        checked = check_reply(reply, prompt.clauses, source)
+        try:
+            checked = check_reply(reply, prompt.clauses, source)
+        except GeneratorError:
+            raise
+        except Exception:  # a reply that trips the checker must still end in the extractive fallback
+            log.exception("could not check the LLM reply")
+            raise GeneratorError("the reply could not be checked") from None
         if checked.abstained:
             return Answer(
                 question=question,

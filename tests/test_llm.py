@@ -386,6 +386,17 @@ def test_base_url_rule(base, url):
     assert chat_completions_url(base) == url
 
 
+@pytest.mark.parametrize("key", ["sk one", "clé", "sk-\x001"])
+def test_unsendable_api_key_is_a_clear_error(key):
+    with pytest.raises(AssistantError, match="API key"):
+        OpenAICompatibleGenerator("http://h:1/v1", "m", api_key=key)
+
+
+def test_api_key_is_trimmed_and_blank_means_none():
+    assert OpenAICompatibleGenerator("http://h:1/v1", "m", api_key=" sk-1\n").api_key == "sk-1"
+    assert OpenAICompatibleGenerator("http://h:1/v1", "m", api_key="  ").api_key is None
+
+
 @pytest.mark.parametrize("base", ["", "localhost:8080", "ftp://h/v1", "http:///v1"])
 def test_bad_base_url_is_a_clear_error(base):
     with pytest.raises(AssistantError, match="base URL"):
