@@ -124,14 +124,16 @@ class Draft:
     section: str | None = None
     working_group: int | None = None
     parent: str | None = None
-    strip_prefix: re.Pattern | None = None  # printed list marker / bullet removed from the text
+    strip_prefix: re.Pattern | None = None  # printed list marker removed from the text
+    strip_bullets: bool = False  # bullets removed from every line (Part I paragraphs and their lists)
     text: str | None = None  # set when the text is composed (table rows)
 
     @property
     def clean(self) -> str:
         if self.text is not None:
             return self.text
-        joined = fold_ws(" ".join(line.clean for line in self.lines))
+        parts = (BULLET.sub("", line.clean) if self.strip_bullets else line.clean for line in self.lines)
+        joined = fold_ws(" ".join(parts))
         if self.strip_prefix is not None:
             joined = self.strip_prefix.sub("", joined, count=1)
         return joined
@@ -154,8 +156,8 @@ def quote_open(text: str) -> bool:
 
 def is_short_list_entry(line: str, previous: str) -> bool:
     """A line that reads as an entry of a list introduced by a colon (names, titles), not a new paragraph."""
-    if len(line) > 160:
-        return False
+    if len(line) > 160 or line.rstrip().endswith(":"):
+        return False  # a line ending in a colon introduces a list of its own
     head = line.split(":", 1)[0]
     if ":" in line and len(head) <= 40:
         return True  # "Draft Opinion 1: Promoting IXPs …"

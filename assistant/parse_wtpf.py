@@ -62,7 +62,12 @@ def nice_title(upper: str) -> str:
 
 
 def shorten(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    """Head and tail of a long lead-in: its end ("… all Member States to:") is what introduces the sub-items."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit // 2].rsplit(" ", 1)[0]
+    tail = text[-(limit // 2) :].split(" ", 1)[-1]
+    return f"{head} … {tail}"
 
 
 @dataclass
@@ -337,7 +342,7 @@ class StructuredParser:
     def _start_report(self, m: re.Match, line: Line) -> None:
         self._end_running()
         ctx = self.ctx
-        title = nice_title(m.group(2))
+        title = re.sub(r"\s+to the plenary$", "", nice_title(m.group(2)), flags=re.I)
         wg = re.search(r"WORKING GROUP\s+(\d+)", m.group(2))
         prefix = f"{ctx.part_id}/" if ctx.part_id else ""
         rid = f"{prefix}wg-{wg.group(1)}" if wg else f"{prefix}report-{m.group(1)}"
@@ -411,7 +416,7 @@ class StructuredParser:
                 self.numbered_paras[key] = int(number.group(1))
             prefix = f"{key}/" if key else ""
             self.para = self._new(f"{prefix}p{n}", f"{ctx.container_label} › ¶{n}", "paragraph", line,
-                                  parent=key or None, strip_prefix=BULLET)  # fmt: skip
+                                  parent=key or None, strip_bullets=True)  # fmt: skip
             self.para_list, self.para_list_bullet = False, None
         if c.endswith(":"):
             self.para_list, self.para_list_bullet = True, None

@@ -43,10 +43,12 @@ _BULLET_BEFORE = re.compile(
     re.I,
 )
 _QUOTED_ITEM_BEFORE = re.compile(r"[“\"]\(?([a-z])\)\s[^”\"]{0,400}[”\"][^.;“”\"]{0,60}?\b(?:under|in|of)\s+(?:the\s+)?$")
-_UNIT_BEFORE = re.compile(r"\b(?:draft\s+)?(?:opinion|resolution|decision|recommendation)\s+(\d+)(?:['’]s)?\s*,?\s*(?:the\s+)?$", re.I)
+_UNIT_BEFORE = re.compile(
+    r"\b(?:draft\s+)?(opinion|resolution|decision|recommendation|declaration)\s+(\d+)(?:['’]s)?\s*,?\s*(?:the\s+)?$", re.I
+)
 _UNIT_AFTER = re.compile(
     r"(?:\s*section)?\s*(?:\(?[a-z0-9]{1,4}\)\s*)*(?:of|in|under)\s+(?:the\s+)?(?:draft\s+)?"
-    r"(?:opinion|resolution|decision|recommendation)\s+(\d+)",
+    r"(opinion|resolution|decision|recommendation|declaration)\s+(\d+)",
     re.I,
 )
 _QUALIFIER_AFTER = re.compile(r"\s*(?:section|paragraph|part)\b", re.I)
@@ -110,10 +112,13 @@ def _unit_mentions(text: str, places: _Places, found: list[tuple[int, str]]) -> 
 def _section_ref(text: str, m: re.Match, places: _Places, context: int | None, named: set[int]) -> str | None:
     before, after = text[: m.start()], text[m.end() :]
     explicit = _UNIT_BEFORE.search(before) or _UNIT_AFTER.match(after)
-    number = int(explicit.group(1)) if explicit else context
-    if number is None and len(named) == 1:
-        number = next(iter(named))
-    unit = places.units.get(("opinion", number)) if number is not None else None
+    if explicit:
+        unit = places.units.get((explicit.group(1).lower(), int(explicit.group(2))))
+    else:
+        number = context if context is not None else (next(iter(named)) if len(named) == 1 else None)
+        unit = places.units.get(("opinion", number)) if number is not None else None
+        if unit is None and len(places.units) == 1:  # a report with a single Opinion or Resolution
+            unit = next(iter(places.units.values()))
     if unit is None:
         return None
     section = _pick_section(text, m.start(), places.sections.get(unit, []))
