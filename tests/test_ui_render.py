@@ -56,7 +56,7 @@ P1 = _clause(
 PART2 = _clause("part-2", "PART II", kind="heading", label="Part II")
 OP4 = _clause(
     "opinion-4", "OPINION 4: In support of IPv6", kind="heading", opinion=4, opinion_title="In support of IPv6",
-    label="Opinion 4",
+    label="Opinion 4", parent="part-2",
 )
 REC = _clause("opinion-4/recognizing", "recognizing", kind="heading", opinion=4, parent="opinion-4", label="Opinion 4 › recognizing")
 REC_A = _clause(
@@ -266,9 +266,11 @@ def test_report_has_one_anchor_per_clause_in_document_order():
     assert ids == [render.anchor_id(c.id) for c in CLAUSES]
     assert len(set(ids)) == len(ids)
     assert html.count('class="report-part"') == 2
-    assert "Opinion 4: In support of IPv6" in html  # group heading
+    headings = [t for t, a in tags(html) if t in ("h2", "h3", "h4")]
+    assert headings == ["h2", "h2", "h3", "h4"]  # PART I, PART II, OPINION 4, recognizing
     toc = re.search(r"<nav.*?</nav>", html, flags=re.S).group(0)
     assert [a["data-clause"] for t, a in tags(toc) if t == "a"] == ["part-1", "part-2", "opinion-4"]
+    assert "Opinion 4: In support of IPv6" in visible_text(toc)
     assert "<six>" not in html and "&lt;six&gt;" in html and "footnoteRef" not in html
 
 
@@ -286,6 +288,10 @@ def test_report_notice_is_escaped_and_empty_report_renders():
     html = render.render_report(SOURCE, CLAUSES, notice=f"No clause {XSS}")
     assert "<img" not in html and "No clause" in html
     assert "<section" not in render.render_report("", [])
+    # A part that does not open with a heading clause still gets a heading and a contents entry.
+    html = render.render_report(SOURCE, [P1, REC_A])
+    assert [t for t, a in tags(html) if t == "h2"] == ["h2", "h2"]
+    assert "Part I" in visible_text(html) and "Part II" in visible_text(html)
 
 
 def test_citation_marks_groups_by_clause():
@@ -303,8 +309,13 @@ def test_citation_marks_groups_by_clause():
 def test_filter_choices_follow_the_report_structure():
     from ui.app import WHOLE_REPORT, filter_choices, parse_filter
 
-    annex = _clause("annex-1/p1", "PART II", part="Annex I", kind="paragraph")
-    choices = filter_choices(CLAUSES + [annex])
+    # Annex I discusses Opinion 4 but also has its own paragraphs: it stays one choice.
+    annex = [
+        _clause("annex-1", "PART II", part="Annex I", kind="heading"),
+        _clause("annex-1/p1", "PART II", part="Annex I", kind="paragraph"),
+        _clause("annex-1/wg-2/p1", "PART II", part="Annex I", kind="paragraph", opinion=4),
+    ]
+    choices = filter_choices(CLAUSES + annex)
     assert choices == [WHOLE_REPORT, "Part I", "Opinion 4", "Annex I"]
     assert filter_choices([]) == [WHOLE_REPORT]
     assert parse_filter(None, choices) is None

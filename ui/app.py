@@ -43,20 +43,20 @@ GENERIC_FAILURE = "Sorry, something went wrong while answering. The problem has 
 
 
 def filter_choices(clauses: list[Clause]) -> list[str]:
-    """Whole report, then each part in document order, with parts made of Opinions offered Opinion by Opinion."""
-    choices = [WHOLE_REPORT]
-    opinions_in_part: dict[str, list[int]] = {}
-    parts: list[str] = []
+    """Whole report, then each part in document order; a part made only of Opinions is offered Opinion by Opinion."""
+    parts: dict[str, list[int]] = {}
+    loose: set[str] = set()  # parts with content outside any Opinion (Annex I discusses Opinions, but is a part)
     for clause in clauses:
-        if clause.part not in parts:
-            parts.append(clause.part)
-        if clause.opinion is not None:
-            numbers = opinions_in_part.setdefault(clause.part, [])
-            if clause.opinion not in numbers:
-                numbers.append(clause.opinion)
-    for part in parts:
-        if part in opinions_in_part:
-            choices.extend(f"Opinion {n}" for n in opinions_in_part[part])
+        numbers = parts.setdefault(clause.part, [])
+        if clause.opinion is None:
+            if clause.kind != "heading":
+                loose.add(clause.part)
+        elif clause.opinion not in numbers:
+            numbers.append(clause.opinion)
+    choices = [WHOLE_REPORT]
+    for part, numbers in parts.items():
+        if numbers and part not in loose:
+            choices.extend(f"Opinion {n}" for n in numbers if f"Opinion {n}" not in choices)
         else:
             choices.append(part)
     return choices
@@ -196,14 +196,15 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             with gr.Tab("Report", id="report", elem_id="report-tab", render_children=True):
                 report = gr.HTML(plain_report, elem_id="report-view", js_on_load=None)
 
+        # The chat handlers are callable by clients (tests drive the page's own flow) but not documented:
+        # the documented API is `/ask`.
         outputs = [question_box, chatbot, conversation, sources, report]
-        common: dict[str, Any] = dict(
-            outputs=outputs, api_visibility="private", concurrency_id="ask", show_progress="minimal"
-        )
-        question_box.submit(respond, [question_box, conversation, filter_box], **common)
-        ask_button.click(respond, [question_box, conversation, filter_box], **common)
-        example_set.click(respond_example, [example_set, conversation, filter_box], **common)
-        clear_button.click(clear, None, outputs, api_visibility="private", queue=False)
+        inputs = [question_box, conversation, filter_box]
+        chat: dict[str, Any] = dict(outputs=outputs, concurrency_id="ask", show_progress="minimal")
+        question_box.submit(respond, inputs, api_name="chat", api_visibility="undocumented", **chat)
+        ask_button.click(respond, inputs, api_visibility="private", **chat)
+        example_set.click(respond_example, [example_set, conversation, filter_box], api_visibility="private", **chat)
+        clear_button.click(clear, None, outputs, api_name="clear", api_visibility="undocumented", queue=False)
         chatbot.clear(clear, None, outputs, api_visibility="private", queue=False)
         demo.load(on_load, None, [tabs, report], api_visibility="private", queue=False)
         gr.api(ask, api_name="ask", concurrency_id="ask")

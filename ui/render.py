@@ -260,11 +260,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
 
 
-def _group_title(clause: Clause) -> str:
+def _toc_title(clause: Clause, depth: int) -> str:
+    if depth == 0:
+        return clause.part
     if clause.opinion is not None:
-        title = f"Opinion {clause.opinion}"
-        return f"{title}: {clause.opinion_title}" if clause.opinion_title else title
-    return clause.part
+        return f"Opinion {clause.opinion}: {clause.opinion_title}" if clause.opinion_title else f"Opinion {clause.opinion}"
+    return clause.label.split("›")[-1].strip() or clause.text
 
 
 def render_report(
@@ -276,26 +277,28 @@ def render_report(
 ) -> str:
     """The whole report by structure, one anchored block per clause.
 
+    Heading clauses become the section headings (level by depth) and the contents column;
     `marks` highlights quotes (clause id → ranges); `target` is the clause a link points at.
     """
     marks = marks or {}
     depths = _depths(clauses)
     toc: list[str] = []
     body: list[str] = []
-    part, group = None, None
+    part = None
     for clause in clauses:
+        depth = depths.get(clause.id, 0)
         if clause.part != part:
             if part is not None:
                 body.append("</section>")
-            part, group = clause.part, None
-            body.append(f'<section class="report-part" id="part-{_attr(_slug(part))}"><h2>{escape(part)}</h2>')
-            toc.append(f'<li class="toc-part">{clause_link(clause.id, part)}</li>')
-        if clause.opinion is not None and clause.opinion != group:
-            group = clause.opinion
-            title = _group_title(clause)
-            body.append(f'<h3 class="report-group">{escape(title)}</h3>')
-            toc.append(f'<li class="toc-group">{clause_link(clause.id, title)}</li>')
-        body.append(_render_report_clause(source, clause, depths.get(clause.id, 0), marks.get(clause.id, ()), target))
+            part = clause.part
+            body.append(f'<section class="report-part" id="part-{_attr(_slug(part))}">')
+            if not (clause.kind == "heading" and depth == 0):
+                body.append(f"<h2>{escape(part)}</h2>")
+                toc.append(f'<li class="toc-part">{clause_link(clause.id, part)}</li>')
+        if clause.kind == "heading" and depth <= 1:
+            css = "toc-part" if depth == 0 else "toc-group"
+            toc.append(f'<li class="{css}">{clause_link(clause.id, _toc_title(clause, depth))}</li>')
+        body.append(_render_report_clause(source, clause, depth, marks.get(clause.id, ()), target))
     if part is not None:
         body.append("</section>")
     head = f'<p class="report-notice" role="alert">{escape(notice)}</p>' if notice else ""
@@ -313,13 +316,13 @@ def _render_report_clause(
     if clause.id == target:
         classes.append("targeted")
     text = render_span(source, clause.start, clause.end, marks)
-    indent = min(depth, 6)
+    indent = min(max(depth - 1, 0), 6)
     attrs = (
         f'class="{" ".join(classes)}" id="{_attr(anchor_id(clause.id))}" '
         f'data-clause-id="{_attr(clause.id)}" style="--depth:{indent}"'
     )
     if clause.kind == "heading":
-        level = min(4 + depth, 6)
+        level = min(2 + depth, 6)
         return f"<div {attrs}><h{level} class=\"clause-heading\">{text}</h{level}></div>"
     label = clause_link(clause.id, clause.label, css="clause-label", title="Link to this clause")
     return f"<div {attrs}>{label}<div class=\"clause-text\">{text}</div>{render_footnotes(clause)}</div>"
