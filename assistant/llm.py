@@ -191,7 +191,8 @@ class OpenAICompatibleGenerator:
             try:
                 status, payload = self._post(body, headers)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
-                reason = "endpoint unreachable" if not isinstance(exc, httpx.RemoteProtocolError) else "connection dropped"
+                dropped = isinstance(exc, httpx.RemoteProtocolError)
+                reason = "connection dropped" if dropped else "endpoint unreachable"
                 log.warning("LLM attempt %d/%d failed: %s", attempt + 1, attempts, reason)
                 continue
             except (httpx.TimeoutException, _Deadline):

@@ -54,12 +54,13 @@ def paragraph_clause(source: str, prefix: str, clause_id: str, label: str) -> Cl
 
 @pytest.fixture(scope="module")
 def hits(source) -> list[Hit]:
-    made = [
-        paragraph_clause(source, "The delegate of Turkey presented", "annex-1/wg-2/p5", "Annex I › Working Group 2 › ¶5"),
-        paragraph_clause(source, "Turkey’s contribution proposed the addition of the phrase", "annex-1/wg-1/p2", "Annex I › Working Group 1 › ¶2"),
-        paragraph_clause(source, "During the discussion that followed, a number of countries", "annex-1/wg-1/p6", "Annex I › Working Group 1 › ¶6"),
-        paragraph_clause(source, "· In accordance with Decision 562", "part-1/p3", "Part I › ¶3"),
+    wanted = [
+        ("The delegate of Turkey presented", "annex-1/wg-2/p5", "Annex I › Working Group 2 › ¶5"),
+        ("Turkey’s contribution proposed the addition of the phrase", "annex-1/wg-1/p2", "Annex I › Working Group 1 › ¶2"),
+        ("During the discussion that followed, a number of countries", "annex-1/wg-1/p6", "Annex I › Working Group 1 › ¶6"),
+        ("· In accordance with Decision 562", "part-1/p3", "Part I › ¶3"),
     ]
+    made = [paragraph_clause(source, *args) for args in wanted]
     return [Hit(clause=c, score=1.0 - i / 10) for i, c in enumerate(made)]
 
 
@@ -168,7 +169,9 @@ def test_common_reply_layouts_are_understood(stub, hits, source):
     )
     assert "think" not in answer.answer
     assert [c.clause_id for c in answer.citations][:2] == [hits[0].clause.id, hits[0].clause.id]
-    assert answer.citations[1].quote == "In the spirit of compromise, Turkey generously agreed not to insist on merging these two opinions."
+    assert answer.citations[1].quote == (
+        "In the spirit of compromise, Turkey generously agreed not to insist on merging these two opinions."
+    )
 
 
 # ---- replies that must not be trusted ---------------------------------------------------------------------
