@@ -46,8 +46,12 @@ def section_phrase(clean: str) -> str | None:
     return phrase if any(low == v or low.startswith(v + " ") for v in SECTION_VERBS) else None
 
 
-def slug(text: str, words: int = 5) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words]) or "x"
+def slug(text: str, words: int = 6) -> str:
+    """'invites Member States, Sector Members and all …' → 'invites-member-states-sector-members'."""
+    kept = re.findall(r"[a-z0-9]+", text.lower())[:words]
+    while len(kept) > 1 and kept[-1] in SMALL_WORDS | {"all"}:
+        kept.pop()
+    return "-".join(kept) or "x"
 
 
 def roman_to_int(numeral: str) -> int:
@@ -284,8 +288,11 @@ class StructuredParser:
 
     def _item(self, line: Line) -> None:
         sec = self.section
-        m = ITEM_MARKER.match(line.clean)
-        depth = self._place_item(sec, _candidates(m), bool(sec.path) and sec.path[-1].last_clean.endswith(":"))
+        cands = _candidates(ITEM_MARKER.match(line.clean))
+        if not cands:  # "etc) …": not a marker this parser knows
+            self._unmarked(line)
+            return
+        depth = self._place_item(sec, cands, bool(sec.path) and sec.path[-1].last_clean.endswith(":"))
         if depth is None:  # a number that continues no list: quoted numbered text inside the open item
             self._unmarked(line)
             return
@@ -326,11 +333,11 @@ class StructuredParser:
                 del levels[depth + 1 :]
                 level.count += 1
                 return depth
-        if any(v == 1 for style, v in cands if style not in ("wild", "dotnum")):
+        if cands[0][0] == "bullet" or any(v == 1 for style, v in cands if style not in ("wild", "dotnum")):
             levels.append(_new_level(cands, len(levels)))
             levels[-1].count += 1
             return len(levels) - 1
-        explicit = [(s, v) for s, v in cands if s not in ("wild", "dotnum")]
+        explicit = [(s, v) for s, v in cands if s not in ("wild", "dotnum", "bullet")]
         if not explicit:
             return None
         top = levels[-1]  # an explicit marker that skips: trust the printed letter

@@ -21,6 +21,7 @@ _UNIT = re.compile(
     re.I,
 )
 _EXTERNAL = re.compile(r"\s*\([^()]*\b(?:19|20)\d\d\)")  # "Opinion 5 (Lisbon, 2009)" is another forum's text
+_THIS_OPINION = re.compile(r"\b(?:this|the)\s+(?:draft\s+)?opinion\b(?!\s*\d)", re.I)
 _WG = re.compile(r"\b(?:working\s+group|WG)\s*-?\s*(\d+)\b", re.I)
 _PART = re.compile(r"\b(part|annex|appendix)\s+([IVX]+|\d+)\b(?!\.\d)", re.I)
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -52,6 +53,10 @@ _UNIT_AFTER = re.compile(
     re.I,
 )
 _QUALIFIER_AFTER = re.compile(r"\s*(?:section|paragraph|part)\b", re.I)
+_END_AFTER = re.compile(r"\s*(?:[?!.,;:]|$)")
+_PLACE_WORD_BEFORE = re.compile(r"\b(?:in|under|the|its)\s+$", re.I)  # "… say in recognizing?"
+_PARA_AFTER = re.compile(r"[\s›>,:-]*(?:report\s*)?[\s›>,:-]*(?:¶|paragraph\s*|para\.?\s*|p)(\d{1,3})\b", re.I)
+_PARA_BEFORE = re.compile(r"(?:¶|paragraph\s*|para\.?\s*)(\d{1,3})\s+(?:of|in)\s+(?:the\s+)?$", re.I)
 
 
 @dataclass
@@ -71,17 +76,19 @@ def resolve_references(text: str, clauses: list[Clause], context_opinion: int | 
     places = _places(clauses)
     found: list[tuple[int, str]] = []
     units_named = _unit_mentions(text, places, found)
+    if context_opinion is not None and ("opinion", context_opinion) in places.units:
+        for m in _THIS_OPINION.finditer(text):  # "this Draft Opinion" in a subsection about Opinion N
+            found.append((m.start(), places.units[("opinion", context_opinion)]))
     for m in _WG.finditer(text):
         if int(m.group(1)) in places.working_groups:
-            found.append((m.start(), places.working_groups[int(m.group(1))]))
+            found.append((m.start(), _paragraph(text, m, places.working_groups[int(m.group(1))], places)))
     for m in _PART.finditer(text):
         key = f"{m.group(1).lower()} {_part_number(m.group(2))}"
         if key in places.parts:
-            found.append((m.start(), places.parts[key]))
+            found.append((m.start(), _paragraph(text, m, places.parts[key], places)))
     if places.any_section is not None:
         for m in places.any_section.finditer(text):
-            ref = _section_ref(text, m, places, context_opinion, units_named)
-            if ref:
+            for ref in _section_refs(text, m, places, context_opinion, units_named):
                 found.append((m.start(), ref))
     out: list[str] = []
     for _, ref in sorted(found, key=lambda item: item[0]):
@@ -90,12 +97,20 @@ def resolve_references(text: str, clauses: list[Clause], context_opinion: int | 
     return out
 
 
+def _paragraph(text: str, m: re.Match, place: str, places: _Places) -> str:
+    """'Part I ¶11', 'paragraph 4 of the Working Group 2 report' → that paragraph; else the place itself."""
+    number = _PARA_AFTER.match(text, m.end()) or _PARA_BEFORE.search(text[: m.start()])
+    if number and f"{place}/p{number.group(1)}" in places.ids:
+        return f"{place}/p{number.group(1)}"
+    return place
+
+
 def _part_number(numeral: str) -> str:
     return numeral if numeral.isdigit() else str(_ROMAN.get(numeral.lower(), numeral.lower()))
 
 
-def _unit_mentions(text: str, places: _Places, found: list[tuple[int, str]]) -> set[int]:
-    named: set[int] = set()
+def _unit_mentions(text: str, places: _Places, found: list[tuple[int, str]]) -> list[int]:
+    named: list[int] = []
     for m in _UNIT.finditer(text):
         if _EXTERNAL.match(text, m.end()):
             continue
@@ -104,37 +119,41 @@ def _unit_mentions(text: str, places: _Places, found: list[tuple[int, str]]) -> 
             unit = places.units.get((word, int(number)))
             if unit:
                 found.append((m.start(), unit))
-                if word == "opinion":
-                    named.add(int(number))
+                if word == "opinion" and int(number) not in named:
+                    named.append(int(number))
     return named
 
 
-def _section_ref(text: str, m: re.Match, places: _Places, context: int | None, named: set[int]) -> str | None:
+def _section_refs(text: str, m: re.Match, places: _Places, context: int | None, named: list[int]) -> list[str]:
     before, after = text[: m.start()], text[m.end() :]
     explicit = _UNIT_BEFORE.search(before) or _UNIT_AFTER.match(after)
     if explicit:
-        unit = places.units.get((explicit.group(1).lower(), int(explicit.group(2))))
-    else:
-        number = context if context is not None else (next(iter(named)) if len(named) == 1 else None)
-        unit = places.units.get(("opinion", number)) if number is not None else None
-        if unit is None and len(places.units) == 1:  # a report with a single Opinion or Resolution
-            unit = next(iter(places.units.values()))
-    if unit is None:
-        return None
-    section = _pick_section(text, m.start(), places.sections.get(unit, []))
-    if section is None:
-        return None
+        units = [places.units.get((explicit.group(1).lower(), int(explicit.group(2))))]
+    elif context is not None:
+        units = [places.units.get(("opinion", context))]
+    elif named:  # "Opinions 3 and 4 … recognizing (g)": the place in each Opinion named
+        units = [places.units.get(("opinion", n)) for n in named]
+    else:  # a report with a single Opinion or Resolution needs no number
+        units = list(places.units.values()) if len(places.units) == 1 else []
     key, sub = _item_after(after)
     if key is None:
         key, sub = _item_before(before)
-    if key is None and not (explicit or _QUALIFIER_AFTER.match(after)):
-        return None  # a bare verb in running prose ("considering the number…") is not a reference
-    if key is None:
-        return section
-    for candidate in (f"{section}/{key}/{sub}" if sub else None, f"{section}/{key}"):
-        if candidate and candidate in places.ids:
-            return candidate
-    return section
+    qualified = _QUALIFIER_AFTER.match(after) or (_END_AFTER.match(after) and _PLACE_WORD_BEFORE.search(before))
+    if key is None and not (explicit or qualified):
+        return []  # a bare verb in running prose ("considering the number…") is not a reference
+    out = []
+    for unit in units:
+        section = _pick_section(text, m.start(), places.sections.get(unit, [])) if unit else None
+        if section is None:
+            continue
+        ref = section
+        if key is not None:
+            for candidate in (f"{section}/{key}/{sub}" if sub else None, f"{section}/{key}"):
+                if candidate and candidate in places.ids:
+                    ref = candidate
+                    break
+        out.append(ref)
+    return out
 
 
 def _pick_section(text: str, pos: int, sections: list[tuple[re.Pattern, str]]) -> str | None:

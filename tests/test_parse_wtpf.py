@@ -291,7 +291,7 @@ def test_refs_use_the_subsection_opinion_as_context(clauses):
         "opinion-2/invites-member-states-sector-members",
     )
     assert _para(clauses, "Turkey’s contribution proposed the addition of the word “organization”").refs == (
-        "opinion-5/invites-member-states-and-other/c",
+        "opinion-5/invites-member-states-and-other-stakeholders/c",
     )
 
 

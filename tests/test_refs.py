@@ -59,3 +59,26 @@ def test_empty_inputs(clauses):
 def test_single_mentioned_opinion_gives_context(clauses):
     refs = resolve_references("In Opinion 4, recognizing (g) speaks of dual stack", clauses)
     assert refs == ["opinion-4", "opinion-4/recognizing/g"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Part I ¶11", ["part-1/p11"]),
+        ("paragraph 11 of Part I", ["part-1/p11"]),
+        ("Annex I › Working Group 2 › ¶4", ["annex-1", "annex-1/wg-2/p4"]),
+        ("paragraph 4 of the Working Group 2 report", ["annex-1/wg-2/p4"]),
+        ("Part I paragraph 99", ["part-1"]),  # no such paragraph: the part
+        ("What does Opinion 6 say in recognizing?", ["opinion-6", "opinion-6/recognizing"]),
+        ("How do Opinions 3 and 4 differ in recognizing (g)?",
+         ["opinion-3", "opinion-4", "opinion-3/recognizing/g", "opinion-4/recognizing/g"]),
+    ],
+)
+def test_user_style_mentions(clauses, text, expected):
+    assert resolve_references(text, clauses) == expected
+
+
+def test_this_draft_opinion_takes_the_context(clauses):
+    assert resolve_references("The Working Group considered this Draft Opinion", clauses, 6) == ["opinion-6"]
+    assert resolve_references("The Working Group considered this Draft Opinion", clauses) == []
+    assert resolve_references("the new Draft Opinion from Brazil", clauses) == []
