@@ -14,7 +14,7 @@ from assistant.records import Footnote
 from assistant.textnorm import fold_ws
 
 FOOTNOTE_REF = re.compile(r"\[footnoteRef:(\d+)\]")
-FOOTNOTE_BODY = re.compile(r"\[(\d+):[ \t](.*?)\]", re.DOTALL)
+FOOTNOTE_BODY = re.compile(r"\[(\d+):[ \t]([^\[\]]{0,3000}?)\]")  # bounded: an unclosed body must not eat the report
 INLINE_NOISE = re.compile(r"\[image:[^\]\n]*\]|\[bookmark:[^\]\n]*\]")
 RULE_LINE = re.compile(r"^[ \t]*_{3,}[ \t]*$")
 # A running page header such as "Geneva, 14-16 May 2013" standing alone on its line.
@@ -22,6 +22,9 @@ PAGE_HEADER = re.compile(
     r"^[ \t]*[A-Z][A-Za-z .'’-]{1,40},[ \t]+\d{1,2}(?:[ \t]*[-–][ \t]*\d{1,2})?[ \t]+[A-Z][a-z]+[ \t]+\d{4}[ \t]*$"
 )
 BULLET = re.compile(r"^[·•▪◦][ \t]*")
+SIGNATURE_TITLE = re.compile(
+    r"\b(?:Chair|Chairman|Chairwoman|Chairperson|President|Director|Secretary|Rapporteur|Convenor|Coordinator)\b"
+)
 HONORIFIC = re.compile(r"^(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E\.?)\b\.?\s")
 
 
@@ -180,7 +183,103 @@ def continues_paragraph(line: Line, para_lines: list[Line], list_mode: bool) -> 
 
 
 def is_signature(line: Line, following: Line | None) -> bool:
-    """A chair's signature: a short name with an honorific, then (optionally) a short title line."""
+    """A chair's signature: a short name with an honorific, then a short title line (or the end of the report)."""
     if not HONORIFIC.match(line.clean) or len(line.clean) > 60 or line.clean.endswith("."):
         return False
-    return following is None or len(following.clean) <= 80
+    return following is None or (len(following.clean) <= 80 and bool(SIGNATURE_TITLE.search(following.clean)))
+
+
+# --- list numbering: printed markers → positions (lost `1.` numbering, nested lists) ----------------------
+
+ITEM_MARKER = re.compile(r"^(?:(\d{1,3})([.)])|\(?([a-z]{1,5})\)|\((\d{1,3})\)|([·•▪◦]))\s*")
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
+         "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}  # fmt: skip
+ROMAN_BY_VALUE = {v: k for k, v in ROMAN.items()}
+# Lost numbering (every item printed "1.") is displayed by depth: letters, then roman numerals, then digits.
+LOST_STYLE_BY_DEPTH = ("alpha", "roman", "digit")
+
+
+@dataclass
+class ListLevel:
+    style: str  # alpha | roman | digit | bullet
+    count: int = 0
+    lost: bool = False
+
+
+def place_item(levels: list[ListLevel], cands: list[tuple[str, int | None]], opens: bool) -> int | None:
+    """Depth of an item among the open list `levels` (updated in place); None if it fits no level.
+
+    `opens`: the previous item ended with a colon, so this item starts a nested list.
+    """
+    wild = cands == [("wild", None)]
+    if not levels or opens:
+        levels.append(new_level(cands, len(levels)))
+        levels[-1].count += 1
+        return len(levels) - 1
+    for depth in range(len(levels) - 1, -1, -1):
+        level = levels[depth]
+        if (wild and depth == len(levels) - 1 and level.style != "bullet") or fits(level, cands):
+            del levels[depth + 1 :]
+            level.count += 1
+            return depth
+    if cands[0][0] == "bullet" or any(v == 1 for style, v in cands if style not in ("wild", "dotnum")):
+        levels.append(new_level(cands, len(levels)))
+        levels[-1].count += 1
+        return len(levels) - 1
+    explicit = [(s, v) for s, v in cands if s not in ("wild", "dotnum", "bullet")]
+    if not explicit:
+        return None
+    top = levels[-1]  # an explicit marker that skips: trust the printed letter
+    style, value = explicit[0]
+    top.style, top.count, top.lost = style, value, False
+    return len(levels) - 1
+
+
+def candidates(m: re.Match) -> list[tuple[str, int | None]]:
+    """What a printed marker may mean: ('wild', None) is the lost-numbering `1.`."""
+    number, punct, letters, paren_number, bullet = m.groups()
+    if bullet:
+        return [("bullet", None)]
+    if number is not None:
+        if punct == ".":
+            return [("wild", None)] if number == "1" else [("dotnum", int(number))]
+        return [("digit", int(number))]
+    if paren_number is not None:
+        return [("digit", int(paren_number))]
+    out: list[tuple[str, int | None]] = []
+    if len(letters) == 1:
+        out.append(("alpha", ord(letters) - 96))
+    if letters in ROMAN:
+        out.append(("roman", ROMAN[letters]))
+    return out
+
+
+def new_level(cands: list[tuple[str, int | None]], depth: int) -> ListLevel:
+    if cands[0][0] in ("wild", "dotnum"):
+        return ListLevel(LOST_STYLE_BY_DEPTH[min(depth, 2)], lost=True)
+    if cands[0][0] == "bullet":
+        return ListLevel("bullet")
+    style, value = next(((s, v) for s, v in cands if v == 1), cands[0])
+    return ListLevel(style, count=value - 1)
+
+
+def fits(level: ListLevel, cands: list[tuple[str, int | None]]) -> bool:
+    for style, value in cands:
+        if style == "bullet" and level.style == "bullet":
+            return True
+        if style == "dotnum" and value == level.count + 1 and level.style != "bullet":
+            return True
+        if style == level.style and value == level.count + 1:
+            return True
+    return False
+
+
+def item_key(level: ListLevel, depth: int | None = None) -> str:
+    n = level.count
+    if level.style == "alpha":
+        return chr(96 + n) if n <= 26 else str(n)
+    if level.style == "roman":
+        return ROMAN_BY_VALUE.get(n, str(n))
+    if level.style == "bullet":
+        return f"b{n}"
+    return str(n)

@@ -8,20 +8,27 @@ from dataclasses import dataclass, field
 
 from assistant.parse_generic import (
     BULLET,
+    ITEM_MARKER,
     LIST_MARKER,
+    ROMAN,
     Draft,
     Line,
+    ListLevel,
+    candidates,
     continues_paragraph,
     is_short_list_entry,
     is_signature,
+    item_key,
+    place_item,
 )
 
 PART_HEADING = re.compile(r"^(PART|ANNEX|APPENDIX)\s+([IVXLC]+|\d+|[A-Z])$")
-UNIT_HEADING = re.compile(r"^(OPINION|RESOLUTION|DECISION|RECOMMENDATION|DECLARATION)\s+(\d+|[A-Z])\s*[:.–-]?\s*(.*)$")
+UNIT_HEADING = re.compile(
+    r"^(OPINION|RESOLUTION|DECISION|RECOMMENDATION|DECLARATION)\s+(\d+|[A-Z])\s*[:.–-]?\s*(.*)$"
+)
 REPORT_HEADING = re.compile(r"^(\d+)\.\s+([^a-z]{10,})$")
 SUBSECTION = re.compile(r"^(\d+)\.(\d+)\.?\s+(\S.{0,99})$")
 GENERIC_HEADING = re.compile(r"^(?=.*[A-Z]{2})[^a-z]{4,100}$")
-ITEM_MARKER = re.compile(r"^(?:(\d{1,3})([.)])|\(?([a-z]{1,5})\)|\((\d{1,3})\)|([·•▪◦]))\s*")
 SECTION_VERBS = (
     "recalling", "considering", "taking into account", "taking note", "recognizing", "recognising", "noting",
     "bearing in mind", "aware", "mindful", "acknowledging", "emphasizing", "emphasising", "welcoming",
@@ -29,11 +36,6 @@ SECTION_VERBS = (
     "invite", "requests", "request", "resolves", "resolve", "decides", "instructs", "encourages", "urges",
     "calls upon", "calls on", "endorses", "expresses", "appeals", "affirms", "agrees", "welcomes",
 )  # fmt: skip
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
-         "xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15}  # fmt: skip
-ROMAN_BY_VALUE = {v: k for k, v in ROMAN.items()}
-# Lost numbering (every item printed "1.") is displayed by depth: letters, then roman numerals, then digits.
-LOST_STYLE_BY_DEPTH = ("alpha", "roman", "digit")
 SMALL_WORDS = {"of", "the", "to", "and", "for", "in", "on", "a", "an", "by", "with", "from", "or", "at"}
 
 
@@ -75,17 +77,10 @@ def shorten(text: str, limit: int = 160) -> str:
 
 
 @dataclass
-class _Level:
-    style: str  # alpha | roman | digit | bullet
-    count: int = 0
-    lost: bool = False
-
-
-@dataclass
 class _Section:
     draft: Draft
     name: str
-    levels: list[_Level] = field(default_factory=list)
+    levels: list[ListLevel] = field(default_factory=list)
     path: list[Draft] = field(default_factory=list)  # the open item at each depth
     lead_in: Draft | None = None
     unmarked: int = 0
@@ -255,8 +250,9 @@ class StructuredParser:
             if self.para is not None:
                 self.para.lines.append(line)
             else:
-                self.para = self._new(f"{ctx.unit.id}/preamble", f"{ctx.unit_label} › preamble", "paragraph", line,
-                                      heading=ctx.unit_heading, parent=ctx.unit.id, **self._unit_kw(section=None))  # fmt: skip
+                label = f"{ctx.unit_label} › preamble"
+                self.para = self._new(f"{ctx.unit.id}/preamble", label, "paragraph", line, heading=ctx.unit_heading,
+                                      parent=ctx.unit.id, **self._unit_kw(section=None))  # fmt: skip
         elif ITEM_MARKER.match(c) and not c.startswith(("“", '"')):
             self._item(line)
         else:
@@ -288,16 +284,17 @@ class StructuredParser:
 
     def _item(self, line: Line) -> None:
         sec = self.section
-        cands = _candidates(ITEM_MARKER.match(line.clean))
+        cands = candidates(ITEM_MARKER.match(line.clean))
         if not cands:  # "etc) …": not a marker this parser knows
             self._unmarked(line)
             return
-        depth = self._place_item(sec, cands, bool(sec.path) and sec.path[-1].last_clean.endswith(":"))
+        del sec.levels[len(sec.path) :]
+        depth = place_item(sec.levels, cands, bool(sec.path) and sec.path[-1].last_clean.endswith(":"))
         if depth is None:  # a number that continues no list: quoted numbered text inside the open item
             self._unmarked(line)
             return
         level = sec.levels[depth]
-        key = _item_key(level)
+        key = item_key(level)
         del sec.path[depth:]
         parent = sec.path[-1] if sec.path else None
         ctx = self.ctx
@@ -305,7 +302,7 @@ class StructuredParser:
         if level.style == "bullet":
             label = f"{ctx.unit_label} › {sec.name}, bullet {level.count}"
         else:
-            marks = "".join(f"({_item_key(lv, d)})" for d, lv in enumerate(sec.levels[: depth + 1]))
+            marks = "".join(f"({item_key(lv, d)})" for d, lv in enumerate(sec.levels[: depth + 1]))
             label = f"{ctx.unit_label} › {sec.name} {marks}"
         heading = f"{ctx.unit_heading} › {sec.name}"
         if parent is not None:
@@ -317,33 +314,6 @@ class StructuredParser:
                           **self._unit_kw(section=sec.name))  # fmt: skip
         sec.path.append(draft)
         self.para = None
-
-    def _place_item(self, sec: _Section, cands: list[tuple[str, int | None]], opens: bool) -> int | None:
-        """Depth of the item in the section's list, updating the list state; None if it fits no list."""
-        levels = sec.levels[: len(sec.path)] if sec.path else []
-        sec.levels = levels
-        wild = cands == [("wild", None)]
-        if not levels or opens:
-            levels.append(_new_level(cands, len(levels)))
-            levels[-1].count += 1
-            return len(levels) - 1
-        for depth in range(len(levels) - 1, -1, -1):
-            level = levels[depth]
-            if (wild and depth == len(levels) - 1 and level.style != "bullet") or _fits(level, cands):
-                del levels[depth + 1 :]
-                level.count += 1
-                return depth
-        if cands[0][0] == "bullet" or any(v == 1 for style, v in cands if style not in ("wild", "dotnum")):
-            levels.append(_new_level(cands, len(levels)))
-            levels[-1].count += 1
-            return len(levels) - 1
-        explicit = [(s, v) for s, v in cands if s not in ("wild", "dotnum", "bullet")]
-        if not explicit:
-            return None
-        top = levels[-1]  # an explicit marker that skips: trust the printed letter
-        style, value = explicit[0]
-        top.style, top.count, top.lost = style, value, False
-        return len(levels) - 1
 
     # --- Annex reports -----------------------------------------------------------------------------------
     def _start_report(self, m: re.Match, line: Line) -> None:
@@ -449,7 +419,8 @@ class StructuredParser:
         prefix = f"{ctx.container}/" if ctx.container else ""
         table_id = f"{prefix}working-groups" if all(wgs) else f"{prefix}table"
         title = "Working Groups table" if all(wgs) else "table"
-        head = self._new(table_id, f"{ctx.container_label} › {title}", "heading", groups[0][0], parent=ctx.container or None)
+        label = f"{ctx.container_label} › {title}"
+        head = self._new(table_id, label, "heading", groups[0][0], parent=ctx.container or None)
         head.lines = list(groups[0])
         for k, (group, wg) in enumerate(zip(groups[1:], wgs), start=1):
             cells = [ln.clean for ln in group]
@@ -466,53 +437,3 @@ class StructuredParser:
 def _singular(header: str) -> str:
     header = re.sub(r"\(s\)$", "", header.strip())
     return header[:-1] if header.endswith("s") and not header.endswith("ss") else header
-
-
-def _candidates(m: re.Match) -> list[tuple[str, int | None]]:
-    """What a printed marker may mean: ('wild', None) is the lost-numbering `1.`."""
-    number, punct, letters, paren_number, bullet = m.groups()
-    if bullet:
-        return [("bullet", None)]
-    if number is not None:
-        if punct == ".":
-            return [("wild", None)] if number == "1" else [("dotnum", int(number))]
-        return [("digit", int(number))]
-    if paren_number is not None:
-        return [("digit", int(paren_number))]
-    out: list[tuple[str, int | None]] = []
-    if len(letters) == 1:
-        out.append(("alpha", ord(letters) - 96))
-    if letters in ROMAN:
-        out.append(("roman", ROMAN[letters]))
-    return out
-
-
-def _new_level(cands: list[tuple[str, int | None]], depth: int) -> _Level:
-    if cands[0][0] in ("wild", "dotnum"):
-        return _Level(LOST_STYLE_BY_DEPTH[min(depth, 2)], lost=True)
-    if cands[0][0] == "bullet":
-        return _Level("bullet")
-    style, value = next(((s, v) for s, v in cands if v == 1), cands[0])
-    return _Level(style, count=value - 1)
-
-
-def _fits(level: _Level, cands: list[tuple[str, int | None]]) -> bool:
-    for style, value in cands:
-        if style == "bullet" and level.style == "bullet":
-            return True
-        if style == "dotnum" and value == level.count + 1 and level.style != "bullet":
-            return True
-        if style == level.style and value == level.count + 1:
-            return True
-    return False
-
-
-def _item_key(level: _Level, depth: int | None = None) -> str:
-    n = level.count
-    if level.style == "alpha":
-        return chr(96 + n) if n <= 26 else str(n)
-    if level.style == "roman":
-        return ROMAN_BY_VALUE.get(n, str(n))
-    if level.style == "bullet":
-        return f"b{n}"
-    return str(n)

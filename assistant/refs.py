@@ -43,9 +43,12 @@ _BULLET_BEFORE = re.compile(
     r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+bullet\s+(?:point\s+)?(?:of|in|under)\s+(?:the\s+)?$",
     re.I,
 )
-_QUOTED_ITEM_BEFORE = re.compile(r"[“\"]\(?([a-z])\)\s[^”\"]{0,400}[”\"][^.;“”\"]{0,60}?\b(?:under|in|of)\s+(?:the\s+)?$")
+_QUOTED_ITEM_BEFORE = re.compile(  # "“c) to focus …” under the invites … section"
+    r"[“\"]\(?([a-z])\)\s[^”\"]{0,400}[”\"][^.;“”\"]{0,60}?\b(?:under|in|of)\s+(?:the\s+)?$"
+)
 _UNIT_BEFORE = re.compile(
-    r"\b(?:draft\s+)?(opinion|resolution|decision|recommendation|declaration)\s+(\d+)(?:['’]s)?\s*,?\s*(?:the\s+)?$", re.I
+    r"\b(?:draft\s+)?(opinion|resolution|decision|recommendation|declaration)\s+(\d+)(?:['’]s)?\s*,?\s*(?:the\s+)?$",
+    re.I,
 )
 _UNIT_AFTER = re.compile(
     r"(?:\s*section)?\s*(?:\(?[a-z0-9]{1,4}\)\s*)*(?:of|in|under)\s+(?:the\s+)?(?:draft\s+)?"

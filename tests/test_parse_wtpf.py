@@ -120,7 +120,7 @@ def _containing(clauses, source, snippet):
     "snippet, paragraph_start",
     [
         ("“Requests Secretary-General", "In the discussion to finalize the text of Opinion 3"),
-        ("To ensure effective implementation of relevant program", "In the discussion to finalize the text of Opinion 3"),
+        ("To ensure effective implementation of relevant", "In the discussion to finalize the text of Opinion 3"),
         ("invites Member States and  Sector Members", "Turkey’s contribution proposed the inclusion"),
         ("to promote and encourage international cooperation", "Turkey’s contribution proposed the inclusion"),
         ("a)\tRelevant Paragraphs of the Tunis Agenda including", "India, in its contribution, asked"),
@@ -194,8 +194,12 @@ def test_working_group_paragraphs_are_numbered_continuously(clauses, by_id):
 
 
 @pytest.mark.parametrize(
-    "wg, text", [(1, "Mr D. CAVALCANTI Chairman of Working Group 1"), (2, "Mr Musab Abdulla (Bahrain) Chairman of Working Group 2"),
-                 (3, "Mr Petko KANTCHEV Chairman of Working Group 3")],  # fmt: skip
+    "wg, text",
+    [
+        (1, "Mr D. CAVALCANTI Chairman of Working Group 1"),
+        (2, "Mr Musab Abdulla (Bahrain) Chairman of Working Group 2"),
+        (3, "Mr Petko KANTCHEV Chairman of Working Group 3"),
+    ],
 )
 def test_signatures_belong_to_their_report(by_id, wg, text):
     sig = by_id[f"annex-1/wg-{wg}/signature"]
@@ -223,7 +227,9 @@ def test_footnote_bodies_become_metadata_of_the_referencing_clause(clauses, by_i
 def test_working_group_table_rows_read_as_sentences(by_id, source):
     row = by_id["part-1/working-groups/wg-2"]
     assert row.kind == "table-row" and row.working_group == 2
-    assert row.text == "Working Group 2: Chair Mr Musab Abdulla (Bahrain); Vice-Chair Mr Tchonang Linze Michel (CAPDA, Cameroon)"
+    assert row.text == (
+        "Working Group 2: Chair Mr Musab Abdulla (Bahrain); Vice-Chair Mr Tchonang Linze Michel (CAPDA, Cameroon)"
+    )
     assert by_id["part-1/working-groups/wg-3"].text == (
         "Working Group 3: Chair Mr Petko Kantchev (Bulgaria); Vice-Chair Dr Y.J. Park (SUNY, Republic of Korea)"
     )
@@ -283,7 +289,8 @@ def test_refs_noting_a_above_uses_the_clause_opinion(by_id):
 
 def test_refs_use_the_subsection_opinion_as_context(clauses):
     assert _para(clauses, "India, in its contribution, asked").refs[0] == "opinion-6/recalling/a"
-    assert "opinion-6/recalling/a" in _para(clauses, "In view of these discussions, Working Group 3 endorsed Draft Opinion 6").refs
+    endorsed = _para(clauses, "In view of these discussions, Working Group 3 endorsed Draft Opinion 6")
+    assert "opinion-6/recalling/a" in endorsed.refs
     refs = _para(clauses, "India presented its contribution").refs
     assert refs[:2] == ("opinion-5/recognizing/a", "opinion-5/recognizing")  # new paragraph e) → the section
     assert _para(clauses, "Avanti and GVF proposed").refs == ("opinion-2/recognizing/c",)
