@@ -100,6 +100,7 @@ class _Context:
     report_heading: str = ""
     subsection: str | None = None
     subsection_opinion: int | None = None
+    subsection_id: str | None = None  # the heading clause the running paragraphs sit under
     container: str = ""  # id prefix of running paragraphs
     container_label: str = "Report"
     heading: str = "Report"
@@ -196,15 +197,20 @@ class StructuredParser:
         self.headings += 1
         prefix = f"{self.ctx.container}/" if self.ctx.container else ""
         title = nice_title(line.clean)
-        self._new(f"{prefix}h{self.headings}", f"{self.ctx.container_label} › {title}", "heading", line)
+        label = f"{self.ctx.container_label} › {title}"
+        draft = self._new(f"{prefix}h{self.headings}", label, "heading", line, parent=self.ctx.container or None)
         base = self.ctx.report_heading or self.ctx.unit_heading or self.ctx.part
         self.ctx.heading = f"{base} › {title}"
-        self.ctx.subsection = title
+        self.ctx.subsection, self.ctx.subsection_id = title, draft.id
 
     # --- Opinions and their sections -----------------------------------------------------------------------
     def _start_unit(self, m: re.Match, i: int) -> int:
         self._close_unit()
         self._end_running()
+        ctx = self.ctx  # an Opinion ends any chairman's report before it
+        ctx.report, ctx.report_label, ctx.report_heading = None, "", ""
+        ctx.subsection, ctx.subsection_opinion, ctx.subsection_id = None, None, None
+        ctx.container, ctx.container_label, ctx.heading = ctx.part_id, ctx.part, ctx.part
         kind_word, number, title = m.group(1).capitalize(), m.group(2), m.group(3).strip()
         first = self.lines[i]
         lines, i = [first], i + 1
@@ -325,7 +331,7 @@ class StructuredParser:
         rid = f"{prefix}wg-{wg.group(1)}" if wg else f"{prefix}report-{m.group(1)}"
         label = f"{ctx.part} › Working Group {wg.group(1)}" if wg else f"{ctx.part} › {m.group(1)}. {title}"
         ctx.report = None
-        ctx.subsection, ctx.subsection_opinion = None, None
+        ctx.subsection, ctx.subsection_opinion, ctx.subsection_id = None, None, None
         draft = self._new(rid, label, "heading", line, heading=ctx.part, parent=ctx.part_id or None,
                           working_group=int(wg.group(1)) if wg else None)  # fmt: skip
         ctx.report, ctx.report_label = draft, label
@@ -338,8 +344,9 @@ class StructuredParser:
         name = f"{m.group(1)}.{m.group(2)} {m.group(3)}"
         op = re.match(r"(?:Draft\s+)?Opinion\s+(\d+)\b", m.group(3))
         ctx.subsection, ctx.subsection_opinion = name, int(op.group(1)) if op else None
-        self._new(f"{ctx.report.id}/s{m.group(1)}.{m.group(2)}", f"{ctx.report_label} › {name}", "heading", line,
-                  heading=ctx.report_heading, parent=ctx.report.id)  # fmt: skip
+        draft = self._new(f"{ctx.report.id}/s{m.group(1)}.{m.group(2)}", f"{ctx.report_label} › {name}", "heading",
+                          line, heading=ctx.report_heading, parent=ctx.report.id)  # fmt: skip
+        ctx.subsection_id = draft.id
         ctx.heading = f"{ctx.report_heading} › {name}"
 
     def _signature(self, i: int, following: Line | None) -> int:
@@ -393,7 +400,7 @@ class StructuredParser:
                 self.numbered_paras[key] = int(number.group(1))
             prefix = f"{key}/" if key else ""
             self.para = self._new(f"{prefix}p{n}", f"{ctx.container_label} › ¶{n}", "paragraph", line,
-                                  parent=key or None, strip_bullets=True)  # fmt: skip
+                                  parent=ctx.subsection_id or key or None, strip_bullets=True)  # fmt: skip
             self.para_list, self.para_list_bullet = False, None
         if c.endswith(":"):
             self.para_list, self.para_list_bullet = True, None

@@ -24,6 +24,7 @@ _EXTERNAL = re.compile(r"\s*\([^()]*\b(?:19|20)\d\d\)")  # "Opinion 5 (Lisbon, 2
 _THIS_OPINION = re.compile(r"\b(?:this|the)\s+(?:draft\s+)?opinion\b(?!\s*\d)", re.I)
 _WG = re.compile(r"\b(?:working\s+group|WG)\s*-?\s*(\d+)\b", re.I)
 _PART = re.compile(r"\b(part|annex|appendix)\s+([IVX]+|\d+)\b(?!\.\d)", re.I)
+_WINDOW = 600  # characters around a section mention searched for its item and Opinion
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
              "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
@@ -102,7 +103,7 @@ def resolve_references(text: str, clauses: list[Clause], context_opinion: int | 
 
 def _paragraph(text: str, m: re.Match, place: str, places: _Places) -> str:
     """'Part I ¶11', 'paragraph 4 of the Working Group 2 report' → that paragraph; else the place itself."""
-    number = _PARA_AFTER.match(text, m.end()) or _PARA_BEFORE.search(text[: m.start()])
+    number = _PARA_AFTER.match(text, m.end()) or _PARA_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
     if number and f"{place}/p{number.group(1)}" in places.ids:
         return f"{place}/p{number.group(1)}"
     return place
@@ -128,7 +129,7 @@ def _unit_mentions(text: str, places: _Places, found: list[tuple[int, str]]) -> 
 
 
 def _section_refs(text: str, m: re.Match, places: _Places, context: int | None, named: list[int]) -> list[str]:
-    before, after = text[: m.start()], text[m.end() :]
+    before, after = text[max(0, m.start() - _WINDOW) : m.start()], text[m.end() : m.end() + _WINDOW]
     explicit = _UNIT_BEFORE.search(before) or _UNIT_AFTER.match(after)
     if explicit:
         units = [places.units.get((explicit.group(1).lower(), int(explicit.group(2))))]

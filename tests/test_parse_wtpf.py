@@ -178,6 +178,7 @@ def test_annex_subsections_carry_section_and_opinion(clauses, by_id):
     para = next(c for c in clauses if c.text.startswith("Avanti and GVF proposed"))
     assert para.section == "1.2 Opinion 2" and para.opinion == 2 and para.working_group == 1
     assert para.heading == "Annex I › Report of the Chairman of Working Group 1 › 1.2 Opinion 2"
+    assert para.parent == "annex-1/wg-1/s1.2"
     new = by_id["annex-1/wg-3/s3.3"]
     assert new.section == "3.3 New Draft Opinion (contribution from Brazil)" and new.opinion is None
     assert [c.id for c in clauses if c.kind == "heading" and "/s" in c.id] == [
