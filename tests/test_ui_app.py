@@ -152,10 +152,13 @@ def test_chat_shows_markup_in_questions_as_text(client):
     assert "<img" not in _content(messages[1])
 
 
-@pytest.mark.parametrize(("question", "message"), [("", "empty"), ("why " * 1000, "too long")])
-def test_chat_bad_input_is_a_chat_message_and_keeps_the_text(client, question, message):
+@pytest.mark.parametrize(
+    ("question", "message", "shown"), [("", "empty", 0), ("  \u200b ", "empty", 0), ("why " * 1000, "too long", 1)]
+)
+def test_chat_bad_input_is_a_chat_message_and_keeps_the_text(client, question, message, shown):
     box, messages, sources, report = client.predict(question, "Whole report", api_name="/chat")
     assert box == question  # nothing typed is lost
+    assert [m["role"] for m in messages] == ["user"] * shown + ["assistant"]
     assert message in _content(messages[-1]) and 'class="answer error"' in _content(messages[-1])
     assert "Traceback" not in _content(messages[-1])
 

@@ -20,6 +20,7 @@ import gradio as gr  # noqa: E402
 
 from assistant.errors import AssistantError, InputError  # noqa: E402
 from assistant.records import Answer, Clause, Filters  # noqa: E402
+from assistant.textnorm import clean_input  # noqa: E402
 from ui import render  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,8 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
         conversation = _conversation(conversation)
         message = message or ""
         messages = list(conversation["messages"])
-        messages.append({"role": "user", "content": render.render_question(message)})
+        if clean_input(message):  # an empty bubble says nothing; the notice below does
+            messages.append({"role": "user", "content": render.render_question(message)})
         try:
             result = answer(message, conversation["questions"], filter_value)
         except AssistantError as exc:
