@@ -57,7 +57,7 @@ def clean_text(raw: str) -> str:
     """Clause text from raw report text: footnote markers, bodies and inline noise removed, whitespace folded."""
     raw = FOOTNOTE_BODY.sub(" ", raw)
     raw = FOOTNOTE_REF.sub("", raw)
-    raw = INLINE_NOISE.sub(" ", raw)
+    raw = INLINE_NOISE.sub(" ", raw).replace("\ufeff", " ")  # a byte-order mark is not text
     return fold_ws(raw)
 
 
@@ -105,7 +105,7 @@ def _next_break(text: str, pos: int) -> int:
 
 def _content_bounds(text: str, start: int, end: int, noise: list[tuple[int, int]]) -> tuple[int, int]:
     def is_content(i: int) -> bool:
-        return not text[i].isspace() and not any(a <= i < b for a, b in noise)
+        return not text[i].isspace() and text[i] != "\ufeff" and not any(a <= i < b for a, b in noise)
 
     first = next(i for i in range(start, end) if is_content(i))
     last = next(i for i in range(end - 1, start - 1, -1) if is_content(i))

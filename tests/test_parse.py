@@ -165,3 +165,32 @@ def test_other_report_refs_use_the_same_resolver(other):
     _, clauses = other
     para = next(c for c in clauses if "considering (b)" in c.text)
     assert "resolution-7/considering/b" in para.refs or "resolution-7" in para.refs
+
+
+def test_report_without_known_headings_is_paragraphs():
+    text = (
+        "Chairman's report of the informal consultation\n"
+        "1. The consultation was opened by the Chairman, who welcomed the participants.\n"
+        "2. Delegates discussed the draft text and agreed on the following:\n"
+        "a) to keep the title;\n"
+        "b) to shorten the preamble.\n"
+        "3. The Chairman thanked the participants.\n"
+        "Mr J. Doe\n"
+        "Chairman\n"
+    )
+    clauses = parse_report(text)
+    assert [c.kind for c in clauses] == ["paragraph"] * 4 + ["signature"]
+    assert [c.id for c in clauses] == ["p1", "p2", "p3", "p4", "signature"]
+    assert clauses[2].text.endswith("following: a) to keep the title; b) to shorten the preamble.")
+    assert all(c.part == "Report" and c.label.startswith("Report › ") for c in clauses)
+
+
+def test_empty_inputs_of_the_line_model():
+    from assistant.parse_generic import scan_lines
+
+    assert scan_lines("") == [] and non_content_spans("") == [] and clean_text("") == ""
+
+
+def test_byte_order_mark_is_not_text(source):
+    clauses = parse_report("\ufeff" + source)
+    assert clauses[0].id == "part-1" and clauses[0].start == 2 and clauses[0].text == "PART I"
