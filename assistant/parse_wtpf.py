@@ -216,7 +216,8 @@ class StructuredParser:
         lines, i = [first], i + 1
         while i < len(self.lines):  # the title wraps onto lines that start in lower case (or is on the next line)
             nxt = self.lines[i]
-            wraps = nxt.clean[:1].islower() or not title
+            only_dates = not title or re.fullmatch(r"\(.*\)", title)  # "RESOLUTION 101 (REV. GUADALAJARA, 2010)"
+            wraps = nxt.clean[:1].islower() or (only_dates and len(lines) == 1 and not nxt.clean.endswith(","))
             if not wraps or section_phrase(nxt.clean) or len(nxt.clean) > 150 or nxt.rule_before:
                 break
             title = f"{title} {nxt.clean}".strip()

@@ -194,3 +194,18 @@ def test_empty_inputs_of_the_line_model():
 def test_byte_order_mark_is_not_text(source):
     clauses = parse_report("\ufeff" + source)
     assert clauses[0].id == "part-1" and clauses[0].start == 2 and clauses[0].text == "PART I"
+
+
+def test_resolution_title_on_the_line_after_its_dates():
+    text = (
+        "RESOLUTION 101 (REV. GUADALAJARA, 2010)\n"
+        "Internet Protocol-based networks\n"
+        "The Plenipotentiary Conference of the International Telecommunication Union (Guadalajara, 2010),\n"
+        "recalling\n"
+        "a) the provisions of Resolution 101;\n"
+        "b) the outcomes of the World Summit on the Information Society,\n"
+    )
+    by_id = {c.id: c for c in parse_report(text)}
+    assert by_id["resolution-101"].opinion_title == "(REV. GUADALAJARA, 2010) Internet Protocol-based networks"
+    assert by_id["resolution-101/preamble"].text.startswith("The Plenipotentiary Conference")
+    assert by_id["resolution-101/recalling/b"].label == "Resolution 101 › recalling (b)"
