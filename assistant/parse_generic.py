@@ -201,9 +201,10 @@ LOST_STYLE_BY_DEPTH = ("alpha", "roman", "digit")
 
 @dataclass
 class ListLevel:
+    """One open list: the numbering style shown for it and how many items it has had so far."""
+
     style: str  # alpha | roman | digit | bullet
     count: int = 0
-    lost: bool = False
 
 
 def place_item(levels: list[ListLevel], cands: list[tuple[str, int | None]], opens: bool) -> int | None:
@@ -231,7 +232,7 @@ def place_item(levels: list[ListLevel], cands: list[tuple[str, int | None]], ope
         return None
     top = levels[-1]  # an explicit marker that skips: trust the printed letter
     style, value = explicit[0]
-    top.style, top.count, top.lost = style, value, False
+    top.style, top.count = style, value
     return len(levels) - 1
 
 
@@ -256,7 +257,7 @@ def candidates(m: re.Match) -> list[tuple[str, int | None]]:
 
 def new_level(cands: list[tuple[str, int | None]], depth: int) -> ListLevel:
     if cands[0][0] in ("wild", "dotnum"):
-        return ListLevel(LOST_STYLE_BY_DEPTH[min(depth, 2)], lost=True)
+        return ListLevel(LOST_STYLE_BY_DEPTH[min(depth, 2)])
     if cands[0][0] == "bullet":
         return ListLevel("bullet")
     style, value = next(((s, v) for s, v in cands if v == 1), cands[0])
@@ -274,7 +275,8 @@ def fits(level: ListLevel, cands: list[tuple[str, int | None]]) -> bool:
     return False
 
 
-def item_key(level: ListLevel, depth: int | None = None) -> str:
+def item_key(level: ListLevel) -> str:
+    """The id segment of the level's current item: 'c', 'iv', '2', 'b3' (third bullet)."""
     n = level.count
     if level.style == "alpha":
         return chr(96 + n) if n <= 26 else str(n)

@@ -309,7 +309,7 @@ class StructuredParser:
         if level.style == "bullet":
             label = f"{ctx.unit_label} › {sec.name}, bullet {level.count}"
         else:
-            marks = "".join(f"({item_key(lv, d)})" for d, lv in enumerate(sec.levels[: depth + 1]))
+            marks = "".join(f"({item_key(lv)})" for lv in sec.levels[: depth + 1])
             label = f"{ctx.unit_label} › {sec.name} {marks}"
         heading = f"{ctx.unit_heading} › {sec.name}"
         if parent is not None:
