@@ -107,6 +107,8 @@ class _Context:
 
 
 class StructuredParser:
+    """One pass over the lines; each line either opens a heading or joins/starts the clause it belongs to."""
+
     def __init__(self, lines: list[Line]):
         self.lines = lines
         self.drafts: list[Draft] = []
