@@ -48,13 +48,17 @@ _QUOTED_ITEM_BEFORE = re.compile(  # "“c) to focus …” under the invites �
     r"[“\"]\(?([a-z])\)\s[^”\"]{0,400}[”\"][^.;“”\"]{0,60}?\b(?:under|in|of)\s+(?:the\s+)?$"
 )
 _UNIT_BEFORE = re.compile(
-    r"\b(?:draft\s+)?(opinion|resolution|decision|recommendation|declaration)\s+(\d+)(?:['’]s)?\s*,?\s*(?:the\s+)?$",
+    r"\b(?:draft\s+)?(opinion|resolution|decision|recommendation|declaration)\s+(\d+)(?:['’]s)?\s*[,:›>]?\s*(?:the\s+)?$",
     re.I,
 )
 _UNIT_AFTER = re.compile(
     r"(?:\s*section)?\s*(?:\(?[a-z0-9]{1,4}\)\s*)*(?:of|in|under)\s+(?:the\s+)?(?:draft\s+)?"
     r"(opinion|resolution|decision|recommendation|declaration)\s+(\d+)",
     re.I,
+)
+# "recognizing g of Opinion 4", "Opinion 4 recognizing paragraph g": a bare letter, only where it ends the phrase
+_BARE_ITEM_AFTER = re.compile(
+    r"\s+(?:(?:paragraph|item|point|clause|sub-?section)\s+)?([a-z]|[ivx]{2,4})(?=\s*(?:[?!.,;:]|$)|\s+(?:of|in)\b)"
 )
 _QUALIFIER_AFTER = re.compile(r"\s*(?:section|paragraph|part)\b", re.I)
 _END_AFTER = re.compile(r"\s*(?:[?!.,;:]|$)")
@@ -142,6 +146,8 @@ def _section_refs(text: str, m: re.Match, places: _Places, context: int | None, 
     key, sub = _item_after(after)
     if key is None:
         key, sub = _item_before(before)
+    if key is None and (explicit or context is not None or named) and (bare := _BARE_ITEM_AFTER.match(after)):
+        key = bare.group(1)
     qualified = _QUALIFIER_AFTER.match(after) or (_END_AFTER.match(after) and _PLACE_WORD_BEFORE.search(before))
     if key is None and not (explicit or qualified):
         return []  # a bare verb in running prose ("considering the number…") is not a reference

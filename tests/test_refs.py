@@ -82,3 +82,16 @@ def test_this_draft_opinion_takes_the_context(clauses):
     assert resolve_references("The Working Group considered this Draft Opinion", clauses, 6) == ["opinion-6"]
     assert resolve_references("The Working Group considered this Draft Opinion", clauses) == []
     assert resolve_references("the new Draft Opinion from Brazil", clauses) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("recognizing g of Opinion 4", ["opinion-4/recognizing/g", "opinion-4"]),
+        ("Opinion 4, recognizing paragraph g?", ["opinion-4", "opinion-4/recognizing/g"]),
+        ("Opinion 2 › recognizing (c)(iv)", ["opinion-2", "opinion-2/recognizing/c/iv"]),
+        ("Opinion 4 recognizing a lot of things", ["opinion-4", "opinion-4/recognizing"]),  # "a" is an article
+    ],
+)
+def test_bare_letters_and_labels(clauses, text, expected):
+    assert resolve_references(text, clauses) == expected
