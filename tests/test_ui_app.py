@@ -39,10 +39,11 @@ def server(assistant):
 
 
 @pytest.fixture()
-def client(server):
+def client(server, monkeypatch):
     from gradio_client import Client
 
-    return Client(server.local_url, verbose=False, download_files=False)
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")  # the client ignores its own argument otherwise
+    return Client(server.local_url, verbose=False, download_files=False, analytics_enabled=False)
 
 
 @pytest.fixture(scope="module")

@@ -55,6 +55,7 @@ def browser():
 @pytest.fixture()
 def page(browser, server):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.local_url.rstrip("/"))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.dialogs = []  # any alert() would mean injected script ran
@@ -94,6 +95,10 @@ def test_citation_opens_the_highlighted_clause_in_the_report(page, server, assis
     clause_id = parse_qs(urlparse(first.get_attribute("href")).query)["clause"][0]
     assert clause_id == expected.citations[0].clause_id
     assert page.locator("#sources .source-card mark").first.is_visible()
+    copy = page.locator("#sources .copy-cite").first
+    copy.click()
+    assert page.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-copy")
+    assert expected.citations[0].label in copy.get_attribute("data-copy")
 
     first.click()
     assert page.locator("#report-tab-button").get_attribute("aria-selected") == "true"
@@ -132,3 +137,16 @@ def test_markup_in_a_question_shows_as_text_and_bad_input_is_a_chat_message(page
     assert "empty" in page.locator("#chat .answer.error").first.inner_text()
     assert page.locator(".toast-body").count() == 0
     _shot(page, "ui-4-bad-input.png")
+
+
+def test_example_question_and_clear(page, server):
+    page.goto(server.local_url)
+    example = page.locator("#examples").get_by_text("Who chaired Working Group 2?")
+    example.click()
+    page.locator("#chat .answer").first.wait_for(state="visible")
+    assert page.locator("#chat .user-question").first.inner_text() == "Who chaired Working Group 2?"
+    assert page.locator("#sources .source-card").count() >= 1
+
+    page.locator("#clear").click()
+    page.wait_for_function("document.querySelectorAll('#chat .answer').length === 0")
+    assert page.locator("#sources .source-card").count() == 0

@@ -13,6 +13,19 @@
     if (button && button.getAttribute("aria-selected") !== "true") button.click();
   }
 
+  // Scroll the report's own pane, then bring the pane (not the whole page) into view, so the tabs stay visible.
+  function reveal(el) {
+    const pane = el.closest(".report-body");
+    if (!pane || pane.scrollHeight <= pane.clientHeight) {
+      el.scrollIntoView({ block: "center" });
+      return;
+    }
+    const offset = el.getBoundingClientRect().top - pane.getBoundingClientRect().top;
+    pane.scrollTop += offset - pane.clientHeight / 3;
+    const paneTop = pane.getBoundingClientRect().top;
+    if (paneTop < 0 || paneTop > window.innerHeight / 2) window.scrollBy(0, paneTop - 80);
+  }
+
   function showClause(clauseId, updateUrl) {
     openReportTab();
     let tries = 0;
@@ -24,7 +37,7 @@
       }
       document.querySelectorAll(".report .clause.targeted").forEach((e) => e.classList.remove("targeted"));
       el.classList.add("targeted");
-      el.scrollIntoView({ block: "center" });
+      reveal(el);
       if (updateUrl) {
         const url = new URL(location.href);
         url.searchParams.set("clause", clauseId);

@@ -1,0 +1,166 @@
+"""Load test for a running chat server: N concurrent gradio_client clients × M questions on `/ask`.
+
+    .venv/bin/python benchmarks/load_test.py http://127.0.0.1:7860 [--clients 20] [--questions 10]
+
+Prints latency p50/p95/max (per request, seen by the client) and the error count. Loopback servers only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+# gradio_client sends telemetry unless this is set, whatever its constructor argument says.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+DEV_SET = Path(__file__).resolve().parent.parent / "corpus" / "questions" / "dev.jsonl"
+FALLBACK_QUESTIONS = [
+    "Why did Opinions 3 and 4 stay separate?",
+    "Who chaired Working Group 2?",
+    "What did Ghana propose for the broadband opinion?",
+    "How many delegates attended the Forum?",
+    "What does Opinion 1 say about Internet Exchange Points?",
+    "What does Opinion 5 say about multi-stakeholderism?",
+    "Who opened the Policy Forum?",
+    "What is the capital of Australia?",
+]
+MAX_CLIENTS = 200
+MAX_QUESTIONS = 1000
+
+
+def load_questions(path: Path | None) -> list[tuple[str, list[str]]]:
+    """(question, history) pairs from a JSONL question set, else a small built-in mix."""
+    path = path or (DEV_SET if DEV_SET.exists() else None)
+    fallback = [(q, []) for q in FALLBACK_QUESTIONS]
+    if path is None:
+        return fallback
+    questions = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            question, history = item.get("question"), item.get("history") or []
+            if isinstance(question, str) and question.strip():
+                questions.append((question, [h for h in history if isinstance(h, str)]))
+    return questions or fallback
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def is_loopback_url(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(url: str, clients: int, per_client: int, questions: list[tuple[str, list[str]]], timeout: float) -> dict:
+    from gradio_client import Client
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start_gate = threading.Barrier(clients)
+
+    def worker(index: int) -> None:
+        try:
+            client = Client(
+                url, verbose=False, download_files=False, analytics_enabled=False, httpx_kwargs={"timeout": timeout}
+            )
+        except Exception as exc:  # a client that cannot connect fails all its questions
+            with lock:
+                errors.extend([f"connect: {exc}"] * per_client)
+            start_gate.abort()
+            return
+        try:
+            start_gate.wait(timeout=timeout)
+        except threading.BrokenBarrierError:
+            pass
+        for i in range(per_client):
+            question, history = questions[(index * per_client + i) % len(questions)]
+            t0 = time.perf_counter()
+            try:
+                result = client.predict(question, history or None, api_name="/ask")
+                if not isinstance(result, dict) or "answer" not in result:
+                    raise ValueError(f"unexpected reply {str(result)[:80]!r}")
+            except Exception as exc:
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {str(exc)[:120]}")
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - t0)
+
+    wall = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(worker, range(clients)))
+    wall = time.perf_counter() - wall
+    return {
+        "clients": clients,
+        "questions_per_client": per_client,
+        "requests": clients * per_client,
+        "ok": len(latencies),
+        "errors": len(errors),
+        "p50_s": round(percentile(latencies, 50), 3),
+        "p95_s": round(percentile(latencies, 95), 3),
+        "max_s": round(max(latencies, default=0.0), 3),
+        "mean_s": round(statistics.fmean(latencies), 3) if latencies else 0.0,
+        "throughput_rps": round(len(latencies) / wall, 1) if wall else 0.0,
+        "wall_s": round(wall, 1),
+        "error_samples": sorted(set(errors))[:5],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", nargs="?", default="http://127.0.0.1:7860")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--questions", type=int, default=10, help="questions per client")
+    parser.add_argument("--question-file", type=Path, help="JSONL with a 'question' field (default: the dev set)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if not is_loopback_url(args.url):
+        print(f"error: {args.url} is not a loopback address; this script only loads local servers", file=sys.stderr)
+        return 2
+    if not (1 <= args.clients <= MAX_CLIENTS and 1 <= args.questions <= MAX_QUESTIONS):
+        print(f"error: --clients must be 1..{MAX_CLIENTS} and --questions 1..{MAX_QUESTIONS}", file=sys.stderr)
+        return 2
+    try:
+        questions = load_questions(args.question_file)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read questions: {exc}", file=sys.stderr)
+        return 2
+    result = run(args.url, args.clients, args.questions, questions, args.timeout)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(
+            f"{result['requests']} requests ({result['clients']} clients × {result['questions_per_client']}) "
+            f"in {result['wall_s']} s: p50 {result['p50_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s, "
+            f"{result['throughput_rps']} req/s, errors {result['errors']}"
+        )
+        for sample in result["error_samples"]:
+            print(f"  error: {sample}")
+    return 0 if result["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
