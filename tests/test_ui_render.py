@@ -294,6 +294,16 @@ def test_report_notice_is_escaped_and_empty_report_renders():
     assert "Part I" in visible_text(html) and "Part II" in visible_text(html)
 
 
+def test_table_rows_show_the_printed_row_and_its_reading():
+    row = Clause(
+        id="part-1/wg/wg-2", label="Part I › Working Group 2", text="Working Group 2: Chair Mr A (B)",
+        start=0, end=6, kind="table-row", part="Part I",
+    )
+    html = render.render_clause_body("WG 2\tMr A (B)", row, [(0, 4)])
+    assert marked_texts(html) == ["WG 2"] and 'class="row-reading"' in html and "Chair Mr A (B)" in html
+    assert "row-reading" not in render.render_clause_body(SOURCE, REC_A)
+
+
 def test_citation_marks_groups_by_clause():
     a = citation(1, REC_A, "IPv4")
     b = citation(2, REC_A, "running out")
@@ -303,7 +313,69 @@ def test_citation_marks_groups_by_clause():
     assert render.citation_marks([]) == {}
 
 
+# ---------------------------------------------------------------- the real report
+
+
+@pytest.fixture(scope="module")
+def real_report():
+    from assistant.parse import parse_report
+    from assistant.read_report import read_report
+    from assistant.settings import Settings
+
+    source = read_report(Settings.from_env().corpus_path)
+    return source, parse_report(source)
+
+
+def test_real_report_renders_every_clause_once_without_footnote_text(real_report):
+    source, clauses = real_report
+    html = render.render_report(source, clauses)
+    ids = [a["id"] for t, a in tags(html) if "data-clause-id" in a]
+    assert ids == [render.anchor_id(c.id) for c in clauses] and len(set(ids)) == len(ids)
+    assert "footnoteRef" not in html and not re.search(r"\[\d+:", html)
+    for clause in clauses:
+        if clause.kind != "table-row":  # rows print their cells; the clean text reads them as a sentence
+            shown = " ".join(visible_text(render.render_span(source, clause.start, clause.end)).split())
+            assert clause.text.split()[-1] in shown, clause.id
+
+
+def test_real_quotes_are_marked_exactly_even_across_footnote_markers(real_report):
+    source, clauses = real_report
+    checked = 0
+    for clause in clauses:
+        raw = source[clause.start : clause.end]
+        # Characters of footnote markers and bodies ([N: …], possibly over lines) are never shown.
+        hidden = {
+            clause.start + i
+            for m in re.finditer(r"\[footnoteRef:\d+\]|\[\d+:[^\]]*\]", raw)
+            for i in range(m.start(), m.end())
+        }
+        for match in re.finditer(r"\[footnoteRef:\d+\]", raw):
+            start = max(clause.start, clause.start + match.start() - 25)
+            end = min(clause.end, clause.start + match.end() + 25)
+            html = render.render_span(source, clause.start, clause.end, [(start, end)])
+            expected = "".join(source[i] for i in range(start, end) if i not in hidden)
+            assert "".join(marked_texts(html)) == expected, clause.id
+            assert "footnoteRef" not in expected
+            checked += 1
+        words = clause.text.split()
+        quote = " ".join(words[: min(6, len(words))])
+        at = source.find(quote, clause.start, clause.end)
+        if at >= 0:
+            html = render.render_span(source, clause.start, clause.end, [(at, at + len(quote))])
+            assert marked_texts(html) == [quote], clause.id
+            checked += 1
+    assert checked > len(clauses) // 2
+
+
 # ---------------------------------------------------------------- filters
+
+
+def test_filter_choices_of_the_real_report(real_report):
+    from ui.app import WHOLE_REPORT, filter_choices
+
+    _, clauses = real_report
+    expected = [WHOLE_REPORT, "Part I", *(f"Opinion {n}" for n in range(1, 7)), "Annex I"]
+    assert filter_choices(clauses) == expected
 
 
 def test_filter_choices_follow_the_report_structure():

@@ -154,7 +154,12 @@ def _folded(text: str) -> str:
 
 
 def render_clause_body(source: str, clause: Clause, marks: Iterable[tuple[int, int]] = ()) -> str:
-    return f'<div class="clause-text">{render_span(source, clause.start, clause.end, marks)}</div>'
+    """The clause as printed (raw span, quotes marked); a table row also gets its reading as a sentence."""
+    kind = _slug(clause.kind)
+    body = f'<div class="clause-text kind-{kind}">{render_span(source, clause.start, clause.end, marks)}</div>'
+    if clause.kind == "table-row" and clause.text:
+        body += f'<p class="row-reading">{escape(clause.text)}</p>'
+    return body
 
 
 def render_footnotes(clause: Clause) -> str:
@@ -315,7 +320,6 @@ def _render_report_clause(
         classes.append("cited")
     if clause.id == target:
         classes.append("targeted")
-    text = render_span(source, clause.start, clause.end, marks)
     indent = min(max(depth - 1, 0), 6)
     attrs = (
         f'class="{" ".join(classes)}" id="{_attr(anchor_id(clause.id))}" '
@@ -323,6 +327,7 @@ def _render_report_clause(
     )
     if clause.kind == "heading":
         level = min(2 + depth, 6)
+        text = render_span(source, clause.start, clause.end, marks)
         return f"<div {attrs}><h{level} class=\"clause-heading\">{text}</h{level}></div>"
     label = clause_link(clause.id, clause.label, css="clause-label", title="Link to this clause")
-    return f"<div {attrs}>{label}<div class=\"clause-text\">{text}</div>{render_footnotes(clause)}</div>"
+    return f"<div {attrs}>{label}{render_clause_body(source, clause, marks)}{render_footnotes(clause)}</div>"
