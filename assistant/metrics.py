@@ -24,12 +24,16 @@ Span = tuple[int, int]
 # written from the clean text, so the locator lets a marker stand wherever whitespace or trailing punctuation may.
 _MARK = r"\[footnoteRef:\d+\]"
 _SEP = rf"(?:\s|{_MARK})+"
+_MARK_RE = re.compile(_MARK)
 _TRAILING_PUNCT = re.compile(r"^(.*?)([.,;:!?)\]”\"’']*)$", re.S)
 
 
 def normalize(text: str) -> str:
-    """Case- and whitespace-insensitive form used for containment checks."""
-    return fold_ws(text).casefold()
+    """Case- and whitespace-insensitive form used for containment checks.
+
+    Footnote markers are dropped too: raw-text passages (token windows) keep them, clause text does not.
+    """
+    return fold_ws(_MARK_RE.sub("", text)).casefold()
 
 
 def passage_text(clause: Clause) -> str:

@@ -27,6 +27,7 @@ def _clause(text: str, footnotes: tuple[str, ...] = ()) -> Clause:
 def test_normalize_ignores_case_and_whitespace_runs():
     assert metrics.normalize("  The\n\tForum  MET ") == "the forum met"
     assert metrics.normalize("") == ""
+    assert metrics.normalize("the group.[footnoteRef:1] Around 75") == "the group. around 75"
 
 
 def test_passage_text_includes_footnotes():
@@ -39,6 +40,11 @@ def test_evidence_ranks_use_first_passage_with_any_alternative():
     passages = ["nothing here", "The Forum met in\nGENEVA in May", "chaired by Mr Kantchev"]
     evidence = [["met in Geneva"], ["Mr Petko Kantchev", "by mr kantchev"], ["not in any passage"]]
     assert metrics.evidence_ranks(passages, evidence) == [2, 3, None]
+
+
+def test_raw_passages_with_footnote_markers_still_match():
+    raw = "More than 180 experts took part in the group.[footnoteRef:1] Around 75 contributions"
+    assert metrics.evidence_ranks([raw], [["the group. Around 75"]]) == [1]
 
 
 def test_evidence_ranks_empty_inputs():
