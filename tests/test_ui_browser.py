@@ -122,6 +122,17 @@ def test_deep_link_opens_a_clause(page, server, assistant):
     assert _in_viewport(page, target)
     _shot(page, "ui-3-deep-link.png")
 
+    other = next(c for c in assistant.clauses if c.kind == "paragraph" and c.part == "Annex I")
+    page.goto(f"{server.local_url}#clause-{other.id}")
+    page.locator(f'.report .clause.targeted[data-clause-id="{other.id}"]').wait_for(state="visible")
+
+
+def test_deep_link_to_an_unknown_clause_says_so(page, server):
+    page.goto(f"{server.local_url}?clause={XSS}")
+    notice = page.locator(".report-notice")
+    notice.wait_for(state="visible")
+    assert XSS in notice.inner_text() and page.dialogs == []
+
 
 def test_markup_in_a_question_shows_as_text_and_bad_input_is_a_chat_message(page, server):
     page.goto(server.local_url)
