@@ -207,3 +207,37 @@ def test_launch_refuses_share_links_and_extra_paths(assistant):
         launch(assistant, share=True, prevent_thread_lock=True)
     with pytest.raises(ValueError, match="allowed_paths"):
         launch(assistant, allowed_paths=["/"], prevent_thread_lock=True)
+
+
+class _Failing:
+    """The real assistant whose `ask` breaks with an internal error."""
+
+    def __init__(self, inner):
+        self._inner = inner
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def ask(self, *args, **kwargs):
+        raise RuntimeError("internal detail /secret/path")
+
+
+def test_unexpected_failure_shows_a_short_message_and_no_internals(assistant, monkeypatch):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    from ui.app import GENERIC_FAILURE, launch
+
+    monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    demo = launch(_Failing(assistant), port=_free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(demo.local_url, verbose=False, download_files=False, analytics_enabled=False)
+        box, messages, _, _ = client.predict("Who chaired Working Group 2?", "Whole report", api_name="/chat")
+        reply = _content(messages[-1])
+        assert box == "Who chaired Working Group 2?"
+        assert GENERIC_FAILURE in unescape(reply) and "secret" not in reply and "Traceback" not in reply
+        with pytest.raises(AppError) as info:
+            client.predict("Who chaired Working Group 2?", api_name="/ask")
+        assert GENERIC_FAILURE in str(info.value) and "secret" not in str(info.value)
+    finally:
+        demo.close()

@@ -105,20 +105,20 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             messages.append({"role": "user", "content": render.render_question(message)})
         try:
             result = answer(message, conversation["questions"], filter_value)
-        except AssistantError as exc:
-            # Keep the text in the box so nothing typed is lost.
-            messages.append({"role": "assistant", "content": render.render_message(str(exc))})
-            state = {**conversation, "messages": messages}
-            return message, messages, state, gr.skip(), gr.skip()
-        except Exception:
-            log.exception("answering %r failed", message[:200])
-            messages.append({"role": "assistant", "content": render.render_message(GENERIC_FAILURE)})
-            state = {**conversation, "messages": messages}
-            return message, messages, state, gr.skip(), gr.skip()
+        except Exception as exc:
+            if isinstance(exc, AssistantError):
+                notice = str(exc)
+            else:
+                log.exception("answering %r failed", message[:200])
+                notice = GENERIC_FAILURE
+            messages.append({"role": "assistant", "content": render.render_message(notice)})
+            # The text stays in the box so nothing typed is lost.
+            return message, messages, {**conversation, "messages": messages}, gr.skip(), gr.skip()
         messages.append({"role": "assistant", "content": render.render_answer(result)})
-        state = {"questions": [*conversation["questions"], result.question], "messages": messages}
+        questions = [*conversation["questions"], result.question][-MAX_HISTORY:]
         report_html = render.render_report(source, clauses, render.citation_marks(result.citations))
-        return "", messages, state, render.render_sources(source, result, lookup, doc_title), report_html
+        sources_html = render.render_sources(source, result, lookup, doc_title)
+        return "", messages, {"questions": questions, "messages": messages}, sources_html, report_html
 
     def respond_example(sample: list | None, conversation: dict, filter_value: str | None):
         question = sample[0] if sample else ""
