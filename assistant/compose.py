@@ -11,6 +11,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
 
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.sentences import Unit, clause_units
@@ -34,7 +37,11 @@ _DATE = re.compile(
     r"October|November|December)|(?:19|20)\d\d|\d{1,2}:\d\d)\b"
 )
 _NUMBER = re.compile(r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen)\b", re.I)
-_PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|H\.E\.?|Prof)\b|\bChair(?:man|men|s)?\b|Vice-Chair", re.I)
+_PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E\.?)\s+[A-Z]")
+_COUNTED = re.compile(
+    r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+)?([\w-]+)", re.I
+)
+_NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w’'-]+")
 _CAUSE = re.compile(
     r"\b(?:because|due to|since|in order to|so as to|in the (?:spirit|interests?) of|for the sake of|"
     r"as a result|thus|therefore|given|preference|constraints?|compromise|reason|in view of|sought to|aim(?:ed)? to)\b",
@@ -46,6 +53,8 @@ _PROPOSAL = re.compile(
     re.I,
 )
 QUESTION_KINDS = ("who", "when", "how-many", "why", "proposal", "what")
+# How a sentence's score is made: meaning (cosine to the query), shared rare words, its clause's rank.
+W_MEANING, W_WORDS, W_RANK = 0.5, 0.25, 0.25
 
 
 def tokenize(text: str) -> list[str]:
@@ -84,12 +93,21 @@ class Scored:
     rank: int  # retrieval rank of the unit's clause
 
 
+class SentenceVectors(Protocol):
+    """Embeddings of every quotable unit, and of queries in the same space."""
+
+    def unit_vector(self, unit: Unit) -> np.ndarray | None: ...
+
+    def query_vector(self, text: str) -> np.ndarray: ...
+
+
 class Composer:
     """Builds extractive answers; holds the report-level statistics it scores with."""
 
-    def __init__(self, source: str, clauses: list[Clause]):
+    def __init__(self, source: str, clauses: list[Clause], vectors: SentenceVectors | None = None):
         self.source = source
         self.clauses = {c.id: c for c in clauses}
+        self.vectors = vectors
         self._units: dict[str, list[Unit]] = {}
         doc_freq: Counter[str] = Counter()
         for clause in clauses:
@@ -153,18 +171,23 @@ class Composer:
             retrieved=tuple(hits),
         )
 
-    def _score(self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int) -> float:
+    def _score(self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int, meaning: float) -> float:
         words = set(tokenize(unit.text))
         overlap = sum(self.idf(t) for t in query_terms & words) / total_idf if total_idf else 0.0
         retrieval = 1.0 / math.sqrt(1 + rank)
         bonus = 0.0
+        if self.clauses[unit.clause_id].kind == "heading":
+            bonus -= 0.15
         text = unit.text
-        if kind == "who" and _PERSON.search(text):
-            bonus += 0.15
+        if kind == "who":
+            if _PERSON.search(text):
+                bonus += 0.15
+            elif any(stem(n.lower()) not in query_terms for n in _NAME.findall(text)):
+                bonus += 0.05
         elif kind == "when" and _DATE.search(text):
             bonus += 0.2
-        elif kind == "how-many" and _NUMBER.search(text):
-            bonus += 0.15
+        elif kind == "how-many" and _counts_asked_thing(text, query_terms):
+            bonus += 0.2
         elif kind == "why" and _CAUSE.search(text):
             bonus += 0.15
         elif kind == "proposal" and _PROPOSAL.search(text):
@@ -172,15 +195,19 @@ class Composer:
         # very short fragments (a lone name, a heading) only win on a strong match
         if len(text) < 25:
             bonus -= 0.1
-        return 0.55 * overlap + 0.35 * retrieval + bonus
+        if self.vectors is None:
+            return 0.55 * overlap + 0.35 * retrieval + bonus
+        return W_MEANING * meaning + W_WORDS * overlap + W_RANK * retrieval + bonus
 
     def _choose(self, query: str, kind: str, hits: list[Hit], max_sentences: int) -> list[Scored]:
         terms = set(tokenize(query))
         total = sum(self.idf(t) for t in terms)
+        query_vector = self.vectors.query_vector(query) if self.vectors is not None else None
         scored = []
         for rank, hit in enumerate(hits):
             for unit in self.units(hit.clause):
-                scored.append(Scored(unit, self._score(terms, total, kind, unit, rank), rank))
+                meaning = self._meaning(query_vector, unit)
+                scored.append(Scored(unit, self._score(terms, total, kind, unit, rank, meaning), rank))
         if not scored:
             return []
         scored.sort(key=lambda s: -s.score)
@@ -188,13 +215,26 @@ class Composer:
         limit = max_sentences if kind in ("why", "proposal") else min(3, max_sentences)
         floor = best * (0.75 if kind in ("why", "proposal") else 0.85)
         chosen: list[Scored] = []
+        if kind in ("why", "proposal"):
+            # an explanation or a proposal usually runs over the sentences around the best match
+            home = scored[0].unit.clause_id
+            context = [x for x in scored if x.unit.clause_id == home and x.score >= best * 0.5]
+            chosen = sorted(context, key=lambda x: -x.score)[:limit]
         for item in scored:
+            if item in chosen:
+                continue
             if len(chosen) >= limit or item.score < floor:
                 break
             if any(_near_duplicate(item.unit.text, c.unit.text) for c in chosen):
                 continue
             chosen.append(item)
         return chosen
+
+    def _meaning(self, query_vector: np.ndarray | None, unit: Unit) -> float:
+        if query_vector is None:
+            return 0.0
+        vector = self.vectors.unit_vector(unit)
+        return 0.0 if vector is None else float(vector @ query_vector)
 
     def _add_referenced_clauses(self, chosen: list[Scored], kind: str, max_sentences: int) -> list[Scored]:
         """A sentence about a proposal to change a clause brings that clause along."""
@@ -213,6 +253,15 @@ class Composer:
                     extra.append(Scored(units[0], 0.0, -1))
                     have.add(ref)
         return chosen + extra
+
+
+def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
+    """A number next to a word of the question: "900 delegates" for "how many delegates…"."""
+    for match in _COUNTED.finditer(text):
+        words = set(tokenize(match.group(0)))
+        if words & query_terms:
+            return True
+    return False
 
 
 def _near_duplicate(a: str, b: str) -> bool:

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from assistant.records import Clause
 from assistant.textnorm import fold_ws
 
-# "[footnoteRef:3]" markers and "[3: body]" footnote bodies (bodies may span lines).
-_FOOTNOTE = re.compile(r"\[footnoteRef:\d+\]|\[\d+:.*?\]|\[bookmark:[^\]]*\]|\[image:[^\]]*\]", re.S)
+# Footnote bodies "[3: body]" (may span lines) and layout debris end a unit; a "[footnoteRef:3]" marker
+# inside a sentence does not (the quote keeps it verbatim, the clean text drops it).
+_CUT = re.compile(r"\[\d+:.*?\]|\[bookmark:[^\]]*\]|\[image:[^\]]*\]", re.S)
+_MARKER = re.compile(r"\[footnoteRef:\d+\]")
 _LIST_MARKER = re.compile(r"(?:[“\"]?\d{1,3}[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\)|·|•|-)[ \t]+", re.I)
-_BOUNDARY = re.compile(r"(?<=[.!?;])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"(?<=[.!?;])(?:\[footnoteRef:\d+\])?[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 # Tokens ending in "." that do not end a sentence.
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|St|No|Nos|Res|Rev|Dec|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
@@ -40,7 +42,7 @@ def _segments(source: str, start: int, end: int) -> list[tuple[int, int]]:
     """Pieces of [start, end) between footnote markers/bodies and line breaks."""
     pieces, cursor = [], start
     raw = source[start:end]
-    cuts = [(m.start() + start, m.end() + start) for m in _FOOTNOTE.finditer(raw)]
+    cuts = [(m.start() + start, m.end() + start) for m in _CUT.finditer(raw)]
     for cut_start, cut_end in cuts + [(end, end)]:
         for line_start, line_end in _lines(source, cursor, cut_start):
             pieces.append((line_start, line_end))
@@ -86,7 +88,7 @@ def _sentences(source: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def clause_units(clause: Clause, source: str) -> list[Unit]:
     """The clause's sentences as exact, non-empty spans of `source`."""
-    if clause.kind == "table-row":
+    if clause.kind in ("table-row", "signature"):
         # a row reads as one sentence only in its clean form; quote the whole row
         start, end = _trim(source, clause.start, clause.end)
         return [Unit(clause.id, start, end, clause.text)] if end > start else []
@@ -100,7 +102,7 @@ def clause_units(clause: Clause, source: str) -> list[Unit]:
             # a closing quote or bracket that belonged to the sentence
             if e < seg_end and source[e] in "”\"’)" and source.count("“", s, e) > source.count("”", s, e):
                 e += 1
-            text = fold_ws(source[s:e])
+            text = fold_ws(_MARKER.sub("", source[s:e]))
             if len(text) >= MIN_UNIT_CHARS and any(ch.isalnum() for ch in text):
                 units.append(Unit(clause.id, s, e, text))
     return units

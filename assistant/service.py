@@ -16,6 +16,7 @@ from assistant.parse import parse_report
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
+from assistant.sentence_index import open_sentence_vectors
 from assistant.settings import Settings
 from assistant.textnorm import check_question
 
@@ -27,13 +28,13 @@ ABSTAIN_TEXT = "The report does not address this question. The closest passages 
 
 
 class Assistant:
-    def __init__(self, settings: Settings, source: str, clauses: list[Clause], retriever, generator=None):
+    def __init__(self, settings: Settings, source: str, clauses: list[Clause], retriever, generator=None, vectors=None):
         self.settings = settings
         self.source = source
         self.clauses = clauses
         self.retriever = retriever
         self.generator = generator
-        self.composer = Composer(source, clauses)
+        self.composer = Composer(source, clauses, vectors)
         self._by_id = {c.id: c for c in clauses}
 
     @classmethod
@@ -45,7 +46,10 @@ class Assistant:
         except AssistantError as exc:
             raise type(exc)(f"{settings.corpus_path}: {exc}") from None
         retriever = open_retriever(settings, clauses, source, progress=progress, rebuild=rebuild)
-        return cls(settings, source, clauses, retriever, _make_generator(settings))
+        vectors = open_sentence_vectors(
+            settings, clauses, source, retriever.embedder, progress=progress, rebuild=rebuild
+        )
+        return cls(settings, source, clauses, retriever, _make_generator(settings), vectors)
 
     def clause(self, clause_id: str) -> Clause | None:
         return self._by_id.get(clause_id)
@@ -79,8 +83,9 @@ class Assistant:
         """The report does not address the query: no clause shares enough of its meaning."""
         if not hits:
             return True
-        support = self.composer.support(query, hits)
-        dense = max((h.parts.get("dense", 0.0) for h in hits[:RELATED]), default=0.0)
+        content = [h for h in hits if h.clause.kind != "heading"] or hits
+        support = self.composer.support(query, content)
+        dense = max((h.parts.get("dense", 0.0) for h in content), default=0.0)
         return support < self.settings.abstain_support and dense < self.settings.abstain_dense
 
     def _generate(self, extractive: Answer, query: str, hits: list[Hit]) -> Answer:

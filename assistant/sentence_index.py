@@ -1,0 +1,74 @@
+"""Embeddings of every quotable sentence, stored like the clause index (variant "sentences").
+
+The composer ranks sentences inside retrieved clauses by meaning as well as by shared words,
+so paraphrased questions still land on the sentence that answers them.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+
+import numpy as np
+
+from assistant.records import Clause
+from assistant.retrieve import HybridRetriever, open_retriever
+from assistant.sentences import Unit, clause_units
+from assistant.settings import Settings
+
+VARIANT = "sentences"
+QUERY_CACHE = 256
+
+
+def sentence_clauses(clauses: list[Clause], source: str) -> list[Clause]:
+    """Each unit as a pseudo-clause that keeps its parent's label and heading (the context it is embedded with)."""
+    out = []
+    for clause in clauses:
+        for unit in clause_units(clause, source):
+            out.append(
+                replace(
+                    clause,
+                    id=f"{clause.id}@{unit.start}",
+                    text=unit.text,
+                    start=unit.start,
+                    end=unit.end,
+                    kind="sentence",
+                    parent=clause.id,
+                    footnotes=(),
+                    refs=(),
+                    tokens=0,
+                )
+            )
+    return out
+
+
+class IndexedSentenceVectors:
+    def __init__(self, retriever: HybridRetriever):
+        self._vectors = retriever.index.vectors
+        self._rows = {(c.start, c.end): i for i, c in enumerate(retriever.clauses)}
+        self._embedder = retriever.embedder
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def unit_vector(self, unit: Unit) -> np.ndarray | None:
+        row = self._rows.get((unit.start, unit.end))
+        return None if row is None else self._vectors[row]
+
+    def query_vector(self, text: str) -> np.ndarray:
+        if text in self._queries:
+            self._queries.move_to_end(text)
+            return self._queries[text]
+        vector = np.asarray(self._embedder.encode([text])[0], dtype=np.float32)
+        self._queries[text] = vector
+        if len(self._queries) > QUERY_CACHE:
+            self._queries.popitem(last=False)
+        return vector
+
+
+def open_sentence_vectors(
+    settings: Settings, clauses: list[Clause], source: str, embedder, *, progress: bool = False, rebuild: bool = False
+) -> IndexedSentenceVectors:
+    units = sentence_clauses(clauses, source)
+    retriever = open_retriever(
+        settings, units, source, embedder=embedder, progress=progress, rebuild=rebuild, variant=VARIANT
+    )
+    return IndexedSentenceVectors(retriever)
