@@ -166,9 +166,10 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
                         chatbot = gr.Chatbot(
                             label="Conversation",
                             elem_id="chat",
-                            height=520,
+                            height=470,
                             latex_delimiters=[],
                             feedback_options=None,
+                            buttons=[],  # "share" posts to an outside site; "copy" would copy raw HTML
                             sanitize_html=True,
                             placeholder="Ask about the report; answers cite the clauses they rest on.",
                         )
