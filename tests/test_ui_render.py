@@ -180,7 +180,7 @@ def test_answer_markers_link_to_their_clauses():
     quote_b = "that a transition to IPv6 is urgent"
     answer = Answer(
         question="What does Opinion 4 recognize?",
-        answer=f"IPv4 is running out [1]. Transition is urgent <now> [2]. Unknown [7].",
+        answer="IPv4 is running out[footnoteRef:3] [1]. Transition is urgent <now> [2]. Unknown [7].",
         rewritten_query="What does Opinion 4 recognize?",
         citations=(citation(1, REC_A, quote_a), citation(2, REC_B, quote_b)),
     )
@@ -189,6 +189,7 @@ def test_answer_markers_link_to_their_clauses():
     assert [a["data-clause"] for a in links] == ["opinion-4/recognizing/a", "opinion-4/recognizing/b"]
     assert all(a["class"] == "cite" and a["href"].startswith("?clause=") for a in links)
     assert "[7]" in visible_text(html) and "&lt;now&gt;" in html and "<now>" not in html
+    assert "footnoteRef" not in html and "running out [1]" in visible_text(html)
     assert "rewritten" not in html  # same as the question
     assert "\n\n" not in html
 

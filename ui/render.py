@@ -18,6 +18,7 @@ from assistant.records import Answer, Citation, Clause
 _NOT_SHOWN = re.compile(
     r"\[footnoteRef:\d+\]|\[\d+:[^\]]*\]|\[image:[^\]]*\]|\[bookmark:[^\]]*\]",
 )
+_FOOTNOTE_REF = re.compile(r"\[footnoteRef:\d+\]")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_/.-]")
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -123,7 +124,7 @@ def render_answer_text(answer: Answer) -> str:
             return match.group(0)
         return clause_link(citation.clause_id, f"[{citation.n}]", css="cite", title=citation.label)
 
-    return _MARKER.sub(link, escape(answer.answer))
+    return _MARKER.sub(link, escape(_FOOTNOTE_REF.sub("", answer.answer)))
 
 
 def render_answer(answer: Answer) -> str:
