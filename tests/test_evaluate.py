@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -311,3 +312,25 @@ def test_command_bad_options_exit_2(tmp_path, capsys, fake_service, kwargs, mess
     code = evaluate.run_eval_command(_question_file(tmp_path, GOOD_LINES), **kwargs)
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_real_pipeline_on_the_dev_set_with_a_token_baseline(hash_assistant, tmp_path):
+    """The whole pipeline (fake embedder) on the real report: every question runs, every citation verifies."""
+    from assistant.questions import load_questions
+
+    questions = load_questions(Path(__file__).resolve().parent.parent / "corpus" / "questions" / "dev.jsonl")
+    report = evaluate.run_eval(hash_assistant, questions, chunker="tokens:256")
+    assert [s.system for s in report.systems] == ["clauses", "tokens:256"]
+    answers = report.answers
+    assert answers.citations_total > 0 and answers.citations_valid == answers.citations_total
+    assert len(report.rows) == len(questions)
+    source = hash_assistant.source
+    for row in report.rows:
+        for hit in row["retrieved"]:
+            assert 0 <= hit["start"] < hit["end"] <= len(source)
+    for system in report.systems:
+        assert all(0.0 <= system.recall[n] <= 1.0 for n in evaluate.RECALL_KS)
+        assert system.recall[1] <= system.recall[3] <= system.recall[5] <= system.recall[10]
+    path = tmp_path / "results.jsonl"
+    evaluate.write_results(path, report.rows)
+    assert len(path.read_text(encoding="utf-8").splitlines()) == len(questions)
