@@ -54,7 +54,10 @@ _PROPOSAL = re.compile(
 )
 QUESTION_KINDS = ("who", "when", "how-many", "why", "proposal", "what")
 # How a sentence's score is made: meaning (cosine to the query), shared rare words, its clause's rank.
-W_MEANING, W_WORDS, W_RANK = 0.5, 0.25, 0.25
+W_MEANING, W_WORDS, W_RANK, W_SENTENCE = 0.5, 0.25, 0.25, 0.0
+LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 4, 0.7, 0.75
+W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5 recognizing (c)")
+SENTENCE_HITS = 10  # sentences searched directly, beside the retrieved clauses
 
 
 def tokenize(text: str) -> list[str]:
@@ -135,9 +138,9 @@ class Composer:
             best = max(best, sum(self.idf(t) for t in terms & words) / total)
         return best
 
-    def compose(self, question: str, query: str, hits: list[Hit], max_sentences: int = 5) -> Answer:
+    def compose(self, question: str, query: str, hits: list[Hit], max_sentences: int = 5, filters=None) -> Answer:
         kind = question_kind(query)
-        chosen = self._choose(query, kind, hits, max_sentences)
+        chosen = self._choose(query, kind, hits, max_sentences, filters)
         if not chosen:
             return Answer(question=question, answer="", rewritten_query=query, retrieved=tuple(hits))
         chosen = self._add_referenced_clauses(chosen, kind, max_sentences)
@@ -199,21 +202,42 @@ class Composer:
             return 0.55 * overlap + 0.35 * retrieval + bonus
         return W_MEANING * meaning + W_WORDS * overlap + W_RANK * retrieval + bonus
 
-    def _choose(self, query: str, kind: str, hits: list[Hit], max_sentences: int) -> list[Scored]:
+    def _candidates(self, query: str, hits: list[Hit], filters) -> list[tuple[Unit, int, float]]:
+        """Units of the retrieved clauses (and of sentences found directly): (unit, clause rank, extra score)."""
+        sentence_rank: dict[tuple[int, int], float] = {}
+        extra_clauses: list[str] = []
+        if self.vectors is not None:
+            for position, (parent, start, end, _score) in enumerate(self.vectors.search(query, SENTENCE_HITS, filters)):
+                sentence_rank[(start, end)] = 1.0 / math.sqrt(1 + position)
+                extra_clauses.append(parent)
+        ranked = [h.clause for h in hits]
+        routed = {h.clause.id: h.parts.get("route", 0.0) for h in hits}
+        seen = {c.id for c in ranked}
+        for clause_id in extra_clauses:
+            if clause_id not in seen and clause_id in self.clauses:
+                seen.add(clause_id)
+                ranked.append(self.clauses[clause_id])
+        return [
+            (unit, rank, W_SENTENCE * sentence_rank.get((unit.start, unit.end), 0.0) + W_ROUTE * routed.get(clause.id, 0.0))
+            for rank, clause in enumerate(ranked)
+            for unit in self.units(clause)
+        ]
+
+    def _choose(self, query: str, kind: str, hits: list[Hit], max_sentences: int, filters=None) -> list[Scored]:
         terms = set(tokenize(query))
         total = sum(self.idf(t) for t in terms)
         query_vector = self.vectors.query_vector(query) if self.vectors is not None else None
         scored = []
-        for rank, hit in enumerate(hits):
-            for unit in self.units(hit.clause):
-                meaning = self._meaning(query_vector, unit)
-                scored.append(Scored(unit, self._score(terms, total, kind, unit, rank, meaning), rank))
+        for unit, rank, direct in self._candidates(query, hits, filters):
+            meaning = self._meaning(query_vector, unit)
+            score = self._score(terms, total, kind, unit, rank, meaning) + direct
+            scored.append(Scored(unit, score, rank))
         if not scored:
             return []
         scored.sort(key=lambda s: -s.score)
         best = scored[0].score
-        limit = max_sentences if kind in ("why", "proposal") else min(3, max_sentences)
-        floor = best * (0.75 if kind in ("why", "proposal") else 0.85)
+        limit = max_sentences if kind in ("why", "proposal") else min(LIMIT_PLAIN, max_sentences)
+        floor = best * (FLOOR_EXPLAIN if kind in ("why", "proposal") else FLOOR_PLAIN)
         chosen: list[Scored] = []
         if kind in ("why", "proposal"):
             # an explanation or a proposal usually runs over the sentences around the best match

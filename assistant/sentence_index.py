@@ -42,26 +42,48 @@ def sentence_clauses(clauses: list[Clause], source: str) -> list[Clause]:
     return out
 
 
+class QueryCachingEmbedder:
+    """Wraps an embedder so one query is encoded once, however many indexes search with it."""
+
+    def __init__(self, inner, size: int = QUERY_CACHE):
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if len(texts) != 1:
+            return self.inner.encode(texts)
+        text = texts[0]
+        if text in self._cache:
+            self._cache.move_to_end(text)
+            return self._cache[text]
+        vectors = self.inner.encode(texts)
+        self._cache[text] = vectors
+        if len(self._cache) > self._size:
+            self._cache.popitem(last=False)
+        return vectors
+
+
 class IndexedSentenceVectors:
+    """Sentence vectors for the composer, plus hybrid search over sentences."""
+
     def __init__(self, retriever: HybridRetriever):
+        self.retriever = retriever
         self._vectors = retriever.index.vectors
         self._rows = {(c.start, c.end): i for i, c in enumerate(retriever.clauses)}
-        self._embedder = retriever.embedder
-        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def unit_vector(self, unit: Unit) -> np.ndarray | None:
         row = self._rows.get((unit.start, unit.end))
         return None if row is None else self._vectors[row]
 
     def query_vector(self, text: str) -> np.ndarray:
-        if text in self._queries:
-            self._queries.move_to_end(text)
-            return self._queries[text]
-        vector = np.asarray(self._embedder.encode([text])[0], dtype=np.float32)
-        self._queries[text] = vector
-        if len(self._queries) > QUERY_CACHE:
-            self._queries.popitem(last=False)
-        return vector
+        return np.asarray(self.retriever.embedder.encode([text])[0], dtype=np.float32)
+
+    def search(self, query: str, k: int, filters=None) -> list[tuple[str, int, int, float]]:
+        """(parent clause id, start, end, fused score) of the best-matching sentences."""
+        return [(h.clause.parent, h.clause.start, h.clause.end, h.score) for h in self.retriever.search(query, k, filters)]
 
 
 def open_sentence_vectors(

@@ -16,7 +16,8 @@ from assistant.parse import parse_report
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
-from assistant.sentence_index import open_sentence_vectors
+from assistant.embed import make_embedder
+from assistant.sentence_index import QueryCachingEmbedder, open_sentence_vectors
 from assistant.settings import Settings
 from assistant.textnorm import check_question
 
@@ -45,10 +46,9 @@ class Assistant:
             clauses = parse_report(source)
         except AssistantError as exc:
             raise type(exc)(f"{settings.corpus_path}: {exc}") from None
-        retriever = open_retriever(settings, clauses, source, progress=progress, rebuild=rebuild)
-        vectors = open_sentence_vectors(
-            settings, clauses, source, retriever.embedder, progress=progress, rebuild=rebuild
-        )
+        embedder = QueryCachingEmbedder(make_embedder(settings))
+        retriever = open_retriever(settings, clauses, source, embedder=embedder, progress=progress, rebuild=rebuild)
+        vectors = open_sentence_vectors(settings, clauses, source, embedder, progress=progress, rebuild=rebuild)
         return cls(settings, source, clauses, retriever, _make_generator(settings), vectors)
 
     def clause(self, clause_id: str) -> Clause | None:
@@ -71,7 +71,7 @@ class Assistant:
                 related=tuple(hits[:RELATED]),
                 retrieved=tuple(hits[: self.settings.k]),
             )
-        answer = self.composer.compose(cleaned, query, hits)
+        answer = self.composer.compose(cleaned, query, hits, filters=filters)
         if not answer.citations:
             return replace(answer, answer=ABSTAIN_TEXT, abstained=True, related=tuple(hits[:RELATED]))
         want_llm = self.generator is not None if use_llm is None else use_llm
