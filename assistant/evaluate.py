@@ -90,6 +90,14 @@ def _timed(call: Callable[[], Any]) -> tuple[Any, float]:
     return result, (time.perf_counter() - start) * 1000.0
 
 
+def _progress(items: Sequence, label: str, shown: bool):
+    if not shown:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="q", file=sys.stderr, leave=False)
+
+
 def _ask_one(target: Target, question: Question) -> Answer:
     try:
         return target.ask(question.question, history=question.history)
@@ -119,6 +127,7 @@ def run_eval(
     chunker: str | Sequence[str] | None = None,
     settings: Settings | None = None,
     retriever_factory: RetrieverFactory | None = None,
+    progress: bool = False,
 ) -> EvalReport:
     """Score every question; one untimed warm-up call per system keeps one-off loading out of the latencies."""
     if not 1 <= k <= 100:
@@ -135,7 +144,7 @@ def run_eval(
     ask_ms: list[float] = []
     if ask:
         _ask_one(assistant, questions[0])
-        for question in questions:
+        for question in _progress(questions, "ask", progress):
             answer, elapsed = _timed(lambda q=question: _ask_one(assistant, q))
             answers.append(answer)
             ask_ms.append(elapsed)
@@ -147,22 +156,22 @@ def run_eval(
         if with_history:
             notes.append(f"{with_history} follow-up question(s) were searched without their history (answers off).")
 
-    def search_all(searcher: Searcher) -> tuple[list[list[Hit]], list[float]]:
+    def search_all(searcher: Searcher, system: str) -> tuple[list[list[Hit]], list[float]]:
         _search_one(searcher, queries[0], depth, questions[0])
         hits, latencies = [], []
-        for question, query in zip(questions, queries):
+        for question, query in _progress(list(zip(questions, queries)), f"search {system}", progress):
             found, elapsed = _timed(lambda q=question, text=query: _search_one(searcher, text, depth, q))
             hits.append(found)
             latencies.append(elapsed)
         return hits, latencies
 
-    clause_hits, search_ms = search_all(assistant)
+    clause_hits, search_ms = search_all(assistant, "clauses")
     clauses = getattr(assistant, "clauses", None)
     systems = [score_retrieval("clauses", questions, clause_hits, search_ms, k, len(clauses) if clauses else None)]
     factory = retriever_factory or _default_factory
     for size in sizes:
         chunks = token_windows(source, size, DEFAULT_OVERLAP)
-        hits, latencies = search_all(factory(settings, chunks, source, variant=f"tokens-{size}"))
+        hits, latencies = search_all(factory(settings, chunks, source, variant=f"tokens-{size}"), f"tokens:{size}")
         systems.append(score_retrieval(f"tokens:{size}", questions, hits, latencies, k, len(chunks)))
 
     rows = [
@@ -358,8 +367,9 @@ def run_eval_command(
         questions = load_questions(path)
         from assistant.service import Assistant
 
-        target = Assistant.load(settings, progress=sys.stderr.isatty())
-        report = run_eval(target, questions, k=k, ask=ask, chunker=chunker, settings=settings)
+        shown = sys.stderr.isatty()
+        target = Assistant.load(settings, progress=shown)
+        report = run_eval(target, questions, k=k, ask=ask, chunker=chunker, settings=settings, progress=shown)
         if results is not None:
             write_results(results, report.rows)
     except AssistantError as exc:

@@ -334,3 +334,12 @@ def test_real_pipeline_on_the_dev_set_with_a_token_baseline(hash_assistant, tmp_
     path = tmp_path / "results.jsonl"
     evaluate.write_results(path, report.rows)
     assert len(path.read_text(encoding="utf-8").splitlines()) == len(questions)
+
+
+def test_progress_goes_to_stderr_only(capsys):
+    quiet = evaluate.run_eval(FakeAssistant(), QUESTIONS)
+    shown = evaluate.run_eval(FakeAssistant(), QUESTIONS, progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "search clauses" in captured.err
+    assert shown.systems[0].recall == quiet.systems[0].recall
