@@ -11,6 +11,7 @@ import argparse
 import ipaddress
 import json
 import os
+import resource
 import statistics
 import sys
 import threading
@@ -72,6 +73,11 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(url: str, clients: int, per_client: int, questions: list[tuple[str, list[str]]], timeout: float) -> dict:
     from gradio_client import Client
 
@@ -108,10 +114,10 @@ def run(url: str, clients: int, per_client: int, questions: list[tuple[str, list
             with lock:
                 latencies.append(time.perf_counter() - t0)
 
-    wall = time.perf_counter()
+    wall, cpu = time.perf_counter(), _cpu_seconds()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(worker, range(clients)))
-    wall = time.perf_counter() - wall
+    wall, cpu = time.perf_counter() - wall, _cpu_seconds() - cpu
     return {
         "clients": clients,
         "questions_per_client": per_client,
@@ -124,6 +130,8 @@ def run(url: str, clients: int, per_client: int, questions: list[tuple[str, list
         "mean_s": round(statistics.fmean(latencies), 3) if latencies else 0.0,
         "throughput_rps": round(len(latencies) / wall, 1) if wall else 0.0,
         "wall_s": round(wall, 1),
+        # The clients share the machine with the server; their own CPU use is part of the picture.
+        "client_cpu_s": round(cpu, 1),
         "error_samples": sorted(set(errors))[:5],
     }
 
@@ -155,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{result['requests']} requests ({result['clients']} clients × {result['questions_per_client']}) "
             f"in {result['wall_s']} s: p50 {result['p50_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s, "
-            f"{result['throughput_rps']} req/s, errors {result['errors']}"
+            f"{result['throughput_rps']} req/s, errors {result['errors']} (client CPU {result['client_cpu_s']} s)"
         )
         for sample in result["error_samples"]:
             print(f"  error: {sample}")
