@@ -58,7 +58,9 @@ OP4 = _clause(
     "opinion-4", "OPINION 4: In support of IPv6", kind="heading", opinion=4, opinion_title="In support of IPv6",
     label="Opinion 4", parent="part-2",
 )
-REC = _clause("opinion-4/recognizing", "recognizing", kind="heading", opinion=4, parent="opinion-4", label="Opinion 4 › recognizing")
+REC = _clause(
+    "opinion-4/recognizing", "recognizing", kind="heading", opinion=4, parent="opinion-4", label="Opinion 4 › recognizing"
+)
 REC_A = _clause(
     "opinion-4/recognizing/a",
     "1. that IPv4 addresses are running out;",

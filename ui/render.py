@@ -270,7 +270,8 @@ def _toc_title(clause: Clause, depth: int) -> str:
     if depth == 0:
         return clause.part
     if clause.opinion is not None:
-        return f"Opinion {clause.opinion}: {clause.opinion_title}" if clause.opinion_title else f"Opinion {clause.opinion}"
+        title = f"Opinion {clause.opinion}"
+        return f"{title}: {clause.opinion_title}" if clause.opinion_title else title
     return clause.label.split("›")[-1].strip() or clause.text
 
 
