@@ -61,6 +61,11 @@ def _marks(html: str) -> list[str]:
     return [unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", html, flags=re.S)]
 
 
+def _shown(quote: str) -> str:
+    """A quote as the page shows it: footnote markers are not displayed."""
+    return re.sub(r"\[footnoteRef:\d+\]", "", quote)
+
+
 def _content(message: dict) -> str:
     content = message["content"]
     if isinstance(content, list):
@@ -124,26 +129,31 @@ def test_chat_answer_links_citations_and_highlights_them(client, assistant, cite
     reply = _content(messages[-1])
     linked = re.findall(r'<a class="cite"[^>]*data-clause="([^"]+)"', reply)
     assert linked == [c.clause_id for c in answer.citations]
-    assert _marks(sources) == [c.quote for c in answer.citations]
+    assert _marks(sources) == [_shown(c.quote) for c in answer.citations]
     for c in answer.citations:
         anchor = re.escape(f'id="clause-{c.clause_id}"')
         assert re.search(r'class="clause [^"]*cited[^"]*" ' + anchor, report)
-    assert set(_marks(report)) >= {c.quote.strip() for c in answer.citations}
+    assert set(_marks(report)) >= {_shown(c.quote) for c in answer.citations}
 
 
 def test_chat_follow_up_uses_the_conversation_and_clear_forgets_it(client, assistant, cited_question):
     follow_up = "And its vice-chair?"
     client.predict(cited_question, "Whole report", api_name="/chat")
-    _, messages, _, _ = client.predict(follow_up, "Whole report", api_name="/chat")
-    rewritten = assistant.ask(follow_up, history=(cited_question,)).rewritten_query
-    assert rewritten != follow_up
+    _, messages, _, report = client.predict(follow_up, "Whole report", api_name="/chat")
+    first = assistant.ask(cited_question)
+    second = assistant.ask(follow_up, history=(cited_question,))
+    assert second.rewritten_query != follow_up
     reply = unescape(_content(messages[-1]))
-    assert "Follow-up read as" in reply and rewritten in reply
+    assert "Follow-up read as" in reply and second.rewritten_query in reply
     assert len(messages) == 4
+    # Quotes of both answers stay marked, so either answer's citations open on their highlight.
+    assert set(_marks(report)) >= {_shown(c.quote) for c in first.citations + second.citations}
 
     client.predict(api_name="/clear")
-    _, messages, _, _ = client.predict(follow_up, "Whole report", api_name="/chat")
+    _, messages, _, report = client.predict(follow_up, "Whole report", api_name="/chat")
     assert len(messages) == 2 and "Follow-up read as" not in _content(messages[-1])
+    alone = assistant.ask(follow_up)
+    assert set(_marks(report)) == {_shown(c.quote) for c in alone.citations}
 
 
 def test_chat_shows_markup_in_questions_as_text(client):

@@ -34,6 +34,7 @@ EXAMPLES = (
     "What does Opinion 4 ask Member States to do about IPv6?",
 )
 MAX_HISTORY = 6  # earlier user questions passed to follow-up resolution
+MAX_MARKS = 200  # quotes kept highlighted in the report view over one conversation
 ASK_CONCURRENCY = 4  # answering is CPU-bound on 2 cores; more only queues inside the threadpool
 QUEUE_MAX = 256
 MAX_FILE_SIZE = "1mb"  # nothing is uploaded; keep the route's limit small
@@ -116,16 +117,22 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             return message, messages, {**conversation, "messages": messages}, gr.skip(), gr.skip()
         messages.append({"role": "assistant", "content": render.render_answer(result)})
         questions = [*conversation["questions"], result.question][-MAX_HISTORY:]
-        report_html = render.render_report(source, clauses, render.citation_marks(result.citations))
+        # Every quote cited so far stays marked, so a citation in an earlier answer still opens on its highlight.
+        cited = [*conversation["cited"], *([c.clause_id, c.start, c.end] for c in result.citations)][-MAX_MARKS:]
+        marks: dict[str, list[tuple[int, int]]] = {}
+        for clause_id, start, end in cited:
+            marks.setdefault(clause_id, []).append((start, end))
+        report_html = render.render_report(source, clauses, marks)
         sources_html = render.render_sources(source, result, lookup, doc_title)
-        return "", messages, {"questions": questions, "messages": messages}, sources_html, report_html
+        state = {"questions": questions, "messages": messages, "cited": cited}
+        return "", messages, state, sources_html, report_html
 
     def respond_example(sample: list | None, conversation: dict, filter_value: str | None):
         question = sample[0] if sample else ""
         return respond(question, conversation, filter_value)
 
     def clear():
-        return "", [], {"questions": [], "messages": []}, empty_sources, plain_report
+        return "", [], _conversation(None), empty_sources, plain_report
 
     def on_load(request: gr.Request):
         clause_id = (request.query_params.get("clause") if request else None) or ""
@@ -152,7 +159,7 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             raise gr.Error(GENERIC_FAILURE, print_exception=False) from None
 
     with gr.Blocks(title=f"Ask {doc_title}", analytics_enabled=False, fill_width=True) as demo:
-        conversation = gr.State({"questions": [], "messages": []})
+        conversation = gr.State(_conversation(None))
         gr.HTML(
             f'<div class="app-head"><h1>Ask the report</h1><p>Every answer sentence cites a clause of '
             f"<code>{escape(doc_title)}</code> with a quote checked against the file. Click a citation to see it "
@@ -217,9 +224,9 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
 
 
 def _conversation(value: Any) -> dict:
-    if not isinstance(value, dict):
-        return {"questions": [], "messages": []}
-    return {"questions": list(value.get("questions") or []), "messages": list(value.get("messages") or [])}
+    """The per-browser-session state: earlier questions, chat messages, quotes cited so far."""
+    value = value if isinstance(value, dict) else {}
+    return {key: list(value.get(key) or []) for key in ("questions", "messages", "cited")}
 
 
 # ---------------------------------------------------------------- serving

@@ -54,7 +54,17 @@
       ev.preventDefault();
       const text = copy.dataset.copy;
       const done = () => { copy.textContent = "Copied"; setTimeout(() => (copy.textContent = "Copy"), 1500); };
-      if (navigator.clipboard) navigator.clipboard.writeText(text).then(done, () => {});
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(done, () => {});
+      } else {
+        // Plain-http origins other than localhost have no Clipboard API.
+        const area = document.createElement("textarea");
+        area.value = text;
+        document.body.appendChild(area);
+        area.select();
+        if (document.execCommand("copy")) done();
+        area.remove();
+      }
       return;
     }
     const link = ev.target.closest && ev.target.closest("a[data-clause], a[href*='clause=']");
