@@ -7,16 +7,17 @@ the steps together and turning bad input into readable errors.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
-from assistant.compose import Composer
+from assistant.compose import Composer, asks_count, lacks_asked_quantity, should_abstain
 from assistant.conversation import clean_history, rewrite_query
+from assistant.embed import make_embedder
 from assistant.errors import AssistantError
 from assistant.parse import parse_report
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
-from assistant.embed import make_embedder
 from assistant.sentence_index import QueryCachingEmbedder, open_sentence_vectors
 from assistant.settings import Settings
 from assistant.textnorm import check_question
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 8  # clauses the composer may draw sentences from
 RELATED = 3
+_NUMBERED_PLACE = re.compile(r"\b(opinions?|working groups?|wg)\s*(\d{1,3})\b", re.I)
 ABSTAIN_TEXT = "The report does not address this question. The closest passages are listed below as related."
 
 
@@ -37,6 +39,8 @@ class Assistant:
         self.generator = generator
         self.composer = Composer(source, clauses, vectors)
         self._by_id = {c.id: c for c in clauses}
+        self._opinions = {c.opinion for c in clauses if c.opinion is not None}
+        self._groups = {c.working_group for c in clauses if c.working_group is not None}
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, rebuild: bool = False) -> "Assistant":
@@ -72,21 +76,37 @@ class Assistant:
                 retrieved=tuple(hits[: self.settings.k]),
             )
         answer = self.composer.compose(cleaned, query, hits, filters=filters)
-        if not answer.citations:
-            return replace(answer, answer=ABSTAIN_TEXT, abstained=True, related=tuple(hits[:RELATED]))
+        if not answer.citations or (
+            asks_count(query) and lacks_asked_quantity(query, [c.quote for c in answer.citations])
+        ):
+            return replace(
+                answer,
+                answer=ABSTAIN_TEXT,
+                abstained=True,
+                citations=(),
+                related=tuple(hits[:RELATED]),
+                retrieved=tuple(hits[: self.settings.k]),
+            )
         want_llm = self.generator is not None if use_llm is None else use_llm
         if want_llm:
             answer = self._generate(answer, query, hits)
         return replace(answer, retrieved=tuple(hits[: self.settings.k]))
 
     def abstains(self, query: str, hits: list[Hit]) -> bool:
-        """The report does not address the query: no clause shares enough of its meaning."""
-        if not hits:
+        """The report does not address the query: it names a place the report lacks, or nothing matches."""
+        if not hits or self.missing_places(query):
             return True
         content = [h for h in hits if h.clause.kind != "heading"] or hits
-        support = self.composer.support(query, content)
-        dense = max((h.parts.get("dense", 0.0) for h in content), default=0.0)
-        return support < self.settings.abstain_support and dense < self.settings.abstain_dense
+        return should_abstain(self.composer.meaning(query, content), self.composer.foreign(query))
+
+    def missing_places(self, query: str) -> list[str]:
+        """Opinions or Working Groups the query names by number that the report does not have."""
+        missing = []
+        for kind, number in _NUMBERED_PLACE.findall(query):
+            known = self._opinions if kind.lower().startswith("opinion") else self._groups
+            if int(number) not in known:
+                missing.append(f"{kind} {number}")
+        return missing
 
     def _generate(self, extractive: Answer, query: str, hits: list[Hit]) -> Answer:
         from assistant.llm import GeneratorError, fallback_notice

@@ -23,9 +23,6 @@ class Settings:
     rrf_k: int = 60
     dense_weight: float = 0.5  # only for fusion="weighted"
     max_query_chars: int = 2000
-    # abstain when neither the words nor the meaning of the question are found in the report
-    abstain_support: float = 0.5
-    abstain_dense: float = 0.45
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -44,9 +41,6 @@ class Settings:
             problems.append(f"rrf_k={self.rrf_k} (valid: >= 1)")
         if not 0.0 <= self.dense_weight <= 1.0:
             problems.append(f"dense_weight={self.dense_weight} (valid: 0.0..1.0)")
-        for name in ("abstain_support", "abstain_dense"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                problems.append(f"{name}={getattr(self, name)} (valid: 0.0..1.0)")
         if self.max_query_chars < 10:
             problems.append(f"max_query_chars={self.max_query_chars} (valid: >= 10)")
         if self.llm_timeout <= 0 or self.llm_timeout > 300:
