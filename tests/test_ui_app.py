@@ -129,7 +129,9 @@ def test_chat_answer_links_citations_and_highlights_them(client, assistant, cite
     reply = _content(messages[-1])
     linked = re.findall(r'<a class="cite"[^>]*data-clause="([^"]+)"', reply)
     assert linked == [c.clause_id for c in answer.citations]
-    assert _marks(sources) == [_shown(c.quote) for c in answer.citations]
+    assert sorted(_marks(sources)) == sorted(_shown(c.quote) for c in answer.citations)
+    cards = re.findall(r'class="source-card"[^>]*data-clause="([^"]+)"', sources)
+    assert cards == list(dict.fromkeys(c.clause_id for c in answer.citations))  # one card per cited clause
     for c in answer.citations:
         anchor = re.escape(f'id="clause-{c.clause_id}"')
         assert re.search(r'class="clause [^"]*cited[^"]*" ' + anchor, report)
@@ -180,7 +182,7 @@ def test_chat_filter_restricts_the_search(client, assistant, cited_question):
     _, _, sources, _ = client.predict(cited_question, "Annex I", api_name="/chat")
     expected = assistant.ask(cited_question, filters=Filters(part="Annex I"))
     shown = re.findall(r'class="source-card"[^>]*data-clause="([^"]+)"', sources)
-    cited = [c.clause_id for c in expected.citations] or [h.clause.id for h in expected.related]
+    cited = list(dict.fromkeys(c.clause_id for c in expected.citations)) or [h.clause.id for h in expected.related]
     assert shown == cited and all(cid.startswith("annex-1") for cid in shown)
 
 

@@ -239,6 +239,17 @@ def test_sources_show_label_copy_string_heading_highlight_footnotes_and_refs():
     assert "opinion-9/missing" in refs  # unresolved refs stay visible as text
 
 
+def test_sources_show_each_cited_clause_once_with_all_its_quotes():
+    a = citation(1, REC_A, "IPv4 addresses")
+    b = citation(2, REC_B, "transition to IPv6")
+    c = citation(3, REC_A, "running out")
+    html = render.render_sources(SOURCE, Answer(question="q", answer="x [1] [2] [3]", citations=(a, b, c)), BY_ID.get)
+    cards = [attrs for tag, attrs in tags(html) if attrs.get("class") == "source-card"]
+    assert [(card["id"], card["data-clause"]) for card in cards] == [("source-1", REC_A.id), ("source-2", REC_B.id)]
+    assert "[1] [3]" in visible_text(html)
+    assert marked_texts(html) == ["IPv4 addresses", "running out", "transition to IPv6"]
+
+
 def test_sources_show_escaped_footnotes():
     quote = "The Forum met in Geneva."
     answer = Answer(question="q", answer="It met [1].", citations=(citation(1, P1, quote),))

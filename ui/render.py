@@ -197,17 +197,18 @@ def render_source_card(
     clause: Clause,
     lookup: Lookup,
     *,
-    n: int | None = None,
+    numbers: Sequence[int] = (),
     marks: Iterable[tuple[int, int]] = (),
     doc_title: str = "",
 ) -> str:
+    """One clause in the sources panel: label, copyable citation, heading path, text, footnotes, refs."""
     cite = citation_string(clause.label, doc_title)
-    number = f'<span class="src-n">[{n}]</span> ' if n is not None else ""
+    badge = f'<span class="src-n">{" ".join(f"[{n}]" for n in numbers)}</span> ' if numbers else ""
     heading = f'<p class="heading-path">{escape(clause.heading)}</p>' if clause.heading else ""
-    card_id = f' id="source-{n}"' if n is not None else ""
+    card_id = f' id="source-{numbers[0]}"' if numbers else ""
     return (
         f'<div class="source-card"{card_id} data-clause="{_attr(clause.id)}">'
-        f'<div class="src-head">{number}{clause_link(clause.id, clause.label, title="Open in the report")}</div>'
+        f'<div class="src-head">{badge}{clause_link(clause.id, clause.label, title="Open in the report")}</div>'
         f'<div class="src-cite"><code class="cite-string">{escape(cite)}</code>'
         f'<button type="button" class="copy-cite" data-copy="{_attr(cite)}">Copy</button></div>'
         f"{heading}{render_clause_body(source, clause, marks)}{render_footnotes(clause)}{render_refs(clause, lookup)}"
@@ -216,7 +217,8 @@ def render_source_card(
 
 
 def render_sources(source: str, answer: Answer | None, lookup: Lookup, doc_title: str = "") -> str:
-    """The panel beside the chat: each citation of the latest answer, or the related clauses of an abstention."""
+    """The panel beside the chat: each clause the latest answer cites (all its quotes marked), or the
+    related clauses of an abstention."""
     if answer is None:
         return '<div class="sources empty"><p>Sources of the latest answer appear here.</p></div>'
     cards = []
@@ -225,15 +227,16 @@ def render_sources(source: str, answer: Answer | None, lookup: Lookup, doc_title
         for hit in answer.related:
             cards.append(render_source_card(source, hit.clause, lookup, doc_title=doc_title))
     else:
+        by_clause: dict[str, list[Citation]] = {}
         for citation in answer.citations:
-            clause = lookup(citation.clause_id)
+            by_clause.setdefault(citation.clause_id, []).append(citation)
+        for clause_id, citations in by_clause.items():
+            clause = lookup(clause_id)
             if clause is None:
                 continue
-            cards.append(
-                render_source_card(
-                    source, clause, lookup, n=citation.n, marks=[(citation.start, citation.end)], doc_title=doc_title
-                )
-            )
+            numbers = [c.n for c in citations]
+            marks = [(c.start, c.end) for c in citations]
+            cards.append(render_source_card(source, clause, lookup, numbers=numbers, marks=marks, doc_title=doc_title))
     if len(cards) == (1 if answer.abstained else 0):
         cards.append("<p>No clauses to show.</p>")
     return f'<div class="sources">{"".join(cards)}</div>'
