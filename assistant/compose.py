@@ -60,7 +60,7 @@ QUESTION_KINDS = ("who", "when", "how-many", "why", "proposal", "what")
 ABSTAIN_MEANING = 0.32
 ABSTAIN_FOREIGN = ((0.5, 0.52), (0.33, 0.45))  # (foreign share at least, meaning below)
 _STANDALONE_NUMBER = re.compile(
-    r"(?<![\w/.-])\d[\d,.]*(?![\w/-])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"(?<![\w/.-])\d+(?:[.,]\d+)*(?![\w/-])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|half|several)\b",
     re.I,
 )

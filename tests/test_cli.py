@@ -1,0 +1,85 @@
+"""The command line as a user meets it: answers, JSON, and one-line errors with non-zero exit codes."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, tmp_path, stdin=None):
+    cmd = [sys.executable, "-m", "assistant", "--embedder", "hash", "--index-dir", str(tmp_path / "index"), *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, input=stdin, timeout=300)
+
+
+def assert_clean_error(result, *words):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0]
+
+
+def test_ask_json_has_the_documented_fields(tmp_path):
+    result = run("ask", "Who chaired Working Group 2?", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"question", "rewritten_query", "answer", "abstained", "citations", "related", "retrieved"} <= set(data)
+    source = (ROOT / "corpus" / "wtpf-13-report.txt").read_text(encoding="utf-8")
+    for c in data["citations"]:
+        assert {"n", "clause_id", "label", "quote", "start", "end"} <= set(c)
+        assert source[c["start"] : c["end"]] == c["quote"]
+
+
+def test_ask_with_history_shows_the_rewritten_query(tmp_path):
+    result = run("ask", "And its vice-chair?", "--history", "Who chaired Working Group 2?", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "understood as:" in result.stdout and "Working Group 2" in result.stdout
+
+
+def test_empty_question_is_a_one_line_error(tmp_path):
+    assert_clean_error(run("ask", "   ", tmp_path=tmp_path), "empty")
+
+
+def test_unknown_part_lists_valid_values(tmp_path):
+    assert_clean_error(run("search", "IPv6", "--part", "Part IX", tmp_path=tmp_path), "Part I", "Annex I")
+
+
+def test_clauses_json_and_id(tmp_path):
+    result = run("clauses", "--json", tmp_path=tmp_path)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) > 100 and len({r["id"] for r in rows}) == len(rows)
+    one = run("clauses", "--json", "--id", rows[50]["id"], tmp_path=tmp_path)
+    assert json.loads(one.stdout)["id"] == rows[50]["id"]
+    assert_clean_error(run("clauses", "--id", "no/such/clause", tmp_path=tmp_path), "no/such/clause")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02\xff" * 50, "caf\xe9".encode("latin-1") * 20])
+def test_bad_report_file_is_named(tmp_path, content):
+    bad = tmp_path / "bad-report.txt"
+    bad.write_bytes(content)
+    assert_clean_error(run("--corpus", str(bad), "clauses", tmp_path=tmp_path), "bad-report.txt")
+
+
+def test_malformed_question_file_names_the_line_and_writes_nothing(tmp_path):
+    questions = tmp_path / "q.jsonl"
+    good = {"id": "a", "question": "Who chaired Working Group 2?", "evidence": [["Musab Abdulla"]], "facts": [],
+            "answerable": True}
+    questions.write_text(json.dumps(good) + "\n{not json\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    result = run("eval", str(questions), "--results", str(out), tmp_path=tmp_path)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "q.jsonl:2:" in result.stderr
+    assert not out.exists()
+
+
+def test_chat_keeps_history(tmp_path):
+    result = run("chat", tmp_path=tmp_path, stdin="Who chaired Working Group 2?\nAnd its vice-chair?\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "understood as:" in result.stdout

@@ -1,0 +1,84 @@
+import pytest
+
+from assistant.compose import (
+    Composer,
+    asks_count,
+    lacks_asked_quantity,
+    question_kind,
+    should_abstain,
+    tokenize,
+)
+from assistant.records import Hit
+from assistant.verify import quote_is_verbatim
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Why did Opinions 3 and 4 stay separate?", "why"),
+        ("How many delegates attended?", "how-many"),
+        ("When did Working Group 2 meet?", "when"),
+        ("What did Ghana propose?", "proposal"),
+        ("Who chaired Working Group 2?", "who"),
+        ("What does Opinion 4 say about legacy addresses?", "what"),
+        ("", "what"),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_tokenize_drops_question_scaffolding_and_stems():
+    assert tokenize("What did the registries say?") == ["registri"]
+    assert tokenize("") == []
+
+
+def test_abstention_rule():
+    assert should_abstain(meaning=0.2, foreign=0.0)  # nothing close
+    assert not should_abstain(meaning=0.7, foreign=0.0)  # a clear match
+    assert should_abstain(meaning=0.48, foreign=0.6)  # middling match, built on unknown words
+    assert not should_abstain(meaning=0.48, foreign=0.0)
+
+
+def test_quantity_check_ignores_numbers_the_question_brings():
+    assert asks_count("How many delegates came?") and not asks_count("How much traffic is IPv6?")
+    assert not lacks_asked_quantity("How many delegates came?", ["It was attended by 900 delegates"])
+    assert lacks_asked_quantity("How many IXPs were there in 2013?", ["Exchange points were built in 2013."])
+    assert lacks_asked_quantity("How many?", [])
+
+
+def hits_for(clauses, *ids):
+    by_id = {c.id: c for c in clauses}
+    return [Hit(clause=by_id[i], score=1.0 / (n + 1), parts={}) for n, i in enumerate(ids)]
+
+
+def test_answer_sentences_each_cite_a_verbatim_quote(source, clauses):
+    composer = Composer(source, clauses)
+    hits = hits_for(clauses, "annex-1/wg-2/p5", "annex-1/wg-2/p4", "opinion-3/recognizing/a")
+    answer = composer.compose("Why did Opinions 3 and 4 stay separate?", "Why did Opinions 3 and 4 stay separate?", hits)
+    assert 1 <= len(answer.citations) <= 5
+    for n, citation in enumerate(answer.citations, start=1):
+        assert citation.n == n and f"[{n}]" in answer.answer
+        assert quote_is_verbatim(source, citation)
+        clause = composer.clauses[citation.clause_id]
+        assert clause.start <= citation.start < citation.end <= clause.end
+    text = answer.answer.lower()
+    assert "turkey" in text and "compromise" in text and "time constraints" in text
+
+
+def test_no_hits_gives_an_empty_answer(source, clauses):
+    answer = Composer(source, clauses).compose("Anything?", "Anything?", [])
+    assert answer.citations == () and answer.answer == ""
+
+
+def test_proposal_answer_brings_the_clause_it_wanted_to_change(source, clauses):
+    composer = Composer(source, clauses)
+    paragraph = next(c for c in clauses if c.kind == "paragraph" and "Ghana proposed" in c.text)
+    assert paragraph.refs, "the parser resolves the clause Ghana wanted to change"
+    hits = hits_for(clauses, paragraph.id)
+    answer = composer.compose("What did Ghana propose?", "What did Ghana propose?", hits)
+    cited = {c.clause_id for c in answer.citations}
+    assert paragraph.id in cited
+    assert cited & set(paragraph.refs)

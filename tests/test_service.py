@@ -1,0 +1,91 @@
+"""The whole pipeline on the real report with the fake embedder: input hygiene, verification, fallbacks."""
+
+import socket
+
+import pytest
+
+from assistant.errors import InputError
+from assistant.records import Filters
+from assistant.service import Assistant
+from assistant.verify import quote_is_verbatim
+
+pytestmark = pytest.mark.unit
+
+QUESTIONS = [
+    "Who chaired Working Group 2?",
+    "Why did Opinions 3 and 4 stay separate?",
+    "What did Ghana propose?",
+    "What does Opinion 4 say about legacy addresses?",
+    "When was WTPF-13 held?",
+]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\u200b\u200d\u2060", "\x00\x01\x02", "?!?"])
+def test_unusable_questions_get_a_readable_message(hash_assistant, bad):
+    with pytest.raises(InputError) as err:
+        hash_assistant.ask(bad)
+    assert "question" in str(err.value).lower()
+
+
+def test_enormous_question_is_refused_with_the_limit(hash_assistant):
+    with pytest.raises(InputError, match="too long"):
+        hash_assistant.ask("IPv6 " * 20_000)
+
+
+def test_control_and_invisible_characters_are_stripped(hash_assistant):
+    answer = hash_assistant.ask("Who\u200b chaired\x07 Working\u202e Group 2?")
+    assert answer.question == "Who chaired Working Group 2?"
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_citation_is_verbatim_and_inside_its_clause(hash_assistant, question):
+    answer = hash_assistant.ask(question)
+    for citation in answer.citations:
+        assert quote_is_verbatim(hash_assistant.source, citation)
+        clause = hash_assistant.clause(citation.clause_id)
+        assert clause is not None and clause.label == citation.label
+        assert clause.start <= citation.start < citation.end <= clause.end
+    if not answer.abstained:
+        assert answer.citations and all(f"[{c.n}]" in answer.answer for c in answer.citations)
+
+
+def test_report_has_no_working_group_4(hash_assistant):
+    answer = hash_assistant.ask("Who chaired Working Group 4?")
+    assert answer.abstained and answer.citations == ()
+    assert answer.related, "closest clauses are offered instead"
+
+
+def test_off_topic_question_abstains(hash_assistant):
+    answer = hash_assistant.ask("What is the capital of Australia?")
+    assert answer.abstained and "does not address" in answer.answer
+
+
+def test_follow_up_is_rewritten_and_shown(hash_assistant):
+    answer = hash_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
+    assert "Working Group 2" in answer.rewritten_query
+    assert answer.rewritten_query != answer.question
+
+
+def test_filters_restrict_citations(hash_assistant):
+    answer = hash_assistant.ask("What does the opinion invite Member States to do?", filters=Filters(opinion=3))
+    assert all(hash_assistant.clause(c.clause_id).opinion == 3 for c in answer.citations)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_dead_llm_endpoint_falls_back_to_the_extractive_answer(hash_assistant):
+    from assistant.llm import OpenAICompatibleGenerator
+
+    generator = OpenAICompatibleGenerator(f"http://127.0.0.1:{_closed_port()}/v1", "any-model", timeout=1.0, retries=0)
+    a = Assistant(
+        hash_assistant.settings, hash_assistant.source, hash_assistant.clauses, hash_assistant.retriever,
+        generator, hash_assistant.composer.vectors,
+    )
+    answer = a.ask("Who chaired Working Group 2?", use_llm=True)
+    assert answer.backend == "extractive"
+    assert answer.notice and "extractive" in answer.notice
+    assert answer.citations
