@@ -124,3 +124,55 @@ def _dedupe(values: list[str]) -> list[str]:
             seen.add(value.lower())
             out.append(value)
     return out
+
+
+_OPINION_WORD = re.compile(r"\b(?:draft\s+)?(opinions?|resolutions?)\b(?!\s*(?:no\.?\s*)?\d)", re.I)
+_NUMBERED = re.compile(r"\b(?:opinions?|resolutions?)\s+(?:no\.?\s*)?\d", re.I)
+_TITLE_WORD = re.compile(r"[a-z0-9]+")
+_TITLE_STOP = frozenset(
+    "a an and the of on in for to from by with as its their this that these those which what other same "
+    "opinion opinions draft resolution resolutions".split()
+)
+
+
+def _title_words(text: str) -> list[str]:
+    from assistant.compose import stem  # same stemming as the answer scorer
+
+    text = text.lower()
+    words = _TITLE_WORD.findall(text) + _TITLE_WORD.findall(text.replace("-", ""))  # "multi-stakeholderism"
+    return [stem(w) for w in words if w not in _TITLE_STOP]
+
+
+def name_opinions(question: str, titles: dict[int, str], window: int = 5) -> str:
+    """Add the number to an opinion named by its subject: "the broadband opinion" → "… (Opinion 2)".
+
+    Words next to "opinion" are matched against the Opinion titles; a word found in few titles counts
+    more, so "the IPv6 capacity-building opinion" picks the capacity-building one of the two IPv6 titles.
+    """
+    if not titles or _NUMBERED.search(question):
+        return question
+    title_words = {n: set(_title_words(t)) for n, t in titles.items()}
+    spread: dict[str, int] = {}
+    for words in title_words.values():
+        for w in words:
+            spread[w] = spread.get(w, 0) + 1
+    out, cursor = [], 0
+    for match in _OPINION_WORD.finditer(question):
+        before = question[: match.start()].split()[-window:]
+        after = question[match.end() :].split()[:window] if question[match.end() :].lstrip().lower().startswith(
+            ("on ", "about ", "for ", "in support", "supporting", "promoting", "fostering")
+        ) else []
+        near = set(_title_words(" ".join(before + after)))
+        scores = {n: sum(1.0 / spread[w] for w in near & words) for n, words in title_words.items()}
+        best = max(scores.values(), default=0.0)
+        if best < 0.5:
+            continue
+        plural = match.group(1).lower().endswith("s")
+        chosen = sorted(n for n, s in scores.items() if s >= (0.5 if plural else best))
+        if len(chosen) != 1 and not plural:
+            continue  # ambiguous between opinions: leave it to retrieval
+        kind = match.group(1).rstrip("sS").capitalize()
+        label = f"{kind} {chosen[0]}" if len(chosen) == 1 else f"{kind}s " + " and ".join(map(str, chosen))
+        out.append(question[cursor : match.end()] + f" ({label})")
+        cursor = match.end()
+    return "".join(out) + question[cursor:]

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from assistant.compose import Composer, asks_count, lacks_asked_quantity, should_abstain
-from assistant.conversation import clean_history, rewrite_query
+from assistant.conversation import clean_history, name_opinions, rewrite_query
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
 from assistant.parse import parse_report
@@ -40,6 +40,7 @@ class Assistant:
         self.composer = Composer(source, clauses, vectors)
         self._by_id = {c.id: c for c in clauses}
         self._opinions = {c.opinion for c in clauses if c.opinion is not None}
+        self._titles = {c.opinion: c.opinion_title for c in clauses if c.opinion is not None and c.opinion_title}
         self._groups = {c.working_group for c in clauses if c.working_group is not None}
 
     @classmethod
@@ -64,7 +65,8 @@ class Assistant:
 
     def ask(self, question: str, history=(), filters: Filters | None = None, use_llm: bool | None = None) -> Answer:
         cleaned = check_question(question, self.settings.max_query_chars)
-        query = rewrite_query(cleaned, clean_history(history))
+        named = [name_opinions(turn, self._titles) for turn in clean_history(history)]
+        query = rewrite_query(name_opinions(cleaned, self._titles), named)
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters)
         if self.abstains(query, hits):
             return Answer(

@@ -58,3 +58,27 @@ def test_follow_up_detection():
     assert is_follow_up("And its vice-chair?")
     assert is_follow_up("Why?")
     assert not is_follow_up("Who chaired Working Group 2 at the forum?")
+
+
+TITLES = {
+    1: "Promoting Internet Exchange Points (IXPs) as a long term solution to advance connectivity",
+    2: "Fostering an enabling environment for the greater growth and development of broadband connectivity",
+    3: "Supporting Capacity Building for the deployment of IPv6",
+    4: "In support of IPv6 adoption and transition from IPv4",
+}
+
+
+def test_opinion_named_by_subject_gets_its_number():
+    from assistant.conversation import name_opinions
+
+    assert name_opinions("Was the broadband opinion changed?", TITLES) == "Was the broadband opinion (Opinion 2) changed?"
+    assert "(Opinion 3)" in name_opinions("What does the IPv6 capacity-building opinion ask?", TITLES)
+    assert "(Opinions 3 and 4)" in name_opinions("Why did the two IPv6 opinions stay apart?", TITLES)
+
+
+def test_ambiguous_or_numbered_opinions_are_left_alone():
+    from assistant.conversation import name_opinions
+
+    assert name_opinions("What does the IPv6 opinion say?", TITLES) == "What does the IPv6 opinion say?"
+    assert name_opinions("What does Opinion 4 say?", TITLES) == "What does Opinion 4 say?"
+    assert name_opinions("Which opinion is about IXPs?", {}) == "Which opinion is about IXPs?"
