@@ -48,7 +48,8 @@ _COUNTED = re.compile(
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w’'-]+")
 _CAUSE = re.compile(
     r"\b(?:because|due to|since|in order to|so as to|in the (?:spirit|interests?) of|for the sake of|"
-    r"as a result|thus|therefore|given|preference|constraints?|compromise|reason|in view of|sought to|aim(?:ed)? to)\b",
+    r"as a result|thus|therefore|given|preference|constraints?|compromise|reason|in view of|sought to|aim(?:ed)? to|"
+    r"in the absence of|absence|insufficient|lack of|not enough|too|complex|concern\w*|argued)\b",
     re.I,
 )
 _PROPOSAL = re.compile(
@@ -68,6 +69,7 @@ _STANDALONE_NUMBER = re.compile(
 W_MEANING, W_WORDS, W_RANK, W_SENTENCE = 0.5, 0.25, 0.25, 0.0
 LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 4, 0.7, 0.75
 W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5 recognizing (c)")
+EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
 SENTENCE_HITS = 10  # sentences searched directly, beside the retrieved clauses
 
 
@@ -130,6 +132,8 @@ class Composer:
         for clause in clauses:
             doc_freq.update(set(tokenize(clause.text)))
         self._n_docs = max(1, len(clauses))
+        # words the report writes in lower case somewhere: safe to lower-case after "According to …,"
+        self._common_words = frozenset(w for w in re.findall(r"\b[a-z][a-z’'-]*\b", source))
         self._doc_freq = doc_freq
 
     def idf(self, term: str) -> float:
@@ -191,7 +195,7 @@ class Composer:
                     end=item.unit.end,
                 )
             )
-            sentences.append(_frame(clause, item.unit.text, framed) + f" [{len(citations)}]")
+            sentences.append(_frame(clause, item.unit.text, framed, self._common_words) + f" [{len(citations)}]")
         good = verified(self.source, citations)
         if len(good) != len(citations):
             keep = {c.n for c in good}
@@ -274,7 +278,7 @@ class Composer:
         if kind in ("why", "proposal"):
             # an explanation or a proposal usually runs over the sentences around the best match
             home = scored[0].unit.clause_id
-            context = [x for x in scored if x.unit.clause_id == home and x.score >= best * 0.5]
+            context = [x for x in scored if x.unit.clause_id == home and x.score >= best * EXPAND_FLOOR]
             chosen = sorted(context, key=lambda x: -x.score)[:limit]
         for item in scored:
             if item in chosen:
@@ -353,13 +357,7 @@ def _near_duplicate(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) > 0.8
 
 
-_LOWER_OK = frozenset(
-    "the a an in during although however some other many all it this these there after thus due based "
-    "given while as at on for with by from its their such further".split()
-)
-
-
-def _frame(clause: Clause, text: str, framed: set[str]) -> str:
+def _frame(clause: Clause, text: str, framed: set[str], common_words: frozenset[str]) -> str:
     """Light framing: name the source once, then let the report's sentence speak."""
     text = text.rstrip(" ;,:")
     if text.endswith(" and") or text.endswith(" or"):
@@ -373,7 +371,7 @@ def _frame(clause: Clause, text: str, framed: set[str]) -> str:
         return text[0].upper() + text[1:]
     framed.add(source_name)
     first = text.split(" ", 1)[0]
-    if first.lower() in _LOWER_OK:
+    if first[1:].islower() and first.lower() in common_words:  # "The", "Considering"; not "Turkey"
         text = text[0].lower() + text[1:]
     return f"According to {source_name}, {text}"
 

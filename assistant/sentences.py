@@ -21,7 +21,7 @@ _LIST_MARKER = re.compile(r"(?:[“\"]?\d{1,3}[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\)|·
 _BOUNDARY = re.compile(r"(?<=[.!?;])(?:\[footnoteRef:\d+\])?[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 # Tokens ending in "." that do not end a sentence.
 _ABBREV = re.compile(
-    r"(?:\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|St|No|Nos|Res|Rev|Dec|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
+    r"(?:\b(?i:Mr|Ms|Mrs|Mme|Dr|Prof|St|No|Nos|Res|Rev|Dec|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|"
     r"para|paras|art|vs|etc|al|Inc|Ltd|Co|e\.g|i\.e|H\.E|U\.S|U\.K)\.|\b[A-Z]\.)$"
 )
 _NUMBER_ONLY = re.compile(r"^\W*\d{1,3}\.$")
