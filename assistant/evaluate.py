@@ -133,7 +133,7 @@ def run_eval(
     retriever_factory: RetrieverFactory | None = None,
     progress: bool = False,
 ) -> EvalReport:
-    """Score every question for every system; `retriever_factory` opens a retriever over passages (tests pass a fake)."""
+    """Score every question for every system; `retriever_factory` opens a retriever over given passages."""
     if not 1 <= k <= 100:
         raise AssistantError(f"k={k} is out of range (valid: 1..100)")
     if not questions:
@@ -200,7 +200,9 @@ def run_eval(
     )
 
 
-def _row(source: str, question: Question, hits: Sequence[Hit], k: int, latency_ms: float, answer: Answer | None) -> dict:
+def _row(
+    source: str, question: Question, hits: Sequence[Hit], k: int, latency_ms: float, answer: Answer | None
+) -> dict[str, Any]:
     """One line of the results file, with the checks behind the scores so misses can be read off it."""
     row: dict[str, Any] = {"id": question.id, "question": question.question}
     if question.history:
