@@ -55,11 +55,6 @@ def test_report_has_no_working_group_4(hash_assistant):
     assert answer.related, "closest clauses are offered instead"
 
 
-def test_off_topic_question_abstains(hash_assistant):
-    answer = hash_assistant.ask("What is the capital of Australia?")
-    assert answer.abstained and "does not address" in answer.answer
-
-
 def test_follow_up_is_rewritten_and_shown(hash_assistant):
     answer = hash_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
     assert "Working Group 2" in answer.rewritten_query
@@ -89,3 +84,29 @@ def test_dead_llm_endpoint_falls_back_to_the_extractive_answer(hash_assistant):
     assert answer.backend == "extractive"
     assert answer.notice and "extractive" in answer.notice
     assert answer.citations
+
+
+def test_llm_backend_answer_goes_through_the_facade_with_checked_citations(hash_assistant):
+    from stub_llm_server import StubLLMServer
+
+    from assistant.llm import OpenAICompatibleGenerator
+    from assistant.service import CANDIDATES
+
+    question = "Who chaired Working Group 2?"
+    hits = hash_assistant.retriever.search(question, k=CANDIDATES)
+    n = next(i for i, h in enumerate(hits, 1) if "Musab Abdulla" in hash_assistant.source[h.clause.start : h.clause.end])
+    server = StubLLMServer(reply_text=f'Working Group 2 was chaired by "Mr Musab Abdulla (Bahrain)" [{n}].').start()
+    try:
+        generator = OpenAICompatibleGenerator(server.base_url, "stub-model", timeout=5.0, retries=0)
+        a = Assistant(
+            hash_assistant.settings, hash_assistant.source, hash_assistant.clauses, hash_assistant.retriever,
+            generator, hash_assistant.composer.vectors,
+        )
+        answer = a.ask(question)  # a configured endpoint is used by default
+    finally:
+        server.stop()
+    assert answer.backend == "llm" and not answer.abstained
+    (citation,) = answer.citations
+    assert citation.quote == "Mr Musab Abdulla (Bahrain)"
+    assert quote_is_verbatim(hash_assistant.source, citation)
+    assert answer.question == question and answer.rewritten_query == question
