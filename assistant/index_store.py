@@ -2,8 +2,9 @@
 
 Layout of one index directory (all written to a temporary directory, then swapped in with os.replace):
   manifest.json   what the index was built from, and a sha256 for every other file
-  vectors.npy     float32 (n, dim), L2-normalized
-  dense.faiss     faiss.write_index of IndexFlatIP (or HNSW for large corpora)
+  vectors.npy     float32 (m, dim), L2-normalized: one row per unit (a whole clause, or one of its sentences)
+  owners.npy      int32 (m,): the clause position each unit belongs to
+  dense.faiss     faiss.write_index of IndexFlatIP over the units (HNSW for large corpora)
   bm25/           bm25s's own save format (numpy arrays + json, no pickle)
   clauses.jsonl   the clauses, one JSON object a line, in index order
 """
@@ -34,14 +35,20 @@ from assistant.records import Clause
 log = logging.getLogger("assistant.index")
 
 # Bump when what gets embedded or BM25-tokenized changes, so old indexes rebuild.
-INDEX_FORMAT = 3
-# Exact flat search below this many vectors, HNSW at or above it (see benchmarks/bench_retrieval.py:
-# flat search grows linearly and passes a few milliseconds per query around here on 2 cores).
-HNSW_THRESHOLD = 50_000
+INDEX_FORMAT = 6
+# Exact flat search below this many vectors, HNSW at or above it. benchmarks/bench_retrieval.py on 2 cores,
+# one thread: flat costs ~0.06 ms per 1,000 vectors (~6 ms at 100k, a fifth of the 30 ms query budget once
+# the query is embedded), while HNSW stays near 1 ms with recall@10 ~0.98 on report-like vectors.
+HNSW_THRESHOLD = 100_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 256
 EMBED_BATCH = 64
+# Clauses longer than this may also be embedded sentence by sentence (max over units at search time).
+# Off: on the dev questions it moved recall@5 by under 0.01 while adding ~120 characters of top-5 context.
+SENTENCE_UNITS_OVER: int | None = None
+_SENTENCE_END = re.compile(r"(?<=[.!?;])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
+_ABBREVIATION = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|St|No|Rev|Res|para|e\.g|i\.e|H\.E|[A-Z])\.$")
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # A common English function-word list; question words matter here because users ask questions.
@@ -64,8 +71,11 @@ def _stem(word: str) -> str:
 
     Deliberately conservative: it only needs to make a user's word forms meet the report's.
     """
-    if len(word) <= 4 or word.isdigit():
+    if word.isdigit():
         return word
+    if len(word) <= 4:
+        # plural acronyms and short nouns: "IXPs" → "ixp", "RIRs" → "rir"
+        return word[:-1] if len(word) == 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
     for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
@@ -83,9 +93,12 @@ def bm25_tokens(text: str) -> list[str]:
 
 
 def bm25_text(clause: Clause) -> str:
-    """What BM25 sees: the clause's own label and text, plus its footnotes (named sources live there)."""
+    """What BM25 sees: heading path, label, text and footnotes (named sources live there).
+
+    The heading carries the opinion's title, so "the broadband opinion" finds Opinion 2's clauses.
+    """
     notes = " ".join(f.text for f in clause.footnotes)
-    return " ".join(x for x in (clause.label, clause.text, notes) if x)
+    return " ".join(x for x in (clause.heading, clause.label, clause.text, notes) if x)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -140,23 +153,55 @@ class ClauseIndex:
     """Everything retrieval needs in memory; `manifest` says what it was built from."""
 
     clauses: list[Clause]
-    vectors: np.ndarray
+    vectors: np.ndarray  # one row per unit
+    owners: np.ndarray  # unit row → clause position
     dense: faiss.Index
     bm25: bm25s.BM25 | None
     manifest: dict
 
 
-def embed_clauses(clauses: list[Clause], embedder: Embedder, progress: bool = False) -> np.ndarray:
-    texts = [passage_text(c) for c in clauses]
+def split_sentences(text: str) -> list[str]:
+    pieces, current = [], ""
+    for part in _SENTENCE_END.split(text):
+        current = f"{current} {part}" if current else part
+        if not _ABBREVIATION.search(current.rstrip()):
+            pieces.append(current.strip())
+            current = ""
+    if current.strip():
+        pieces.append(current.strip())
+    return [p for p in pieces if p]
+
+
+def clause_units(clause: Clause) -> list[str]:
+    """The texts embedded for one clause: the whole passage, plus each sentence of a long clause
+    (each under the same heading path, which is what places it)."""
+    whole = passage_text(clause)
+    if SENTENCE_UNITS_OVER is None or len(clause.text) <= SENTENCE_UNITS_OVER:
+        return [whole]
+    sentences = split_sentences(clause.text)
+    if len(sentences) < 2:
+        return [whole]
+    prefix = whole[: len(whole) - len(clause.text)]
+    return [whole] + [prefix + s for s in sentences]
+
+
+def embed_clauses(clauses: list[Clause], embedder: Embedder, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    texts: list[str] = []
+    owners: list[int] = []
+    for i, clause in enumerate(clauses):
+        units = clause_units(clause)
+        texts.extend(units)
+        owners.extend([i] * len(units))
+    owner_array = np.asarray(owners, dtype=np.int32)
     if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
+        return np.zeros((0, embedder.dim), dtype=np.float32), owner_array
     batches = range(0, len(texts), EMBED_BATCH)
     if progress:
         from tqdm import tqdm
 
         batches = tqdm(batches, desc="embedding clauses", unit="batch", total=len(batches))
     parts = [embedder.encode(texts[i : i + EMBED_BATCH]) for i in batches]
-    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32), owner_array
 
 
 def identity(clauses: list[Clause], corpus_sha256: str, parser_version: str, embedder: Embedder) -> dict:
@@ -176,16 +221,17 @@ def identity(clauses: list[Clause], corpus_sha256: str, parser_version: str, emb
 
 def build(clauses: list[Clause], embedder: Embedder, wanted: dict, progress: bool = False) -> ClauseIndex:
     started = time.perf_counter()
-    vectors = embed_clauses(clauses, embedder, progress=progress)
-    if vectors.shape != (len(clauses), embedder.dim):
-        raise ValueError(f"embedder returned shape {vectors.shape}, expected {(len(clauses), embedder.dim)}")
+    vectors, owners = embed_clauses(clauses, embedder, progress=progress)
+    if vectors.shape != (len(owners), embedder.dim):
+        raise ValueError(f"embedder returned shape {vectors.shape}, expected {(len(owners), embedder.dim)}")
     dense = make_dense_index(vectors)
     bm25 = build_bm25(clauses)
     manifest = dict(wanted)
+    manifest["unit_count"] = int(len(owners))
     manifest["index_type"] = index_type(dense)
     manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
-    return ClauseIndex(list(clauses), vectors, dense, bm25, manifest)
+    return ClauseIndex(list(clauses), vectors, owners, dense, bm25, manifest)
 
 
 def save(index: ClauseIndex, directory: Path) -> None:
@@ -195,6 +241,7 @@ def save(index: ClauseIndex, directory: Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
     try:
         np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
+        np.save(tmp / "owners.npy", index.owners, allow_pickle=False)
         faiss.write_index(index.dense, str(tmp / "dense.faiss"))
         if index.bm25 is not None:
             index.bm25.save(str(tmp / "bm25"), show_progress=False)
@@ -253,19 +300,23 @@ def load(directory: Path, clauses: list[Clause], wanted: dict) -> ClauseIndex:
     n, dim = wanted["clause_count"], wanted["dim"]
     try:
         vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+        owners = np.load(directory / "owners.npy", allow_pickle=False)
         dense = faiss.read_index(str(directory / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(directory / "bm25"), load_corpus=False) if n else None
     except Exception as exc:  # any reader failure means the files are not what the manifest promised
         raise IndexUnusable(f"index files unreadable ({exc.__class__.__name__}: {exc})") from exc
-    if vectors.shape != (n, dim) or vectors.dtype != np.float32:
-        raise IndexUnusable(f"vectors have shape {vectors.shape}, expected {(n, dim)}")
-    if dense.ntotal != n or dense.d != dim:
-        raise IndexUnusable(f"faiss index holds {dense.ntotal}×{dense.d}, expected {n}×{dim}")
+    m = manifest.get("unit_count")
+    if vectors.shape != (m, dim) or vectors.dtype != np.float32:
+        raise IndexUnusable(f"vectors have shape {vectors.shape}, expected {(m, dim)}")
+    if owners.shape != (m,) or (m and (owners.min() < 0 or owners.max() >= n)) or len(np.unique(owners)) != n:
+        raise IndexUnusable("owners.npy does not map the units onto the clauses")
+    if dense.ntotal != m or dense.d != dim:
+        raise IndexUnusable(f"faiss index holds {dense.ntotal}×{dense.d}, expected {m}×{dim}")
     if bm25 is not None and int(bm25.scores.get("num_docs", -1)) != n:
         raise IndexUnusable("bm25 index document count does not match")
     if isinstance(dense, faiss.IndexHNSW):
         dense.hnsw.efSearch = HNSW_EF_SEARCH
-    return ClauseIndex(list(clauses), vectors, dense, bm25, manifest)
+    return ClauseIndex(list(clauses), vectors, owners, dense, bm25, manifest)
 
 
 def open_index(

@@ -21,9 +21,14 @@ log = logging.getLogger("assistant.retrieve")
 
 # Each ranked list contributes candidates to fusion down to this depth.
 CANDIDATE_DEPTH = 100
-# Route boost in units of one list's top score (1/(rrf_k+1) for RRF, 1.0 for weighted fusion):
-# a clause in the named place gains about what a top rank in one list gives.
-ROUTE_WEIGHT = 1.0
+# Route boost in units of one list's top score (1/(rrf_k+1) for RRF, 1.0 for weighted fusion), times the
+# route score (1.0 for a named clause, less for a named section, opinion or part).
+ROUTE_WEIGHT = 1.5
+# Clauses in a named place at least this specific join the candidates even if no list ranked them.
+ROUTE_CANDIDATE = 0.5
+# Headings are structure: their words already lead every passage below them, and a bare "recognizing"
+# is no answer, so they are indexed (ids stay aligned) but never returned.
+SKIP_KINDS = frozenset({"heading"})
 
 
 def rrf_fuse(rankings: Sequence[Sequence[int]], k: int = 60) -> dict[int, float]:
@@ -66,6 +71,10 @@ class HybridRetriever:
         self.dense_weight = settings.dense_weight
         self.route_weight = route_weight
         self.places = Places.of(index.clauses)
+        self.skipped = np.array([i for i, c in enumerate(index.clauses) if c.kind in SKIP_KINDS], dtype=np.int64)
+        self._skip_set = frozenset(self.skipped.tolist())
+        self._no_skip: frozenset[int] = frozenset()
+        self._skipped_units = int(np.isin(index.owners, self.skipped).sum()) if self.skipped.size else 0
         # Two cores: one thread per query beats OpenMP's hand-off cost at this size.
         faiss.omp_set_num_threads(1)
 
@@ -81,23 +90,44 @@ class HybridRetriever:
         return route_query(query, self.clauses, self.places)
 
     def _admitted(self, filters: Filters | None) -> np.ndarray | None:
+        """Positions that may be returned; None when every clause may (apart from skipped kinds)."""
         if filters is None or filters.empty:
             return None
-        return np.array([i for i, c in enumerate(self.clauses) if filters.admits(c)], dtype=np.int64)
+        return np.array(
+            [i for i, c in enumerate(self.clauses) if c.kind not in SKIP_KINDS and filters.admits(c)], dtype=np.int64
+        )
 
     def _dense(self, query: str, admitted: np.ndarray | None, depth: int) -> tuple[list[int], dict[int, float]]:
+        """Clauses by their best unit (whole clause or one of its sentences), best first."""
         vector = self.embedder.encode([query]).astype(np.float32, copy=False)
+        owners = self.index.owners
+        units = len(owners)
+        per_clause = units / max(1, len(self.clauses))
         params = None
         if admitted is not None:
-            selector = faiss.IDSelectorBatch(admitted)
+            allowed_units = np.flatnonzero(np.isin(owners, admitted)).astype(np.int64)
+            selector = faiss.IDSelectorBatch(allowed_units)
             if isinstance(self.index.dense, faiss.IndexHNSW):
                 params = faiss.SearchParametersHNSW(sel=selector, efSearch=self.index.dense.hnsw.efSearch)
             else:
                 params = faiss.SearchParameters(sel=selector)
-            depth = min(depth, len(admitted))
-        scores, ids = self.index.dense.search(vector, depth, params=params)
-        ranking = [int(i) for i in ids[0] if i >= 0]
-        return ranking, {i: float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+            unit_depth = min(len(allowed_units), int(depth * per_clause) + 1)
+            skip = self._no_skip
+        else:
+            skip = self._skip_set
+            unit_depth = min(units, int(depth * per_clause) + 1 + self._skipped_units)
+        if unit_depth <= 0:
+            return [], {}
+        scores, ids = self.index.dense.search(vector, unit_depth, params=params)
+        best: dict[int, float] = {}
+        for unit, score in zip(ids[0].tolist(), scores[0].tolist()):
+            if unit < 0:
+                continue
+            clause = int(owners[unit])
+            if clause not in skip and clause not in best:  # hits come best first: the first is the max
+                best[clause] = score
+        ranking = list(best)[:depth]
+        return ranking, {i: best[i] for i in ranking}
 
     def _bm25(self, tokens: list[str], admitted: np.ndarray | None, depth: int) -> tuple[list[int], dict[int, float]]:
         bm25 = self.index.bm25
@@ -111,6 +141,8 @@ class HybridRetriever:
             mask = np.full(scores.shape, -np.inf, dtype=np.float32)
             mask[admitted] = 0.0
             scores = scores + mask
+        elif self.skipped.size:
+            scores[self.skipped] = -np.inf
         positive = np.flatnonzero(scores > 0)  # no shared term: BM25 has nothing to say about the clause
         order = positive[np.argsort(-scores[positive], kind="stable")][:depth]
         return [int(i) for i in order], {int(i): float(scores[i]) for i in order}
@@ -128,7 +160,7 @@ class HybridRetriever:
         dense_rank, dense_score = self._dense(text, admitted, depth)
         bm25_rank, bm25_score = self._bm25(bm25_tokens(text), admitted, depth)
         route = self.route(text)
-        routed = route_scores(route, self.clauses)
+        routed = route_scores(route, self.clauses, self.places)
 
         if self.fusion == "weighted":
             fused = weighted_fuse(dense_score, bm25_score, self.dense_weight)
@@ -137,11 +169,13 @@ class HybridRetriever:
             fused = rrf_fuse([dense_rank, bm25_rank], self.rrf_k)
             unit = 1.0 / (self.rrf_k + 1)
         if not route.empty:
-            allowed = None if admitted is None else set(admitted.tolist())
+            allowed = set(admitted.tolist()) if admitted is not None else None
+            skipped = self._skip_set
             # A clause the query points at by name is a candidate even if neither list found it.
-            for i in np.flatnonzero(routed >= 1.0):
-                if allowed is None or int(i) in allowed:
-                    fused.setdefault(int(i), 0.0)
+            for i in np.flatnonzero(routed >= ROUTE_CANDIDATE):
+                i = int(i)
+                if (allowed is None and i not in skipped) or (allowed is not None and i in allowed):
+                    fused.setdefault(i, 0.0)
             for i in fused:
                 fused[i] += self.route_weight * unit * float(routed[i])
 

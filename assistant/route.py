@@ -10,6 +10,7 @@ Everything else (countries, organizations, topics) is left to BM25 and the dense
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 
@@ -87,10 +88,11 @@ class Route:
     parts: frozenset[str] = frozenset()
     sections: frozenset[str] = frozenset()
     clause_ids: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()  # heading clause ids named by their title ("the broadband opinion")
 
     @property
     def empty(self) -> bool:
-        return not (self.opinions or self.working_groups or self.parts or self.clause_ids)
+        return not (self.opinions or self.working_groups or self.parts or self.clause_ids or self.titles)
 
     def describe(self) -> str:
         bits = []
@@ -104,6 +106,8 @@ class Route:
             bits.append("section " + ", ".join(sorted(self.sections)))
         if self.clause_ids:
             bits.append("clauses " + ", ".join(self.clause_ids))
+        if self.titles:
+            bits.append("titled " + ", ".join(self.titles))
         return "; ".join(bits)
 
 
@@ -115,6 +119,9 @@ class Places:
     working_groups: frozenset[int]
     parts: dict[str, str]  # "part 2" / "annex 1" → the clause's part name
     sections: dict[str, tuple[str, ...]]  # section name → its stemmed words
+    descendants: dict[str, frozenset[str]]  # clause id → ids below it (containers only)
+    titles: dict[str, frozenset[str]]  # heading clause id → the words of its title
+    title_weight: dict[str, float]  # title word → how rarely titles share it (idf)
 
     @classmethod
     def of(cls, clauses: list[Clause]) -> "Places":
@@ -139,7 +146,46 @@ class Places:
             working_groups=frozenset(c.working_group for c in clauses if c.working_group is not None),
             parts=parts,
             sections=sections,
+            descendants=_descendants(clauses),
+            **_titles(clauses),
         )
+
+
+def title_words(text: str) -> frozenset[str]:
+    """Stemmed words of a title or query, hyphenated compounds also joined ("multi-stakeholderism")."""
+    from assistant.index_store import bm25_tokens
+
+    joined = re.sub(r"(?<=\w)-(?=\w)", "", text)
+    return frozenset(t for t in bm25_tokens(text) + bm25_tokens(joined) if len(t) > 1 and not t.isdigit())
+
+
+def _titles(clauses: list[Clause]) -> dict:
+    titles = {c.id: title_words(c.text) for c in clauses if c.kind == "heading"}
+    titles = {cid: words for cid, words in titles.items() if words}
+    counts: dict[str, int] = {}
+    for words in titles.values():
+        for w in words:
+            counts[w] = counts.get(w, 0) + 1
+    total = len(titles)
+    weight = {w: math.log((total + 1) / n) for w, n in counts.items()}
+    return {"titles": titles, "title_weight": weight}
+
+
+def _descendants(clauses: list[Clause]) -> dict[str, frozenset[str]]:
+    children: dict[str, list[str]] = {}
+    for c in clauses:
+        if c.parent:
+            children.setdefault(c.parent, []).append(c.id)
+    out: dict[str, frozenset[str]] = {}
+    for root in children:
+        seen, stack = set(), list(children[root])
+        while stack:
+            node = stack.pop()
+            if node not in seen:
+                seen.add(node)
+                stack.extend(children.get(node, ()))
+        out[root] = frozenset(seen)
+    return out
 
 
 def parse_route(query: str, places: Places, clause_ids: tuple[str, ...] = ()) -> Route:
@@ -175,7 +221,40 @@ def parse_route(query: str, places: Places, clause_ids: tuple[str, ...] = ()) ->
         parts=frozenset(parts),
         sections=frozenset(sections),
         clause_ids=tuple(clause_ids),
+        titles=named_titles(query, places) if not opinions else (),
     )
+
+
+_TITLE_NOUN = re.compile(r"\b(?:opinions?|drafts?|proposals?|contributions?|reports?|resolutions?)\b", re.I)
+_NOUN_WORDS = title_words("opinion opinions draft drafts proposal contribution report resolution")
+# Headings matching at least this share of the best match's score are named too ("Opinions 5 and 6" by title).
+TITLE_MATCH_SHARE = 0.5
+# A title word shared by at most this many headings can name a place on its own.
+_DISTINCTIVE = 2
+
+
+def named_titles(query: str, places: Places) -> tuple[str, ...]:
+    """Headings a query names by title rather than number ("the broadband opinion", "Brazil's draft").
+
+    Needs a noun like "opinion" or "draft" in the query, and a title word few headings share; when
+    several headings match, those close to the best match (by summed word rarity) count.
+    """
+    if not places.titles or not _TITLE_NOUN.search(query):
+        return ()
+    words = title_words(query) - _NOUN_WORDS
+    counts = {}
+    for title in places.titles.values():
+        for w in title:
+            counts[w] = counts.get(w, 0) + 1
+    scored = []
+    for cid, title in places.titles.items():
+        shared = title & words
+        if any(counts[w] <= _DISTINCTIVE for w in shared):
+            scored.append((sum(places.title_weight[w] for w in shared), cid))
+    if not scored:
+        return ()
+    best = max(score for score, _ in scored)
+    return tuple(sorted(cid for score, cid in scored if score >= TITLE_MATCH_SHARE * best))
 
 
 def _opinion_of(clause: Clause) -> int | None:
@@ -185,33 +264,67 @@ def _opinion_of(clause: Clause) -> int | None:
     return int(m.group(1)) if m else None
 
 
-# How much each kind of match counts; a route score is the best match, in [0, 1].
-CLAUSE_MATCH = 1.0
-SCOPE_AND_SECTION_MATCH = 0.8
-SCOPE_MATCH = 0.5
-PART_MATCH = 0.3
-
-
-def route_scores(route: Route, clauses: list[Clause]) -> np.ndarray:
-    """Per clause, how squarely it sits in the places the query names (0 when it names none)."""
-    scores = np.zeros(len(clauses), dtype=np.float32)
+def named_scopes(route: Route, clauses: list[Clause], places: Places | None = None) -> list[set[int]]:
+    """Each named place as the set of clause positions it covers."""
     if route.empty:
-        return scores
-    wanted_ids = set(route.clause_ids)
+        return []
+    places = places or Places.of(clauses)
+    scopes: list[set[int]] = []
+    position = {c.id: i for i, c in enumerate(clauses)}
     sections = {s.lower() for s in route.sections}
-    for i, clause in enumerate(clauses):
-        score = 0.0
-        if clause.id in wanted_ids:
-            score = CLAUSE_MATCH
-        in_scope = (route.opinions and _opinion_of(clause) in route.opinions) or (
-            route.working_groups and clause.working_group in route.working_groups
-        )
-        if in_scope:
-            in_section = bool(sections) and (clause.section or "").lower() in sections
-            score = max(score, SCOPE_AND_SECTION_MATCH if in_section else SCOPE_MATCH)
-        if route.parts and clause.part in route.parts:
-            score = max(score, PART_MATCH)
-        scores[i] = score
+    for n in route.opinions:
+        members = {i for i, c in enumerate(clauses) if _opinion_of(c) == n}
+        scopes.append(members)
+        if sections:
+            scopes.append({i for i in members if (clauses[i].section or "").lower() in sections})
+    for n in route.working_groups:
+        members = {i for i, c in enumerate(clauses) if c.working_group == n}
+        scopes.append(members)
+        if sections:
+            scopes.append({i for i in members if (clauses[i].section or "").lower() in sections})
+    for part in route.parts:
+        scopes.append({i for i, c in enumerate(clauses) if c.part == part})
+    for cid in route.clause_ids:
+        if cid in position:
+            below = places.descendants.get(cid, frozenset())
+            scopes.append({position[cid]} | {position[d] for d in below if d in position})
+    by_id = {c.id: c for c in clauses}
+    for cid in route.titles:
+        heading = by_id.get(cid)
+        if heading is None:
+            continue
+        if heading.opinion is not None:  # an opinion's title names its text and the debate about it
+            scopes.append({i for i, c in enumerate(clauses) if _opinion_of(c) == heading.opinion})
+        else:
+            below = places.descendants.get(cid, frozenset())
+            scopes.append({position[cid]} | {position[d] for d in below if d in position})
+    # A clause that cross-refers into a named place ("WG2 endorsed Opinion 3 …") is about that place too.
+    referring = [(i, set(c.refs)) for i, c in enumerate(clauses) if c.refs]
+    if referring:
+        for scope in scopes:
+            ids = {clauses[i].id for i in scope}
+            scope.update(i for i, refs in referring if refs & ids)
+    return [s for s in scopes if s]
+
+
+def specificity(size: int, total: int) -> float:
+    """1.0 for a single clause, falling with the log of the scope's size to ~0 for the whole corpus."""
+    if size <= 0 or total <= 1:
+        return 0.0
+    return max(0.0, 1.0 - math.log(size) / math.log(total + 1))
+
+
+def route_scores(route: Route, clauses: list[Clause], places: Places | None = None) -> np.ndarray:
+    """Per clause, the specificity of the narrowest named place that holds it (0 outside all of them).
+
+    A named clause scores 1.0, its section less, its whole opinion or part less again: the more
+    precisely a question points, the more the place counts against the ranked lists.
+    """
+    scores = np.zeros(len(clauses), dtype=np.float32)
+    for scope in named_scopes(route, clauses, places):
+        value = specificity(len(scope), len(clauses))
+        idx = np.fromiter(scope, dtype=np.int64)
+        scores[idx] = np.maximum(scores[idx], value)
     return scores
 
 

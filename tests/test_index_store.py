@@ -221,3 +221,18 @@ def test_bm25_tokens_fold_word_forms_and_drop_function_words():
 def test_bm25_text_includes_footnotes():
     c = make_clauses()[0]
     assert "source note" in index_store.bm25_text(c) and c.label in index_store.bm25_text(c)
+
+
+def test_owners_that_do_not_cover_the_clauses_are_caught(built, caplog):
+    directory, clauses, embedder, _ = built
+    np.save(directory / "owners.npy", np.zeros(len(clauses), dtype=np.int32))
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["files"]["owners.npy"] = index_store.sha256_file(directory / "owners.npy")
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    _expect_rebuild(directory, clauses, embedder, wanted_for(clauses, embedder), caplog, "owners.npy")
+
+
+def test_split_sentences_keeps_abbreviations_together():
+    text = "Mr D. Cavalcanti chaired it. It met on 14 May; Dr Y.J. Park spoke. Done"
+    assert index_store.split_sentences(text) == ["Mr D. Cavalcanti chaired it.", "It met on 14 May;",
+                                                 "Dr Y.J. Park spoke.", "Done"]

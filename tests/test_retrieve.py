@@ -159,3 +159,28 @@ def test_reopen_after_corpus_change_rebuilds(tmp_path, caplog):
     with caplog.at_level("INFO", logger="assistant.index"):
         open_retriever(settings, CLAUSES, "v2", embedder=embedder, variant="unit")
     assert embedder.calls > 0 and any("corpus_sha256 changed" in rec.getMessage() for rec in caplog.records)
+
+
+def test_headings_are_indexed_but_never_returned(tmp_path):
+    heading = _c("opinion-4", "Opinion 4", "OPINION 4: In support of IPv6 adoption")
+    heading = Clause(**{**heading.to_dict(), "footnotes": (), "kind": "heading"})
+    rr = retriever(tmp_path, clauses=CLAUSES + [heading])
+    assert "opinion-4" not in [h.clause.id for h in rr.search("IPv6 adoption support", k=len(CLAUSES) + 1)]
+    assert "opinion-4" not in [h.clause.id for h in rr.search("IPv6 adoption", k=20, filters=Filters(opinion=4))]
+
+
+def test_sentence_units_score_a_clause_by_its_best_sentence(tmp_path, monkeypatch):
+    from assistant import index_store
+
+    monkeypatch.setattr(index_store, "SENTENCE_UNITS_OVER", 40)
+    long = _c("part-1/p9", "Part I ¶9", "The Forum discussed many matters at length over three days. "
+              "Working Group 1 met on 14 May 2013 in the afternoon.", "Part I")
+    rr = retriever(tmp_path, clauses=CLAUSES + [long])
+    assert rr.manifest["unit_count"] == len(CLAUSES) + 1 + 2
+    query = "met on 14 May 2013 in the afternoon"
+    hit = next(h for h in rr.search(query, k=len(CLAUSES) + 1) if h.clause.id == "part-1/p9")
+    e = HashEmbedder()
+    q = e.encode([query])[0]
+    whole, sentence = e.encode(index_store.clause_units(long)[::2])  # the whole passage, then sentence 2
+    assert hit.parts["dense"] == pytest.approx(float(q @ sentence), abs=1e-5)
+    assert float(q @ sentence) > float(q @ whole)

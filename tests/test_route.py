@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.records import Clause
-from assistant.route import Places, Route, parse_route, route_scores, to_int, to_roman
+from assistant.route import Places, Route, parse_route, route_scores, specificity, to_int, to_roman
 
 pytestmark = pytest.mark.unit
 
@@ -85,12 +85,67 @@ def test_section_counts_only_with_a_named_scope_and_prefers_the_specific_one():
     assert route("Opinion 1 invites").sections == frozenset({"invites"})
 
 
-def test_route_scores_rank_clause_then_section_then_scope_then_part():
+def _corpus() -> list[Clause]:
+    out = [_c(f"part-1/p{i}", "Part I") for i in range(12)]
+    for n in (3, 4, 5):
+        for section in ("considering", "recognizing"):
+            out += [_c(f"opinion-{n}/{section}/{x}", "Part II", n, section) for x in "abcd"]
+    return out
+
+
+def test_route_scores_favour_the_narrowest_named_place():
+    corpus = _corpus()
     r = Route(opinions=frozenset({4}), sections=frozenset({"recognizing"}), parts=frozenset({"Part I"}),
               clause_ids=("opinion-4/considering/a",))
-    s = dict(zip((c.id for c in CLAUSES), route_scores(r, CLAUSES).tolist()))
-    assert s["opinion-4/considering/a"] > s["opinion-4/recognizing/a"] > s["part-1/p1"] > 0
-    assert s["opinion-3/recognizing/a"] == 0 and s["annex-1/wg-1/p1"] == 0
+    s = dict(zip((c.id for c in corpus), route_scores(r, corpus).tolist()))
+    assert s["opinion-4/considering/a"] == 1.0
+    assert 1.0 > s["opinion-4/recognizing/b"] > s["opinion-4/considering/b"] > s["part-1/p1"] > 0
+    assert s["opinion-3/recognizing/a"] == 0 and s["opinion-5/considering/a"] == 0
+
+
+def test_specificity_bounds():
+    assert specificity(1, 100) == 1.0
+    assert specificity(0, 100) == 0.0 and specificity(5, 1) == 0.0
+    assert specificity(100, 100) < 0.01
+    assert specificity(5, 100) > specificity(20, 100)
+
+
+def test_clauses_referring_into_a_named_place_join_it():
+    corpus = CLAUSES + [
+        Clause(id="opinion-3", label="Opinion 3", text="OPINION 3: Capacity building", start=0, end=1,
+               kind="heading", part="Part II", opinion=3),
+        Clause(id="annex-1/wg-2/p8", label="x", text="WG2 endorsed Opinion 3", start=0, end=1,
+               kind="paragraph", part="Annex I", working_group=2, refs=("opinion-3",)),
+    ]
+    s = dict(zip((c.id for c in corpus), route_scores(parse_route("Was Opinion 3 changed?", Places.of(corpus)),
+                                                       corpus).tolist()))
+    assert s["annex-1/wg-2/p8"] > 0 and s["opinion-4/recognizing/a"] == 0
+
+
+def test_headings_named_by_title():
+    corpus = [
+        Clause(id="opinion-2", label="Opinion 2", text="OPINION 2: Fostering broadband connectivity", start=0, end=1,
+               kind="heading", part="Part II", opinion=2),
+        Clause(id="opinion-3", label="Opinion 3", text="OPINION 3: Capacity Building for the deployment of IPv6",
+               start=0, end=1, kind="heading", part="Part II", opinion=3),
+        Clause(id="opinion-4", label="Opinion 4", text="OPINION 4: In support of IPv6 adoption and transition",
+               start=0, end=1, kind="heading", part="Part II", opinion=4),
+        Clause(id="annex-1/s3.3", label="3.3", text="3.3 New Draft Opinion (contribution from Brazil)", start=0,
+               end=1, kind="heading", part="Annex I"),
+        _c("opinion-2/p1", "Part II", 2, "recognizing"),
+        _c("annex-1/p1", "Annex I"),
+    ]
+    corpus[-1] = Clause(**{**corpus[-1].to_dict(), "footnotes": (), "parent": "annex-1/s3.3"})
+    places = Places.of(corpus)
+    assert parse_route("What does the broadband opinion ask for?", places).titles == ("opinion-2",)
+    assert parse_route("the two IPv6 drafts", places).titles == ("opinion-3", "opinion-4")
+    assert parse_route("the IPv6 capacity-building opinion", places).titles == ("opinion-3",)
+    assert parse_route("What happened to Brazil's draft opinion?", places).titles == ("annex-1/s3.3",)
+    assert parse_route("What did Brazil say about broadband?", places).titles == ()  # no noun naming a place
+    s = dict(zip((c.id for c in corpus), route_scores(parse_route("Brazil's draft", places), corpus).tolist()))
+    assert s["annex-1/p1"] > 0 and s["opinion-2/p1"] == 0
+    s = dict(zip((c.id for c in corpus), route_scores(parse_route("broadband opinion", places), corpus).tolist()))
+    assert s["opinion-2/p1"] > 0 and s["annex-1/p1"] == 0
 
 
 def test_annex_subsection_about_an_opinion_counts_as_that_opinion():
