@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.records import Answer, Citation, Clause, Hit
+from assistant.refs import resolve_references
 from assistant.sentences import Unit, clause_units
 from assistant.verify import renumber, verified
 
@@ -70,7 +71,8 @@ W_MEANING, W_WORDS, W_RANK, W_SENTENCE = 0.5, 0.25, 0.25, 0.0
 LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 4, 0.7, 0.75
 W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5 recognizing (c)")
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
-SENTENCE_HITS = 10  # sentences searched directly, beside the retrieved clauses
+SENTENCE_HITS = 10
+REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it  # sentences searched directly, beside the retrieved clauses
 
 
 def tokenize(text: str) -> list[str]:
@@ -126,6 +128,7 @@ class Composer:
     def __init__(self, source: str, clauses: list[Clause], vectors: SentenceVectors | None = None):
         self.source = source
         self.clauses = {c.id: c for c in clauses}
+        self._clause_list = list(clauses)
         self.vectors = vectors
         self._units: dict[str, list[Unit]] = {}
         doc_freq: Counter[str] = Counter()
@@ -179,8 +182,8 @@ class Composer:
         chosen = self._choose(query, kind, hits, max_sentences, filters)
         if not chosen:
             return Answer(question=question, answer="", rewritten_query=query, retrieved=tuple(hits))
-        chosen = self._add_referenced_clauses(chosen, kind, max_sentences)
         chosen.sort(key=lambda s: s.unit.start)
+        chosen += self._referenced_clauses(chosen, kind, max_sentences)
         sentences, citations = [], []
         framed: set[str] = set()
         for item in chosen:
@@ -195,7 +198,11 @@ class Composer:
                     end=item.unit.end,
                 )
             )
-            sentences.append(_frame(clause, item.unit.text, framed, self._common_words) + f" [{len(citations)}]")
+            if item.rank == REFERENCED:
+                sentence = f"The clause concerned, {clause.label}, reads: “{item.unit.text.rstrip(' ;,')}”."
+            else:
+                sentence = _frame(clause, item.unit.text, framed, self._common_words)
+            sentences.append(f"{sentence} [{len(citations)}]")
         good = verified(self.source, citations)
         if len(good) != len(citations):
             keep = {c.n for c in good}
@@ -278,7 +285,14 @@ class Composer:
         if kind in ("why", "proposal"):
             # an explanation or a proposal usually runs over the sentences around the best match
             home = scored[0].unit.clause_id
-            context = [x for x in scored if x.unit.clause_id == home and x.score >= best * EXPAND_FLOOR]
+            names = _names(query)
+            context = [
+                x
+                for x in scored
+                if x.unit.clause_id == home
+                and x.score >= best * EXPAND_FLOOR
+                and (x is scored[0] or not names or any(n in x.unit.text.lower() for n in names))
+            ]
             chosen = sorted(context, key=lambda x: -x.score)[:limit]
         for item in scored:
             if item in chosen:
@@ -296,23 +310,24 @@ class Composer:
         vector = self.vectors.unit_vector(unit)
         return 0.0 if vector is None else float(vector @ query_vector)
 
-    def _add_referenced_clauses(self, chosen: list[Scored], kind: str, max_sentences: int) -> list[Scored]:
+    def _referenced_clauses(self, chosen: list[Scored], kind: str, max_sentences: int) -> list[Scored]:
         """A sentence about a proposal to change a clause brings that clause along."""
         have = {c.unit.clause_id for c in chosen}
-        extra = []
+        extra: list[Scored] = []
         for item in chosen:
             clause = self.clauses[item.unit.clause_id]
             if not clause.refs or not (kind == "proposal" or _PROPOSAL.search(item.unit.text)):
                 continue
-            for ref in clause.refs:
+            # the sentence's own references, read in the context of the opinion its paragraph discusses
+            for ref in resolve_references(item.unit.text, self._clause_list, context_opinion=clause.opinion):
                 target = self.clauses.get(ref)
-                if target is None or ref in have or target.kind == "heading":
+                if target is None or ref in have or target.kind == "heading" or target.part != "Part II":
                     continue
                 units = self.units(target)
                 if units and len(chosen) + len(extra) < max_sentences:
-                    extra.append(Scored(units[0], 0.0, -1))
+                    extra.append(Scored(units[0], 0.0, REFERENCED))
                     have.add(ref)
-        return chosen + extra
+        return extra
 
 
 def should_abstain(meaning: float, foreign: float) -> bool:
@@ -348,6 +363,15 @@ def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
         if words & query_terms:
             return True
     return False
+
+
+_CAPITALIZED = re.compile(r"(?<=\s)[A-Z][\w’'-]+")
+_PLACE_WORDS = frozenset("opinion opinions draft working group groups part annex wg chairman chair".split())
+
+
+def _names(query: str) -> set[str]:
+    """Capitalized words past the first: the actors a question is about ("What did Ghana propose?")."""
+    return {w.lower() for w in _CAPITALIZED.findall(query) if w.lower() not in _PLACE_WORDS | STOPWORDS}
 
 
 def _near_duplicate(a: str, b: str) -> bool:

@@ -25,6 +25,7 @@ _ABBREV = re.compile(
     r"para|paras|art|vs|etc|al|Inc|Ltd|Co|e\.g|i\.e|H\.E|U\.S|U\.K)\.|\b[A-Z]\.)$"
 )
 _NUMBER_ONLY = re.compile(r"^\W*\d{1,3}\.$")
+_DANGLING = re.compile(r"\s*[;,]\s*(?:and|or)?\s*$|\s+(?:and|or)\s*$")
 MIN_UNIT_CHARS = 3
 
 
@@ -102,6 +103,9 @@ def clause_units(clause: Clause, source: str) -> list[Unit]:
             # a closing quote or bracket that belonged to the sentence
             if e < seg_end and source[e] in "”\"’)" and source.count("“", s, e) > source.count("”", s, e):
                 e += 1
+            tail = _DANGLING.search(source, s, e)
+            if tail and tail.start() > s:
+                e = tail.start()  # "…investment; and" → "…investment"
             text = fold_ws(_MARKER.sub("", source[s:e]))
             if len(text) >= MIN_UNIT_CHARS and any(ch.isalnum() for ch in text):
                 units.append(Unit(clause.id, s, e, text))
