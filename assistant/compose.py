@@ -69,7 +69,8 @@ _STANDALONE_NUMBER = re.compile(
 # How a sentence's score is made: meaning (cosine to the query), shared rare words, its clause's rank.
 W_MEANING, W_WORDS, W_RANK, W_SENTENCE = 0.5, 0.25, 0.25, 0.0
 LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 4, 0.7, 0.75
-W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5 recognizing (c)")
+W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5", "the Working Group 2 report")
+W_NAMED = 0.5  # the question names the clause itself ("Opinion 5 recognizing (c)")
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
 SENTENCE_HITS = 10
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it  # sentences searched directly, beside the retrieved clauses
@@ -261,7 +262,7 @@ class Composer:
                 seen.add(clause_id)
                 ranked.append(self.clauses[clause_id])
         return [
-            (unit, rank, W_SENTENCE * sentence_rank.get((unit.start, unit.end), 0.0) + W_ROUTE * routed.get(clause.id, 0.0))
+            (unit, rank, W_SENTENCE * sentence_rank.get((unit.start, unit.end), 0.0) + _route_bonus(routed.get(clause.id, 0.0)))
             for rank, clause in enumerate(ranked)
             for unit in self.units(clause)
         ]
@@ -372,6 +373,11 @@ _PLACE_WORDS = frozenset("opinion opinions draft working group groups part annex
 def _names(query: str) -> set[str]:
     """Capitalized words past the first: the actors a question is about ("What did Ghana propose?")."""
     return {w.lower() for w in _CAPITALIZED.findall(query) if w.lower() not in _PLACE_WORDS | STOPWORDS}
+
+
+def _route_bonus(route: float) -> float:
+    """Clauses in a place the question names count more; a clause it names exactly ("recognizing (c)") wins."""
+    return W_NAMED if route >= 1.0 else W_ROUTE * route
 
 
 def _near_duplicate(a: str, b: str) -> bool:
