@@ -22,8 +22,9 @@ log = logging.getLogger("assistant.retrieve")
 # Each ranked list contributes candidates to fusion down to this depth.
 CANDIDATE_DEPTH = 100
 # Route boost in units of one list's top score (1/(rrf_k+1) for RRF, 1.0 for weighted fusion), times the
-# route score (1.0 for a named clause, less for a named section, opinion or part).
-ROUTE_WEIGHT = 1.5
+# squared route score: a named clause (1.0) all but decides the top rank, a named section (~0.55 here)
+# counts for less than one list's top rank, a whole opinion (~0.35) only breaks near-ties.
+ROUTE_WEIGHT = 2.5
 # Clauses in a named place at least this specific join the candidates even if no list ranked them.
 ROUTE_CANDIDATE = 0.5
 # Headings are structure: their words already lead every passage below them, and a bare "recognizing"
@@ -177,7 +178,7 @@ class HybridRetriever:
                 if (allowed is None and i not in skipped) or (allowed is not None and i in allowed):
                     fused.setdefault(i, 0.0)
             for i in fused:
-                fused[i] += self.route_weight * unit * float(routed[i])
+                fused[i] += self.route_weight * unit * float(routed[i]) ** 2
 
         dense_pos = {item: r for r, item in enumerate(dense_rank, start=1)}
         bm25_pos = {item: r for r, item in enumerate(bm25_rank, start=1)}
