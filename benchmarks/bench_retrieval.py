@@ -144,8 +144,8 @@ def bench_synthetic(sizes: list[int], n_queries: int, sampler) -> list[dict]:
     for n in sizes:
         data = sampler(n, rng)
         picks = rng.integers(0, n, n_queries)
-        # a query near (not on) a stored vector, like a question near its clause
-        queries = data[picks] + 0.02 * rng.standard_normal((n_queries, DIM)).astype(np.float32)
+        # a query about as close to its stored vector (cosine ~0.6) as a question is to its clause
+        queries = data[picks] + 0.07 * rng.standard_normal((n_queries, DIM)).astype(np.float32)
         queries /= np.linalg.norm(queries, axis=1, keepdims=True)
 
         t0 = time.perf_counter()
