@@ -100,8 +100,23 @@ def rewrite_query(question: str, history) -> str:
         if value.lower() not in question.lower()
     ]
     if not missing:
-        return question
-    return f"{question.rstrip()} ({'; '.join(_dedupe(missing))})"
+        if previous_anchors or mine:
+            return question
+        # nothing named to carry over ("the expert group"): carry the earlier question's subject words
+        missing = [_subject(previous)]
+    return f"{question.rstrip()} ({'; '.join(_dedupe(m for m in missing if m))})"
+
+
+_QUESTION_OPENER = re.compile(
+    r"^(?:and\s+)?(?:who|whom|whose|what|which|when|where|why|how(?:\s+(?:many|much|long|often))?)\b"
+    r"(?:\s+(?:is|are|was|were|did|does|do|has|have|had|can|could|would|should|will))?\s*",
+    re.I,
+)
+
+
+def _subject(question: str) -> str:
+    """An earlier question without its question words: "Who led the expert group?" → "led the expert group"."""
+    return _QUESTION_OPENER.sub("", question).rstrip(" ?.!")
 
 
 def resolve_history(turns: list[str]) -> str:

@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import replace
 
-from assistant.compose import Composer, asks_count, lacks_asked_quantity, should_abstain
+from assistant.compose import ABSTAIN_FOREIGN, Composer, asks_count, lacks_asked_quantity, should_abstain
 from assistant.conversation import clean_history, name_opinions, rewrite_query
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
@@ -24,7 +24,8 @@ from assistant.textnorm import check_question
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 8  # clauses the composer may draw sentences from
+CANDIDATES = 8
+NAMED_PLACE = 0.5  # route score of a named section or clause (a whole opinion or part scores less)  # clauses the composer may draw sentences from
 RELATED = 3
 _NUMBERED_PLACE = re.compile(r"\b(opinions?|working groups?|wg)\s*(\d{1,3})\b", re.I)
 ABSTAIN_TEXT = "The report does not address this question. The closest passages are listed below as related."
@@ -100,7 +101,12 @@ class Assistant:
         if not hits or self.missing_places(query):
             return True
         content = [h for h in hits if h.clause.kind != "heading"] or hits
-        return should_abstain(self.composer.meaning(query, content), self.composer.foreign(query))
+        foreign = self.composer.foreign(query)
+        # "What does the second point of Opinion 1's 'is of the view' say?" is all structure and little meaning:
+        # a named section or clause that exists is answer enough, unless the question is about unknown things.
+        if max(h.parts.get("route", 0.0) for h in hits) >= NAMED_PLACE and foreign < ABSTAIN_FOREIGN[-1][0]:
+            return False
+        return should_abstain(self.composer.meaning(query, content), foreign)
 
     def missing_places(self, query: str) -> list[str]:
         """Opinions or Working Groups the query names by number that the report does not have."""

@@ -19,7 +19,7 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "index"
     embedder: str = "minilm"  # "hash" is the deterministic fake for tests
     k: int = 5
-    fusion: str = "rrf"
+    fusion: str = "weighted"  # measured: R@5 0.863 vs 0.839 for RRF on the dev set
     rrf_k: int = 60
     dense_weight: float = 0.5  # only for fusion="weighted"
     max_query_chars: int = 2000
@@ -57,6 +57,7 @@ class Settings:
             "corpus_path": os.environ.get("ASSISTANT_CORPUS"),
             "index_dir": os.environ.get("ASSISTANT_INDEX_DIR"),
             "embedder": os.environ.get("ASSISTANT_EMBEDDER"),
+            "fusion": os.environ.get("ASSISTANT_FUSION"),
             "llm_base_url": os.environ.get("ASSISTANT_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL"),
             "llm_model": os.environ.get("ASSISTANT_LLM_MODEL"),
             "llm_api_key": os.environ.get("ASSISTANT_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY"),
