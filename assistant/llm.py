@@ -9,7 +9,6 @@ on which the caller shows the extractive answer with `fallback_notice(reason)`.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import re
@@ -32,6 +31,7 @@ from assistant.llm_prompt import (
     reply_sentences,
     says_not_addressed,
 )
+from assistant.netloc import is_loopback_url
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.textnorm import fold_ws
 from assistant.verify import verified
@@ -72,16 +72,6 @@ def chat_completions_url(base_url: str) -> str:
     if not path.endswith("/chat/completions"):
         path = (path or "/v1") + "/chat/completions"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
-
-
-def _is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _Deadline(Exception):
@@ -214,7 +204,7 @@ class OpenAICompatibleGenerator:
         deadline = time.monotonic() + self.timeout
         timeout = httpx.Timeout(self.timeout, connect=min(self.timeout, 5.0))
         # Proxy variables are meant for the outside world, not for a server on this machine.
-        with httpx.Client(timeout=timeout, trust_env=not _is_loopback(self.url), follow_redirects=False) as client:
+        with httpx.Client(timeout=timeout, trust_env=not is_loopback_url(self.url), follow_redirects=False) as client:
             with client.stream("POST", self.url, json=body, headers=headers) as response:
                 chunks, size = [], 0
                 for chunk in response.iter_bytes():

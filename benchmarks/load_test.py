@@ -8,7 +8,6 @@ Prints latency p50/p95/max (per request, seen by the client) and the error count
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import os
 import resource
@@ -18,10 +17,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlparse
 
 # gradio_client sends telemetry unless this is set, whatever its constructor argument says.
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+from assistant.netloc import is_loopback_url  # noqa: E402
 
 DEV_SET = Path(__file__).resolve().parent.parent / "corpus" / "questions" / "dev.jsonl"
 FALLBACK_QUESTIONS = [
@@ -61,16 +61,6 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
     return ordered[rank - 1]
-
-
-def is_loopback_url(url: str) -> bool:
-    host = urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _cpu_seconds() -> float:

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 from html import escape
@@ -19,6 +18,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from assistant.errors import AssistantError, InputError  # noqa: E402
+from assistant.netloc import is_loopback_host  # noqa: E402
 from assistant.records import Answer, Clause, Filters  # noqa: E402
 from assistant.textnorm import clean_input  # noqa: E402
 from ui import render  # noqa: E402
@@ -232,15 +232,6 @@ def _conversation(value: Any) -> dict:
 # ---------------------------------------------------------------- serving
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict[str, Any]:
     """Keyword arguments for `Blocks.launch` with this project's safe defaults."""
     settings = assistant.settings
@@ -271,7 +262,7 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, **kw) -> gr.Blo
     for unsafe in ("share", "allowed_paths"):
         if kw.get(unsafe):
             raise ValueError(f"launch(): {unsafe} is not supported; the app serves nothing from disk or via tunnels")
-    if not _is_loopback(host):
+    if not is_loopback_host(host):
         log.warning("serving on %s: the chat is reachable from other machines", host)
     demo = build_demo(assistant)
     options = launch_options(assistant, host, port)
