@@ -11,7 +11,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -19,6 +18,7 @@ import numpy as np
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.refs import resolve_references
 from assistant.sentences import Unit, clause_units
+from assistant.textnorm import stem
 from assistant.verify import renumber, verified
 
 STOPWORDS = frozenset(
@@ -81,16 +81,6 @@ def tokenize(text: str) -> list[str]:
     return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
 
 
 def question_kind(question: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.textnorm import clean_input
+from assistant.textnorm import clean_input, stem
 
 MAX_HISTORY_TURNS = 6
 MAX_HISTORY_CHARS = 500
@@ -151,8 +151,6 @@ _TITLE_STOP = frozenset(
 
 
 def _title_words(text: str) -> list[str]:
-    from assistant.compose import stem  # same stemming as the answer scorer
-
     text = text.lower()
     words = _TITLE_WORD.findall(text) + _TITLE_WORD.findall(text.replace("-", ""))  # "multi-stakeholderism"
     return [stem(w) for w in words if w not in _TITLE_STOP]

@@ -31,11 +31,12 @@ import numpy as np
 
 from assistant.embed import Embedder, passage_text
 from assistant.records import Clause
+from assistant.textnorm import stem
 
 log = logging.getLogger("assistant.index")
 
 # Bump when what gets embedded or BM25-tokenized changes, so old indexes rebuild.
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 # Exact flat search below this many vectors, HNSW at or above it. benchmarks/bench_retrieval.py on 2 cores,
 # one thread: flat costs ~0.06 ms per 1,000 vectors (~6 ms at 100k, a fifth of the 30 ms query budget once
 # the query is embedded), while HNSW stays near 1 ms with recall@10 ~0.98 on report-like vectors.
@@ -66,30 +67,9 @@ class IndexUnusable(Exception):
     """The stored index cannot be used as is; the message says why (logged before a rebuild)."""
 
 
-def _stem(word: str) -> str:
-    """A light plural/inflection folding: 'exchanges'→'exchange', 'recognized'/'recognizing'→'recogniz'.
-
-    Deliberately conservative: it only needs to make a user's word forms meet the report's.
-    """
-    if word.isdigit():
-        return word
-    if len(word) <= 4:
-        # plural acronyms and short nouns: "IXPs" → "ixp", "RIRs" → "rir"
-        return word[:-1] if len(word) == 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            word = word[: -len(suffix)] + keep
-            break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    return word
-
-
 def bm25_tokens(text: str) -> list[str]:
     """Tokens for BM25, the same for clauses and queries: lowercased words, stopwords out, stemmed."""
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
 
 
 def bm25_text(clause: Clause) -> str:

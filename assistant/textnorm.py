@@ -62,3 +62,16 @@ def encode_tokens(text: str) -> list[int]:
 
 def decode_tokens(tokens: list[int]) -> str:
     return _encoding().decode(tokens)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) English stem, shared by BM25 and the answer scorer."""
+    return _stemmer().stemWord(word)
