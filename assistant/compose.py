@@ -68,7 +68,8 @@ _STANDALONE_NUMBER = re.compile(
 )
 # How a sentence's score is made: meaning (cosine to the query), shared rare words, its clause's rank.
 W_MEANING, W_WORDS, W_RANK, W_SENTENCE = 0.5, 0.25, 0.25, 0.0
-LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 4, 0.7, 0.75
+LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 5, 0.6, 0.75
+LIMIT_FACT, FLOOR_FACT = 4, 0.6  # who / when / how many: one fact, a little context
 W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5", "the Working Group 2 report")
 W_NAMED = 0.5  # the question names the clause itself ("Opinion 5 recognizing (c)")
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
@@ -173,7 +174,9 @@ class Composer:
         chosen = self._choose(query, kind, hits, max_sentences, filters)
         if not chosen:
             return Answer(question=question, answer="", rewritten_query=query, retrieved=tuple(hits))
-        chosen.sort(key=lambda s: s.unit.start)
+        # the best match answers first; the rest keep the report's order (an explanation reads in order)
+        lead = [] if kind in ("why", "proposal") else chosen[:1]
+        chosen = lead + sorted((c for c in chosen if c not in lead), key=lambda s: s.unit.start)
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
         sentences, citations = [], []
         framed: set[str] = set()
@@ -270,8 +273,12 @@ class Composer:
             return []
         scored.sort(key=lambda s: -s.score)
         best = scored[0].score
-        limit = max_sentences if kind in ("why", "proposal") else min(LIMIT_PLAIN, max_sentences)
-        floor = best * (FLOOR_EXPLAIN if kind in ("why", "proposal") else FLOOR_PLAIN)
+        if kind in ("why", "proposal"):
+            limit, floor = max_sentences, best * FLOOR_EXPLAIN
+        elif kind in ("who", "when", "how-many"):
+            limit, floor = min(LIMIT_FACT, max_sentences), best * FLOOR_FACT
+        else:
+            limit, floor = min(LIMIT_PLAIN, max_sentences), best * FLOOR_PLAIN
         chosen: list[Scored] = []
         if kind in ("why", "proposal"):
             # an explanation or a proposal usually runs over the sentences around the best match
@@ -382,7 +389,7 @@ def _frame(clause: Clause, text: str, framed: set[str], common_words: frozenset[
     text = text.rstrip(" ;,:")
     if text.endswith(" and") or text.endswith(" or"):
         text = text.rsplit(" ", 1)[0].rstrip(" ;,")
-    if not text.endswith((".", "?", "!", "”", '"', ")")):
+    if not text.endswith((".", "?", "!", ".”", '."', ".)")):
         text += "."
     if clause.part == "Part II" and clause.opinion is not None:
         return f"{clause.label}: {text}"
@@ -391,7 +398,9 @@ def _frame(clause: Clause, text: str, framed: set[str], common_words: frozenset[
         return text[0].upper() + text[1:]
     framed.add(source_name)
     first = text.split(" ", 1)[0]
-    if first[1:].islower() and first.lower() in common_words:  # "The", "Considering"; not "Turkey"
+    second = text.split(" ", 2)[1] if text.count(" ") >= 1 else ""
+    # "The", "Considering"; not "Turkey", nor "Working Group 2"
+    if first[1:].islower() and first.lower() in common_words and not second[:1].isupper():
         text = text[0].lower() + text[1:]
     return f"According to {source_name}, {text}"
 
