@@ -38,6 +38,7 @@ _DEICTIC = re.compile(
     r"the same|the other|the former|the latter|both|either|neither)\b",
     re.I,
 )
+_BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|that|those|this|these|he|him|his|she|her)\b", re.I)
 _CONTINUATION = re.compile(r"^(and|also|but|so|then|what about|how about|and what about|same for)\b", re.I)
 _WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|(?=and\s))(?:and\s+)?(.+?)\??$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
@@ -99,11 +100,11 @@ def rewrite_query(question: str, history) -> str:
         for value in values
         if value.lower() not in question.lower()
     ]
-    if not missing:
-        if previous_anchors or mine:
-            return question
-        # nothing named to carry over ("the expert group"): carry the earlier question's subject words
-        missing = [_subject(previous)]
+    if _BACK_REFERENCE.search(question) or not (missing or mine):
+        # "Who moderated it?": what "it" is lives in the earlier question's words, not only its names
+        missing.append(_subject(previous))
+    if not any(missing):
+        return question
     return f"{question.rstrip()} ({'; '.join(_dedupe(m for m in missing if m))})"
 
 
@@ -156,7 +157,7 @@ def _title_words(text: str) -> list[str]:
     return [stem(w) for w in words if w not in _TITLE_STOP]
 
 
-def name_opinions(question: str, titles: dict[int, str], window: int = 5) -> str:
+def name_opinions(question: str, titles: dict[int, str], window: int = 5, previous: str = "") -> str:
     """Add the number to an opinion named by its subject: "the broadband opinion" → "… (Opinion 2)".
 
     Words next to "opinion" are matched against the Opinion titles; a word found in few titles counts
@@ -182,6 +183,10 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5) -> str
             continue
         plural = match.group(1).lower().endswith("s")
         chosen = sorted(n for n, s in scores.items() if s >= (0.5 if plural else best))
+        if len(chosen) > 1 and not plural and "other" in (w.lower() for w in before):
+            # "the other IPv6 opinion" after a question about Opinion 4 is Opinion 3
+            earlier = {int(n) for n in re.findall(r"\bopinions?\s+(\d+)", previous, re.I)}
+            chosen = [n for n in chosen if n not in earlier]
         if len(chosen) != 1 and not plural:
             continue  # ambiguous between opinions: leave it to retrieval
         kind = match.group(1).rstrip("sS").capitalize()

@@ -67,8 +67,11 @@ class Assistant:
 
     def ask(self, question: str, history=(), filters: Filters | None = None, use_llm: bool | None = None) -> Answer:
         cleaned = check_question(question, self.settings.max_query_chars)
-        named = [name_opinions(turn, self._titles) for turn in clean_history(history)]
-        query = rewrite_query(name_opinions(cleaned, self._titles), named)
+        named: list[str] = []
+        for turn in clean_history(history):
+            named.append(name_opinions(turn, self._titles, previous=named[-1] if named else ""))
+        own = name_opinions(cleaned, self._titles, previous=named[-1] if named else "")
+        query = rewrite_query(own, named)
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters)
         if self.abstains(query, hits):
             return Answer(

@@ -82,3 +82,16 @@ def test_ambiguous_or_numbered_opinions_are_left_alone():
     assert name_opinions("What does the IPv6 opinion say?", TITLES) == "What does the IPv6 opinion say?"
     assert name_opinions("What does Opinion 4 say?", TITLES) == "What does Opinion 4 say?"
     assert name_opinions("Which opinion is about IXPs?", {}) == "Which opinion is about IXPs?"
+
+
+def test_the_other_opinion_is_the_one_not_asked_about_before():
+    from assistant.conversation import name_opinions
+
+    asked = "What does Opinion 4 invite Member States to do?"
+    assert "(Opinion 3)" in name_opinions("And the other IPv6 opinion?", TITLES, previous=asked)
+    assert name_opinions("And the other IPv6 opinion?", TITLES) == "And the other IPv6 opinion?"
+
+
+def test_pronoun_follow_up_carries_the_earlier_subject():
+    rewritten = rewrite_query("Who moderated it?", ["What event was held the day before the forum opened?"])
+    assert "day before the forum opened" in rewritten
