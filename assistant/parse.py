@@ -15,7 +15,7 @@ from assistant.refs import resolve_references
 from assistant.textnorm import count_tokens
 
 # Bump whenever the clauses produced for the same text change (the index manifest rebuilds on it).
-PARSER_VERSION = "1.3.0"
+PARSER_VERSION = "1.4.0"
 
 _MIN_WORDS = 4
 

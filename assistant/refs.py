@@ -41,7 +41,8 @@ _NESTED_BEFORE = re.compile(
     re.I,
 )
 _BULLET_BEFORE = re.compile(
-    r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+bullet\s+(?:point\s+)?(?:of|in|under)\s+(?:the\s+)?$",
+    r"\b(" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+(?:bullet|point|item|paragraph|clause)\s+"
+    r"(?:point\s+)?(?:of|in|under)\s+(?:the\s+)?(?:(?:draft\s+)?opinion\s+\d+['’]s\s+)?['‘\"“]?$",
     re.I,
 )
 _QUOTED_ITEM_BEFORE = re.compile(  # "“c) to focus …” under the invites … section"
@@ -75,6 +76,7 @@ class _Places:
     working_groups: dict[int, str] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)
     any_section: re.Pattern | None = None
+    children: dict[str, list[str]] = field(default_factory=dict)  # section id → its items, in order
 
 
 def resolve_references(text: str, clauses: list[Clause], context_opinion: int | None = None) -> list[str]:
@@ -158,7 +160,7 @@ def _section_refs(text: str, m: re.Match, places: _Places, context: int | None, 
             continue
         ref = section
         if key is not None:
-            for candidate in (f"{section}/{key}/{sub}" if sub else None, f"{section}/{key}"):
+            for candidate in (f"{section}/{key}/{sub}" if sub else None, f"{section}/{key}", _nth(places, section, key)):
                 if candidate and candidate in places.ids:
                     ref = candidate
                     break
@@ -196,6 +198,15 @@ def _item_before(before: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _nth(places: _Places, section: str, key: str) -> str | None:
+    """"the second point of … section" where items are lettered: the section's second item."""
+    position = re.fullmatch(r"b(\d+)", key)
+    items = places.children.get(section, [])
+    if position and 1 <= int(position.group(1)) <= len(items):
+        return items[int(position.group(1)) - 1]
+    return None
+
+
 def _verb_pattern(word: str) -> str:
     stem = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
     return stem + "s?"
@@ -231,6 +242,9 @@ def _places(clauses: list[Clause]) -> _Places:
         part = re.fullmatch(r"(part|annex|appendix)-(\w+)", c.id)
         if part:
             places.parts[f"{part.group(1)} {part.group(2)}"] = c.id
+    for c in clauses:
+        if c.parent and c.kind != "heading":
+            places.children.setdefault(c.parent, []).append(c.id)
     for c in clauses:  # a group with no report of its own still has its table row
         if c.kind == "table-row" and c.working_group is not None:
             places.working_groups.setdefault(c.working_group, c.id)

@@ -95,3 +95,11 @@ def test_this_draft_opinion_takes_the_context(clauses):
 )
 def test_bare_letters_and_labels(clauses, text, expected):
     assert resolve_references(text, clauses) == expected
+
+
+def test_ordinal_item_of_a_lettered_section(clauses):
+    from assistant.refs import resolve_references
+
+    refs = resolve_references("What does the second point of Opinion 1's 'is of the view' section say?", clauses)
+    assert "opinion-1/is-of-the-view/b" in refs
+    assert "opinion-4/recognizing/c" in resolve_references("the third item of the recognizing section of Opinion 4", clauses)
