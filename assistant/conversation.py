@@ -194,3 +194,23 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
         out.append(question[cursor : match.end()] + f" ({label})")
         cursor = match.end()
     return "".join(out) + question[cursor:]
+
+
+# What people say → the operative or preamble phrase an Opinion uses for it.
+_SECTION_WORDS = (
+    (re.compile(r"\b(?:ask(?:s|ed|ing)?|urg(?:e|es|ed|ing)|call(?:s|ed)? (?:on|upon)|encourag\w*)\b", re.I), "invites"),
+    (re.compile(r"\b(?:acknowledg\w*|admit\w*|accept(?:s|ed)? that)\b", re.I), "recognizing"),
+    (re.compile(r"\b(?:position|stance|believe\w*|think\w*|conclu\w*)\b", re.I), "is of the view"),
+    (re.compile(r"\b(?:recall\w*|refer(?:s|red)? back|remind\w*)\b", re.I), "recalling"),
+)
+_SECTION_NAMED = re.compile(
+    r"\b(?:recalling|considering|recogni[sz]ing|noting|taking into account|is of the view|invites?|requests?)\b", re.I
+)
+
+
+def name_sections(question: str) -> str:
+    """Add the phrase an Opinion uses for what the question asks: "asked to do in Opinion 3" → "(invites)"."""
+    if not _NUMBERED.search(question) or _SECTION_NAMED.search(question):
+        return question
+    phrases = [phrase for pattern, phrase in _SECTION_WORDS if pattern.search(question)]
+    return f"{question} ({'; '.join(phrases)})" if phrases else question

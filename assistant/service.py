@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from assistant.compose import ABSTAIN_FOREIGN, Composer, asks_count, lacks_asked_quantity, should_abstain
-from assistant.conversation import clean_history, name_opinions, rewrite_query
+from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
 from assistant.parse import parse_report
@@ -71,7 +71,7 @@ class Assistant:
         for turn in clean_history(history):
             named.append(name_opinions(turn, self._titles, previous=named[-1] if named else ""))
         own = name_opinions(cleaned, self._titles, previous=named[-1] if named else "")
-        query = rewrite_query(own, named)
+        query = name_sections(rewrite_query(own, named))
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters)
         if self.abstains(query, hits):
             return Answer(

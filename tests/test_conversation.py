@@ -95,3 +95,14 @@ def test_the_other_opinion_is_the_one_not_asked_about_before():
 def test_pronoun_follow_up_carries_the_earlier_subject():
     rewritten = rewrite_query("Who moderated it?", ["What event was held the day before the forum opened?"])
     assert "day before the forum opened" in rewritten
+
+
+def test_everyday_verbs_name_the_opinion_section():
+    from assistant.conversation import name_sections
+
+    assert name_sections("What are governments asked to do in Opinion 3?").endswith("(invites)")
+    assert name_sections("What does Opinion 4 acknowledge about IPv4?").endswith("(recognizing)")
+    assert name_sections("What is the forum's position in Opinion 5?").endswith("(is of the view)")
+    # no opinion named, or the section already named: unchanged
+    assert name_sections("Who asked for more time?") == "Who asked for more time?"
+    assert name_sections("What does Opinion 4 invite?") == "What does Opinion 4 invite?"
