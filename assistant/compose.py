@@ -58,7 +58,7 @@ _PROPOSAL = re.compile(
     r"withdr\w*|accepted|agreed)\b",
     re.I,
 )
-QUESTION_KINDS = ("who", "when", "how-many", "why", "proposal", "what")
+QUESTION_KINDS = ("who", "when", "where", "how-many", "why", "proposal", "what")
 ABSTAIN_MEANING = 0.32
 ABSTAIN_FOREIGN = ((0.5, 0.52), (0.33, 0.45))  # (foreign share at least, meaning below)
 _STANDALONE_NUMBER = re.compile(
@@ -92,6 +92,8 @@ def question_kind(question: str) -> str:
         return "how-many"
     if re.search(r"\bwhen\b|\bwhat (?:date|day|time|year)\b|\bhow long\b", q):
         return "when"
+    if re.search(r"\bwhere\b", q):
+        return "where"
     if re.search(r"\bpropos|\bsuggest|\bamend|\bwant(?:ed)? to (?:add|change)|\bask(?:ed)? for\b|\brequest", q):
         return "proposal"
     if re.search(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:country|countries|delegation|organi[sz]ation)", q):
@@ -275,7 +277,7 @@ class Composer:
         best = scored[0].score
         if kind in ("why", "proposal"):
             limit, floor = max_sentences, best * FLOOR_EXPLAIN
-        elif kind in ("who", "when", "how-many"):
+        elif kind in ("who", "when", "where", "how-many"):
             limit, floor = min(LIMIT_FACT, max_sentences), best * FLOOR_FACT
         else:
             limit, floor = min(LIMIT_PLAIN, max_sentences), best * FLOOR_PLAIN

@@ -202,6 +202,9 @@ _SECTION_WORDS = (
     (re.compile(r"\b(?:acknowledg\w*|admit\w*|accept(?:s|ed)? that)\b", re.I), "recognizing"),
     (re.compile(r"\b(?:position|stance|believe\w*|think\w*|conclu\w*)\b", re.I), "is of the view"),
     (re.compile(r"\b(?:recall\w*|refer(?:s|red)? back|remind\w*)\b", re.I), "recalling"),
+    # a summary of an Opinion is what it concludes and what it asks for
+    (re.compile(r"\b(?:summar\w*|overview|gist|main points?|key points?|in short|in a nutshell)\b", re.I),
+     "is of the view; invites"),
 )
 _SECTION_NAMED = re.compile(
     r"\b(?:recalling|considering|recogni[sz]ing|noting|taking into account|is of the view|invites?|requests?)\b", re.I
