@@ -58,7 +58,10 @@ _PROPOSAL = re.compile(
     r"withdr\w*|accepted|agreed)\b",
     re.I,
 )
-QUESTION_KINDS = ("who", "when", "where", "how-many", "why", "proposal", "what")
+QUESTION_KINDS = ("summary", "who", "when", "where", "how-many", "why", "proposal", "what")
+_SUMMARY = re.compile(r"\b(?:summar\w*|overview|gist|main points?|key points?|in a nutshell)\b")
+# where an Opinion states its conclusions and what it asks for
+_OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?)\b", re.I)
 ABSTAIN_MEANING = 0.32
 ABSTAIN_FOREIGN = ((0.5, 0.52), (0.33, 0.45))  # (foreign share at least, meaning below)
 _STANDALONE_NUMBER = re.compile(
@@ -86,6 +89,8 @@ def tokenize(text: str) -> list[str]:
 
 def question_kind(question: str) -> str:
     q = question.lower()
+    if _SUMMARY.search(q):
+        return "summary"
     if re.search(r"\bwhy\b|\breason|\bhow come\b|\bwhat (?:led|caused)\b", q):
         return "why"
     if re.search(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount\b", q):
@@ -274,6 +279,10 @@ class Composer:
         if not scored:
             return []
         scored.sort(key=lambda s: -s.score)
+        if kind == "summary":
+            summary = self._operative(hits, max_sentences)
+            if summary:
+                return summary
         best = scored[0].score
         if kind in ("why", "proposal"):
             limit, floor = max_sentences, best * FLOOR_EXPLAIN
@@ -303,6 +312,20 @@ class Composer:
                 continue
             chosen.append(item)
         return chosen
+
+    def _operative(self, hits: list[Hit], max_sentences: int) -> list[Scored]:
+        """A summary of the one Opinion the question names: its conclusions and invitations, in order."""
+        named = {h.clause.opinion for h in hits if h.parts.get("route", 0.0) > 0 and h.clause.part == "Part II"}
+        if len(named) != 1:
+            return []
+        (opinion,) = named
+        clauses = sorted(
+            (c for c in self.clauses.values()
+             if c.opinion == opinion and c.part == "Part II" and c.kind != "heading" and _OPERATIVE.match(c.section or "")),
+            key=lambda c: c.start,
+        )
+        units = [u for c in clauses for u in self.units(c)[:1]]
+        return [Scored(u, 0.0, 0) for u in units[:max_sentences]]
 
     def _meaning(self, query_vector: np.ndarray | None, unit: Unit) -> float:
         if query_vector is None:

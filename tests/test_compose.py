@@ -82,3 +82,13 @@ def test_proposal_answer_brings_the_clause_it_wanted_to_change(source, clauses):
     cited = {c.clause_id for c in answer.citations}
     assert paragraph.id in cited
     assert cited & set(paragraph.refs)
+
+
+def test_summary_of_a_named_opinion_reads_its_operative_clauses(source, clauses):
+    composer = Composer(source, clauses)
+    named = [c for c in clauses if c.opinion == 6 and c.part == "Part II" and c.kind != "heading"]
+    hits = [Hit(clause=c, score=1.0, parts={"route": 0.4}) for c in named[:3]]
+    answer = composer.compose("Summarize Opinion 6", "Summarize Opinion 6", hits)
+    cited = [composer.clauses[c.clause_id] for c in answer.citations]
+    assert cited and all(c.opinion == 6 and c.section.startswith(("is of the view", "invite")) for c in cited)
+    assert question_kind("Give me an overview of Opinion 2") == "summary"
