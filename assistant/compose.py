@@ -291,16 +291,19 @@ class Composer:
         else:
             limit, floor = min(LIMIT_PLAIN, max_sentences), best * FLOOR_PLAIN
         chosen: list[Scored] = []
+        about: list[Scored] = []
         if kind in ("why", "proposal"):
             # an explanation or a proposal usually runs over the sentences around the best match
-            home = scored[0].unit.clause_id
             names = _names(query)
+            # "What did Russia propose?": the paragraph where Russia (the Russian Federation) speaks
+            about = [x for x in scored if any(n in x.unit.text.lower() for n in names)] if kind == "proposal" else []
+            top = about[0] if about else scored[0]
             context = [
                 x
                 for x in scored
-                if x.unit.clause_id == home
-                and x.score >= best * EXPAND_FLOOR
-                and (x is scored[0] or not names or any(n in x.unit.text.lower() for n in names))
+                if x.unit.clause_id == top.unit.clause_id
+                and x.score >= top.score * EXPAND_FLOOR
+                and (x is top or not names or any(n in x.unit.text.lower() for n in names))
             ]
             chosen = sorted(context, key=lambda x: -x.score)[:limit]
         for item in scored:
@@ -308,6 +311,8 @@ class Composer:
                 continue
             if len(chosen) >= limit or item.score < floor:
                 break
+            if about and item not in about:
+                continue  # an answer about what Russia proposed stays with Russia
             if any(_near_duplicate(item.unit.text, c.unit.text) for c in chosen):
                 continue
             chosen.append(item)
@@ -394,7 +399,8 @@ _PLACE_WORDS = frozenset("opinion opinions draft working group groups part annex
 
 def _names(query: str) -> set[str]:
     """Capitalized words past the first: the actors a question is about ("What did Ghana propose?")."""
-    return {w.lower() for w in _CAPITALIZED.findall(query) if w.lower() not in _PLACE_WORDS | STOPWORDS}
+    words = (re.sub(r"['’]s$", "", w).lower() for w in _CAPITALIZED.findall(query))
+    return {w for w in words if w not in _PLACE_WORDS | STOPWORDS}
 
 
 def _route_bonus(route: float) -> float:
