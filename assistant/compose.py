@@ -70,14 +70,14 @@ _STANDALONE_NUMBER = re.compile(
     re.I,
 )
 # How a sentence's score is made: meaning (cosine to the query), shared rare words, its clause's rank.
-W_MEANING, W_WORDS, W_RANK, W_SENTENCE = 0.5, 0.25, 0.25, 0.0
+W_MEANING, W_WORDS, W_RANK = 0.5, 0.25, 0.25
 LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 5, 0.6, 0.75
 LIMIT_FACT, FLOOR_FACT = 4, 0.6  # who / when / how many: one fact, a little context
 W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5", "the Working Group 2 report")
 W_NAMED = 0.5  # the question names the clause itself ("Opinion 5 recognizing (c)")
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
-SENTENCE_HITS = 10
-REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it  # sentences searched directly, beside the retrieved clauses
+SENTENCE_HITS = 10  # sentences searched directly: their clauses join the candidates (+0.02 fact recall)
+REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
 
 def tokenize(text: str) -> list[str]:
@@ -164,18 +164,6 @@ class Composer:
             default=0.0,
         )
 
-    def support(self, query: str, hits: list[Hit], top: int = 3) -> float:
-        """Best IDF-weighted share of the query's words found in one of the top clauses."""
-        terms = set(tokenize(query))
-        if not terms or not hits:
-            return 0.0
-        total = sum(self.idf(t) for t in terms)
-        best = 0.0
-        for hit in hits[:top]:
-            words = set(tokenize(hit.clause.text + " " + hit.clause.heading))
-            best = max(best, sum(self.idf(t) for t in terms & words) / total)
-        return best
-
     def compose(self, question: str, query: str, hits: list[Hit], max_sentences: int = 5, filters=None) -> Answer:
         kind = question_kind(query)
         chosen = self._choose(query, kind, hits, max_sentences, filters)
@@ -247,22 +235,17 @@ class Composer:
         return W_MEANING * meaning + W_WORDS * overlap + W_RANK * retrieval + bonus
 
     def _candidates(self, query: str, hits: list[Hit], filters) -> list[tuple[Unit, int, float]]:
-        """Units of the retrieved clauses (and of sentences found directly): (unit, clause rank, extra score)."""
-        sentence_rank: dict[tuple[int, int], float] = {}
-        extra_clauses: list[str] = []
-        if self.vectors is not None:
-            for position, (parent, start, end, _score) in enumerate(self.vectors.search(query, SENTENCE_HITS, filters)):
-                sentence_rank[(start, end)] = 1.0 / math.sqrt(1 + position)
-                extra_clauses.append(parent)
+        """Units of the retrieved clauses, then of clauses whose sentences match directly: (unit, rank, route bonus)."""
         ranked = [h.clause for h in hits]
         routed = {h.clause.id: h.parts.get("route", 0.0) for h in hits}
         seen = {c.id for c in ranked}
-        for clause_id in extra_clauses:
-            if clause_id not in seen and clause_id in self.clauses:
-                seen.add(clause_id)
-                ranked.append(self.clauses[clause_id])
+        if self.vectors is not None:
+            for parent, _start, _end, _score in self.vectors.search(query, SENTENCE_HITS, filters):
+                if parent not in seen and parent in self.clauses:
+                    seen.add(parent)
+                    ranked.append(self.clauses[parent])
         return [
-            (unit, rank, W_SENTENCE * sentence_rank.get((unit.start, unit.end), 0.0) + _route_bonus(routed.get(clause.id, 0.0)))
+            (unit, rank, _route_bonus(routed.get(clause.id, 0.0)))
             for rank, clause in enumerate(ranked)
             for unit in self.units(clause)
         ]
@@ -272,9 +255,9 @@ class Composer:
         total = sum(self.idf(t) for t in terms)
         query_vector = self.vectors.query_vector(query) if self.vectors is not None else None
         scored = []
-        for unit, rank, direct in self._candidates(query, hits, filters):
+        for unit, rank, route in self._candidates(query, hits, filters):
             meaning = self._meaning(query_vector, unit)
-            score = self._score(terms, total, kind, unit, rank, meaning) + direct
+            score = self._score(terms, total, kind, unit, rank, meaning) + route
             scored.append(Scored(unit, score, rank))
         if not scored:
             return []
