@@ -64,6 +64,15 @@ _SUMMARY = re.compile(r"\b(?:summar\w*|overview|gist|main points?|key points?|in
 _OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?)\b", re.I)
 ABSTAIN_MEANING = 0.32
 ABSTAIN_FOREIGN = ((0.5, 0.52), (0.33, 0.45))  # (foreign share at least, meaning below)
+_MONEY_QUESTION = re.compile(
+    r"\b(?:budget|fees?|(?:going )?price (?:of|per|for)|how much money|cost(?:s|ed)? (?:to|of)|"
+    r"how much (?:did|does|do|will|would|is|was) (?:it|they|\w+) cost)\b",
+    re.I,
+)
+_AMOUNT = re.compile(
+    r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:USD|CHF|EUR|dollars?|francs?|euros?|million|billion)\b|\b(?:USD|CHF|EUR)\s?\d", re.I
+)
+_UPCOMING = re.compile(r"\b(next|upcoming|following)\s+(?:world\b|wtpf|forum|policy forum|meeting|session|conference)", re.I)
 _STANDALONE_NUMBER = re.compile(
     r"(?<![\w/.-])\d+(?:[.,]\d+)*(?![\w/-])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|half|several)\b",
@@ -354,17 +363,23 @@ def should_abstain(meaning: float, foreign: float) -> bool:
     return any(foreign >= f and meaning < m for f, m in ABSTAIN_FOREIGN)
 
 
-def asks_count(question: str) -> bool:
-    return bool(re.search(r"\bhow many\b", question, re.I))
+def missing_specifics(question: str, sentences: list[str]) -> str | None:
+    """What the question asks for that none of the chosen sentences states, if anything.
 
-
-def lacks_asked_quantity(question: str, sentences: list[str]) -> bool:
-    """A how-many question whose chosen sentences state no number at all."""
-    asked = set(_STANDALONE_NUMBER.findall(question.lower()))
-    for text in sentences:
-        if any(n.lower() not in asked for n in _STANDALONE_NUMBER.findall(text)):
-            return False
-    return True
+    A count needs a number, a price or budget needs an amount of money, "the next meeting" needs
+    something said about a next one. Retrieval always finds *something* close; these checks catch
+    answers that are near the topic but cannot contain what was asked.
+    """
+    if re.search(r"\bhow many\b", question, re.I):
+        asked = {n.lower() for n in _STANDALONE_NUMBER.findall(question)}
+        if not any(n.lower() not in asked for text in sentences for n in _STANDALONE_NUMBER.findall(text)):
+            return "a number"
+    if _MONEY_QUESTION.search(question) and not any(_AMOUNT.search(text) for text in sentences):
+        return "an amount of money"
+    upcoming = _UPCOMING.search(question)
+    if upcoming and not any(re.search(rf"\b{upcoming.group(1)}\b", text, re.I) for text in sentences):
+        return f"anything about the {upcoming.group(1).lower()} one"
+    return None
 
 
 def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:

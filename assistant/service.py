@@ -10,7 +10,7 @@ import logging
 import re
 from dataclasses import replace
 
-from assistant.compose import ABSTAIN_FOREIGN, Composer, asks_count, lacks_asked_quantity, should_abstain
+from assistant.compose import ABSTAIN_FOREIGN, Composer, missing_specifics, should_abstain
 from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
@@ -83,12 +83,12 @@ class Assistant:
                 retrieved=tuple(hits[: self.settings.k]),
             )
         answer = self.composer.compose(cleaned, query, hits, filters=filters)
-        if not answer.citations or (
-            asks_count(query) and lacks_asked_quantity(query, [c.quote for c in answer.citations])
-        ):
+        missing = missing_specifics(query, [c.quote for c in answer.citations])
+        if not answer.citations or missing:
+            why = f" (nothing in it states {missing})" if missing else ""
             return replace(
                 answer,
-                answer=ABSTAIN_TEXT,
+                answer=ABSTAIN_TEXT.replace("this question.", f"this question{why}.", 1),
                 abstained=True,
                 citations=(),
                 related=tuple(hits[:RELATED]),
