@@ -73,6 +73,12 @@ _AMOUNT = re.compile(
     r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:USD|CHF|EUR|dollars?|francs?|euros?|million|billion)\b|\b(?:USD|CHF|EUR)\s?\d", re.I
 )
 _UPCOMING = re.compile(r"\b(next|upcoming|following)\s+(?:world\b|wtpf|forum|policy forum|meeting|session|conference)", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_REFERENCE_BEFORE = re.compile(
+    r"(?:paragraphs?|paras?\.?|resolutions?|opinions?|articles?|§|groups?|wg|sessions?|rev\.|no\.|"
+    r"documents?|[a-z]+-\d+/|,)\s*(?:\d+\s*,\s*)*$",
+    re.I,
+)
 _STANDALONE_NUMBER = re.compile(
     r"(?<![\w/.-])\d+(?:[.,]\d+)*(?![\w/-])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|half|several)\b",
@@ -372,7 +378,7 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     """
     if re.search(r"\bhow many\b", question, re.I):
         asked = {n.lower() for n in _STANDALONE_NUMBER.findall(question)}
-        if not any(n.lower() not in asked for text in sentences for n in _STANDALONE_NUMBER.findall(text)):
+        if not any(n not in asked for text in sentences for n in _counts(text)):
             return "a number"
     if _MONEY_QUESTION.search(question) and not any(_AMOUNT.search(text) for text in sentences):
         return "an amount of money"
@@ -380,6 +386,17 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     if upcoming and not any(re.search(rf"\b{upcoming.group(1)}\b", text, re.I) for text in sentences):
         return f"anything about the {upcoming.group(1).lower()} one"
     return None
+
+
+def _counts(text: str) -> list[str]:
+    """Numbers that count something: not years, and not the numbers of paragraphs, resolutions or opinions."""
+    out = []
+    for match in _STANDALONE_NUMBER.finditer(text):
+        number = match.group(0).lower()
+        if _YEAR.fullmatch(number) or _REFERENCE_BEFORE.search(text, 0, match.start()):
+            continue
+        out.append(number)
+    return out
 
 
 def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
