@@ -92,6 +92,7 @@ W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5", "the Workin
 W_NAMED = 0.5  # the question names the clause itself ("Opinion 5 recognizing (c)")
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
 SENTENCE_HITS = 10  # sentences searched directly: their clauses join the candidates (+0.02 fact recall)
+_LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely))\s*$")
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
 
@@ -143,6 +144,10 @@ class Composer:
         self.source = source
         self.clauses = {c.id: c for c in clauses}
         self._clause_list = list(clauses)
+        self._children: dict[str, list[Clause]] = {}
+        for clause in clauses:
+            if clause.parent and clause.kind == "sub-clause":
+                self._children.setdefault(clause.parent, []).append(clause)
         self.vectors = vectors
         self._units: dict[str, list[Unit]] = {}
         doc_freq: Counter[str] = Counter()
@@ -187,6 +192,7 @@ class Composer:
         # the best match answers first; the rest keep the report's order (an explanation reads in order)
         lead = [] if kind in ("why", "proposal") else chosen[:1]
         chosen = lead + sorted((c for c in chosen if c not in lead), key=lambda s: s.unit.start)
+        chosen = self._with_listed_items(chosen, max_sentences)
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
         sentences, citations = [], []
         framed: set[str] = set()
@@ -206,6 +212,8 @@ class Composer:
                 sentence = f"The clause concerned, {clause.label}, reads: “{item.unit.text.rstrip(' ;,')}”."
             else:
                 sentence = _frame(clause, item.unit.text, framed, self._common_words)
+                if self._children.get(clause.id) and _LEAD_IN.search(item.unit.text) and sentence.endswith("."):
+                    sentence = sentence[:-1] + ":"  # its items follow
             sentences.append(f"{sentence} [{len(citations)}]")
         good = verified(self.source, citations)
         if len(good) != len(citations):
@@ -335,6 +343,21 @@ class Composer:
             return 0.0
         vector = self.vectors.unit_vector(unit)
         return 0.0 if vector is None else float(vector @ query_vector)
+
+    def _with_listed_items(self, chosen: list[Scored], max_sentences: int) -> list[Scored]:
+        """A lead-in ("that the Directors of the TSB and BDT have,") is followed by the items it introduces;
+        what no longer fits in the answer is dropped from its end."""
+        out: list[Scored] = []
+        for item in chosen:
+            if item.unit in (x.unit for x in out):
+                continue
+            out.append(item)
+            if _LEAD_IN.search(item.unit.text):
+                for child in self._children.get(item.unit.clause_id, []):
+                    units = self.units(child)
+                    if units and units[0] not in (x.unit for x in out):
+                        out.append(Scored(units[0], item.score, item.rank))
+        return out[:max_sentences]
 
     def _referenced_clauses(self, chosen: list[Scored], kind: str, max_sentences: int) -> list[Scored]:
         """A sentence about a proposal to change a clause brings that clause along."""

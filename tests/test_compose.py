@@ -94,3 +94,12 @@ def test_summary_of_a_named_opinion_reads_its_operative_clauses(source, clauses)
     cited = [composer.clauses[c.clause_id] for c in answer.citations]
     assert cited and all(c.opinion == 6 and c.section.startswith(("is of the view", "invite")) for c in cited)
     assert question_kind("Give me an overview of Opinion 2") == "summary"
+
+
+def test_a_lead_in_brings_the_items_it_introduces(source, clauses):
+    composer = Composer(source, clauses)
+    lead = next(c for c in clauses if c.id == "opinion-3/recognizing/l")
+    answer = composer.compose("What have the directors done?", "What have the directors done?", hits_for(clauses, lead.id))
+    cited = [c.clause_id for c in answer.citations]
+    assert cited[0] == lead.id and cited[1:] == [f"{lead.id}/{n}" for n in range(1, len(cited))]
+    assert answer.answer.split(" [1]")[0].endswith(":")
