@@ -90,6 +90,7 @@ LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 5, 0.6, 0.75
 LIMIT_FACT, FLOOR_FACT = 4, 0.6  # who / when / how many: one fact, a little context
 W_ROUTE = 0.2  # the question names the clause's place ("Opinion 5", "the Working Group 2 report")
 W_NAMED = 0.5  # the question names the clause itself ("Opinion 5 recognizing (c)")
+REASON_FLOOR = 0.75  # how close to the best a sentence with a cause word must be to anchor a why-answer
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
 SENTENCE_HITS = 10  # sentences searched directly: their clauses join the candidates (+0.02 fact recall)
 _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely))\s*$")
@@ -304,6 +305,10 @@ class Composer:
             # "What did Russia propose?": the paragraph where Russia (the Russian Federation) speaks
             about = [x for x in scored if any(n in x.unit.text.lower() for n in names)] if kind == "proposal" else []
             top = about[0] if about else scored[0]
+            if kind == "why" and not _CAUSE.search(top.unit.text):
+                # the reason is usually stated with a cause word; a near-equal sentence that has one wins
+                reasons = [x for x in scored if _CAUSE.search(x.unit.text) and x.score >= top.score * REASON_FLOOR]
+                top = reasons[0] if reasons else top
             context = [
                 x
                 for x in scored
