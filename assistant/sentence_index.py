@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from assistant.glossary import acronyms, expand
 from assistant.records import Clause
 from assistant.retrieve import HybridRetriever, open_retriever
 from assistant.sentences import Unit, clause_units
@@ -21,7 +22,9 @@ QUERY_CACHE = 256
 
 
 def sentence_clauses(clauses: list[Clause], source: str) -> list[Clause]:
-    """Each unit as a pseudo-clause that keeps its parent's label and heading (the context it is embedded with)."""
+    """Each unit as a pseudo-clause that keeps its parent's label and heading (the context it is embedded with);
+    acronyms the report defines are spelled out beside it ("The IEG met…" also reads "Informal Experts Group")."""
+    glossary = acronyms(source)
     out = []
     for clause in clauses:
         for unit in clause_units(clause, source):
@@ -29,7 +32,7 @@ def sentence_clauses(clauses: list[Clause], source: str) -> list[Clause]:
                 replace(
                     clause,
                     id=f"{clause.id}@{unit.start}",
-                    text=unit.text,
+                    text=expand(unit.text, glossary),
                     start=unit.start,
                     end=unit.end,
                     kind="sentence",

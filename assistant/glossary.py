@@ -1,0 +1,40 @@
+"""Acronyms a report defines ("Informal Experts Group (IEG)"), so either form finds the other.
+
+A question about "the informal group of experts" should reach "The IEG met three times…"; the
+sentence embeddings and the query both get the other form appended.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DEFINITION = re.compile(
+    r"((?:[A-Z][\w’'/-]*|and|of|for|the|on|in)(?:\s+(?:[A-Z][\w’'/-]*|and|of|for|the|on|in)){1,8})\s+\(([A-Z]{2,8})s?\)"
+)
+
+
+def acronyms(source: str) -> dict[str, str]:
+    """Acronym → its long form, from "Long Form (LF)" definitions; the first definition wins."""
+    found: dict[str, str] = {}
+    for match in _DEFINITION.finditer(source):
+        acronym, words = match.group(2), match.group(1).split()
+        capitals = [i for i, w in enumerate(words) if w[:1].isupper()]
+        if len(capitals) < 2:
+            continue
+        start = capitals[-min(len(acronym), len(capitals))]
+        found.setdefault(acronym, " ".join(words[start:]))
+    return found
+
+
+def expand(text: str, glossary: dict[str, str]) -> str:
+    """`text` plus the other form of each acronym or long form it uses, in parentheses."""
+    extra = []
+    lowered = text.lower()
+    for acronym, long_form in glossary.items():
+        has_acronym = re.search(rf"\b{acronym}s?\b", text) is not None
+        has_long = long_form.lower() in lowered
+        if has_acronym and not has_long:
+            extra.append(long_form)
+        elif has_long and not has_acronym:
+            extra.append(acronym)
+    return f"{text} ({'; '.join(extra)})" if extra else text
