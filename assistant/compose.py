@@ -104,23 +104,21 @@ def tokenize(text: str) -> list[str]:
 
 
 
+# First match wins: "why … how many" is a why-question.
+_KINDS = (
+    ("summary", _SUMMARY),
+    ("why", re.compile(r"\bwhy\b|\breason|\bhow come\b|\bwhat (?:led|caused)\b")),
+    ("how-many", re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount\b")),
+    ("when", re.compile(r"\bwhen\b|\bwhat (?:date|day|time|year)\b|\bhow long\b")),
+    ("where", re.compile(r"\bwhere\b")),
+    ("proposal", re.compile(r"\bpropos|\bsuggest|\bamend|\bwant(?:ed)? to (?:add|change)|\bask(?:ed)? for\b|\brequest")),
+    ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:country|countries|delegation|organi[sz]ation)")),
+)
+
+
 def question_kind(question: str) -> str:
     q = question.lower()
-    if _SUMMARY.search(q):
-        return "summary"
-    if re.search(r"\bwhy\b|\breason|\bhow come\b|\bwhat (?:led|caused)\b", q):
-        return "why"
-    if re.search(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount\b", q):
-        return "how-many"
-    if re.search(r"\bwhen\b|\bwhat (?:date|day|time|year)\b|\bhow long\b", q):
-        return "when"
-    if re.search(r"\bwhere\b", q):
-        return "where"
-    if re.search(r"\bpropos|\bsuggest|\bamend|\bwant(?:ed)? to (?:add|change)|\bask(?:ed)? for\b|\brequest", q):
-        return "proposal"
-    if re.search(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:country|countries|delegation|organi[sz]ation)", q):
-        return "who"
-    return "what"
+    return next((kind for kind, pattern in _KINDS if pattern.search(q)), "what")
 
 
 @dataclass(frozen=True)
