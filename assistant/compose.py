@@ -191,7 +191,7 @@ class Composer:
         # the best match answers first; the rest keep the report's order (an explanation reads in order)
         lead = [] if kind in ("why", "proposal") else chosen[:1]
         chosen = lead + sorted((c for c in chosen if c not in lead), key=lambda s: s.unit.start)
-        chosen = self._with_listed_items(chosen, max_sentences)
+        chosen = self._with_listed_items(self._lead_in_first(chosen, hits), max_sentences)
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
         sentences, citations = [], []
         framed: set[str] = set()
@@ -346,6 +346,18 @@ class Composer:
             return 0.0
         vector = self.vectors.unit_vector(unit)
         return 0.0 if vector is None else float(vector @ query_vector)
+
+    def _lead_in_first(self, chosen: list[Scored], hits: list[Hit]) -> list[Scored]:
+        """When the best match is one item of a list the question does not name, the answer is the list."""
+        first = self.clauses[chosen[0].unit.clause_id] if chosen else None
+        if first is None or first.kind != "sub-clause" or first.parent not in self.clauses:
+            return chosen
+        if any(h.clause.id == first.id and h.parts.get("route", 0.0) >= 1.0 for h in hits):
+            return chosen
+        units = self.units(self.clauses[first.parent])
+        if not units or not _LEAD_IN.search(units[-1].text):
+            return chosen
+        return [Scored(units[-1], chosen[0].score, chosen[0].rank)] + chosen
 
     def _with_listed_items(self, chosen: list[Scored], max_sentences: int) -> list[Scored]:
         """A lead-in ("that the Directors of the TSB and BDT have,") is followed by the items it introduces;

@@ -103,3 +103,11 @@ def test_a_lead_in_brings_the_items_it_introduces(source, clauses):
     cited = [c.clause_id for c in answer.citations]
     assert cited[0] == lead.id and cited[1:] == [f"{lead.id}/{n}" for n in range(1, len(cited))]
     assert answer.answer.split(" [1]")[0].endswith(":")
+
+
+def test_one_item_of_an_unnamed_list_brings_its_lead_in_and_siblings(source, clauses):
+    composer = Composer(source, clauses)
+    item = "opinion-2/recognizing/c/iii"
+    answer = composer.compose("What should countries do?", "What should countries do?", hits_for(clauses, item))
+    cited = [c.clause_id for c in answer.citations]
+    assert cited[0] == "opinion-2/recognizing/c" and item in cited and len(cited) == 5
