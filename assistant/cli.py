@@ -164,16 +164,12 @@ def cmd_clauses(args) -> int:
 
 
 def cmd_index(args) -> int:
-    from assistant.parse import load_clauses
-    from assistant.read_report import read_report
-    from assistant.retrieve import open_retriever
+    from assistant.service import Assistant
 
     settings = settings_from(args)
-    source = read_report(settings.corpus_path)
-    clauses = load_clauses(settings.corpus_path)
-    retriever = open_retriever(settings, clauses, source, progress=True, rebuild=args.rebuild)
-    manifest = getattr(retriever, "manifest", None)
-    print(f"index ready: {len(clauses)} clauses in {settings.index_dir}")
+    assistant = Assistant.load(settings, progress=True, rebuild=args.rebuild)  # clause and sentence indexes
+    manifest = getattr(assistant.retriever, "manifest", None)
+    print(f"index ready: {len(assistant.clauses)} clauses in {settings.index_dir}")
     if manifest:
         print(json.dumps(manifest, indent=2, ensure_ascii=False))
     return 0

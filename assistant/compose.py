@@ -484,7 +484,11 @@ def _frame(clause: Clause, text: str, framed: set[str], common_words: frozenset[
     first = text.split(" ", 1)[0]
     second = text.split(" ", 2)[1] if text.count(" ") >= 1 else ""
     # "The Policy Forum", "Considering the…"; not "Turkey", nor "Working Group 2"
-    if first[1:].islower() and (first.lower() in STOPWORDS or (first.lower() in common_words and not second[:1].isupper())):
+    if first[1:].islower() and (
+        first.lower() in STOPWORDS
+        or _STANDALONE_NUMBER.fullmatch(first)  # "Six Vice-Chairs were elected"
+        or (first.lower() in common_words and not second[:1].isupper())
+    ):
         text = text[0].lower() + text[1:]
     return f"According to {source_name}, {text}"
 
