@@ -17,31 +17,15 @@ import numpy as np
 
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.refs import resolve_references
+from assistant.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
 from assistant.sentences import Unit, clause_units
 from assistant.textnorm import stem
 from assistant.verify import renumber, verified
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing done down during each few for from further had
-    has have having he her here hers him his how i if in into is it its itself just me more most my no
-    nor not now of off on once only or other our ours out over own same she should so some such than that
-    the their theirs them then there these they this those through to too under until up very was we were
-    what when where which while who whom whose why will with would you your yours
-    tell say said says mention mentioned mentions report reports according give given gave explain happen
-    happened kind sort please know anything something thing things way ways get got make made want wanted go
-    went think thought act set ask asked write wrote describe described mean meant run end stand stood take
-    took come came put use used call called actually exactly really still yet else anyone someone everyone
-    clause clauses paragraph paragraphs section sections text much many didn wasn weren don doesn isn aren
-    going goes gone led
-    """.split()
-)
-_TOKEN = re.compile(r"[a-z0-9]+")
 _DATE = re.compile(
     r"\b(?:\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December)|(?:19|20)\d\d|\d{1,2}:\d\d)\b"
 )
-_NUMBER = re.compile(r"\b\d+\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen)\b", re.I)
 _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E\.?)\s+[A-Z]")
 _COUNTED = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+)?([\w-]+)", re.I
@@ -58,32 +42,8 @@ _PROPOSAL = re.compile(
     r"withdr\w*|accepted|agreed)\b",
     re.I,
 )
-QUESTION_KINDS = ("summary", "who", "when", "where", "how-many", "why", "proposal", "what")
-_SUMMARY = re.compile(r"\b(?:summar\w*|overview|gist|main points?|key points?|in a nutshell)\b")
 # where an Opinion states its conclusions and what it asks for
 _OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?)\b", re.I)
-ABSTAIN_MEANING = 0.32
-ABSTAIN_FOREIGN = ((0.5, 0.52), (0.33, 0.45))  # (foreign share at least, meaning below)
-_MONEY_QUESTION = re.compile(
-    r"\b(?:budget|fees?|(?:going )?price (?:of|per|for)|how much money|cost(?:s|ed)? (?:to|of)|"
-    r"how much (?:did|does|do|will|would|is|was) (?:it|they|\w+) cost)\b",
-    re.I,
-)
-_AMOUNT = re.compile(
-    r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:USD|CHF|EUR|dollars?|francs?|euros?|million|billion)\b|\b(?:USD|CHF|EUR)\s?\d", re.I
-)
-_UPCOMING = re.compile(r"\b(next|upcoming|following)\s+(?:world\b|wtpf|forum|policy forum|meeting|session|conference)", re.I)
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_REFERENCE_BEFORE = re.compile(
-    r"(?:paragraphs?|paras?\.?|resolutions?|opinions?|articles?|§|groups?|wg|sessions?|rev\.|no\.|"
-    r"documents?|[a-z]+-\d+/|,)\s*(?:\d+\s*,\s*)*$",
-    re.I,
-)
-_STANDALONE_NUMBER = re.compile(
-    r"(?<![\w/.-])\d+(?:[.,]\d+)*(?![\w/-])|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"dozens?|hundreds?|thousands?|half|several)\b",
-    re.I,
-)
 # How a sentence's score is made: meaning (cosine to the query), shared rare words, its clause's rank.
 W_MEANING, W_WORDS, W_RANK = 0.5, 0.25, 0.25
 LIMIT_PLAIN, FLOOR_PLAIN, FLOOR_EXPLAIN = 5, 0.6, 0.75
@@ -95,30 +55,6 @@ EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to j
 SENTENCE_HITS = 10  # sentences searched directly: their clauses join the candidates (+0.02 fact recall)
 _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely))\s*$")
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, Snowball-stemmed content words."""
-    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
-
-
-
-
-# First match wins: "why … how many" is a why-question.
-_KINDS = (
-    ("summary", _SUMMARY),
-    ("why", re.compile(r"\bwhy\b|\breason|\bhow come\b|\bwhat (?:led|caused)\b")),
-    ("how-many", re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount\b")),
-    ("when", re.compile(r"\bwhen\b|\bwhat (?:date|day|time|year)\b|\bhow long\b")),
-    ("where", re.compile(r"\bwhere\b")),
-    ("proposal", re.compile(r"\bpropos|\bsuggest|\bamend|\bwant(?:ed)? to (?:add|change)|\bask(?:ed)? for\b|\brequest")),
-    ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:country|countries|delegation|organi[sz]ation)")),
-)
-
-
-def question_kind(question: str) -> str:
-    q = question.lower()
-    return next((kind for kind, pattern in _KINDS if pattern.search(q)), "what")
 
 
 @dataclass(frozen=True)
@@ -299,7 +235,7 @@ class Composer:
         about: list[Scored] = []
         if kind in ("why", "proposal"):
             # an explanation or a proposal usually runs over the sentences around the best match
-            names = _names(query)
+            names = names_in(query)
             # "What did Russia propose?": the paragraph where Russia (the Russian Federation) speaks
             about = [x for x in scored if any(n in x.unit.text.lower() for n in names)] if kind == "proposal" else []
             top = about[0] if about else scored[0]
@@ -394,49 +330,6 @@ class Composer:
         return extra
 
 
-def should_abstain(meaning: float, foreign: float) -> bool:
-    """The report does not address the question.
-
-    `meaning` is the best cosine between the question and a retrieved sentence; `foreign` the
-    IDF-weighted share of the question's words the report never uses. Either a weak match, or a
-    middling one for a question built on words the report does not know. Calibrated on the dev set
-    (see the closing notes of the answers issue for the measured trade-off).
-    """
-    if meaning < ABSTAIN_MEANING:
-        return True
-    return any(foreign >= f and meaning < m for f, m in ABSTAIN_FOREIGN)
-
-
-def missing_specifics(question: str, sentences: list[str]) -> str | None:
-    """What the question asks for that none of the chosen sentences states, if anything.
-
-    A count needs a number, a price or budget needs an amount of money, "the next meeting" needs
-    something said about a next one. Retrieval always finds *something* close; these checks catch
-    answers that are near the topic but cannot contain what was asked.
-    """
-    if re.search(r"\bhow many\b", question, re.I):
-        asked = {n.lower() for n in _STANDALONE_NUMBER.findall(question)}
-        if not any(n not in asked for text in sentences for n in _counts(text)):
-            return "a number"
-    if _MONEY_QUESTION.search(question) and not any(_AMOUNT.search(text) for text in sentences):
-        return "an amount of money"
-    upcoming = _UPCOMING.search(question)
-    if upcoming and not any(re.search(rf"\b{upcoming.group(1)}\b", text, re.I) for text in sentences):
-        return f"anything about the {upcoming.group(1).lower()} one"
-    return None
-
-
-def _counts(text: str) -> list[str]:
-    """Numbers that count something: not years, and not the numbers of paragraphs, resolutions or opinions."""
-    out = []
-    for match in _STANDALONE_NUMBER.finditer(text):
-        number = match.group(0).lower()
-        if _YEAR.fullmatch(number) or _REFERENCE_BEFORE.search(text, 0, match.start()):
-            continue
-        out.append(number)
-    return out
-
-
 def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
     """A number next to a word of the question: "900 delegates" for "how many delegates…"."""
     for match in _COUNTED.finditer(text):
@@ -444,16 +337,6 @@ def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
         if words & query_terms:
             return True
     return False
-
-
-_CAPITALIZED = re.compile(r"(?<=\s)[A-Z][\w’'-]+")
-_PLACE_WORDS = frozenset("opinion opinions draft working group groups part annex wg chairman chair".split())
-
-
-def _names(query: str) -> set[str]:
-    """Capitalized words past the first: the actors a question is about ("What did Ghana propose?")."""
-    words = (re.sub(r"['’]s$", "", w).lower() for w in _CAPITALIZED.findall(query))
-    return {w for w in words if w not in _PLACE_WORDS | STOPWORDS}
 
 
 def _route_bonus(route: float) -> float:
@@ -486,7 +369,7 @@ def _frame(clause: Clause, text: str, framed: set[str], common_words: frozenset[
     # "The Policy Forum", "Considering the…"; not "Turkey", nor "Working Group 2"
     if first[1:].islower() and (
         first.lower() in STOPWORDS
-        or _STANDALONE_NUMBER.fullmatch(first)  # "Six Vice-Chairs were elected"
+        or NUMBER.fullmatch(first)  # "Six Vice-Chairs were elected"
         or (first.lower() in common_words and not second[:1].isupper())
     ):
         text = text[0].lower() + text[1:]

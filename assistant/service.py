@@ -10,11 +10,12 @@ import logging
 import re
 from dataclasses import replace
 
-from assistant.compose import ABSTAIN_FOREIGN, Composer, missing_specifics, should_abstain
+from assistant.compose import Composer
 from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
 from assistant.parse import parse_report
+from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever

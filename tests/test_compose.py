@@ -1,12 +1,7 @@
 import pytest
 
-from assistant.compose import (
-    Composer,
-    missing_specifics,
-    question_kind,
-    should_abstain,
-    tokenize,
-)
+from assistant.compose import Composer
+from assistant.question import missing_specifics, question_kind, should_abstain, tokenize
 from assistant.records import Hit
 from assistant.verify import quote_is_verbatim
 
