@@ -75,30 +75,27 @@ class Assistant:
         query = name_sections(rewrite_query(own, named))
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters)
         if self.abstains(query, hits):
-            return Answer(
-                question=cleaned,
-                answer=ABSTAIN_TEXT,
-                rewritten_query=query,
-                abstained=True,
-                related=tuple(hits[:RELATED]),
-                retrieved=tuple(hits[: self.settings.k]),
-            )
+            return self._abstention(cleaned, query, hits)
         answer = self.composer.compose(cleaned, query, hits, filters=filters)
         missing = missing_specifics(query, [c.quote for c in answer.citations])
         if not answer.citations or missing:
-            why = f" (nothing in it states {missing})" if missing else ""
-            return replace(
-                answer,
-                answer=ABSTAIN_TEXT.replace("this question.", f"this question{why}.", 1),
-                abstained=True,
-                citations=(),
-                related=tuple(hits[:RELATED]),
-                retrieved=tuple(hits[: self.settings.k]),
-            )
+            return self._abstention(cleaned, query, hits, missing)
         want_llm = self.generator is not None if use_llm is None else use_llm
         if want_llm:
             answer = self._generate(answer, query, hits)
         return replace(answer, retrieved=tuple(hits[: self.settings.k]))
+
+    def _abstention(self, question: str, query: str, hits: list[Hit], missing: str | None = None) -> Answer:
+        """"The report does not address this", with the closest clauses as related."""
+        why = f" (nothing in it states {missing})" if missing else ""
+        return Answer(
+            question=question,
+            answer=ABSTAIN_TEXT.replace("this question.", f"this question{why}.", 1),
+            rewritten_query=query,
+            abstained=True,
+            related=tuple(hits[:RELATED]),
+            retrieved=tuple(hits[: self.settings.k]),
+        )
 
     def abstains(self, query: str, hits: list[Hit]) -> bool:
         """The report does not address the query: it names a place the report lacks, or nothing matches."""

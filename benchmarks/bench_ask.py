@@ -16,13 +16,9 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from assistant.metrics import percentile  # noqa: E402
 from assistant.questions import load_questions  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -52,7 +48,7 @@ def main() -> None:
     for n, latencies in enumerate(rounds, start=1):
         label = "first pass" if n == 1 else f"repeat {n - 1}"
         print(f"ask latency ms ({label}): p50 {statistics.median(latencies):.1f}  "
-              f"p95 {percentile(latencies, 0.95):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}")
+              f"p95 {percentile(latencies, 95):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}")
     print(f"peak RSS: {rss_mb:.0f} MB")
 
 

@@ -10,7 +10,6 @@ Usage: .venv/bin/python benchmarks/bench_retrieval.py [--sizes 10000 100000] [--
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import statistics
@@ -27,6 +26,7 @@ import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
 from assistant import index_store  # noqa: E402
+from assistant.questions import load_questions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DIM = 384
@@ -45,8 +45,7 @@ def dev_questions(limit: int) -> list[str]:
     path = ROOT / "corpus" / "questions" / "dev.jsonl"
     if not path.is_file():
         return ["What does Opinion 4 recognize about IPv4 exhaustion?", "What did Ghana propose?"]
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r["question"] for r in rows][:limit]
+    return [q.question for q in load_questions(path)][:limit]
 
 
 def bench_report(queries: int, repeats: int) -> None:
