@@ -1,0 +1,104 @@
+"""Expected answer types: what kind of thing a question asks for, and whether a passage holds one.
+
+A "when" question is answered by a passage with a date or a time in it, "who chaired" by one naming a
+person, "how many" by one with a count, "what e-mail address" by one with an address. Retrieval uses
+this as a small prior (classic question-answering practice): among passages about the right topic, the
+ones that can hold the answer come first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.question import NUMBER, question_kind, tokenize
+
+ANSWER_TYPES = ("date", "person", "count", "contact", "code")
+
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_DATE = re.compile(
+    rf"\b\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\s+{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}\b|\b{_MONTH}\s+(?:19|20)\d\d\b|"
+    r"\b\d{1,2}[:.]\d\d\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"\b(?:morning|afternoon|evening)\s+session\b",
+    re.I,
+)
+_PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Mme|Dr|Prof|Sir|H\.\s?E)\.?\s+[A-Z][\w’'-]+")
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.\S+", re.I)
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]*-\d+/\d+\b|\b(?:Doc(?:ument)?|Resolution|Decision)\s+(?:No\.?\s*)?\d+\b")
+_COUNTED = re.compile(r"\b(?:in total|total of|numbered|attended by|some|around|about|over|more than)\s+\d", re.I)
+
+_ASKS_CONTACT = re.compile(r"\b(?:e-?mail|contact(?:ed)?|web\s?site|url|web\s+address|reach)\b", re.I)
+_ASKS_CODE = re.compile(r"\b(?:document|reference|symbol|contribution)\s+(?:number|no\.?|code|symbol)\b", re.I)
+# The question word must lead its clause: "people who are not yet online" asks for no person.
+_LEAD = r"(?:^|[,;:(—–-]\s*|\band\s+|\bso\s+)"
+_ASKS_WHEN = re.compile(rf"{_LEAD}(?:by\s+|since\s+|until\s+)?when\b|\bwhat (?:date|day|time|year)\b|\bwhich (?:date|day|year)\b", re.I)
+# "Who" asks for a person when it asks about a role people hold or an act people perform; "who is asked
+# to act" or "who proposed" are answered by countries, bodies and sections, which have no such mark.
+_PERSON_ROLE = re.compile(
+    r"\b(?:chair\w*|vice-?chair\w*|led|lead\w*|presid\w*|moderat\w*|spoke|speak\w*|speech\w*|"
+    r"represent\w*|elect\w*|head\w*|minister\w*|secretary|director\w*|author(?:s|ed)?|wrote|sign\w*|"
+    r"reported|open\w*|welcom\w*|address\w*|introduc\w*)\b",
+    re.I,
+)
+_ASKS_PERSON = re.compile(rf"{_LEAD}(?:who|whom)\b|\bwhich (?:person|official|minister|speaker)s?\b|\bname of the\b", re.I)
+
+
+def expected_type(question: str) -> str | None:
+    """The answer type a question asks for, or None when it asks for no particular kind of thing."""
+    if _ASKS_CONTACT.search(question):
+        return "contact"
+    if _ASKS_CODE.search(question):
+        return "code"
+    kind = question_kind(question)
+    if kind in ("when", "what") and _ASKS_WHEN.search(question):
+        return "date"
+    if kind == "how-many" and re.search(r"\bhow many\b", question, re.I):
+        return "count"
+    if _ASKS_PERSON.search(question) and _PERSON_ROLE.search(question):
+        return "person"
+    return None
+
+
+def holds_type(text: str, answer_type: str | None) -> bool:
+    """Whether `text` contains something of `answer_type` (always False for None)."""
+    if answer_type == "date":
+        return bool(_DATE.search(text))
+    if answer_type == "person":
+        return bool(_PERSON.search(text))
+    if answer_type == "contact":
+        return bool(_CONTACT.search(text))
+    if answer_type == "code":
+        return bool(_CODE.search(text))
+    if answer_type == "count":
+        return bool(_COUNTED.search(text)) or any(_is_count(m) for m in NUMBER.finditer(text))
+    return False
+
+
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[“\"(]?[A-Z0-9])")
+
+
+def typed_sentences(text: str, answer_type: str) -> list[frozenset[str]]:
+    """The content words of each sentence of `text` that holds `answer_type`."""
+    return [frozenset(tokenize(s)) for s in _SENTENCE_END.split(text) if holds_type(s, answer_type)]
+
+
+def type_match(question_words: frozenset[str], sentences: list[frozenset[str]]) -> float:
+    """How well a passage answers in kind: the best share of the question's words found in one of its
+    sentences that holds the answer type (0 when none does). A date next to the words asked about counts;
+    a date elsewhere in the passage counts for little."""
+    if not sentences:
+        return 0.0
+    if not question_words:
+        return 1.0
+    return max(len(question_words & s) for s in sentences) / len(question_words)
+
+
+def _is_count(match: re.Match) -> bool:
+    """A number that counts things: not a year, a time, or the number of an opinion, paragraph or group."""
+    text, value = match.string, match.group(0)
+    if re.fullmatch(r"(?:19|20)\d\d", value):
+        return False
+    before = text[max(0, match.start() - 24) : match.start()]
+    if re.search(r"(?:opinions?|paragraphs?|resolutions?|groups?|articles?|no\.|rev\.|[-/:])\s*$", before, re.I):
+        return False
+    after = text[match.end() : match.end() + 12]
+    return not re.match(r"\s*(?:[-–:/]|" + _MONTH + r")", after, re.I)

@@ -1,0 +1,67 @@
+"""Expected answer types: what a question asks for, and which sentences can answer in kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_type import expected_type, holds_type, type_match, typed_sentences
+from assistant.question import tokenize
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    "question, wanted",
+    [
+        ("When did Working Group 1 meet?", "date"),
+        ("Which conference created the Forum, and when?", "date"),
+        ("By when was that group meant to report?", "date"),
+        ("What should stakeholders focus on when it comes to developing countries?", None),
+        ("Who chaired Working Group 2?", "person"),
+        ("Who moderated it?", "person"),
+        ("What did the ITU head say about people who are not yet online?", None),
+        ("Who proposed merging the two IPv6 opinions?", None),
+        ("Who holds authority over Internet-related public policy?", None),
+        ("How many ministers attended?", "count"),
+        ("What e-mail address is given for the chairman?", "contact"),
+        ("What was the document number of Brazil's contribution?", "code"),
+        ("What does Opinion 4 say about IPv6?", None),
+        ("", None),
+    ],
+)
+def test_expected_type(question, wanted):
+    assert expected_type(question) == wanted
+
+
+@pytest.mark.parametrize(
+    "text, answer_type, holds",
+    [
+        ("Working Group 1 met on 14 May 2013, from 16:15 - 17:40.", "date", True),
+        ("The session of May 15 went on late.", "date", True),
+        ("The group endorsed Draft Opinion 2.", "date", False),
+        ("The meeting was chaired by Mr Musab Abdulla (Bahrain).", "person", True),
+        ("The Chairman thanked the Secretariat.", "person", False),
+        ("It was attended by 900 delegates.", "count", True),
+        ("Working Group 3 endorsed Draft Opinion 6.", "count", False),
+        ("In accordance with Resolution 2 (Rev. Guadalajara, 2010).", "count", False),
+        ("He could be contacted at someone@example.org.", "contact", True),
+        ("The new Draft Opinion from Brazil (WTPF-13/5) was discussed.", "code", True),
+        ("Anything at all.", None, False),
+        ("", "date", False),
+    ],
+)
+def test_holds_type(text, answer_type, holds):
+    assert holds_type(text, answer_type) is holds
+
+
+def test_type_match_prefers_the_sentence_next_to_the_question_words():
+    text = "The Forum closed on 16 May 2013. Working Group 1 met on 14 May 2013 in the morning."
+    sentences = typed_sentences(text, "date")
+    assert len(sentences) == 2
+    words = frozenset(tokenize("When did Working Group 1 meet?"))
+    near = type_match(words, sentences)
+    far = type_match(words, sentences[:1])
+    assert near > far >= 0.0
+    assert type_match(words, []) == 0.0
+    assert type_match(frozenset(), sentences) == 1.0
+    assert typed_sentences("No dates here.", "date") == []
