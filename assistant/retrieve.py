@@ -67,6 +67,18 @@ def weighted_fuse(dense: Mapping[int, float], sparse: Mapping[int, float], dense
     }
 
 
+def strong_prefix(scores: Sequence[float], min_share: float, keep: int) -> int:
+    """How many of `scores` (best first) to return: at least `keep`, then while a score reaches `min_share`
+    of the best. A weak tail adds characters of context, not evidence."""
+    if not scores:
+        return 0
+    floor = min_share * scores[0]
+    n = min(keep, len(scores))
+    while n < len(scores) and scores[n] >= floor:
+        n += 1
+    return n
+
+
 class HybridRetriever:
     """Search one clause index; `search` is safe for any string."""
 
@@ -157,6 +169,9 @@ class HybridRetriever:
         order = positive[np.argsort(-scores[positive], kind="stable")][:depth]
         return [int(i) for i in order], {int(i): float(scores[i]) for i in order}
 
+    def strong_prefix(self, scores: Sequence[float]) -> int:
+        return strong_prefix(scores, self.settings.min_relative_score, self.settings.keep_hits)
+
     def _answer_type_scores(self, query: str, candidates) -> dict[int, float]:
         """Per candidate, how well one of its sentences holds the answer type next to the query's words."""
         wanted = expected_type(query)
@@ -167,8 +182,11 @@ class HybridRetriever:
         scores = {i: type_match(words, typed[i]) for i in candidates if typed[i]}
         return {i: v for i, v in scores.items() if v > 0}
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        """Top-k clauses for `query` (after `filters`), best first; [] for an empty query."""
+    def search(self, query: str, k: int = 5, filters: Filters | None = None, *, cut_weak_tail: bool = True) -> list[Hit]:
+        """Top-k clauses for `query` (after `filters`), best first; [] for an empty query.
+
+        With `cut_weak_tail`, hits far weaker than the best are left out (see `Settings.min_relative_score`).
+        """
         text = clean_input(query or "")[: self.settings.max_query_chars]
         n = len(self.clauses)
         if not text or not any(ch.isalnum() for ch in text) or n == 0 or k <= 0:
@@ -206,6 +224,8 @@ class HybridRetriever:
         dense_pos = {item: r for r, item in enumerate(dense_rank, start=1)}
         bm25_pos = {item: r for r, item in enumerate(bm25_rank, start=1)}
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        if cut_weak_tail:
+            best = best[: self.strong_prefix([score for _, score in best])]
         hits = []
         for i, score in best:
             parts = {

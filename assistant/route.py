@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -229,6 +229,8 @@ _TITLE_NOUN = re.compile(r"\b(?:opinions?|drafts?|proposals?|contributions?|repo
 _NOUN_WORDS = title_words("opinion opinions draft drafts proposal contribution report resolution")
 # Headings matching at least this share of the best match's score are named too ("Opinions 5 and 6" by title).
 TITLE_MATCH_SHARE = 0.5
+# A place named by its title is a guess at what the question means, so it counts for less than a number.
+TITLE_CONFIDENCE = 0.7
 # A title word shared by at most this many headings can name a place on its own.
 _DISTINCTIVE = 2
 
@@ -321,10 +323,15 @@ def route_scores(route: Route, clauses: list[Clause], places: Places | None = No
     precisely a question points, the more the place counts against the ranked lists.
     """
     scores = np.zeros(len(clauses), dtype=np.float32)
-    for scope in named_scopes(route, clauses, places):
-        value = specificity(len(scope), len(clauses))
-        idx = np.fromiter(scope, dtype=np.int64)
-        scores[idx] = np.maximum(scores[idx], value)
+    by_title = Route(titles=route.titles)
+    by_name = replace(route, titles=())
+    for named, confidence in ((by_name, 1.0), (by_title, TITLE_CONFIDENCE)):
+        if named.empty:
+            continue
+        for scope in named_scopes(named, clauses, places):
+            value = confidence * specificity(len(scope), len(clauses))
+            idx = np.fromiter(scope, dtype=np.int64)
+            scores[idx] = np.maximum(scores[idx], value)
     return scores
 
 

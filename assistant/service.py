@@ -73,7 +73,8 @@ class Assistant:
             named.append(name_opinions(turn, self._titles, previous=named[-1] if named else ""))
         own = name_opinions(cleaned, self._titles, previous=named[-1] if named else "")
         query = name_sections(rewrite_query(own, named))
-        hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters)
+        # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
+        hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
         if self.abstains(query, hits):
             return self._abstention(cleaned, query, hits)
         answer = self.composer.compose(cleaned, query, hits, filters=filters)
@@ -83,7 +84,12 @@ class Assistant:
         want_llm = self.generator is not None if use_llm is None else use_llm
         if want_llm:
             answer = self._generate(answer, query, hits)
-        return replace(answer, retrieved=tuple(hits[: self.settings.k]))
+        return replace(answer, retrieved=tuple(self._shown(hits)))
+
+    def _shown(self, hits: list[Hit]) -> list[Hit]:
+        """The hits handed over as retrieved: the top k, without a weak tail (as `search` returns them)."""
+        top = hits[: self.settings.k]
+        return top[: self.retriever.strong_prefix([h.score for h in top])]
 
     def _abstention(self, question: str, query: str, hits: list[Hit], missing: str | None = None) -> Answer:
         """"The report does not address this", with the closest clauses as related."""
@@ -94,7 +100,7 @@ class Assistant:
             rewritten_query=query,
             abstained=True,
             related=tuple(hits[:RELATED]),
-            retrieved=tuple(hits[: self.settings.k]),
+            retrieved=tuple(self._shown(hits)),
         )
 
     def abstains(self, query: str, hits: list[Hit]) -> bool:

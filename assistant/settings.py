@@ -22,6 +22,10 @@ class Settings:
     fusion: str = "weighted"  # measured: R@5 0.863 vs 0.839 for RRF on the dev set
     rrf_k: int = 60
     dense_weight: float = 0.5  # only for fusion="weighted"
+    # Past the first `keep_hits`, a hit scoring under this share of the best is not returned: a weak tail
+    # adds characters of context, not evidence (dev set: context 1,511 → 1,431 chars, recall@5 −0.003).
+    min_relative_score: float = 0.4
+    keep_hits: int = 3
     max_query_chars: int = 2000
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -41,6 +45,10 @@ class Settings:
             problems.append(f"rrf_k={self.rrf_k} (valid: >= 1)")
         if not 0.0 <= self.dense_weight <= 1.0:
             problems.append(f"dense_weight={self.dense_weight} (valid: 0.0..1.0)")
+        if not 0.0 <= self.min_relative_score < 1.0:
+            problems.append(f"min_relative_score={self.min_relative_score} (valid: 0.0 <= s < 1.0)")
+        if self.keep_hits < 1:
+            problems.append(f"keep_hits={self.keep_hits} (valid: >= 1)")
         if self.max_query_chars < 10:
             problems.append(f"max_query_chars={self.max_query_chars} (valid: >= 10)")
         if self.llm_timeout <= 0 or self.llm_timeout > 300:

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.embed import HashEmbedder
 from assistant.records import Clause, Filters, Footnote
-from assistant.retrieve import HybridRetriever, minmax, open_retriever, rrf_fuse, weighted_fuse
+from assistant.retrieve import HybridRetriever, minmax, open_retriever, rrf_fuse, strong_prefix, weighted_fuse
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -196,3 +196,22 @@ def test_answer_type_lifts_the_passage_that_can_answer(tmp_path):
     assert plain[0].clause.id == "annex-1/wg-1/p9"  # without the question word, the words decide
     assert asked[0].clause.id == "annex-1/wg-1/p1" and asked[0].parts["answer_type"] > 0
     assert "answer_type" not in asked[1].parts
+
+
+def test_strong_prefix_drops_only_a_weak_tail():
+    assert strong_prefix([], 0.4, 3) == 0
+    assert strong_prefix([1.0, 0.9, 0.8, 0.7, 0.6], 0.4, 3) == 5
+    assert strong_prefix([1.0, 0.9, 0.2, 0.1, 0.05], 0.4, 3) == 3  # the first `keep` stay whatever they score
+    assert strong_prefix([1.0, 0.9, 0.8, 0.5, 0.3], 0.4, 3) == 4
+    assert strong_prefix([1.0, 0.2], 0.4, 3) == 2
+    assert strong_prefix([0.0, 0.0, 0.0, 0.0], 0.4, 1) == 4  # nothing to compare against: keep all
+    assert strong_prefix([1.0, 0.1, 0.1], 0.0, 1) == 3  # 0 turns the cut off
+
+
+def test_search_leaves_out_a_weak_tail_unless_asked_not_to(tmp_path):
+    settings = Settings.from_env(embedder="hash", index_dir=tmp_path, fusion="weighted", keep_hits=1, min_relative_score=0.9)
+    r = open_retriever(settings, CLAUSES, "corpus text", embedder=HashEmbedder(), variant="unit")
+    cut = r.search("Ghana proposed a sentence on exchange points in Africa", k=5)
+    full = r.search("Ghana proposed a sentence on exchange points in Africa", k=5, cut_weak_tail=False)
+    assert len(full) == 5 and 1 <= len(cut) < 5
+    assert [h.clause.id for h in cut] == [h.clause.id for h in full[: len(cut)]]
