@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from assistant.answer_type import expected_type, holds_type
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.refs import resolve_references
 from assistant.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
@@ -54,6 +55,10 @@ REASON_FLOOR = 0.75  # how close to the best a sentence with a cause word must b
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
 SENTENCE_HITS = 10  # sentences searched directly: their clauses join the candidates (+0.02 fact recall)
 _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely))\s*$")
+# An e-mail address or a document symbol is the answer itself when asked for; dates, people and counts
+# are weighed by question kind above.
+SPECIFIC_TYPES = ("contact", "code")
+SPECIFIC_TYPE_BONUS = 0.3
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
 
@@ -164,7 +169,9 @@ class Composer:
             retrieved=tuple(hits),
         )
 
-    def _score(self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int, meaning: float) -> float:
+    def _score(
+        self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int, meaning: float, wanted: str | None
+    ) -> float:
         words = set(tokenize(unit.text))
         overlap = sum(self.idf(t) for t in query_terms & words) / total_idf if total_idf else 0.0
         retrieval = 1.0 / math.sqrt(1 + rank)
@@ -185,6 +192,8 @@ class Composer:
             bonus += 0.15
         elif kind == "proposal" and _PROPOSAL.search(text):
             bonus += 0.15
+        if wanted in SPECIFIC_TYPES and holds_type(text, wanted):
+            bonus += SPECIFIC_TYPE_BONUS
         # very short fragments (a lone name, a heading) only win on a strong match
         if len(text) < 25:
             bonus -= 0.1
@@ -212,10 +221,11 @@ class Composer:
         terms = set(tokenize(query))
         total = sum(self.idf(t) for t in terms)
         query_vector = self.vectors.query_vector(query) if self.vectors is not None else None
+        wanted = expected_type(query)
         scored = []
         for unit, rank, route in self._candidates(query, hits, filters):
             meaning = self._meaning(query_vector, unit)
-            score = self._score(terms, total, kind, unit, rank, meaning) + route
+            score = self._score(terms, total, kind, unit, rank, meaning, wanted) + route
             scored.append(Scored(unit, score, rank))
         if not scored:
             return []
