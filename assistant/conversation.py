@@ -176,8 +176,12 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
         after = question[match.end() :].split()[:window] if question[match.end() :].lstrip().lower().startswith(
             ("on ", "about ", "for ", "in support", "supporting", "promoting", "fostering")
         ) else []
-        near = set(_title_words(" ".join(before + after)))
-        scores = {n: sum(1.0 / spread[w] for w in near & words) for n, words in title_words.items()}
+        # the nearer a word stands to "opinion", the likelier it names it: "exchange in the broadband opinion"
+        near: dict[str, float] = {}
+        for distance, word in enumerate([*reversed(before), *after], start=1):
+            for w in _title_words(word):
+                near[w] = max(near.get(w, 0.0), 1.0 / distance ** 0.5)
+        scores = {n: sum(near[w] / spread[w] for w in near.keys() & words) for n, words in title_words.items()}
         best = max(scores.values(), default=0.0)
         if best < 0.5:
             continue

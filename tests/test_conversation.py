@@ -76,6 +76,14 @@ def test_opinion_named_by_subject_gets_its_number():
     assert "(Opinions 3 and 4)" in name_opinions("Why did the two IPv6 opinions stay apart?", TITLES)
 
 
+def test_the_word_next_to_opinion_outweighs_a_farther_title_word():
+    from assistant.conversation import name_opinions
+
+    # "exchange" is in Opinion 1's title, "broadband" in Opinion 2's; the one beside "opinion" names it
+    named = name_opinions("What are stakeholders asked to exchange in the broadband opinion?", TITLES)
+    assert named.endswith("broadband opinion (Opinion 2)?")
+
+
 def test_ambiguous_or_numbered_opinions_are_left_alone():
     from assistant.conversation import name_opinions
 
