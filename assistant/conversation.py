@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.question import STOPWORDS
 from assistant.textnorm import clean_input, stem
 
 MAX_HISTORY_TURNS = 6
@@ -157,6 +158,9 @@ def _title_words(text: str) -> list[str]:
     return [stem(w) for w in words if w not in _TITLE_STOP]
 
 
+_WORDS_OF_NUMBER = frozenset("two three four five six both all".split())
+
+
 def name_opinions(question: str, titles: dict[int, str], window: int = 5, previous: str = "") -> str:
     """Add the number to an opinion named by its subject: "the broadband opinion" → "… (Opinion 2)".
 
@@ -178,7 +182,17 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
         ) else []
         # the nearer a word stands to "opinion", the likelier it names it: "exchange in the broadband opinion"
         near: dict[str, float] = {}
-        for distance, word in enumerate([*reversed(before), *after], start=1):
+        # a subject stands between the article and the noun ("the broadband opinion"); the words before the
+        # article belong to the sentence ("adopt the opinions" names no opinion)
+        modifiers: list[str] = []
+        for word in reversed(before):
+            bare = word.lower().strip(",;:?!.’'\"")
+            if bare in ("and", "or"):  # "the multistakeholderism and enhanced cooperation opinions"
+                continue
+            if bare in STOPWORDS or bare in _WORDS_OF_NUMBER:
+                break
+            modifiers.append(word)
+        for distance, word in enumerate([*modifiers, *after], start=1):
             for w in _title_words(word):
                 near[w] = max(near.get(w, 0.0), 1.0 / distance ** 0.5)
         scores = {n: sum(near[w] / spread[w] for w in near.keys() & words) for n, words in title_words.items()}

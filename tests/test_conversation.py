@@ -82,6 +82,8 @@ def test_the_word_next_to_opinion_outweighs_a_farther_title_word():
     # "exchange" is in Opinion 1's title, "broadband" in Opinion 2's; the one beside "opinion" names it
     named = name_opinions("What are stakeholders asked to exchange in the broadband opinion?", TITLES)
     assert named.endswith("broadband opinion (Opinion 2)?")
+    # a verb before the article is not part of the subject ("adopt" is in Opinion 4's title)
+    assert name_opinions("Did the plenary adopt the opinions?", TITLES) == "Did the plenary adopt the opinions?"
 
 
 def test_ambiguous_or_numbered_opinions_are_left_alone():
