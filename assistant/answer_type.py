@@ -12,7 +12,7 @@ import re
 
 from assistant.question import NUMBER, question_kind, tokenize
 
-ANSWER_TYPES = ("date", "person", "count", "contact", "code")
+ANSWER_TYPES = ("date", "person", "count", "contact", "code", "actor")
 
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _DATE = re.compile(
@@ -39,6 +39,13 @@ _PERSON_ROLE = re.compile(
     r"reported|open\w*|welcom\w*|address\w*|introduc\w*)\b",
     re.I,
 )
+_ASKS_ACTOR = re.compile(
+    r"\bwhich (?:countr(?:y|ies)|delegations?|organi[sz]ations?|member states?|administrations?|bod(?:y|ies))\b|"
+    r"\bwho (?:proposed|suggested|supported|opposed|objected|asked|wanted|backed|agreed|insisted|presented|"
+    r"submitted|withdrew|raised|spoke for|argued|endorsed|requested)\b",
+    re.I,
+)
+_NAME = re.compile(r"(?<=[\w,;:(] )[A-Z][\w’'.-]*\w|\b[A-Z]{2,}\b")
 _ASKS_PERSON = re.compile(rf"{_LEAD}(?:who|whom)\b|\bwhich (?:person|official|minister|speaker)s?\b|\bname of the\b", re.I)
 
 
@@ -49,6 +56,8 @@ def expected_type(question: str) -> str | None:
     if _ASKS_CODE.search(question):
         return "code"
     kind = question_kind(question)
+    if _ASKS_ACTOR.search(question):
+        return "actor"
     if kind in ("when", "what") and _ASKS_WHEN.search(question):
         return "date"
     if kind == "how-many" and re.search(r"\bhow many\b", question, re.I):
@@ -58,8 +67,18 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-def holds_type(text: str, answer_type: str | None) -> bool:
-    """Whether `text` contains something of `answer_type` (always False for None)."""
+def names(text: str) -> set[str]:
+    """Proper names in `text`: capitalized words past a sentence's first, and acronyms."""
+    return {m.group(0) for m in _NAME.finditer(text)}
+
+
+def holds_type(text: str, answer_type: str | None, common: frozenset[str] = frozenset()) -> bool:
+    """Whether `text` contains something of `answer_type` (always False for None).
+
+    For "actor", a name counts unless it is in `common`: names found all over a report ("Opinion",
+    "Member States") are its structure, not the countries and bodies that act in it."""
+    if answer_type == "actor":
+        return any(n not in common for n in names(text))
     if answer_type == "date":
         return bool(_DATE.search(text))
     if answer_type == "person":
@@ -73,12 +92,26 @@ def holds_type(text: str, answer_type: str | None) -> bool:
     return False
 
 
+# A name in more than this share of a report's passages is part of its structure, not an actor in it.
+COMMON_NAME_SHARE = 0.05
+
+
+def common_names(passages: list[str]) -> frozenset[str]:
+    """Names so frequent in `passages` that they say nothing about who acted."""
+    counts: dict[str, int] = {}
+    for text in passages:
+        for n in names(text):
+            counts[n] = counts.get(n, 0) + 1
+    limit = max(2, COMMON_NAME_SHARE * len(passages))
+    return frozenset(n for n, c in counts.items() if c > limit)
+
+
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[“\"(]?[A-Z0-9])")
 
 
-def typed_sentences(text: str, answer_type: str) -> list[frozenset[str]]:
+def typed_sentences(text: str, answer_type: str, common: frozenset[str] = frozenset()) -> list[frozenset[str]]:
     """The content words of each sentence of `text` that holds `answer_type`."""
-    return [frozenset(tokenize(s)) for s in _SENTENCE_END.split(text) if holds_type(s, answer_type)]
+    return [frozenset(tokenize(s)) for s in _SENTENCE_END.split(text) if holds_type(s, answer_type, common)]
 
 
 def type_match(question_words: frozenset[str], sentences: list[frozenset[str]]) -> float:

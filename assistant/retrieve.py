@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import faiss
 import numpy as np
 
-from assistant.answer_type import ANSWER_TYPES, expected_type, type_match, typed_sentences
+from assistant.answer_type import ANSWER_TYPES, common_names, expected_type, type_match, typed_sentences
 from assistant.question import tokenize
 from assistant.embed import Embedder, make_embedder
 from assistant.index_store import ClauseIndex, bm25_tokens, identity, open_index
@@ -95,7 +95,8 @@ class HybridRetriever:
         self.skipped = np.array([i for i, c in enumerate(index.clauses) if c.kind in SKIP_KINDS], dtype=np.int64)
         self._skip_set = frozenset(self.skipped.tolist())
         self._no_skip: frozenset[int] = frozenset()
-        self.typed = {t: [typed_sentences(c.text, t) for c in index.clauses] for t in ANSWER_TYPES}
+        common = common_names([c.text for c in index.clauses])
+        self.typed = {t: [typed_sentences(c.text, t, common) for c in index.clauses] for t in ANSWER_TYPES}
         self._skipped_units = int(np.isin(index.owners, self.skipped).sum()) if self.skipped.size else 0
         # Two cores: one thread per query beats OpenMP's hand-off cost at this size.
         faiss.omp_set_num_threads(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import expected_type, holds_type, type_match, typed_sentences
+from assistant.answer_type import common_names, expected_type, holds_type, type_match, typed_sentences
 from assistant.question import tokenize
 
 pytestmark = pytest.mark.unit
@@ -26,6 +26,9 @@ pytestmark = pytest.mark.unit
         ("What e-mail address is given for the chairman?", "contact"),
         ("What was the document number of Brazil's contribution?", "code"),
         ("What does Opinion 4 say about IPv6?", None),
+        ("Which country backed Brazil's draft?", "actor"),
+        ("Who proposed merging them?", "actor"),
+        ("Which organisation spoke for the registries?", "actor"),
         ("", None),
     ],
 )
@@ -65,3 +68,15 @@ def test_type_match_prefers_the_sentence_next_to_the_question_words():
     assert type_match(words, []) == 0.0
     assert type_match(frozenset(), sentences) == 1.0
     assert typed_sentences("No dates here.", "date") == []
+
+
+def test_actor_is_a_name_the_report_does_not_use_everywhere():
+    passages = [f"Working Group {n} considered Opinion {n}." for n in range(1, 8)] + [
+        "The draft was submitted by Brazil, with support from Russia.",
+        "The Working Group endorsed the Opinion.",
+    ]
+    common = common_names(passages)
+    assert {"Working", "Group", "Opinion"} <= common and "Brazil" not in common
+    assert holds_type("The draft was submitted by Brazil, with support from Russia.", "actor", common)
+    assert not holds_type("The Working Group endorsed the Opinion.", "actor", common)
+    assert common_names([]) == frozenset()
