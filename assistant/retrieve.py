@@ -13,6 +13,7 @@ import numpy as np
 from assistant.answer_type import ANSWER_TYPES, common_names, expected_type, type_match, typed_sentences
 from assistant.question import tokenize
 from assistant.embed import Embedder, make_embedder
+from assistant.glossary import acronyms, shorthands
 from assistant.index_store import ClauseIndex, bm25_tokens, identity, open_index
 from assistant.records import Clause, Filters, Hit
 from assistant.route import Places, Route, route_query, route_scores
@@ -95,7 +96,11 @@ class HybridRetriever:
         self.skipped = np.array([i for i, c in enumerate(index.clauses) if c.kind in SKIP_KINDS], dtype=np.int64)
         self._skip_set = frozenset(self.skipped.tolist())
         self._no_skip: frozenset[int] = frozenset()
-        common = common_names([c.text for c in index.clauses])
+        texts = [c.text for c in index.clauses]
+        common = common_names(texts)
+        whole = "\n".join(texts)
+        self.shorthands = {bm25_tokens(head)[0]: tuple(t for a in acr for t in bm25_tokens(a))
+                           for head, acr in shorthands(whole, acronyms(whole)).items() if bm25_tokens(head)}
         self.typed = {t: [typed_sentences(c.text, t, common) for c in index.clauses] for t in ANSWER_TYPES}
         self._skipped_units = int(np.isin(index.owners, self.skipped).sum()) if self.skipped.size else 0
         # Two cores: one thread per query beats OpenMP's hand-off cost at this size.
@@ -170,6 +175,11 @@ class HybridRetriever:
         order = positive[np.argsort(-scores[positive], kind="stable")][:depth]
         return [int(i) for i in order], {int(i): float(scores[i]) for i in order}
 
+    def _with_shorthands(self, tokens: list[str]) -> list[str]:
+        """Query tokens plus the acronyms a shorthand word stands for ("registries" → rir, lir)."""
+        extra = [a for t in tokens for a in self.shorthands.get(t, ()) if a not in tokens]
+        return tokens + extra
+
     def strong_prefix(self, scores: Sequence[float]) -> int:
         return strong_prefix(scores, self.settings.min_relative_score, self.settings.keep_hits)
 
@@ -197,7 +207,7 @@ class HybridRetriever:
             return []
         depth = min(n, max(CANDIDATE_DEPTH, 4 * k))
         dense_rank, dense_score = self._dense(text, admitted, depth)
-        bm25_rank, bm25_score = self._bm25(bm25_tokens(text), admitted, depth)
+        bm25_rank, bm25_score = self._bm25(self._with_shorthands(bm25_tokens(text)), admitted, depth)
         route = self.route(text)
         routed = route_scores(route, self.clauses, self.places)
 

@@ -215,3 +215,16 @@ def test_search_leaves_out_a_weak_tail_unless_asked_not_to(tmp_path):
     full = r.search("Ghana proposed a sentence on exchange points in Africa", k=5, cut_weak_tail=False)
     assert len(full) == 5 and 1 <= len(cut) < 5
     assert [h.clause.id for h in cut] == [h.clause.id for h in full[: len(cut)]]
+
+
+def test_a_shorthand_word_reaches_text_that_only_has_the_acronym(tmp_path):
+    defined = _c("opinion-3/considering/a", "Opinion 3 › considering (a)",
+                 "that the Regional Internet Registries (RIRs) allocate addresses", opinion=3)
+    acronym_only = _c("opinion-3/recognizing/b", "Opinion 3 › recognizing (b)",
+                      "that RIRs have put in place measures to manage the remaining blocks", opinion=3)
+    other = _c("opinion-3/recognizing/c", "Opinion 3 › recognizing (c)", "that operators manage networks", opinion=3)
+    r = retriever(tmp_path, clauses=[defined, acronym_only, other])
+    assert r.shorthands == {"registri": ("rir",)}
+    hits = {h.clause.id: h for h in r.search("what do the registries do", k=3, cut_weak_tail=False)}
+    assert hits["opinion-3/recognizing/b"].parts["bm25"] > 0  # it never says "registries"
+    assert hits["opinion-3/recognizing/c"].parts["bm25"] == 0
