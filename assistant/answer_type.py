@@ -97,13 +97,16 @@ COMMON_NAME_SHARE = 0.05
 
 
 def common_names(passages: list[str]) -> frozenset[str]:
-    """Names so frequent in `passages` that they say nothing about who acted."""
+    """Capitalized words that say nothing about who acted: ordinary words the report also writes in lower
+    case ("Chairman", "Draft"), and names so frequent they are its structure ("Opinion", "ITU")."""
     counts: dict[str, int] = {}
+    lower: set[str] = set()
     for text in passages:
+        lower.update(re.findall(r"\b[a-z][a-z’'-]*\b", text))
         for n in names(text):
             counts[n] = counts.get(n, 0) + 1
     limit = max(2, COMMON_NAME_SHARE * len(passages))
-    return frozenset(n for n, c in counts.items() if c > limit)
+    return frozenset(n for n, c in counts.items() if c > limit or n.lower() in lower)
 
 
 _SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[“\"(]?[A-Z0-9])")

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.answer_type import expected_type, holds_type
+from assistant.answer_type import common_names, expected_type, holds_type
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.refs import resolve_references
 from assistant.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
@@ -55,9 +55,9 @@ REASON_FLOOR = 0.75  # how close to the best a sentence with a cause word must b
 EXPAND_FLOOR = 0.5  # share of the best score a neighbouring sentence needs to join a why/proposal answer
 SENTENCE_HITS = 10  # sentences searched directly: their clauses join the candidates (+0.02 fact recall)
 _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely))\s*$")
-# An e-mail address or a document symbol is the answer itself when asked for; dates, people and counts
-# are weighed by question kind above.
-SPECIFIC_TYPES = ("contact", "code")
+# An e-mail address, a document symbol or the country or body asked about is the answer itself; dates,
+# people and counts are weighed by question kind above.
+SPECIFIC_TYPES = ("contact", "code", "actor")
 SPECIFIC_TYPE_BONUS = 0.3
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
@@ -97,6 +97,7 @@ class Composer:
         # words the report writes in lower case somewhere: safe to lower-case after "According to …,"
         self._common_words = frozenset(w for w in re.findall(r"\b[a-z][a-z’'-]*\b", source))
         self._doc_freq = doc_freq
+        self._common_names = common_names([c.text for c in clauses])
 
     def idf(self, term: str) -> float:
         return math.log(1 + self._n_docs / (1 + self._doc_freq.get(term, 0)))
@@ -192,7 +193,7 @@ class Composer:
             bonus += 0.15
         elif kind == "proposal" and _PROPOSAL.search(text):
             bonus += 0.15
-        if wanted in SPECIFIC_TYPES and holds_type(text, wanted):
+        if wanted in SPECIFIC_TYPES and holds_type(text, wanted, self._common_names):
             bonus += SPECIFIC_TYPE_BONUS
         # very short fragments (a lone name, a heading) only win on a strong match
         if len(text) < 25:

@@ -79,3 +79,5 @@ def test_actor_is_a_name_the_report_does_not_use_everywhere():
     assert holds_type("The draft was submitted by Brazil, with support from Russia.", "actor", common)
     assert not holds_type("The Working Group endorsed the Opinion.", "actor", common)
     assert common_names([]) == frozenset()
+    # an ordinary word capitalized is no actor, however rare: the report also writes it in lower case
+    assert "Delegates" in common_names(["Then Delegates spoke.", "The delegates agreed with Ghana."])
