@@ -99,6 +99,11 @@ class Composer:
         self._doc_freq = doc_freq
         self._common_names = common_names([c.text for c in clauses])
 
+    @property
+    def vocabulary(self):
+        """The report's stemmed content words."""
+        return self._doc_freq.keys()
+
     def idf(self, term: str) -> float:
         return math.log(1 + self._n_docs / (1 + self._doc_freq.get(term, 0)))
 

@@ -126,3 +126,42 @@ def names_in(query: str) -> set[str]:
     return {w for w in words if w not in _PLACE_WORDS | STOPWORDS}
 
 
+
+
+_IDENTIFIER = re.compile(r"(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*[A-Za-z])[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w/-])")
+_ORDINAL_OR_PLACE = re.compile(r"\d+(?:st|nd|rd|th|s)|wgs?-?\d+|opinions?-?\d+|\d+(?:am|pm|h)", re.I)
+_ACTOR_VERB = (
+    r"(?:say|said|propose|suggest|ask|want|do|think|request|submit|argue|support|oppose|present|stress|note|"
+    r"raise|contribute|object|insist|agree|withdraw|accept|reject|claim|recommend|call|push|back)"
+)
+_ACTOR = re.compile(
+    rf"\b(?:did|does|do|has|had|will|would|could)\s+(?:the\s+)?((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)\s+{_ACTOR_VERB}\b|"
+    r"\b((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)['’]s\s+(?:proposals?|contributions?|positions?|views?|amendments?|"
+    r"requests?|statements?|drafts?|suggestions?|delegation|delegate|stance)\b"
+)
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
+
+
+def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None:
+    """Something specific the question asks about that the report never mentions, described for the user.
+
+    `report_text` is the report in lower case, `vocabulary` its stemmed words (`tokenize`). Three checks,
+    each about a thing the answer cannot do without: an identifier ("WTPF-09", "5G"), the actor of
+    "What did Germany propose?", and the thing counted in "How many women attended?".
+    """
+    for match in _IDENTIFIER.finditer(question):
+        token = match.group(0)
+        if not _ORDINAL_OR_PLACE.fullmatch(token) and token.lower() not in report_text:
+            return f"anything about {token}"
+    for match in _ACTOR.finditer(question):
+        name = match.group(1) or match.group(2)
+        words = [w for w in name.split() if w.lower() not in STOPWORDS]
+        if words and not any(re.search(rf"\b{re.escape(w.lower())}\b", report_text) for w in words):
+            return f"anything about {name}"
+    counted = _HOW_MANY.search(question)
+    if counted:
+        word = counted.group(1).lower()
+        stems = tokenize(word)
+        if stems and not any(s in vocabulary for s in stems):
+            return f"a number of {word}"
+    return None

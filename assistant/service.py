@@ -15,7 +15,7 @@ from assistant.conversation import clean_history, name_opinions, name_sections, 
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
 from assistant.parse import parse_report
-from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain
+from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain, unknown_specifics
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
@@ -40,6 +40,7 @@ class Assistant:
         self.retriever = retriever
         self.generator = generator
         self.composer = Composer(source, clauses, vectors)
+        self._report_lower = source.lower()
         self._by_id = {c.id: c for c in clauses}
         self._opinions = {c.opinion for c in clauses if c.opinion is not None}
         self._titles = {c.opinion: c.opinion_title for c in clauses if c.opinion is not None and c.opinion_title}
@@ -75,6 +76,9 @@ class Assistant:
         query = name_sections(rewrite_query(own, named))
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
+        unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary)
+        if unknown:
+            return self._abstention(cleaned, query, hits, unknown)
         if self.abstains(query, hits):
             return self._abstention(cleaned, query, hits)
         answer = self.composer.compose(cleaned, query, hits, filters=filters)

@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.compose import Composer
-from assistant.question import missing_specifics, question_kind, should_abstain, tokenize
+from assistant.question import missing_specifics, question_kind, should_abstain, tokenize, unknown_specifics
 from assistant.records import Hit
 from assistant.verify import quote_is_verbatim
 
@@ -44,6 +44,30 @@ def test_answers_must_state_what_the_question_asks_for():
     assert missing_specifics("What was the budget?", ["a budget of USD 2 million was approved"]) is None
     assert missing_specifics("When will the next WTPF be held?", ["WTPF-13 was held in Geneva"])
     assert missing_specifics("How much traffic is IPv6?", ["the proportion of IPv6 traffic remains very small"]) is None
+
+
+REPORT = "Ghana proposed an IPv6 addition. The UK asked. WTPF-13 was attended by 900 delegates and 33 Ministers. WG2 met."
+
+
+@pytest.mark.parametrize(
+    "question, unknown",
+    [
+        ("What did Germany propose?", "anything about Germany"),
+        ("What did Ghana propose?", None),
+        ("What was Germany's position on IPv6?", "anything about Germany"),
+        ("What did the UK ask?", None),
+        ("What points did the Swiss minister make?", None),  # an adjective, not the actor
+        ("Which city hosted WTPF-09?", "anything about WTPF-09"),
+        ("Who attended WTPF-13?", None),
+        ("What did the WG3 chairman think?", None),  # places by number are checked by routing
+        ("Was it held on the 1st or the 2nd day?", None),
+        ("How many women attended?", "a number of women"),
+        ("How many ministers attended?", None),
+        ("", None),
+    ],
+)
+def test_specifics_the_report_never_mentions(question, unknown):
+    assert unknown_specifics(question, REPORT.lower(), set(tokenize(REPORT))) == unknown
 
 
 def hits_for(clauses, *ids):
