@@ -143,7 +143,7 @@ _HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
 
 
 def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None:
-    """Something specific the question asks about that the report never mentions, described for the user.
+    """Something specific the question asks about that the report never mentions, as a reason to show.
 
     `report_text` is the report in lower case, `vocabulary` its stemmed words (`tokenize`). Three checks,
     each about a thing the answer cannot do without: an identifier ("WTPF-09", "5G"), the actor of
@@ -152,16 +152,16 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
     for match in _IDENTIFIER.finditer(question):
         token = match.group(0)
         if not _ORDINAL_OR_PLACE.fullmatch(token) and token.lower() not in report_text:
-            return f"anything about {token}"
+            return f"it never mentions {token}"
     for match in _ACTOR.finditer(question):
         name = match.group(1) or match.group(2)
         words = [w for w in name.split() if w.lower() not in STOPWORDS]
         if words and not any(re.search(rf"\b{re.escape(w.lower())}\b", report_text) for w in words):
-            return f"anything about {name}"
+            return f"it never mentions {name}"
     counted = _HOW_MANY.search(question)
     if counted:
         word = counted.group(1).lower()
         stems = tokenize(word)
         if stems and not any(s in vocabulary for s in stems):
-            return f"a number of {word}"
+            return f"it never mentions {word}"
     return None

@@ -84,7 +84,7 @@ class Assistant:
         answer = self.composer.compose(cleaned, query, hits, filters=filters)
         missing = missing_specifics(query, [c.quote for c in answer.citations])
         if not answer.citations or missing:
-            return self._abstention(cleaned, query, hits, missing)
+            return self._abstention(cleaned, query, hits, f"nothing in it states {missing}" if missing else None)
         want_llm = self.generator is not None if use_llm is None else use_llm
         if want_llm:
             answer = self._generate(answer, query, hits)
@@ -95,9 +95,9 @@ class Assistant:
         top = hits[: self.settings.k]
         return top[: self.retriever.strong_prefix([h.score for h in top])]
 
-    def _abstention(self, question: str, query: str, hits: list[Hit], missing: str | None = None) -> Answer:
+    def _abstention(self, question: str, query: str, hits: list[Hit], reason: str | None = None) -> Answer:
         """"The report does not address this", with the closest clauses as related."""
-        why = f" (nothing in it states {missing})" if missing else ""
+        why = f" ({reason})" if reason else ""
         return Answer(
             question=question,
             answer=ABSTAIN_TEXT.replace("this question.", f"this question{why}.", 1),

@@ -52,16 +52,16 @@ REPORT = "Ghana proposed an IPv6 addition. The UK asked. WTPF-13 was attended by
 @pytest.mark.parametrize(
     "question, unknown",
     [
-        ("What did Germany propose?", "anything about Germany"),
+        ("What did Germany propose?", "it never mentions Germany"),
         ("What did Ghana propose?", None),
-        ("What was Germany's position on IPv6?", "anything about Germany"),
+        ("What was Germany's position on IPv6?", "it never mentions Germany"),
         ("What did the UK ask?", None),
         ("What points did the Swiss minister make?", None),  # an adjective, not the actor
-        ("Which city hosted WTPF-09?", "anything about WTPF-09"),
+        ("Which city hosted WTPF-09?", "it never mentions WTPF-09"),
         ("Who attended WTPF-13?", None),
         ("What did the WG3 chairman think?", None),  # places by number are checked by routing
         ("Was it held on the 1st or the 2nd day?", None),
-        ("How many women attended?", "a number of women"),
+        ("How many women attended?", "it never mentions women"),
         ("How many ministers attended?", None),
         ("", None),
     ],
