@@ -98,6 +98,9 @@ class Composer:
         self._common_words = frozenset(w for w in re.findall(r"\b[a-z][a-z’'-]*\b", source))
         self._doc_freq = doc_freq
         self._common_names = common_names([c.text for c in clauses])
+        self._hyphen_joined = frozenset(
+            m.replace("-", "") for m in re.findall(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b", source.lower())
+        )
 
     @property
     def vocabulary(self):
@@ -118,7 +121,9 @@ class Composer:
         if not terms:
             return 1.0
         total = sum(self.idf(t) for t in terms)
-        return sum(self.idf(t) for t in terms if t not in self._doc_freq) / total
+        # "multistakeholderism" is the report's "multi-stakeholderism": a word it writes hyphenated is known
+        joined = {t for w in re.findall(r"[a-z0-9]+", query.lower()) if w in self._hyphen_joined for t in tokenize(w)}
+        return sum(self.idf(t) for t in terms if t not in self._doc_freq and t not in joined) / total
 
     def meaning(self, query: str, hits: list[Hit]) -> float:
         """Best cosine between the query and any sentence of the retrieved (non-heading) clauses."""

@@ -140,14 +140,17 @@ _ACTOR = re.compile(
     r"requests?|statements?|drafts?|suggestions?|delegation|delegate|stance)\b"
 )
 _HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
+# The topic at the end of "What position did the forum take on net neutrality?"
+_TOPIC = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,2})\s*[?.!]*\s*$", re.I)
 
 
 def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None:
     """Something specific the question asks about that the report never mentions, as a reason to show.
 
-    `report_text` is the report in lower case, `vocabulary` its stemmed words (`tokenize`). Three checks,
-    each about a thing the answer cannot do without: an identifier ("WTPF-09", "5G"), the actor of
-    "What did Germany propose?", and the thing counted in "How many women attended?".
+    `report_text` is the report in lower case, `vocabulary` its stemmed words (`tokenize`). Each check is
+    about a thing the answer cannot do without: an identifier ("WTPF-09", "5G"), the actor of "What did
+    Germany propose?", the thing counted in "How many women attended?", and a topic named by a compound
+    whose modifier the report never uses ("What position did it take on net neutrality?").
     """
     for match in _IDENTIFIER.finditer(question):
         token = match.group(0)
@@ -158,10 +161,21 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
         words = [w for w in name.split() if w.lower() not in STOPWORDS]
         if words and not any(re.search(rf"\b{re.escape(w.lower())}\b", report_text) for w in words):
             return f"it never mentions {name}"
-    counted = _HOW_MANY.search(question)
-    if counted:
-        word = counted.group(1).lower()
+    def unknown(word: str) -> bool:
         stems = tokenize(word)
-        if stems and not any(s in vocabulary for s in stems):
-            return f"it never mentions {word}"
+        if not stems or any(s in vocabulary for s in stems):
+            return False
+        return re.search(rf"\b{re.escape(word.lower())}\b", joined) is None
+
+    joined = report_text.replace("-", "")  # "multistakeholderism" is the report's "multi-stakeholderism"
+    counted = _HOW_MANY.search(question)
+    if counted and unknown(counted.group(1)):
+        return f"it never mentions {counted.group(1).lower()}"
+    topic = _TOPIC.search(question)
+    if topic:
+        # a compound whose modifier the report never uses names another thing than its head alone does:
+        # "net neutrality" is not the report's "technology neutrality"
+        words = topic.group(1).split()
+        if not unknown(words[-1]) and any(unknown(w) for w in words[:-1]):
+            return f"it never mentions {topic.group(1)}"
     return None

@@ -46,7 +46,10 @@ def test_answers_must_state_what_the_question_asks_for():
     assert missing_specifics("How much traffic is IPv6?", ["the proportion of IPv6 traffic remains very small"]) is None
 
 
-REPORT = "Ghana proposed an IPv6 addition. The UK asked. WTPF-13 was attended by 900 delegates and 33 Ministers. WG2 met."
+REPORT = (
+    "Ghana proposed an IPv6 addition. The UK asked. WTPF-13 was attended by 900 delegates and 33 Ministers. WG2 met. "
+    "It supports technology neutrality and multi-stakeholderism in the Internet."
+)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +66,10 @@ REPORT = "Ghana proposed an IPv6 addition. The UK asked. WTPF-13 was attended by
         ("Was it held on the 1st or the 2nd day?", None),
         ("How many women attended?", "it never mentions women"),
         ("How many ministers attended?", None),
+        ("What position did the forum take on net neutrality?", "it never mentions net neutrality"),
+        ("What position did the forum take on technology neutrality?", None),
+        ("What did it say about multistakeholderism?", None),  # one word, and the report's hyphenated one
+        ("What did it say about the Internet afterwards?", None),  # the last word is not a known head
         ("", None),
     ],
 )
@@ -130,3 +137,10 @@ def test_one_item_of_an_unnamed_list_brings_its_lead_in_and_siblings(source, cla
     answer = composer.compose("What should countries do?", "What should countries do?", hits_for(clauses, item))
     cited = [c.clause_id for c in answer.citations]
     assert cited[0] == "opinion-2/recognizing/c" and item in cited and len(cited) == 5
+
+
+def test_a_word_the_report_writes_hyphenated_is_not_foreign(source, clauses):
+    composer = Composer(source, clauses)
+    assert composer.foreign("multistakeholderism") == 0.0
+    assert composer.foreign("multi-stakeholderism") == 0.0
+    assert composer.foreign("zebra") == 1.0
