@@ -26,7 +26,7 @@ _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.\S+",
 _CODE = re.compile(r"\b[A-Z][A-Z0-9]*-\d+/\d+\b|\b(?:Doc(?:ument)?|Resolution|Decision)\s+(?:No\.?\s*)?\d+\b")
 _COUNTED = re.compile(r"\b(?:in total|total of|numbered|attended by|some|around|about|over|more than)\s+\d", re.I)
 
-_ASKS_CONTACT = re.compile(r"\b(?:e-?mail|contact(?:ed)?|web\s?site|url|web\s+address|reach)\b", re.I)
+_ASKS_CONTACT = re.compile(r"\b(?:e-?mail|contact(?:ed| details| address)|web\s?site|url|web\s+address)\b", re.I)
 _ASKS_CODE = re.compile(r"\b(?:document|reference|symbol|contribution)\s+(?:number|no\.?|code|symbol)\b", re.I)
 # The question word must lead its clause: "people who are not yet online" asks for no person.
 _LEAD = r"(?:^|[,;:(—–-]\s*|\band\s+|\bso\s+)"

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.unit
         ("Who holds authority over Internet-related public policy?", None),
         ("How many ministers attended?", "count"),
         ("What e-mail address is given for the chairman?", "contact"),
+        ("Did the working group reach consensus?", None),
         ("What was the document number of Brazil's contribution?", "code"),
         ("What does Opinion 4 say about IPv6?", None),
         ("Which country backed Brazil's draft?", "actor"),
