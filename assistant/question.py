@@ -152,30 +152,50 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
     Germany propose?", the thing counted in "How many women attended?", and a topic named by a compound
     whose modifier the report never uses ("What position did it take on net neutrality?").
     """
+    joined = report_text.replace("-", "")  # "multistakeholderism" is the report's "multi-stakeholderism"
     for match in _IDENTIFIER.finditer(question):
-        token = match.group(0)
-        if not _ORDINAL_OR_PLACE.fullmatch(token) and token.lower() not in report_text:
-            return f"it never mentions {token}"
+        for token in match.group(0).split("/"):
+            core = _core_identifier(token)
+            if core and core.lower().replace("-", "") not in joined:
+                return f"it never mentions {core}"
     for match in _ACTOR.finditer(question):
         name = match.group(1) or match.group(2)
-        words = [w for w in name.split() if w.lower() not in STOPWORDS]
-        if words and not any(re.search(rf"\b{re.escape(w.lower())}\b", report_text) for w in words):
+        # an abbreviation ("the US") may stand for a name the report spells out
+        words = [w for w in name.split() if w.lower() not in STOPWORDS and not w.isupper() and len(w) > 3]
+        if words and len(words) == len(name.split()) and not any(_says(w, report_text) for w in words):
             return f"it never mentions {name}"
-    def unknown(word: str) -> bool:
-        stems = tokenize(word)
-        if not stems or any(s in vocabulary for s in stems):
-            return False
-        return re.search(rf"\b{re.escape(word.lower())}\b", joined) is None
-
-    joined = report_text.replace("-", "")  # "multistakeholderism" is the report's "multi-stakeholderism"
     counted = _HOW_MANY.search(question)
-    if counted and unknown(counted.group(1)):
+    if counted and not _knows(counted.group(1), vocabulary, joined):
         return f"it never mentions {counted.group(1).lower()}"
     topic = _TOPIC.search(question)
     if topic:
         # a compound whose modifier the report never uses names another thing than its head alone does:
         # "net neutrality" is not the report's "technology neutrality"
         words = topic.group(1).split()
-        if not unknown(words[-1]) and any(unknown(w) for w in words[:-1]):
+        if _knows(words[-1], vocabulary, joined) and not all(_knows(w, vocabulary, joined) for w in words[:-1]):
             return f"it never mentions {topic.group(1)}"
     return None
+
+
+def _core_identifier(token: str) -> str | None:
+    """The part of a token that identifies something ("IPv6" of "IPv6-ready"), or None if it has no such part."""
+    parts = token.split("-")
+    while len(parts) > 1 and parts[-1].isalpha():  # "-ready", "-enabled"
+        parts.pop()
+    core = "-".join(parts)
+    if not (re.search(r"\d", core) and re.search(r"[A-Za-z]", core)) or _ORDINAL_OR_PLACE.fullmatch(core):
+        return None
+    return core
+
+
+def _says(word: str, report_text: str) -> bool:
+    return re.search(rf"\b{re.escape(word.lower())}\b", report_text) is not None
+
+
+def _knows(word: str, vocabulary, joined: str) -> bool:
+    """The report uses `word`, or a word of the same stem ("attendees", "attended"), or writes it hyphenated."""
+    stems = tokenize(word)
+    if not stems or any(s in vocabulary for s in stems) or _says(word, joined):
+        return True
+    return any(len(v) >= 5 and (stem.startswith(v) or (len(stem) >= 5 and v.startswith(stem)))
+               for stem in stems for v in vocabulary)

@@ -66,6 +66,12 @@ REPORT = (
         ("Was it held on the 1st or the 2nd day?", None),
         ("How many women attended?", "it never mentions women"),
         ("How many ministers attended?", None),
+        ("How many attendees were there?", None),  # the report's "attended"
+        ("What did WTPF13 decide?", None),
+        ("Is IPv6-ready equipment mentioned?", None),
+        ("Was the IPv6/WTPF-13 link made?", None),
+        ("What did the USA propose?", None),  # an abbreviation may stand for a name the report spells out
+        ("What about 5G-enabled networks?", "it never mentions 5G"),
         ("What position did the forum take on net neutrality?", "it never mentions net neutrality"),
         ("What position did the forum take on technology neutrality?", None),
         ("What did it say about multistakeholderism?", None),  # one word, and the report's hyphenated one
