@@ -229,8 +229,32 @@ _SECTION_NAMED = re.compile(
 )
 
 
+_ORDINAL_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+# "the third recognizing clause", "the second invitation": an item counted within a section
+_ORDINAL_ITEM = re.compile(
+    rf"\b({_ORDINAL_WORDS})\s+(?:(recalling|considering|recogni[sz]ing|noting|invites?)(?:\s+(?:clause|paragraph|point|"
+    rf"item|bullet))?|(invitation|consideration|recognition)s?)\b",
+    re.I,
+)
+_SECTION_OF_NOUN = {"invitation": "invites", "consideration": "considering", "recognition": "recognizing", "invite": "invites"}
+
+
+def name_ordinal_items(question: str) -> str:
+    """Spell out an item counted within a section the way references are written: "Opinion 4's third
+    recognizing clause" → "… (the third point of the recognizing section)"."""
+    if not _NUMBERED.search(question) or re.search(r"\bpoint of the\b", question, re.I):
+        return question
+    found = []
+    for m in _ORDINAL_ITEM.finditer(question):
+        section = (m.group(2) or m.group(3)).lower()
+        section = _SECTION_OF_NOUN.get(section, section).replace("recognising", "recognizing")
+        found.append(f"the {m.group(1).lower()} point of the {section} section")
+    return f"{question} ({'; '.join(found)})" if found else question
+
+
 def name_sections(question: str) -> str:
     """Add the phrase an Opinion uses for what the question asks: "asked to do in Opinion 3" → "(invites)"."""
+    question = name_ordinal_items(question)
     if not _NUMBERED.search(question) or _SECTION_NAMED.search(question):
         return question
     phrases = [phrase for pattern, phrase in _SECTION_WORDS if pattern.search(question)]

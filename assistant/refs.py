@@ -77,6 +77,7 @@ class _Places:
     parts: dict[str, str] = field(default_factory=dict)
     any_section: re.Pattern | None = None
     children: dict[str, list[str]] = field(default_factory=dict)  # section id → its items, in order
+    order: dict[str, int] = field(default_factory=dict)  # section id → its place in the report
 
 
 def resolve_references(text: str, clauses: list[Clause], context_opinion: int | None = None) -> list[str]:
@@ -155,7 +156,7 @@ def _section_refs(text: str, m: re.Match, places: _Places, context: int | None, 
         return []  # a bare verb in running prose ("considering the number…") is not a reference
     out = []
     for unit in units:
-        section = _pick_section(text, m.start(), places.sections.get(unit, [])) if unit else None
+        section = _pick_section(text, m.start(), places.sections.get(unit, []), places.order) if unit else None
         if section is None:
             continue
         ref = section
@@ -168,15 +169,17 @@ def _section_refs(text: str, m: re.Match, places: _Places, context: int | None, 
     return out
 
 
-def _pick_section(text: str, pos: int, sections: list[tuple[re.Pattern, str]]) -> str | None:
+def _pick_section(text: str, pos: int, sections: list[tuple[re.Pattern, str]], order: dict[str, int]) -> str | None:
     for pattern, sid in sections:  # longest phrase first
         if pattern.match(text, pos):
             return sid
     verb = re.match(r"[a-z]+", text[pos:].lower())
-    for pattern, sid in sections:
-        if verb and pattern.pattern.lower().startswith(_verb_pattern(verb.group())):
-            return sid
-    return None
+    if not verb:
+        return None
+    # "the invites section" of an Opinion with two ("invites Member States", "invites Member States, Sector
+    # Members…"): the first of them
+    led = [sid for pattern, sid in sections if pattern.pattern.lower().removeprefix(r"\b").startswith(_verb_pattern(verb.group()))]
+    return min(led, key=lambda sid: order.get(sid, 0)) if led else None
 
 
 def _item_after(after: str) -> tuple[str | None, str | None]:
@@ -234,6 +237,7 @@ def _places(clauses: list[Clause]) -> _Places:
             places.units[(unit.group(1), int(unit.group(2)))] = c.id
         elif c.section and c.parent and re.fullmatch(r"(?:" + "|".join(UNIT_WORDS) + r")-\d+", c.parent):
             phrases.add(_phrase_pattern(c.section))
+            places.order[c.id] = len(places.order)
             places.sections.setdefault(c.parent, []).append(
                 (re.compile(r"\b" + _phrase_pattern(c.section) + r"\b", re.I), c.id)
             )

@@ -229,6 +229,9 @@ _TITLE_NOUN = re.compile(r"\b(?:opinions?|drafts?|proposals?|contributions?|repo
 _NOUN_WORDS = title_words("opinion opinions draft drafts proposal contribution report resolution")
 # Headings matching at least this share of the best match's score are named too ("Opinions 5 and 6" by title).
 TITLE_MATCH_SHARE = 0.5
+# A clause that refers to a named place counts for this share of one in it: the report's account of what
+# happened to "recognizing (g)" is about it, the clause itself is it.
+REFERRER_SHARE = 0.9
 # A place named by its title is a guess at what the question means, so it counts for less than a number.
 TITLE_CONFIDENCE = 0.7
 # A title word shared by at most this many headings can name a place on its own.
@@ -300,13 +303,13 @@ def named_scopes(route: Route, clauses: list[Clause], places: Places | None = No
         else:
             below = places.descendants.get(cid, frozenset())
             scopes.append({position[cid]} | {position[d] for d in below if d in position})
-    # A clause that cross-refers into a named place ("WG2 endorsed Opinion 3 …") is about that place too.
-    referring = [(i, set(c.refs)) for i, c in enumerate(clauses) if c.refs]
-    if referring:
-        for scope in scopes:
-            ids = {clauses[i].id for i in scope}
-            scope.update(i for i, refs in referring if refs & ids)
     return [s for s in scopes if s]
+
+
+def referring_to(scope: set[int], clauses: list[Clause]) -> set[int]:
+    """Clauses outside `scope` that cross-refer into it ("WG2 endorsed Opinion 3 …"): about the place, not in it."""
+    ids = {clauses[i].id for i in scope}
+    return {i for i, c in enumerate(clauses) if c.refs and i not in scope and set(c.refs) & ids}
 
 
 def specificity(size: int, total: int) -> float:
@@ -329,9 +332,12 @@ def route_scores(route: Route, clauses: list[Clause], places: Places | None = No
         if named.empty:
             continue
         for scope in named_scopes(named, clauses, places):
+            about = referring_to(scope, clauses)
             value = confidence * specificity(len(scope), len(clauses))
-            idx = np.fromiter(scope, dtype=np.int64)
-            scores[idx] = np.maximum(scores[idx], value)
+            for members, share in ((scope, 1.0), (about, REFERRER_SHARE)):
+                if members:
+                    idx = np.fromiter(members, dtype=np.int64)
+                    scores[idx] = np.maximum(scores[idx], share * value)
     return scores
 
 

@@ -116,3 +116,15 @@ def test_everyday_verbs_name_the_opinion_section():
     # no opinion named, or the section already named: unchanged
     assert name_sections("Who asked for more time?") == "Who asked for more time?"
     assert name_sections("What does Opinion 4 invite?") == "What does Opinion 4 invite?"
+
+
+def test_an_item_counted_within_a_section_is_spelled_out_as_a_reference():
+    from assistant.conversation import name_sections
+
+    assert name_sections("What does Opinion 4's third recognizing clause say?").endswith(
+        "(the third point of the recognizing section)")
+    assert name_sections("What is the second invitation in Opinion 1?").endswith(
+        "(the second point of the invites section)")
+    assert name_sections("What is the second invitation?") == "What is the second invitation?"  # no Opinion named
+    spelled = "What does the third point of the recognizing section of Opinion 4 say?"
+    assert name_sections(spelled) == spelled

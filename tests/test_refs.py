@@ -103,3 +103,6 @@ def test_ordinal_item_of_a_lettered_section(clauses):
     refs = resolve_references("What does the second point of Opinion 1's 'is of the view' section say?", clauses)
     assert "opinion-1/is-of-the-view/b" in refs
     assert "opinion-4/recognizing/c" in resolve_references("the third item of the recognizing section of Opinion 4", clauses)
+    # Opinion 2 has two sections led by "invites": "the invites section" is the first of them
+    assert "opinion-2/invites-member-states/a" in resolve_references(
+        "the first point of the invites section of Opinion 2", clauses)

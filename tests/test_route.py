@@ -120,6 +120,9 @@ def test_clauses_referring_into_a_named_place_join_it():
     s = dict(zip((c.id for c in corpus), route_scores(parse_route("Was Opinion 3 changed?", Places.of(corpus)),
                                                        corpus).tolist()))
     assert s["annex-1/wg-2/p8"] > 0 and s["opinion-4/recognizing/a"] == 0
+    # about the place, not in it: a clause named exactly still outranks the account of what happened to it
+    named = dict(zip((c.id for c in corpus), route_scores(Route(clause_ids=("opinion-3",)), corpus).tolist()))
+    assert named["opinion-3"] == 1.0 and 0 < named["annex-1/wg-2/p8"] < 1.0
 
 
 def test_headings_named_by_title():
