@@ -12,7 +12,7 @@ import re
 
 from assistant.question import NUMBER, question_kind, tokenize
 
-ANSWER_TYPES = ("date", "person", "count", "contact", "code", "actor")
+ANSWER_TYPES = ("date", "person", "count", "contact", "code", "actor", "title")
 
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _DATE = re.compile(
@@ -26,6 +26,13 @@ _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.\S+",
 _CODE = re.compile(r"\b[A-Z][A-Z0-9]*-\d+/\d+\b|\b(?:Doc(?:ument)?|Resolution|Decision)\s+(?:No\.?\s*)?\d+\b")
 _COUNTED = re.compile(r"\b(?:in total|total of|numbered|attended by|some|around|about|over|more than)\s+\d", re.I)
 
+_SMALL = r"(?:of|the|in|for|and|on|to|a|an|by|with|as)"
+# A title: four or more capitalized words, small words allowed between ("Role of Government in the
+# Multistakeholder Framework for Internet Governance"), or a quoted phrase of three words or more.
+_TITLE = re.compile(
+    rf"\b[A-Z][\w’'-]*(?:\s+(?:{_SMALL}\s+)*[A-Z0-9][\w’'-]*){{3,}}|[“\"][A-Z][^”\"]*?(?:\s+[^”\"\s]+){{2,}}[”\"]"
+)
+_ASKS_TITLE = re.compile(r"\b(?:titles?|entitled|called|named)\b|\bname of (?:the|its|their) (?!chair|vice|minister|moderator|speaker)", re.I)
 _ASKS_CONTACT = re.compile(r"\b(?:e-?mail|contact(?:ed| details| address)|web\s?site|url|web\s+address)\b", re.I)
 _ASKS_CODE = re.compile(r"\b(?:document|reference|symbol|contribution)\s+(?:number|no\.?|code|symbol)\b", re.I)
 # The question word must lead its clause: "people who are not yet online" asks for no person.
@@ -56,6 +63,8 @@ def expected_type(question: str) -> str | None:
     if _ASKS_CODE.search(question):
         return "code"
     kind = question_kind(question)
+    if _ASKS_TITLE.search(question) and kind not in ("why", "how-many"):
+        return "title"
     if _ASKS_ACTOR.search(question):
         return "actor"
     if kind in ("when", "what") and _ASKS_WHEN.search(question):
@@ -87,6 +96,8 @@ def holds_type(text: str, answer_type: str | None, common: frozenset[str] = froz
         return bool(_CONTACT.search(text))
     if answer_type == "code":
         return bool(_CODE.search(text))
+    if answer_type == "title":
+        return bool(_TITLE.search(text))
     if answer_type == "count":
         return bool(_COUNTED.search(text)) or any(_is_count(m) for m in NUMBER.finditer(text))
     return False

@@ -57,7 +57,7 @@ SENTENCE_HITS = 10  # sentences searched directly: their clauses join the candid
 _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely))\s*$")
 # An e-mail address, a document symbol or the country or body asked about is the answer itself; dates,
 # people and counts are weighed by question kind above.
-SPECIFIC_TYPES = ("contact", "code", "actor")
+SPECIFIC_TYPES = ("contact", "code", "actor", "title")
 SPECIFIC_TYPE_BONUS = 0.3
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
