@@ -78,7 +78,7 @@ def expected_type(question: str) -> str | None:
 
 def names(text: str) -> set[str]:
     """Proper names in `text`: capitalized words past a sentence's first, and acronyms."""
-    return {m.group(0) for m in _NAME.finditer(text)}
+    return {re.sub(r"['’]s$", "", m.group(0)) for m in _NAME.finditer(text)}
 
 
 def holds_type(text: str, answer_type: str | None, common: frozenset[str] = frozenset()) -> bool:

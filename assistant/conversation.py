@@ -257,5 +257,14 @@ def name_sections(question: str) -> str:
     question = name_ordinal_items(question)
     if not _NUMBERED.search(question) or _SECTION_NAMED.search(question):
         return question
-    phrases = [phrase for pattern, phrase in _SECTION_WORDS if pattern.search(question)]
+    phrases = [
+        phrase
+        for pattern, phrase in _SECTION_WORDS
+        if any(not _OTHER_SUBJECT.search(question[: m.start()]) for m in pattern.finditer(question))
+    ]
     return f"{question} ({'; '.join(phrases)})" if phrases else question
+
+
+# "What does the Broadband Commission urge …": the verb is another body's, quoted by the Opinion, not the
+# Opinion's own call; the section it lives in is not the one the verb names.
+_OTHER_SUBJECT = re.compile(r"\b(?:does|do|did)\s+(?:the\s+)?(?!opinions?\b|forum\b|wtpf\b|it\b)[A-Z][\w/-]*(?:\s+[A-Z][\w/-]*)*\s+$")

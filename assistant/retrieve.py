@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import faiss
 import numpy as np
 
-from assistant.answer_type import ANSWER_TYPES, common_names, expected_type, type_match, typed_sentences
+from assistant.answer_type import ANSWER_TYPES, common_names, expected_type, names, type_match, typed_sentences
 from assistant.question import tokenize
 from assistant.embed import Embedder, make_embedder
 from assistant.glossary import acronyms, shorthands
@@ -35,6 +35,9 @@ ROUTE_CANDIDATE = 0.5
 # by that word overlap, so a date elsewhere in a passage barely counts. Measured on the dev set: recall@5
 # 0.878 → 0.918 at 0.6; flat from 0.6 to 1.5.
 ANSWER_TYPE_WEIGHT = 0.6
+# A passage naming the country or body the question names ("What did Senegal ask for?") gains this much:
+# BM25 already counts the name once; this keeps the route to a named Opinion from burying the debate about it.
+ACTOR_WEIGHT = 0.1
 # Headings are structure: their words already lead every passage below them, and a bare "recognizing"
 # is no answer, so they are indexed (ids stay aligned) but never returned.
 SKIP_KINDS = frozenset({"heading"})
@@ -98,6 +101,7 @@ class HybridRetriever:
         self._no_skip: frozenset[int] = frozenset()
         texts = [c.text for c in index.clauses]
         common = common_names(texts)
+        self._common = common
         whole = "\n".join(texts)
         self.shorthands = {bm25_tokens(head)[0]: tuple(t for a in acr for t in bm25_tokens(a))
                            for head, acr in shorthands(whole, acronyms(whole)).items() if bm25_tokens(head)}
@@ -193,6 +197,14 @@ class HybridRetriever:
         scores = {i: type_match(words, typed[i]) for i in candidates if typed[i]}
         return {i: v for i, v in scores.items() if v > 0}
 
+    def _naming_actors(self, query: str, candidates) -> set[int]:
+        """Candidates that name an actor the query names ("What did Senegal ask for?"), common names aside."""
+        actors = [n for n in names(query) if n not in self._common and len(n) > 2 and not any(ch.isdigit() for ch in n)]
+        if not actors:
+            return set()
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in actors) + r")", re.I)
+        return {i for i in candidates if pattern.search(self.clauses[i].text)}
+
     def search(self, query: str, k: int = 5, filters: Filters | None = None, *, cut_weak_tail: bool = True) -> list[Hit]:
         """Top-k clauses for `query` (after `filters`), best first; [] for an empty query.
 
@@ -231,6 +243,9 @@ class HybridRetriever:
         in_kind = self._answer_type_scores(text, fused)
         for i, value in in_kind.items():
             fused[i] += self.answer_type_weight * unit * value
+        naming = self._naming_actors(text, fused)
+        for i in naming:
+            fused[i] += ACTOR_WEIGHT * unit
 
         dense_pos = {item: r for r, item in enumerate(dense_rank, start=1)}
         bm25_pos = {item: r for r, item in enumerate(bm25_rank, start=1)}
@@ -246,6 +261,8 @@ class HybridRetriever:
             }
             if i in in_kind:
                 parts["answer_type"] = in_kind[i]
+            if i in naming:
+                parts["actor"] = 1.0
             if i in dense_pos:
                 parts["dense_rank"] = float(dense_pos[i])
             if i in bm25_pos:

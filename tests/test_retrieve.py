@@ -228,3 +228,12 @@ def test_a_shorthand_word_reaches_text_that_only_has_the_acronym(tmp_path):
     hits = {h.clause.id: h for h in r.search("what do the registries do", k=3, cut_weak_tail=False)}
     assert hits["opinion-3/recognizing/b"].parts["bm25"] > 0  # it never says "registries"
     assert hits["opinion-3/recognizing/c"].parts["bm25"] == 0
+
+
+def test_a_passage_naming_the_actor_asked_about_is_lifted(tmp_path):
+    r = retriever(tmp_path, fusion="weighted")
+    hits = {h.clause.id: h for h in r.search("What did Ghana say about exchange points in Opinion 1?", k=8, cut_weak_tail=False)}
+    assert hits["annex-1/wg-1/p2"].parts.get("actor") == 1.0
+    assert "actor" not in hits["opinion-1/considering/a"].parts
+    # a name the report uses all over, or an identifier, is nobody in particular
+    assert not any("actor" in h.parts for h in r.search("What does Opinion 1 say about IPv6?", k=8))
