@@ -128,3 +128,11 @@ def test_an_item_counted_within_a_section_is_spelled_out_as_a_reference():
     assert name_sections("What is the second invitation?") == "What is the second invitation?"  # no Opinion named
     spelled = "What does the third point of the recognizing section of Opinion 4 say?"
     assert name_sections(spelled) == spelled
+
+
+def test_a_verb_said_of_another_body_names_no_section():
+    from assistant.conversation import name_sections
+
+    assert name_sections("What does Opinion 3 ask Member States to do?").endswith("(invites)")
+    quoted = "What does the Broadband Commission urge countries to do, according to Opinion 2?"
+    assert name_sections(quoted) == quoted
