@@ -12,8 +12,6 @@ import re
 
 from assistant.question import NUMBER, question_kind, tokenize
 
-ANSWER_TYPES = ("date", "person", "count", "contact", "code", "actor", "title")
-
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _DATE = re.compile(
     rf"\b\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\s+{_MONTH}\b|\b{_MONTH}\s+\d{{1,2}}\b|\b{_MONTH}\s+(?:19|20)\d\d\b|"
@@ -57,7 +55,8 @@ _ASKS_PERSON = re.compile(rf"{_LEAD}(?:who|whom)\b|\bwhich (?:person|official|mi
 
 
 def expected_type(question: str) -> str | None:
-    """The answer type a question asks for, or None when it asks for no particular kind of thing."""
+    """The answer type a question asks for (date, person, count, contact, code, actor or title), or None
+    when it asks for no particular kind of thing."""
     if _ASKS_CONTACT.search(question):
         return "contact"
     if _ASKS_CODE.search(question):

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import faiss
 import numpy as np
 
-from assistant.answer_type import ANSWER_TYPES, common_names, expected_type, names, type_match, typed_sentences
+from assistant.answer_type import common_names, expected_type, names, type_match, typed_sentences
 from assistant.question import tokenize
 from assistant.embed import Embedder, make_embedder
 from assistant.glossary import acronyms, shorthands
@@ -100,12 +100,11 @@ class HybridRetriever:
         self._skip_set = frozenset(self.skipped.tolist())
         self._no_skip: frozenset[int] = frozenset()
         texts = [c.text for c in index.clauses]
-        common = common_names(texts)
-        self._common = common
+        self._common = common_names(texts)
         whole = "\n".join(texts)
         self.shorthands = {bm25_tokens(head)[0]: tuple(t for a in acr for t in bm25_tokens(a))
                            for head, acr in shorthands(whole, acronyms(whole)).items() if bm25_tokens(head)}
-        self.typed = {t: [typed_sentences(c.text, t, common) for c in index.clauses] for t in ANSWER_TYPES}
+        self._typed: dict[str, list[list[frozenset[str]]]] = {}  # answer type → per clause; filled on first ask
         self._skipped_units = int(np.isin(index.owners, self.skipped).sum()) if self.skipped.size else 0
         # Two cores: one thread per query beats OpenMP's hand-off cost at this size.
         faiss.omp_set_num_threads(1)
@@ -192,10 +191,16 @@ class HybridRetriever:
         wanted = expected_type(query)
         if wanted is None or not self.answer_type_weight:
             return {}
-        typed = self.typed[wanted]
+        typed = self._typed_sentences(wanted)
         words = frozenset(tokenize(query))
         scores = {i: type_match(words, typed[i]) for i in candidates if typed[i]}
         return {i: v for i, v in scores.items() if v > 0}
+
+    def _typed_sentences(self, answer_type: str) -> list[list[frozenset[str]]]:
+        """Per clause, the sentences holding `answer_type`; worked out the first time a question asks for it."""
+        if answer_type not in self._typed:
+            self._typed[answer_type] = [typed_sentences(c.text, answer_type, self._common) for c in self.clauses]
+        return self._typed[answer_type]
 
     def _naming_actors(self, query: str, candidates) -> set[int]:
         """Candidates that name an actor the query names ("What did Senegal ask for?"), common names aside."""

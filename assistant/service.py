@@ -25,8 +25,8 @@ from assistant.textnorm import check_question
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 8
-NAMED_PLACE = 0.5  # route score of a named section or clause (a whole opinion or part scores less)  # clauses the composer may draw sentences from
+CANDIDATES = 8  # clauses the composer may draw sentences from
+NAMED_PLACE = 0.5  # route score of a named section or clause (a whole opinion or part scores less)
 RELATED = 3
 _NUMBERED_PLACE = re.compile(r"\b(opinions?|working groups?|wg)\s*(\d{1,3})\b", re.I)
 ABSTAIN_TEXT = "The report does not address this question. The closest passages are listed below as related."
