@@ -188,10 +188,8 @@ def _descendants(clauses: list[Clause]) -> dict[str, frozenset[str]]:
     return out
 
 
-def parse_route(query: str, places: Places, clause_ids: tuple[str, ...] = ()) -> Route:
-    """The places named in `query` that exist in this corpus."""
-    from assistant.index_store import bm25_tokens
-
+def numbered_places(query: str) -> tuple[set[int], set[int]]:
+    """The opinions and working groups `query` names by number or ordinal ("Opinion 4", "the third working group")."""
     opinions: set[int] = set()
     for m in _OPINION.finditer(query):
         opinions |= _numbers(m.group(1))
@@ -202,6 +200,14 @@ def parse_route(query: str, places: Places, clause_ids: tuple[str, ...] = ()) ->
         groups |= _numbers(m.group(1))
     for m in _WG_ORD.finditer(query):
         groups.add(_WORDS[m.group(1).lower()])
+    return opinions, groups
+
+
+def parse_route(query: str, places: Places, clause_ids: tuple[str, ...] = ()) -> Route:
+    """The places named in `query` that exist in this corpus."""
+    from assistant.index_store import bm25_tokens
+
+    opinions, groups = numbered_places(query)
     parts = set()
     for m in _PART.finditer(query):
         n = to_int(m.group(2))
