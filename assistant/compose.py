@@ -18,6 +18,7 @@ import numpy as np
 from assistant.answer_type import common_names, expected_type, holds_type
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.refs import resolve_references
+from assistant.route import numbered_places
 from assistant.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
 from assistant.sentences import Unit, clause_units
 from assistant.textnorm import stem
@@ -59,6 +60,7 @@ _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely
 # people and counts are weighed by question kind above.
 SPECIFIC_TYPES = ("contact", "code", "actor", "title")
 SPECIFIC_TYPE_BONUS = 0.3
+FACT_KINDS = ("who", "when", "where", "how-many")
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
 
@@ -248,12 +250,13 @@ class Composer:
         best = scored[0].score
         if kind in ("why", "proposal"):
             limit, floor = max_sentences, best * FLOOR_EXPLAIN
-        elif kind in ("who", "when", "where", "how-many"):
+        elif kind in FACT_KINDS:
             limit, floor = min(LIMIT_FACT, max_sentences), best * FLOOR_FACT
         else:
             limit, floor = min(LIMIT_PLAIN, max_sentences), best * FLOOR_PLAIN
         chosen: list[Scored] = []
         about: list[Scored] = []
+        named_opinions, named_groups = numbered_places(query)
         if kind in ("why", "proposal"):
             # an explanation or a proposal usually runs over the sentences around the best match
             names = names_in(query)
@@ -279,10 +282,19 @@ class Composer:
                 break
             if about and item not in about:
                 continue  # an answer about what Russia proposed stays with Russia
+            if kind in FACT_KINDS and self._elsewhere(item, named_opinions, named_groups):
+                continue  # "who chaired Working Group 2" is not answered by Working Group 1's chair
             if any(_near_duplicate(item.unit.text, c.unit.text) for c in chosen):
                 continue
             chosen.append(item)
         return chosen
+
+    def _elsewhere(self, item: Scored, opinions: set[int], groups: set[int]) -> bool:
+        """The sentence sits in another opinion or working group than the ones the question names by number."""
+        clause = self.clauses[item.unit.clause_id]
+        if groups and clause.working_group is not None and clause.working_group not in groups:
+            return True
+        return bool(opinions) and clause.opinion is not None and clause.opinion not in opinions
 
     def _operative(self, hits: list[Hit], max_sentences: int) -> list[Scored]:
         """A summary of the one Opinion the question names: its conclusions and invitations, in order."""

@@ -150,3 +150,12 @@ def test_a_word_the_report_writes_hyphenated_is_not_foreign(source, clauses):
     assert composer.foreign("multistakeholderism") == 0.0
     assert composer.foreign("multi-stakeholderism") == 0.0
     assert composer.foreign("zebra") == 1.0
+
+
+def test_a_fact_about_a_numbered_group_is_not_answered_from_its_neighbours(source, clauses):
+    composer = Composer(source, clauses)
+    rows = [c.id for c in clauses if c.kind == "table-row"]
+    assert len(rows) == 3
+    answer = composer.compose("Who chaired Working Group 2?", "Who chaired Working Group 2?", hits_for(clauses, *rows))
+    cited = {c.clause_id for c in answer.citations}
+    assert cited == {"part-1/working-groups/wg-2"}
