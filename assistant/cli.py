@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--chunker", action="append", help="also score a token-window baseline: tokens:256, tokens:512")
     p.add_argument("--retrieval-only", action="store_true", help="skip answer metrics")
+    p.add_argument("--split", choices=("tune", "test"), help="only the tune or test split (fixed by a hash of the id)")
+    p.add_argument("--ablate", help="switch mechanisms off, comma-separated (see Settings.MECHANISMS)")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("serve", help="the browser chat")
@@ -116,8 +118,9 @@ def _add_llm(p: argparse.ArgumentParser) -> None:
     p.add_argument("--llm-timeout", type=float, help="seconds per request (default 20)")
 
 
-def settings_from(args) -> Settings:
+def settings_from(args, **extra) -> Settings:
     return Settings.from_env(
+        **extra,
         corpus_path=args.corpus,
         index_dir=args.index_dir,
         embedder=args.embedder,
@@ -261,7 +264,8 @@ def cmd_eval(args) -> int:
         as_json=args.json,
         chunker=args.chunker,
         ask=not args.retrieval_only,
-        settings=settings_from(args),
+        settings=settings_from(args, ablate=args.ablate),
+        split=args.split,
     )
 
 

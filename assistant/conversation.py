@@ -49,6 +49,8 @@ def clean_history(history) -> list[str]:
     """Keep the latest few non-empty turns, cleaned and bounded, so noise cannot swamp a query."""
     turns = []
     for turn in list(history or ())[-MAX_HISTORY_TURNS:]:
+        if isinstance(turn, dict):
+            turn = turn.get("question")
         if not isinstance(turn, str):
             continue
         text = clean_input(turn)[:MAX_HISTORY_CHARS]

@@ -30,7 +30,7 @@ from assistant.metrics import (
     score_answers,
     score_retrieval,
 )
-from assistant.questions import Question, load_questions
+from assistant.questions import SPLITS, Question, load_questions, split_of
 from assistant.records import Answer, Clause, Hit
 from assistant.settings import Settings
 from assistant.textnorm import clean_input
@@ -60,6 +60,14 @@ RetrieverFactory = Callable[..., Searcher]
 
 
 @dataclass(frozen=True)
+class TypeScores:
+    type: str
+    questions: int
+    retrieval: RetrievalScores
+    answers: AnswerScores | None
+
+
+@dataclass(frozen=True)
 class EvalReport:
     questions: int
     answerable: int
@@ -68,6 +76,7 @@ class EvalReport:
     answers: AnswerScores | None
     rows: tuple[dict[str, Any], ...]
     notes: tuple[str, ...] = ()
+    by_type: tuple[TypeScores, ...] = ()
 
 
 def parse_chunkers(spec: str | Sequence[str] | None) -> list[int]:
@@ -103,8 +112,13 @@ def _progress(items: Sequence, label: str, shown: bool):
 
 
 def _ask_one(target: Target, question: Question) -> Answer:
+    """Ask as the chat does: each earlier turn is asked in order, and its answer's citations travel with it."""
     try:
-        return target.ask(question.question, history=question.history)
+        history: list[dict[str, Any]] = []
+        for turn in question.history:
+            earlier = target.ask(turn, history=list(history))
+            history.append({"question": turn, "cited": [c.clause_id for c in earlier.citations]})
+        return target.ask(question.question, history=history)
     except AssistantError as exc:
         raise AssistantError(f"question {question.id} (line {question.line}): {exc}") from None
 
@@ -176,16 +190,22 @@ def run_eval(
     clause_searcher = factory(settings, clauses, source, variant="clauses") if ask else assistant
     clause_hits, search_ms = search_all(clause_searcher, "clauses")
     systems = [score_retrieval("clauses", questions, clause_hits, search_ms, k, len(clauses))]
+    if ask:
+        # What the answer shows as its sources: the clauses it was built from first, then the rest of the search.
+        answer_hits = [list(a.retrieved) for a in answers]
+        systems.insert(0, score_retrieval("answer", questions, answer_hits, ask_ms, k, len(clauses)))
     for size in sizes:
         chunks = token_windows(source, size, DEFAULT_OVERLAP)
         hits, latencies = search_all(factory(settings, chunks, source, variant=f"tokens-{size}"), f"tokens:{size}")
         systems.append(score_retrieval(f"tokens:{size}", questions, hits, latencies, k, len(chunks)))
 
+    shown_hits = [list(a.retrieved) for a in answers] if ask else clause_hits
     rows = [
-        _row(source, q, clause_hits[i], k, ask_ms[i] if ask else search_ms[i], answers[i] if ask else None)
+        _row(source, q, shown_hits[i], k, ask_ms[i] if ask else search_ms[i], answers[i] if ask else None)
         for i, q in enumerate(questions)
     ]
     answer_scores = score_answers(source, questions, answers, ask_ms) if ask else None
+    by_type = _by_type(source, questions, shown_hits, answers if ask else None, k)
     unlocated = [q.id for q in questions if q.answerable and not locate_evidence(source, q.evidence)]
     if unlocated:
         notes.append(f"evidence not found verbatim in the report for: {', '.join(unlocated)}")
@@ -197,7 +217,25 @@ def run_eval(
         answers=answer_scores,
         rows=tuple(rows),
         notes=tuple(notes),
+        by_type=by_type,
     )
+
+
+def _by_type(
+    source: str, questions: Sequence[Question], hits: Sequence[Sequence[Hit]], answers: Sequence[Answer] | None, k: int
+) -> tuple[TypeScores, ...]:
+    """Every metric per question type (the question file's `type` field), when the file has types."""
+    kinds = sorted({q.type for q in questions if q.type})
+    if not kinds:
+        return ()
+    out = []
+    for kind in kinds:
+        picked = [i for i, q in enumerate(questions) if q.type == kind]
+        qs = [questions[i] for i in picked]
+        retrieval = score_retrieval(kind, qs, [hits[i] for i in picked], [0.0] * len(qs), k)
+        answer_scores = score_answers(source, qs, [answers[i] for i in picked], [0.0] * len(qs)) if answers else None
+        out.append(TypeScores(kind, len(qs), retrieval, answer_scores))
+    return tuple(out)
 
 
 def _row(
@@ -286,6 +324,22 @@ def format_table(report: EvalReport) -> str:
             ("ask latency p50 / p95 ms", f"{_num(a.p50_ms, 1)} / {_num(a.p95_ms, 1)}"),
         ]
         lines += ["", "Answers", *(f"{name:<36}{value}" for name, value in answer_lines)]
+    if report.by_type:
+        lines += ["", f"By type (recall over {report.systems[0].system} passages)"]
+        headers = ["type", "n", f"R@{k}", f"micro R@{k}", "facts", "abstained ok", "false abst."]
+        rows = []
+        for t in report.by_type:
+            ta = t.answers
+            rows.append([
+                t.type,
+                str(t.questions),
+                _num(t.retrieval.recall[5] if k == 5 else t.retrieval.recall.get(k)),
+                _num(t.retrieval.micro_recall),
+                _num(ta.fact_recall) if ta else "n/a",
+                f"{ta.abstained_unanswerable}/{ta.unanswerable}" if ta and ta.unanswerable else "-",
+                f"{ta.abstained_answerable}/{ta.answerable}" if ta and ta.answerable else "-",
+            ])
+        lines += _aligned(headers, rows)
     lines += [f"note: {n}" for n in report.notes]
     return "\n".join(lines)
 
@@ -314,6 +368,22 @@ def report_to_json(report: EvalReport) -> dict[str, Any]:
         "answers": None,
         "notes": list(report.notes),
     }
+    for s in report.systems:
+        data["retrieval"][s.system][f"micro_recall@{report.k}"] = _rounded(s.micro_recall)
+    if report.by_type:
+        data["by_type"] = {
+            t.type: {
+                "questions": t.questions,
+                f"recall@{report.k}": _rounded(t.retrieval.recall.get(report.k)),
+                f"micro_recall@{report.k}": _rounded(t.retrieval.micro_recall),
+                "fact_recall": _rounded(t.answers.fact_recall) if t.answers else None,
+                "abstained_unanswerable": t.answers.abstained_unanswerable if t.answers else None,
+                "unanswerable": t.answers.unanswerable if t.answers else None,
+                "abstained_answerable": t.answers.abstained_answerable if t.answers else None,
+                "answerable": t.answers.answerable if t.answers else None,
+            }
+            for t in report.by_type
+        }
     a = report.answers
     if a is not None:
         data["answers"] = {
@@ -365,6 +435,7 @@ def run_eval_command(
     chunker: str | Sequence[str] | None = None,
     ask: bool = True,
     settings: Settings | None = None,
+    split: str | None = None,
 ) -> int:
     """`assistant eval`: print the table (or JSON); 0 on success, 2 with a one-line message on bad input."""
     try:
@@ -374,6 +445,12 @@ def run_eval_command(
         if results is not None and not Path(results).parent.is_dir():
             raise AssistantError(f"{results}: the folder for the results file does not exist")
         questions = load_questions(path)
+        if split:
+            if split not in SPLITS:
+                raise AssistantError(f"unknown split {split!r} (valid: {', '.join(SPLITS)})")
+            questions = [q for q in questions if split_of(q.id) == split]
+            if not questions:
+                raise AssistantError(f"{path}: no questions in the {split} split")
         from assistant.service import Assistant
 
         shown = sys.stderr.isatty()

@@ -162,6 +162,7 @@ class RetrievalScores:
     context_chars: float | None  # mean characters in the top k, over all questions
     p50_ms: float | None
     p95_ms: float | None
+    micro_recall: float | None = None  # evidence pieces found in the top k over all pieces of all questions
 
 
 @dataclass(frozen=True)
@@ -190,12 +191,15 @@ def score_retrieval(
     """Recall@1/3/5/10 and MRR over answerable questions; context size in the top k and latency over all."""
     recalls: dict[int, list[float | None]] = {n: [] for n in RECALL_KS}
     rrs, contexts = [], []
+    pieces = found = 0
     for question, hits in zip(questions, hits_per_question):
         texts = [passage_text(h.clause) for h in hits]
         contexts.append(context_chars(texts, k))
         if not question.answerable:
             continue
         ranks = evidence_ranks(texts, question.evidence)
+        pieces += len(ranks)
+        found += sum(1 for r in ranks if r is not None and r <= k)
         for n in RECALL_KS:
             recalls[n].append(recall_at(ranks, n))
         rrs.append(reciprocal_rank(ranks))
@@ -208,6 +212,7 @@ def score_retrieval(
         context_chars=mean(contexts),
         p50_ms=percentile(latencies_ms, 50),
         p95_ms=percentile(latencies_ms, 95),
+        micro_recall=found / pieces if pieces else None,
     )
 
 

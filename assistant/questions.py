@@ -1,12 +1,13 @@
 """Question sets for evaluation: one JSON object per line, checked field by field.
 
 `{"id": str, "question": str, "history": [str, …] (optional), "evidence": [[alternative, …], …],
-  "facts": [[alternative, …], …], "answerable": bool}`
+  "facts": [[alternative, …], …], "answerable": bool, "type": str (optional: list, overview, compare, …)}`
 Blank lines are allowed; every other problem raises QuestionFileError naming the file and line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,7 +26,18 @@ class Question:
     facts: Groups
     answerable: bool
     history: tuple[str, ...] = ()
+    type: str = ""  # the question's shape, for breaking metrics down
     line: int = 0  # where it was read, for messages
+
+
+SPLITS = ("tune", "test")
+TUNE_SHARE = 60  # percent of questions, by a hash of their id, that changes may be developed against
+
+
+def split_of(question_id: str) -> str:
+    """"tune" or "test", fixed by the id alone so a question never moves between splits."""
+    bucket = int(hashlib.sha256(question_id.encode("utf-8")).hexdigest()[:8], 16) % 100
+    return "tune" if bucket < TUNE_SHARE else "test"
 
 
 def _groups(value: Any, field: str, fail) -> Groups:
@@ -58,6 +70,9 @@ def parse_question(data: Any, fail) -> Question:
     history = data.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
         fail('"history" must be a list of strings')
+    kind = data.get("type", "")
+    if not isinstance(kind, str):
+        fail('"type" must be a string')
     evidence = _groups(data["evidence"], "evidence", fail)
     facts = _groups(data["facts"], "facts", fail)
     if data["answerable"] and not evidence:
@@ -70,6 +85,7 @@ def parse_question(data: Any, fail) -> Question:
         facts=facts,
         answerable=data["answerable"],
         history=tuple(history),
+        type=kind.strip().lower(),
     )
 
 

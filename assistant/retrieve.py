@@ -180,16 +180,20 @@ class HybridRetriever:
 
     def _with_shorthands(self, tokens: list[str]) -> list[str]:
         """Query tokens plus the acronyms a shorthand word stands for ("registries" → rir, lir)."""
+        if not self.settings.uses("shorthands"):
+            return tokens
         extra = [a for t in tokens for a in self.shorthands.get(t, ()) if a not in tokens]
         return tokens + extra
 
     def strong_prefix(self, scores: Sequence[float]) -> int:
+        if not self.settings.uses("weak-tail"):
+            return len(scores)
         return strong_prefix(scores, self.settings.min_relative_score, self.settings.keep_hits)
 
     def _answer_type_scores(self, query: str, candidates) -> dict[int, float]:
         """Per candidate, how well one of its sentences holds the answer type next to the query's words."""
         wanted = expected_type(query)
-        if wanted is None or not self.answer_type_weight:
+        if wanted is None or not self.answer_type_weight or not self.settings.uses("answer-types"):
             return {}
         typed = self._typed_sentences(wanted)
         words = frozenset(tokenize(query))
@@ -204,6 +208,8 @@ class HybridRetriever:
 
     def _naming_actors(self, query: str, candidates) -> set[int]:
         """Candidates that name an actor the query names ("What did Senegal ask for?"), common names aside."""
+        if not self.settings.uses("actor-lift"):
+            return set()
         actors = [n for n in names(query) if n not in self._common and len(n) > 2 and not any(ch.isdigit() for ch in n)]
         if not actors:
             return set()

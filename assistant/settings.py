@@ -10,6 +10,19 @@ from assistant.errors import AssistantError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FUSIONS = ("rrf", "weighted")
+# Mechanisms that can be switched off one at a time (`assistant eval --ablate NAME`, ASSISTANT_ABLATE) to
+# measure what each pays on a question set; one that does not pay on the test split is removed.
+MECHANISMS = (
+    "answer-types",  # retrieval lift for passages holding the kind of answer asked for (date, person, count, …)
+    "actor-lift",  # retrieval lift for passages naming the country or body the question names
+    "shorthands",  # a word the report uses only inside defined terms brings their acronyms into BM25
+    "weak-tail",  # hits past the third under a share of the best are not returned
+    "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
+    "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
+    "meaning-abstain",  # abstain when no retrieved sentence is close in meaning
+    "plans",  # answer plans shaped like the question (list, overview, compare, reason, actor, definition, yes/no)
+    "followups",  # follow-ups resolved from the previous turn
+)
 EMBEDDERS = ("minilm", "hash")
 
 
@@ -33,6 +46,7 @@ class Settings:
     llm_api_key: str | None = None
     llm_timeout: float = 20.0
     llm_retries: int = 1
+    ablate: frozenset[str] = frozenset()  # mechanisms switched off, for ablation runs only
 
     def __post_init__(self) -> None:
         problems = []
@@ -56,6 +70,9 @@ class Settings:
             problems.append(f"llm_timeout={self.llm_timeout} (valid: 0 < t <= 300 seconds)")
         if not 0 <= self.llm_retries <= 5:
             problems.append(f"llm_retries={self.llm_retries} (valid: 0..5)")
+        unknown_mechanisms = sorted(set(self.ablate) - set(MECHANISMS))
+        if unknown_mechanisms:
+            problems.append(f"ablate={','.join(unknown_mechanisms)} (valid: {', '.join(MECHANISMS)})")
         if problems:
             raise AssistantError("invalid settings: " + "; ".join(problems))
 
@@ -70,6 +87,7 @@ class Settings:
             "llm_base_url": os.environ.get("ASSISTANT_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL"),
             "llm_model": os.environ.get("ASSISTANT_LLM_MODEL"),
             "llm_api_key": os.environ.get("ASSISTANT_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY"),
+            "ablate": os.environ.get("ASSISTANT_ABLATE"),
         }
         values = {k: v for k, v in env.items() if v}
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -80,7 +98,15 @@ class Settings:
         for key in ("corpus_path", "index_dir"):
             if key in values:
                 values[key] = Path(values[key])
+        if isinstance(values.get("ablate"), str):
+            values["ablate"] = frozenset(n.strip() for n in values["ablate"].split(",") if n.strip())
+        elif "ablate" in values:
+            values["ablate"] = frozenset(values["ablate"])
         return cls(**values)
+
+    def uses(self, mechanism: str) -> bool:
+        """Whether a mechanism is on (all are, except in ablation runs)."""
+        return mechanism not in self.ablate
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
