@@ -61,7 +61,8 @@ class FakeAssistant:
 
     def ask(self, question, history=(), filters=None, use_llm=None):
         self.asked.append((question, tuple(history)))
-        query = f"{history[-1]} {question}" if history else question
+        previous = history[-1]["question"] if history and isinstance(history[-1], dict) else (history[-1] if history else "")
+        query = f"{previous} {question}" if previous else question
         hits = _keyword_hits(self.clauses, query, 8)
         if not hits or hits[0].score < 1:
             return Answer(question, "The report does not address this question.", query, abstained=True)
@@ -124,7 +125,8 @@ QUESTIONS = [
 def test_run_eval_scores_retrieval_and_answers():
     fake = FakeAssistant()
     report = evaluate.run_eval(fake, QUESTIONS, k=1)
-    (clauses,) = report.systems
+    assert [s.system for s in report.systems] == ["answer", "clauses"]
+    clauses = report.systems[1]
     assert clauses.system == "clauses" and clauses.passages == 4
     # chair: found at 1; ghana: piece 1 at rank 1, piece 2 (Turkey paragraph) lower; follow-up: Turkey at rank 1
     assert clauses.recall[1] == pytest.approx((1 + 0.5 + 1) / 3)
@@ -150,7 +152,12 @@ def test_run_eval_scores_retrieval_and_answers():
 def test_follow_ups_are_retrieved_with_the_rewritten_query(opened):
     fake = FakeAssistant()
     report = evaluate.run_eval(fake, QUESTIONS)
-    assert ("Did it insist?", ("Turkey merging Opinions",)) in fake.asked
+    # the earlier turn is asked first, and its answer's cited clauses travel with it, as in the chat
+    assert fake.asked.index(("Turkey merging Opinions", ())) < next(
+        i for i, (q, h) in enumerate(fake.asked) if q == "Did it insist?"
+    )
+    ((_, (turn,)),) = [(q, h) for q, h in fake.asked if q == "Did it insist?"]
+    assert turn["question"] == "Turkey merging Opinions" and turn["cited"]
     # clause retrieval is timed on a second retriever over the same clauses, so the facade's query cache
     # (filled by asking) does not make it look instant
     ((variant, searched),) = opened
@@ -200,10 +207,10 @@ def test_token_baselines_go_through_the_retriever_factory():
         FakeAssistant(), QUESTIONS, chunker=["tokens:256", "tokens:512"], retriever_factory=factory
     )
     assert [v for v, _ in calls] == ["clauses", "tokens-256", "tokens-512"]
-    assert [s.system for s in report.systems] == ["clauses", "tokens:256", "tokens:512"]
+    assert [s.system for s in report.systems] == ["answer", "clauses", "tokens:256", "tokens:512"]
     # the whole fake report fits in one window, so every piece is found at rank 1
-    assert report.systems[1].recall[1] == 1.0
-    assert report.systems[1].context_chars == pytest.approx(len(SOURCE.strip()))
+    assert report.systems[2].recall[1] == 1.0
+    assert report.systems[2].context_chars == pytest.approx(len(SOURCE.strip()))
     table = evaluate.format_table(report)
     assert "tokens:256" in table and "tokens:512" in table
 
@@ -360,7 +367,7 @@ def test_real_pipeline_on_the_dev_set_with_a_token_baseline(hash_assistant, tmp_
 
     questions = load_questions(Path(__file__).resolve().parent.parent / "corpus" / "questions" / "dev.jsonl")
     report = evaluate.run_eval(hash_assistant, questions, chunker="tokens:256", retriever_factory=REAL_FACTORY)
-    assert [s.system for s in report.systems] == ["clauses", "tokens:256"]
+    assert [s.system for s in report.systems] == ["answer", "clauses", "tokens:256"]
     answers = report.answers
     assert answers.citations_total > 0 and answers.citations_valid == answers.citations_total
     assert len(report.rows) == len(questions)

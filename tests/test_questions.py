@@ -108,3 +108,26 @@ def test_unanswerable_question_may_have_no_evidence(tmp_path):
     path = _write(tmp_path, _line(evidence=[], facts=[], answerable=False))
     (question,) = load_questions(path)
     assert question.evidence == () and question.facts == ()
+
+
+def test_type_field_is_read_and_checked(tmp_path):
+    from assistant.questions import load_questions
+
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        '{"id": "a", "type": "List", "question": "q?", "evidence": [["x"]], "facts": [], "answerable": true}\n'
+        '{"id": "b", "type": 3, "question": "q?", "evidence": [["x"]], "facts": [], "answerable": true}\n'
+    )
+    with pytest.raises(QuestionFileError, match=r":2: \"type\" must be a string"):
+        load_questions(path)
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    assert load_questions(path)[0].type == "list"
+
+
+def test_split_is_fixed_by_the_id_and_near_sixty_forty():
+    from assistant.questions import split_of
+
+    ids = [f"q{i}" for i in range(2000)]
+    assert [split_of(i) for i in ids] == [split_of(i) for i in ids]
+    share = sum(split_of(i) == "tune" for i in ids) / len(ids)
+    assert 0.55 < share < 0.65
