@@ -61,6 +61,8 @@ _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely
 SPECIFIC_TYPES = ("contact", "code", "actor", "title")
 SPECIFIC_TYPE_BONUS = 0.3
 FACT_KINDS = ("who", "when", "where", "how-many")
+RARE_TERM_CLAUSES = 3  # a word in at most this many clauses is specific to what the question is about
+RARE_TERM_DEPTH = 3
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
 
@@ -137,16 +139,70 @@ class Composer:
             default=0.0,
         )
 
-    def compose(self, question: str, query: str, hits: list[Hit], max_sentences: int = 5, filters=None) -> Answer:
+    @property
+    def common_words(self) -> frozenset[str]:
+        return self._common_words
+
+    def relevance(self, query: str, units: list[Unit]) -> list[float]:
+        """How close each sentence is to the query: meaning and shared rare words, as sentences are scored."""
+        terms = set(tokenize(query))
+        total = sum(self.idf(t) for t in terms)
+        query_vector = self.vectors.query_vector(query) if self.vectors is not None else None
+        out = []
+        for unit in units:
+            words = set(tokenize(unit.text))
+            overlap = sum(self.idf(t) for t in terms & words) / total if total else 0.0
+            out.append(W_MEANING * self._meaning(query_vector, unit) + W_WORDS * overlap)
+        return out
+
+    def rare_term_found(self, query: str, hits: list[Hit]) -> bool:
+        """A retrieved clause holds a word of the question that the report uses in few clauses ("ECOSOC"):
+        the question is about something the report does speak of, however briefly."""
+        rare = {t for t in tokenize(query) if 0 < self._doc_freq.get(t, 0) <= RARE_TERM_CLAUSES and not t.isdigit()}
+        return any(rare & set(tokenize(h.clause.text)) for h in hits[:RARE_TERM_DEPTH])
+
+    def select(self, query: str, hits: list[Hit], max_sentences: int = 5, filters=None) -> list[Scored]:
+        """The sentences an extractive answer is made of, in the order they are told."""
         kind = question_kind(query)
         chosen = self._choose(query, kind, hits, max_sentences, filters)
         if not chosen:
-            return Answer(question=question, answer="", rewritten_query=query, retrieved=tuple(hits))
+            return []
         # the best match answers first; the rest keep the report's order (an explanation reads in order)
         lead = [] if kind in ("why", "proposal") else chosen[:1]
         chosen = lead + sorted((c for c in chosen if c not in lead), key=lambda s: s.unit.start)
         chosen = self._with_listed_items(self._lead_in_first(chosen, hits), max_sentences)
+        chosen = self._with_quotation_openers(chosen)
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
+        return chosen
+
+    def _with_quotation_openers(self, chosen: list[Scored]) -> list[Scored]:
+        """A sentence that sits inside a quotation (text a delegation proposed) comes with the sentence that
+        opens the quotation, so a proposal is never read as the report's own words."""
+        out: list[Scored] = []
+        for item in chosen:
+            clause = self.clauses[item.unit.clause_id]
+            if clause.part != "Part II":
+                units = self.units(clause)
+                i = units.index(item.unit) if item.unit in units else -1
+                before = self.source[clause.start : item.unit.start]
+                if i > 0 and before.count("“") > before.count("”"):
+                    j = i - 1
+                    while j > 0 and self.source[clause.start : units[j].start].count("“") > self.source[
+                        clause.start : units[j].start
+                    ].count("”"):
+                        j -= 1
+                    for unit in units[j:i]:
+                        if unit not in (x.unit for x in out) and unit not in (x.unit for x in chosen):
+                            out.append(Scored(unit, item.score, item.rank))
+            if item.unit not in (x.unit for x in out):
+                out.append(item)
+        return out
+
+    def compose(self, question: str, query: str, hits: list[Hit], max_sentences: int = 5, filters=None) -> Answer:
+        kind = question_kind(query)
+        chosen = self.select(query, hits, max_sentences, filters)
+        if not chosen:
+            return Answer(question=question, answer="", rewritten_query=query, retrieved=tuple(hits))
         sentences, citations = [], []
         framed: set[str] = set()
         for item in chosen:
@@ -164,7 +220,7 @@ class Composer:
             if item.rank == REFERENCED:
                 sentence = f"The clause concerned, {clause.label}, reads: “{item.unit.text.rstrip(' ;,')}”."
             else:
-                sentence = _frame(clause, item.unit.text, framed, self._common_words)
+                sentence = frame_sentence(clause, item.unit.text, framed, self._common_words)
                 if self._children.get(clause.id) and _LEAD_IN.search(item.unit.text) and sentence.endswith("."):
                     sentence = sentence[:-1] + ":"  # its items follow
             sentences.append(f"{sentence} [{len(citations)}]")
@@ -384,7 +440,7 @@ def _near_duplicate(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) > 0.8
 
 
-def _frame(clause: Clause, text: str, framed: set[str], common_words: frozenset[str]) -> str:
+def frame_sentence(clause: Clause, text: str, framed: set[str], common_words: frozenset[str]) -> str:
     """Light framing: name the source once, then let the report's sentence speak."""
     text = text.rstrip(" ;,:")
     if text.endswith(" and") or text.endswith(" or"):

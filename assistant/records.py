@@ -142,6 +142,8 @@ class Answer:
     retrieved: tuple[Hit, ...] = ()
     notice: str | None = None  # e.g. "LLM endpoint unreachable; showing the extractive answer"
     backend: str = "extractive"
+    plan: str = "fact"  # the answer plan: fact, list, overview, compare, reason, actor, definition, yesno, abstain
+    read_as: str | None = None  # the question as read from the conversation, when a follow-up was rewritten
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,4 +156,6 @@ class Answer:
             "retrieved": [h.to_dict() for h in self.retrieved],
             "notice": self.notice,
             "backend": self.backend,
+            "plan": self.plan,
+            "read_as": self.read_as,
         }

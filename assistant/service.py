@@ -10,9 +10,12 @@ import logging
 import re
 from dataclasses import replace
 
+from assistant.answer.context import PlanContext
+from assistant.answer.planner import Planner
 from assistant.compose import Composer
 from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query
 from assistant.embed import make_embedder
+from assistant.glossary import acronyms
 from assistant.errors import AssistantError
 from assistant.parse import parse_report
 from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain, unknown_specifics
@@ -40,6 +43,9 @@ class Assistant:
         self.retriever = retriever
         self.generator = generator
         self.composer = Composer(source, clauses, vectors)
+        self.planner = Planner(
+            PlanContext(source, clauses, self.composer, acronyms(source)), settings.k, enabled=settings.uses("plans")
+        )
         self._report_lower = source.lower()
         self._by_id = {c.id: c for c in clauses}
         self._opinions = {c.opinion for c in clauses if c.opinion is not None}
@@ -76,19 +82,29 @@ class Assistant:
         query = name_sections(rewrite_query(own, named))
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
-        unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary)
+        uses = self.settings.uses
+        unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) if uses("unknown-specifics") else None
         if unknown:
             return self._abstention(cleaned, query, hits, unknown)
-        if self.abstains(query, hits):
+        if not hits or self.missing_places(query):
             return self._abstention(cleaned, query, hits)
-        answer = self.composer.compose(cleaned, query, hits, filters=filters)
-        missing = missing_specifics(query, [c.quote for c in answer.citations])
+        planned = self.planner.plan(query, hits, filters)
+        # A plan standing on the report's structure (the Opinion named, the term defined, the actor found)
+        # answers terse questions that no single sentence matches in meaning.
+        if not planned.structural and uses("meaning-abstain") and self.abstains(query, hits):
+            return self._abstention(cleaned, query, hits)
+        if planned.draft is None:
+            return self._abstention(cleaned, query, hits)
+        answer = self.planner.finish(planned, cleaned, query, self._shown(hits))
+        missing = None
+        if uses("missing-specifics") and not planned.structural:
+            missing = missing_specifics(query, [c.quote for c in answer.citations])
         if not answer.citations or missing:
             return self._abstention(cleaned, query, hits, f"nothing in it states {missing}" if missing else None)
         want_llm = self.generator is not None if use_llm is None else use_llm
         if want_llm:
             answer = self._generate(answer, query, hits)
-        return replace(answer, retrieved=tuple(self._shown(hits)))
+        return replace(answer, read_as=query if query != cleaned else None)
 
     def _shown(self, hits: list[Hit]) -> list[Hit]:
         """The hits handed over as retrieved: the top k, without a weak tail (as `search` returns them)."""
@@ -105,6 +121,8 @@ class Assistant:
             abstained=True,
             related=tuple(hits[:RELATED]),
             retrieved=tuple(self._shown(hits)),
+            plan="abstain",
+            read_as=query if query != question else None,
         )
 
     def abstains(self, query: str, hits: list[Hit]) -> bool:
@@ -116,6 +134,8 @@ class Assistant:
         # "What does the second point of Opinion 1's 'is of the view' say?" is all structure and little meaning:
         # a named section or clause that exists is answer enough, unless the question is about unknown things.
         if max(h.parts.get("route", 0.0) for h in hits) >= NAMED_PLACE and foreign < ABSTAIN_FOREIGN[-1][0]:
+            return False
+        if self.settings.uses("rare-terms") and self.composer.rare_term_found(query, content):
             return False
         return should_abstain(self.composer.meaning(query, content), foreign)
 

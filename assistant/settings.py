@@ -20,6 +20,7 @@ MECHANISMS = (
     "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
     "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
     "meaning-abstain",  # abstain when no retrieved sentence is close in meaning
+    "rare-terms",  # ...unless a retrieved clause holds a word of the question the report uses only rarely
     "plans",  # answer plans shaped like the question (list, overview, compare, reason, actor, definition, yes/no)
     "followups",  # follow-ups resolved from the previous turn
 )

@@ -1,0 +1,54 @@
+"""Actor answers: everything the report records of a named country, body or person — what it proposed or
+said, grouped by place in the report's order, each with the outcome stated next to it."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.context import PlanContext
+from assistant.answer.draft import Draft
+from assistant.answer.overview import OUTCOME
+from assistant.records import Hit
+from assistant.sentences import Unit
+
+MAX_MENTIONS = 8
+
+
+def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
+    view = ctx.view
+    pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in actors), re.I)
+    found: list[Unit] = []
+    for clause in view.clauses:
+        if clause.kind == "heading":
+            continue
+        if places.opinions and not _about(clause, places.opinions):
+            continue
+        if places.groups and clause.working_group not in places.groups:
+            continue
+        units = view.units(clause)
+        for i, unit in enumerate(units):
+            if pattern.search(unit.text):
+                found.append(unit)
+                # the outcome is often the next sentence: "… was not accepted", "Turkey withdrew …"
+                if i + 1 < len(units) and OUTCOME.search(units[i + 1].text) and not pattern.search(units[i + 1].text):
+                    found.append(units[i + 1])
+    if not found:
+        return None
+    if len(found) > MAX_MENTIONS:
+        scores = ctx.relevance(query, found)
+        keep = sorted(sorted(range(len(found)), key=lambda i: -scores[i])[:MAX_MENTIONS])
+        found = [found[i] for i in keep]
+    draft = ctx.draft()
+    framed: set[str] = set()
+    name = " and ".join(a.title() if not a.isupper() else a for a in actors)
+    draft.lead = f"What the report records of {name}:"
+    for unit in dict.fromkeys(found):
+        draft.bullets.append(ctx.line(draft, unit, framed))
+    return draft
+
+
+def _about(clause, opinions) -> bool:
+    """A clause of a named Opinion, or a debate paragraph about it."""
+    if clause.opinion in opinions:
+        return True
+    return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in clause.refs for n in opinions)

@@ -1,0 +1,150 @@
+"""Comparison answers of two places: each place's title and the sentences closest to the question, clauses
+the two share nearly word for word aligned (with the words that differ), and what the debate said of both."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.context import PlanContext
+from assistant.answer.draft import Draft, section_phrase
+from assistant.answer.overview import OPERATIVE
+from assistant.question import tokenize
+from assistant.records import Clause, Hit
+from assistant.sentences import Unit
+
+# Words of a comparison question that name no topic ("how do opinions 3 and 4 differ").
+_GENERIC = frozenset(tokenize(
+    "opinion opinions working group groups wg draft differ difference different compare comparison versus vs "
+    "contrast similar same both each other two the between focus main point points report"
+))
+PER_PLACE = 3  # sentences shown for each side
+SAME_TEXT = 0.9  # cosine above which two clauses say the same thing (wording aside)
+DEBATE = 2  # sentences of the debate that name both places
+
+
+def places_compared(ctx: PlanContext, places, hits: list[Hit]) -> list[Clause]:
+    view = ctx.view
+    if len(places.opinions) >= 2:
+        return [view.opinion_heads[n] for n in places.opinions[:2] if n in view.opinion_heads]
+    if len(places.groups) >= 2:
+        return [view.group_heads[n] for n in places.groups[:2] if n in view.group_heads]
+    # the two places the top hits come from ("the two IPv6 opinions")
+    seen: list[Clause] = []
+    for hit in hits[:8]:
+        place = view.place_of(hit.clause)
+        if place is not None and place not in seen and place.parent is not None:
+            seen.append(place)
+    return seen[:2] if len(seen) >= 2 else []
+
+
+def compose_compare(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+    sides = places_compared(ctx, places, hits)
+    if len(sides) != 2:
+        return None
+    view = ctx.view
+    draft = ctx.draft()
+    names = [_place_name(s) for s in sides]
+    titles = [view.first_unit(s) for s in sides]
+    if all(titles):
+        draft.lead = f"{names[0]} and {names[1]} compared:"
+    picked: list[list[Unit]] = []
+    topical = any(not t.isdigit() for t in set(tokenize(query)) - _GENERIC)
+    for side, name, title in zip(sides, names, titles):
+        body = [c for c in view.descendants(side.id) if c.kind != "heading"]
+        if topical:
+            units = ctx.top_units(query, body, PER_PLACE)
+        else:
+            # "how do they differ?" names no topic: each side's conclusions and calls say what it is for
+            shared = {u for pair in _aligned(ctx, sides) for u in pair}
+            units = [u for c in body if OPERATIVE.match(c.section or "")
+                     for u in view.units(c)[:1] if u not in shared][:PER_PLACE]
+        picked.append(units)
+        if title is not None:
+            draft.bullets.append(f"**{name}**: {_closed(title.text)} {draft.cite(title)}")
+        for unit in units:
+            draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{_closed(unit.text)} {draft.cite(unit)}")
+    for a, b in _aligned(ctx, sides):
+        if draft.has(a) and draft.has(b):
+            continue
+        extra, missing = _word_diff(a.text, b.text)
+        diff = ""
+        if extra or missing:
+            diff = f" ({names[0]} alone has “{' '.join(extra)}”" if extra else " ("
+            diff += (f"; {names[1]} alone has “{' '.join(missing)}”)" if extra else f"{names[1]} alone has “{' '.join(missing)}”)") if missing else ")"
+        draft.bullets.append(
+            f"Both say nearly the same: {_closed(a.text)} {draft.cite(a)} / {draft.cite(b)}{diff}"
+        )
+        break
+    debate = _debate(ctx, query, sides)
+    for unit in debate:
+        if not draft.has(unit):
+            draft.bullets.append(f"In the debate: {_closed(unit.text)} {draft.cite(unit)}")
+    if not draft.lead:
+        draft.lead = f"{names[0]} and {names[1]} compared:"
+    return draft
+
+
+def _place_name(head: Clause) -> str:
+    if head.opinion is not None and head.part == "Part II":
+        return f"Opinion {head.opinion}"
+    if head.working_group is not None:
+        return f"Working Group {head.working_group}"
+    return head.part
+
+
+def _said(clause: Clause) -> str:
+    if clause.part == "Part II" and clause.section:
+        return f"{section_phrase(clause.section)[:1].upper()}{section_phrase(clause.section)[1:]}: "
+    return ""
+
+
+def _aligned(ctx: PlanContext, sides: list[Clause]) -> list[tuple[Unit, Unit]]:
+    """Pairs of sentences, one from each side, that say nearly the same, closest first."""
+    vectors = ctx.composer.vectors
+    if vectors is None:
+        return []
+    view = ctx.view
+    a_units = [u for c in view.descendants(sides[0].id) if c.kind != "heading" for u in view.units(c)]
+    b_units = [u for c in view.descendants(sides[1].id) if c.kind != "heading" for u in view.units(c)]
+    pairs = []
+    b_vectors = [(u, vectors.unit_vector(u)) for u in b_units]
+    for a in a_units:
+        va = vectors.unit_vector(a)
+        if va is None:
+            continue
+        best = max(((float(va @ vb), b) for b, vb in b_vectors if vb is not None), default=(0.0, None), key=lambda x: x[0])
+        if best[1] is not None and best[0] >= SAME_TEXT:
+            pairs.append((best[0], a, best[1]))
+    pairs.sort(key=lambda x: -x[0])
+    return [(a, b) for _, a, b in pairs]
+
+
+def _word_diff(a: str, b: str) -> tuple[list[str], list[str]]:
+    wa, wb = re.findall(r"[\w’'-]+", a.lower()), re.findall(r"[\w’'-]+", b.lower())
+    sa, sb = set(wa), set(wb)
+    return [w for w in dict.fromkeys(wa) if w not in sb][:8], [w for w in dict.fromkeys(wb) if w not in sa][:8]
+
+
+def _debate(ctx: PlanContext, query: str, sides: list[Clause]) -> list[Unit]:
+    """Sentences outside both places that name both of them ("Draft Opinions 3 and 4 …")."""
+    numbers = [s.opinion if s.opinion is not None else s.working_group for s in sides]
+    kind = "opinion" if sides[0].opinion is not None else "working group"
+    view = ctx.view
+    inside = {c.id for s in sides for c in view.descendants(s.id)}
+    pattern = re.compile(
+        rf"\b{kind}s?\s+{numbers[0]}\b.*\b{numbers[1]}\b|\b{kind}s?\s+{numbers[0]}\s+(?:and|&)\s+{numbers[1]}\b", re.I
+    )
+    units = [
+        u for c in view.clauses if c.id not in inside and c.kind != "heading"
+        for u in view.units(c) if pattern.search(u.text)
+    ]
+    if not units:
+        return []
+    scores = ctx.relevance(query, units)
+    ranked = sorted(zip(scores, range(len(units))), key=lambda x: -x[0])[:DEBATE]
+    return [units[i] for _, i in sorted(ranked, key=lambda x: units[x[1]].start)]
+
+
+def _closed(text: str) -> str:
+    text = text.strip().rstrip(" ;,")
+    return text if text[-1:] in ".?!:”\")" else text + "."

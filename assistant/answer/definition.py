@@ -1,0 +1,47 @@
+"""Definition answers: an acronym's long form where the report defines it, then how the report uses it."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.context import PlanContext
+from assistant.answer.draft import Draft
+from assistant.records import Hit
+
+USES = 2  # sentences using the term, after the defining one
+
+
+def asked_acronym(query: str, glossary: dict[str, str]) -> str | None:
+    for word in re.findall(r"[A-Za-z]{2,8}", query):
+        bare = word[:-1] if word.endswith("s") and word[:-1].upper() in glossary else word
+        if bare.upper() in glossary and (bare.isupper() or len(bare) <= 5):
+            return bare.upper()
+    return None
+
+
+def compose_definition(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
+    acronym = asked_acronym(query, ctx.glossary)
+    if acronym is None:
+        return None
+    long_form = ctx.glossary[acronym]
+    view = ctx.view
+    defining = re.compile(rf"{re.escape(long_form)}\s*\({acronym}s?\)", re.I)
+    uses = re.compile(rf"\b{acronym}s?\b")
+    definition = None
+    using = []
+    for clause in view.clauses:
+        for unit in view.units(clause):
+            if definition is None and defining.search(unit.text):
+                definition = unit
+            elif uses.search(unit.text) or long_form.lower() in unit.text.lower():
+                using.append(unit)
+    if definition is None:
+        return None
+    draft = ctx.draft()
+    framed: set[str] = set()
+    draft.lead = f"{acronym} stands for {long_form}. {ctx.line(draft, definition, framed)}"
+    if using:
+        scores = ctx.relevance(query, using)
+        for i in sorted(range(len(using)), key=lambda i: -scores[i])[:USES]:
+            draft.bullets.append(ctx.line(draft, using[i], framed))
+    return draft

@@ -1,0 +1,120 @@
+"""An answer being written: a lead sentence, then bullets, each quoting the report with a citation.
+
+Every quote is a span of the source. Several sentences quoted from one clause share one citation (its span
+runs from the first to the last of them), so the reader checks one place once. The finished text is
+Markdown: the lead on its own line, then "- " bullets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.records import Answer, Citation, Clause, Hit
+from assistant.sentences import Unit
+from assistant.verify import quote_is_verbatim
+
+# How an Opinion's section word reads at the head of a sentence: "Opinion 4 recognizes that …".
+_SECTION_VERBS = {
+    "recalling": "recalls",
+    "considering": "considers",
+    "recognizing": "recognizes",
+    "recognizing further": "further recognizes",
+    "noting": "notes",
+    "taking into account": "takes into account",
+    "bearing in mind": "bears in mind",
+    "emphasizing": "emphasizes",
+}
+
+
+def section_phrase(section: str | None) -> str:
+    """The Opinion's own words for a section, as a verb phrase: "invites Member States", "recognizes"."""
+    if not section:
+        return "states"
+    text = section.strip().rstrip(",;:")
+    return _SECTION_VERBS.get(text.lower(), text)
+
+
+def clean_sentence(text: str) -> str:
+    """A quoted unit as it reads inside a sentence: no dangling separators, closed with a full stop."""
+    text = text.strip().rstrip(" ;,")
+    text = re.sub(r"\s+(?:and|or)$", "", text).rstrip(" ;,")
+    if text and text[-1] not in ".?!:”\")":
+        text += "."
+    return text
+
+
+def source_name(clause: Clause) -> str:
+    if clause.part == "Part II" and clause.opinion is not None:
+        return f"Opinion {clause.opinion}"
+    if clause.working_group is not None and clause.part == "Annex I":
+        return f"the Working Group {clause.working_group} report"
+    if clause.part == "Part I":
+        return "Part I"
+    return clause.part or "the report"
+
+
+@dataclass
+class Draft:
+    """Collects quotes and lines; `finish` turns them into an `Answer` whose citations all verify."""
+
+    source: str
+    clauses: dict[str, Clause]
+    lead: str = ""
+    bullets: list[str] = field(default_factory=list)
+    _spans: dict[str, list[int]] = field(default_factory=dict)  # clause id → [start, end] of its citation
+    _order: list[str] = field(default_factory=list)
+    used: list[Unit] = field(default_factory=list)
+
+    def cite(self, unit: Unit) -> str:
+        """The citation marker for a quoted unit; one citation per clause."""
+        span = self._spans.get(unit.clause_id)
+        if span is None:
+            self._spans[unit.clause_id] = [unit.start, unit.end]
+            self._order.append(unit.clause_id)
+        else:
+            span[0], span[1] = min(span[0], unit.start), max(span[1], unit.end)
+        if unit not in self.used:
+            self.used.append(unit)
+        return f"[{self._order.index(unit.clause_id) + 1}]"
+
+    def has(self, unit: Unit) -> bool:
+        return unit in self.used
+
+    def quote(self, unit: Unit, frame: str = "") -> str:
+        """`frame` + the unit's words + its marker: "Opinion 4 recognizes that … [2]"."""
+        text = clean_sentence(unit.text)
+        return f"{frame}{text} {self.cite(unit)}"
+
+    def finish(self, question: str, query: str, plan: str, hits: list[Hit], k: int) -> Answer:
+        citations = []
+        for n, clause_id in enumerate(self._order, start=1):
+            start, end = self._spans[clause_id]
+            clause = self.clauses[clause_id]
+            citation = Citation(n, clause_id, clause.label, self.source[start:end], start, end)
+            if not quote_is_verbatim(self.source, citation):  # never happens for spans of the source
+                raise AssertionError(f"unverifiable quote for {clause_id}")
+            citations.append(citation)
+        lines = [self.lead] if self.lead else []
+        if self.bullets:
+            bullets = [b if b.startswith("  - ") else f"- {b}" for b in self.bullets]
+            lines += ["", *bullets] if self.lead else bullets
+        return Answer(
+            question=question,
+            answer="\n".join(lines).strip(),
+            rewritten_query=query,
+            citations=tuple(citations),
+            retrieved=tuple(answer_passages(self._order, self.clauses, hits, k)),
+            plan=plan,
+        )
+
+
+def answer_passages(cited: list[str], clauses: dict[str, Clause], hits: list[Hit], k: int) -> list[Hit]:
+    """What an answer shows as retrieved: the searched clauses it quotes, in the search's order, then the
+    rest of the search, then the clauses it quotes that the search did not rank (titles, list items)."""
+    quoted = set(cited)
+    out = [h for h in hits if h.clause.id in quoted]
+    out += [h for h in hits if h.clause.id not in quoted]
+    ranked = {h.clause.id for h in hits}
+    out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in cited if c not in ranked]
+    return out[: max(k, len(cited))]

@@ -1,0 +1,165 @@
+"""Overview answers of a place: an Opinion (title, a line per preamble section, its operative clauses), a
+Working Group report (what it met on, what happened to each Opinion it handled), a part of the report (its
+most central sentences), or, for a topic, the closest sentences grouped by place."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.answer.context import PlanContext
+from assistant.answer.draft import Draft, section_phrase
+from assistant.records import Clause, Hit
+from assistant.sentences import Unit
+
+OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?|urges?|calls?)\b", re.I)
+OUTCOME = re.compile(
+    r"\b(?:endorsed|adopted|approved|agreed|submitted|withdr\w*|forwarded|consensus|accepted|concluded|"
+    r"not (?:be )?(?:included|accepted)|decided|moved)\b",
+    re.I,
+)
+MAX_OPERATIVE = 8  # operative clauses shown in full; the rest are named
+PART_SENTENCES = 6
+TOPIC_SENTENCES = 6
+
+
+def place_for(ctx: PlanContext, places, hits: list[Hit], query: str) -> Clause | None:
+    """The place the overview is of: one named by number, a part named by name, or the place most of the
+    top hits sit in."""
+    view = ctx.view
+    if len(places.opinions) == 1 and not places.groups:
+        return view.opinion_heads.get(places.opinions[0])
+    if len(places.groups) == 1 and not places.opinions:
+        return view.group_heads.get(places.groups[0])
+    m = re.search(r"\b(part\s+(?:i|1|one)|part\s+(?:ii|2|two)|annex(?:\s+(?:i|1|one))?)\b", query, re.I)
+    if m and not places.count:
+        word = m.group(1).lower()
+        part = "Annex I" if word.startswith("annex") else ("Part II" if re.search(r"ii|2|two", word) else "Part I")
+        return view.part_heads.get(part)
+    return None
+
+
+def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+    place = place_for(ctx, places, hits, query)
+    if place is None:
+        return _topic(ctx, query, hits)
+    if place.part == "Part II" and place.opinion is not None:
+        return _opinion(ctx, place)
+    if place.part == "Annex I" and place.working_group is not None:
+        return _group(ctx, place, query)
+    if place.parent is None and place.part == "Annex I":
+        return _annex(ctx)
+    return _part(ctx, place, query)
+
+
+def _opinion(ctx: PlanContext, head: Clause) -> Draft:
+    view = ctx.view
+    draft = ctx.draft()
+    title = view.first_unit(head)
+    draft.lead = f"{_closed(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
+    sections = [c for c in view.children.get(head.id, []) if c.kind == "heading"]
+    operative_shown = 0
+    for section in sections:
+        items = view.items(section) or [u for c in view.children.get(section.id, []) for u in view.units(c)[:1]]
+        if not items:
+            continue
+        if OPERATIVE.match(section.section or ""):
+            for unit in items:
+                if operative_shown >= MAX_OPERATIVE:
+                    break
+                draft.bullets.append(f"It {section_phrase(section.section)} {_closed(unit.text)} {draft.cite(unit)}")
+                operative_shown += 1
+        else:
+            first = items[0]
+            more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+            draft.bullets.append(
+                f"It {section_phrase(section.section)} {_closed(first.text)}{more} {draft.cite(first)}"
+            )
+    return draft
+
+
+def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
+    view = ctx.view
+    draft = ctx.draft()
+    framed: set[str] = {ctx.name(head)}
+    below = view.descendants(head.id)
+    paragraphs = [c for c in below if c.kind == "paragraph"]
+    if paragraphs:
+        opening = view.first_unit(paragraphs[0])
+        if opening is not None:
+            draft.lead = f"According to {ctx.name(head)}, {_lower_first(_closed(opening.text))} {draft.cite(opening)}"
+    subsections = [c for c in view.children.get(head.id, []) if c.kind == "heading"]
+    for sub in subsections:
+        units = [u for c in view.descendants(sub.id) if c.kind != "heading" for u in view.units(c)]
+        outcome = [u for u in units if OUTCOME.search(u.text)]
+        pick = outcome[-1] if outcome else (units[0] if units else None)
+        if pick is not None:
+            draft.bullets.append(f"{sub.text.strip()}: {_closed(pick.text)} {draft.cite(pick)}")
+    if not subsections:
+        units = [u for c in paragraphs[1:] for u in view.units(c)]
+        for unit in [u for u in units if OUTCOME.search(u.text)][:4]:
+            draft.bullets.append(f"{_closed(unit.text)} {draft.cite(unit)}")
+    signature = next((c for c in below if c.kind == "signature"), None)
+    if signature is not None and view.first_unit(signature) is not None:
+        unit = view.first_unit(signature)
+        draft.bullets.append(f"Signed: {_closed(unit.text)} {draft.cite(unit)}")
+    if not draft.lead:
+        draft.lead = f"{ctx.name(head)[:1].upper()}{ctx.name(head)[1:]}:"
+    return draft
+
+
+def _annex(ctx: PlanContext) -> Draft:
+    view = ctx.view
+    draft = ctx.draft()
+    draft.lead = "Annex I holds the reports of the Working Group chairmen to the Plenary:"
+    for number in sorted(view.group_heads):
+        head = view.group_heads[number]
+        paragraphs = [c for c in view.descendants(head.id) if c.kind == "paragraph"]
+        unit = view.first_unit(paragraphs[0]) if paragraphs else None
+        if unit is not None:
+            draft.bullets.append(f"Working Group {number}: {_closed(unit.text)} {draft.cite(unit)}")
+    return draft
+
+
+def _part(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
+    """A narrative part: its most central sentences (closest to the part as a whole), in order."""
+    view = ctx.view
+    clauses = [c for c in view.descendants(head.id) if c.kind == "paragraph"]
+    units = [u for c in clauses for u in view.units(c)[:1] if len(u.text) >= 40]
+    vectors = [ctx.composer.vectors.unit_vector(u) if ctx.composer.vectors is not None else None for u in units]
+    if not units or any(v is None for v in vectors):
+        return _topic(ctx, query, hits=[])
+    matrix = np.stack(vectors)
+    centre = matrix.mean(axis=0)
+    order = np.argsort(-(matrix @ centre))[:PART_SENTENCES]
+    draft = ctx.draft()
+    draft.lead = f"The main points of {head.part}:"
+    for i in sorted(order.tolist()):
+        draft.bullets.append(f"{_closed(units[i].text)} {draft.cite(units[i])}")
+    return draft
+
+
+def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
+    """No place named: the closest sentences of the retrieved clauses, grouped by the place they sit in."""
+    units = ctx.top_units(query, [h.clause for h in hits[:8]], TOPIC_SENTENCES, min_share=0.6)
+    if not units:
+        return None
+    draft = ctx.draft()
+    framed: set[str] = set()
+    by_place: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_place.setdefault(ctx.name(ctx.view.by_id[unit.clause_id]), []).append(unit)
+    lines = [ctx.line(draft, u, framed) for group in by_place.values() for u in group]
+    draft.lead, draft.bullets = lines[0], lines[1:]
+    return draft
+
+
+def _closed(text: str) -> str:
+    text = text.strip().rstrip(" ;,")
+    return text if text[-1:] in ".?!:”\")" else text + "."
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    return text[0].lower() + text[1:] if first[1:].islower() and first.lower() in ("the", "a", "an", "in") else text

@@ -1,0 +1,81 @@
+"""Choose the answer plan for a question and build the answer with it.
+
+The question's wording gives its shape (`shape.question_shape`); a structural plan (list, overview,
+compare, actor, definition) that finds nothing to stand on in the report gives way to the fact plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from assistant.answer.actor import compose_actor
+from assistant.answer.compare import compose_compare
+from assistant.answer.context import PlanContext, Places
+from assistant.answer.definition import compose_definition
+from assistant.answer.draft import Draft
+from assistant.answer.fact import compose_fact
+from assistant.answer.listing import compose_list
+from assistant.answer.overview import compose_overview
+from assistant.answer.shape import question_shape
+from assistant.records import Answer, Filters, Hit
+
+# Plans built on the report's structure: when one finds its place, term or actor, the answer stands even
+# if no single sentence is close in meaning to a terse question ("gist of opinion 3?").
+STRUCTURAL = frozenset({"list", "overview", "compare", "actor", "definition"})
+
+
+@dataclass(frozen=True)
+class Planned:
+    plan: str
+    draft: Draft | None
+
+    @property
+    def structural(self) -> bool:
+        return self.plan in STRUCTURAL and self.draft is not None
+
+
+class Planner:
+    def __init__(self, context: PlanContext, k: int, enabled: bool = True):
+        self.context = context
+        self.k = k
+        self.enabled = enabled
+
+    def places(self, query: str, filters: Filters | None) -> Places:
+        places = Places.of(query)
+        if not places.count and filters is not None:
+            if filters.opinion is not None:
+                return Places((filters.opinion,), ())
+            if filters.working_group is not None:
+                return Places((), (filters.working_group,))
+        return places
+
+    def shape(self, query: str, filters: Filters | None = None) -> str:
+        places = self.places(query, filters)
+        return question_shape(query, actors=self.context.view.actors_in(query), places=places.count)
+
+    def plan(self, query: str, hits: list[Hit], filters: Filters | None = None) -> Planned:
+        ctx = self.context
+        if not self.enabled:
+            return Planned("fact", compose_fact(ctx, query, hits, "fact", filters))
+        places = self.places(query, filters)
+        actors = ctx.view.actors_in(query)
+        shape = question_shape(query, actors=actors, places=places.count)
+        draft = None
+        if shape == "compare":
+            draft = compose_compare(ctx, query, hits, places)
+        elif shape == "overview":
+            draft = compose_overview(ctx, query, hits, places)
+        elif shape == "list":
+            draft = compose_list(ctx, query, hits, places)
+        elif shape == "actor":
+            draft = compose_actor(ctx, query, hits, actors, places)
+        elif shape == "definition":
+            draft = compose_definition(ctx, query, hits)
+        if draft is not None:
+            return Planned(shape, draft)
+        fallback = shape if shape in ("reason", "yesno") else "fact"
+        return Planned(fallback, compose_fact(ctx, query, hits, fallback, filters))
+
+    def finish(self, planned: Planned, question: str, query: str, hits: list[Hit]) -> Answer:
+        answer = planned.draft.finish(question, query, planned.plan, hits, self.k)
+        return replace(answer, plan=planned.plan)

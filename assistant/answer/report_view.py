@@ -1,0 +1,191 @@
+"""The report as a tree the answer plans walk: places (Opinions, Working Group reports, parts), their
+sections and items, inline lists, and the proper names of the actors it mentions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cached_property
+
+from assistant.records import Clause
+from assistant.sentences import Unit
+from assistant.textnorm import fold_ws
+
+_MARKER = re.compile(r"\[footnoteRef:\d+\]")
+# Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
+_INLINE_LABEL = re.compile(r"\b([A-Z][a-z]+) \d{1,2}:")
+_BULLET = re.compile(r"\s*(?:[·•▪-]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)])\s")
+_CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z’'.-]*[A-Za-z]")
+# Words the report capitalizes as parts of its own structure, not as actors.
+_STRUCTURE = frozenset(
+    "opinion opinions draft working group groups part annex chairman chairmen chair vice report plenary forum "
+    "policy member states sector members session secretary general secretariat resolution resolutions "
+    "recognizing considering noting recalling invites requests mr ms mrs mme dr prof h.e h.e. he".split()
+)
+# A name in more clauses than this is the report's vocabulary (ITU, IPv6, Internet), not an actor to trace.
+ACTOR_MAX_CLAUSES = 12
+
+
+class ReportView:
+    def __init__(self, source: str, clauses: list[Clause], units, things: frozenset[str] = frozenset()):
+        self.source = source
+        self.clauses = list(clauses)
+        self.by_id = {c.id: c for c in clauses}
+        self.units = units  # clause → its quotable sentences
+        self.things = things  # lower-case acronyms of things, not actors ("ixp": Internet Exchange Points)
+        self.children: dict[str, list[Clause]] = {}
+        for clause in clauses:
+            if clause.parent:
+                self.children.setdefault(clause.parent, []).append(clause)
+        self.opinion_heads = {c.opinion: c for c in clauses if c.kind == "heading" and c.opinion is not None
+                              and c.part == "Part II" and self.by_id.get(c.parent or "", c).opinion is None}
+        self.group_heads = {c.working_group: c for c in clauses if c.kind == "heading" and c.working_group is not None
+                            and c.part == "Annex I" and self.by_id.get(c.parent or "", c).working_group is None}
+        self.part_heads = {c.part: c for c in clauses if c.kind == "heading" and c.parent is None}
+
+    # ---------------------------------------------------------------- tree
+
+    def descendants(self, clause_id: str) -> list[Clause]:
+        out: list[Clause] = []
+        for child in self.children.get(clause_id, []):
+            out.append(child)
+            out += self.descendants(child.id)
+        return out
+
+    def place_of(self, clause: Clause) -> Clause | None:
+        """The Opinion, Working Group report or part a clause belongs to."""
+        if clause.part == "Part II" and clause.opinion is not None:
+            return self.opinion_heads.get(clause.opinion)
+        if clause.part == "Annex I" and clause.working_group is not None:
+            return self.group_heads.get(clause.working_group)
+        return self.part_heads.get(clause.part)
+
+    def first_unit(self, clause: Clause) -> Unit | None:
+        units = self.units(clause)
+        return units[0] if units else None
+
+    # ---------------------------------------------------------------- lists
+
+    def items(self, clause: Clause) -> list[Unit]:
+        """What a clause lists: its children's first sentences, or the items written inline after its colon."""
+        children = self.children.get(clause.id, [])
+        kids = [c for c in children if c.kind != "heading"]
+        if len(kids) >= 2:
+            return [u for u in (self._item_unit(c) for c in kids) if u is not None]
+        if len(children) >= 2 and not kids:
+            # a part made of places (Part II's Opinions): their titles
+            return [u for u in (self.first_unit(c) for c in children) if u is not None and len(u.text) > 20]
+        return self.inline_items(clause)
+
+    def _item_unit(self, clause: Clause) -> Unit | None:
+        units = self.units(clause)
+        if not units:
+            return None
+        if len(units) == 1 or len(clause.text) <= 320:
+            return Unit(clause.id, units[0].start, units[-1].end, " ".join(u.text for u in units))
+        return units[0]
+
+    def inline_items(self, clause: Clause) -> list[Unit]:
+        """"Six Vice-Chairs were elected for the Forum: Ms A (Poland); Mr B (Russia); …" → one unit per item."""
+        raw = self.source[clause.start : clause.end]
+        for colon in re.finditer(r":\s", raw):
+            body_start = clause.start + colon.end()
+            body = self.source[body_start : clause.end]
+            spans = self._split_inline(body, body_start)
+            if len(spans) >= 2:
+                return [Unit(clause.id, s, e, fold_ws(_MARKER.sub("", self.source[s:e]))) for s, e in spans]
+        return []
+
+    def _split_inline(self, body: str, offset: int) -> list[tuple[int, int]]:
+        lines = [m for m in re.finditer(r"[^\n]+", body)]
+        if len(lines) >= 2 and sum(1 for m in lines if _BULLET.match(m.group(0))) >= len(lines) - 1:
+            return _trimmed([(offset + m.start(), offset + m.end()) for m in lines], self.source)
+        labels = [m for m in _INLINE_LABEL.finditer(body)]
+        words = Counter(m.group(1) for m in labels)
+        if labels and words.most_common(1)[0][1] >= 2:
+            word = words.most_common(1)[0][0]
+            starts = [m.start() for m in labels if m.group(1) == word]
+            bounds = starts + [_end_of_list(body, starts[-1])]
+            return _trimmed([(offset + a, offset + b) for a, b in zip(bounds, bounds[1:])], self.source)
+        end = _end_of_list(body, 0)
+        parts, cursor = [], 0
+        for m in re.finditer(r";", body[:end]):
+            parts.append((cursor, m.start()))
+            cursor = m.end()
+        parts.append((cursor, end))
+        if len(parts) < 2:
+            return []
+        return _trimmed([(offset + a, offset + b) for a, b in parts], self.source)
+
+    # ---------------------------------------------------------------- actors
+
+    @cached_property
+    def actor_words(self) -> dict[str, int]:
+        """Lower-cased proper names the report uses (never written in lower case), with how many clauses hold them."""
+        lower_words = set(re.findall(r"\b[a-z][a-z’'-]*\b", self.source))
+        spread: Counter[str] = Counter()
+        for clause in self.clauses:
+            found = {w.lower() for w in _CAPITALIZED.findall(clause.text)}
+            spread.update(
+                w for w in found
+                if w not in lower_words and w not in _STRUCTURE and len(w) > 1 and w.rstrip("s") not in self.things
+            )
+        return dict(spread)
+
+    def actors_in(self, question: str) -> tuple[str, ...]:
+        """Actors the question names ("ghana", "the united states", "russia's"), as report spellings."""
+        words = re.findall(r"[A-Za-z][A-Za-z’'.-]*", question)
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            word = re.sub(r"['’]s$", "", words[i]).strip(".").lower()
+            count = self.actor_words.get(word) or self._prefix_count(word)
+            if count and count <= ACTOR_MAX_CLAUSES:
+                phrase = [word]
+                # "united states": keep the following capitalized word of the same name
+                while i + 1 < len(words):
+                    nxt = re.sub(r"['’]s$", "", words[i + 1]).lower()
+                    titled = " ".join(w.capitalize() for w in phrase + [nxt])
+                    if nxt and re.search(rf"\b{re.escape(titled)}\b", self.source):
+                        phrase.append(nxt)
+                        i += 1
+                    else:
+                        break
+                out.append(" ".join(phrase))
+            i += 1
+        return tuple(dict.fromkeys(out))
+
+    def _prefix_count(self, word: str) -> int:
+        """"russia" is the report's "Russian Federation": a name the word begins."""
+        if len(word) < 4:
+            return 0
+        counts = [n for name, n in self.actor_words.items() if name.startswith(word) and len(name) - len(word) <= 3]
+        return max(counts, default=0)
+
+    def mentions(self, clause: Clause, actor: str) -> bool:
+        return re.search(rf"\b{re.escape(actor)}", clause.text, re.I) is not None
+
+
+def _end_of_list(body: str, start: int) -> int:
+    """Where an inline list stops: the first sentence end after its last item starts."""
+    m = re.search(r"(?<=[a-z)\]”])\.(?:\s|$)", body[start:])
+    return start + m.start() if m else len(body)
+
+
+def _trimmed(spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]:
+    out = []
+    for s, e in spans:
+        marker = _BULLET.match(source, s, e)
+        if marker:
+            s = marker.end()
+        while s < e and source[s] in " \t\n;,\xa0":
+            s += 1
+        while e > s and source[e - 1] in " \t\n;,\xa0":
+            e -= 1
+        if source[s:e].endswith(" and") or source[s:e].endswith(" or"):
+            e = source.rindex(" ", s, e)
+            while e > s and source[e - 1] in " ;,":
+                e -= 1
+        if e - s >= 3:
+            out.append((s, e))
+    return out

@@ -1,0 +1,78 @@
+"""The shape of a question, read from its wording: which answer plan fits it.
+
+Pure functions over text. The shapes mirror what people ask of a report: a list, an overview of a place,
+a comparison of two places, a reason, what an actor proposed, what a term means, a yes/no, or one fact.
+"""
+
+from __future__ import annotations
+
+import re
+
+SHAPES = ("compare", "reason", "definition", "overview", "actor", "list", "yesno", "fact")
+
+_COMPARE = re.compile(
+    r"\b(?:differ\w*|difference|compar\w*|versus|vs\.?|contrast\w*|distinguish\w*|similar\w*|in common|"
+    r"same (?:as|in both|wording)|both)\b",
+    re.I,
+)
+_EACH = re.compile(r"\beach\b", re.I)
+_REASON = re.compile(
+    r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|\breasons?\b|\brationale\b|\bwhat (?:led|caused|made)\b|"
+    r"\bhow (?:was|were|did)\b.*\b(?:resolv\w*|settl\w*|handl\w*|decid\w*|end(?:ed)? up|sort\w* out)\b|"
+    r"\bjustif\w*|\bmotivat\w*|\bpurpose of\b",
+    re.I,
+)
+_DEFINITION = re.compile(
+    r"\bstands? for\b|\bmeaning\b|\bwhat does .+ mean\b|\bmeans?\s*\??$|\bdefin\w*|\bacronym\b|\babbreviation\b|"
+    r"^\W*(?:what(?:'s|’s| is| are)|whats)\s+(?:an?\s+|the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s*\??\s*$",
+    re.I,
+)
+_BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
+_OVERVIEW = re.compile(
+    r"\b(?:summar\w*|overview|gist|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
+    r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|tell me about|"
+    r"what happened (?:in|at|to|with|during)|what went on|walk me through)\b",
+    re.I,
+)
+_LIST = re.compile(
+    r"^\W*(?:list|name|enumerate|itemi[sz]e)\b|\blist (?:of|all|the)\b|\ball (?:the|of the)\b|\beach of\b|"
+    r"\b(?:which|what|who) (?:were|are) (?:the|all)\b|\bwhat (?:are|were) the \w+s\b|"
+    r"\b(?:which|what)\s+(?:\w+\s+)?(?:countries|opinions|resolutions|groups|organi[sz]ations|members|bodies|"
+    r"documents|contributions|sessions|speakers|panelists|people|topics|issues|themes|stakeholders|items|things|"
+    r"amendments|proposals|changes|edits|points|steps|actions|measures|recommendations)\b|"
+    r"\bwho (?:all|else)\b|\bhow many and which\b|"
+    r"\bwhat (?:does|did|do)\b.{0,60}\b(?:invite|ask|request|call on|urge|recogni[sz]e|recall|consider|note)s?\b",
+    re.I,
+)
+_YESNO = re.compile(
+    r"^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|"
+    r"isn'?t|wasn'?t|didn'?t|doesn'?t|any)\b",
+    re.I,
+)
+_ACTOR_VERB = re.compile(
+    r"\b(?:propos\w*|suggest\w*|say|said|says|want\w*|ask(?:ed|s)?|object\w*|oppos\w*|argu\w*|insist\w*|push\w*|"
+    r"contribut\w*|submit\w*|position|stance|views?|amend\w*|request\w*|support\w*|withdr\w*|role|"
+    r"involve\w*|raise\w*|offer\w*|stress\w*|point|input)\b",
+    re.I,
+)
+
+
+def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int = 0) -> str:
+    """The plan a question asks for. `actors` are the report's proper names the question uses (a country,
+    a body, a person); `places` how many Opinions or Working Groups it names."""
+    q = question.strip()
+    if _COMPARE.search(q) or (places >= 2 and _EACH.search(q)):
+        return "compare"
+    if _REASON.search(q):
+        return "reason"
+    if _BARE_ACRONYM.match(q) or _DEFINITION.search(q):
+        return "definition"
+    if _OVERVIEW.search(q):
+        return "overview"
+    if actors and _ACTOR_VERB.search(q):
+        return "actor"
+    if _LIST.search(q):
+        return "list"
+    if _YESNO.search(q):
+        return "yesno"
+    return "fact"
