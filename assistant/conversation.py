@@ -45,6 +45,15 @@ _WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|(?=and\s))(?:a
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
 
+_SHORT_OPINION = re.compile(r"\b(?:op|opin|opn)\.?\s?#?\s?(\d{1,2})\b", re.I)
+
+
+def spell_out_places(question: str) -> str:
+    """Shorthand people type for an Opinion, written out as the report names it: "op 5" → "Opinion 5"."""
+    # "wg2" is left as typed: the report writes "WG2" itself, and routing reads it as Working Group 2
+    return _SHORT_OPINION.sub(lambda m: f"Opinion {m.group(1)}", question)
+
+
 def clean_history(history) -> list[str]:
     """Keep the latest few non-empty turns, cleaned and bounded, so noise cannot swamp a query."""
     turns = []
@@ -53,7 +62,7 @@ def clean_history(history) -> list[str]:
             turn = turn.get("question")
         if not isinstance(turn, str):
             continue
-        text = clean_input(turn)[:MAX_HISTORY_CHARS]
+        text = spell_out_places(clean_input(turn)[:MAX_HISTORY_CHARS])
         if any(ch.isalnum() for ch in text):
             turns.append(text)
     return turns

@@ -13,7 +13,7 @@ from dataclasses import replace
 from assistant.answer.context import PlanContext
 from assistant.answer.planner import Planner
 from assistant.compose import Composer
-from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query
+from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query, spell_out_places
 from assistant.embed import make_embedder
 from assistant.glossary import acronyms
 from assistant.errors import AssistantError
@@ -78,7 +78,7 @@ class Assistant:
         named: list[str] = []
         for turn in clean_history(history):
             named.append(name_opinions(turn, self._titles, previous=named[-1] if named else ""))
-        own = name_opinions(cleaned, self._titles, previous=named[-1] if named else "")
+        own = name_opinions(spell_out_places(cleaned), self._titles, previous=named[-1] if named else "")
         query = name_sections(rewrite_query(own, named))
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)

@@ -14,7 +14,9 @@ from assistant.sentences import Unit
 MAX_MENTIONS = 8
 
 
-def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
+def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> list[Unit]:
+    """Sentences naming the actors (and the outcome told right after), in the report's order, at most
+    MAX_MENTIONS of them, the closest to the question kept."""
     view = ctx.view
     pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in actors), re.I)
     found: list[Unit] = []
@@ -32,17 +34,23 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
                 # the outcome is often the next sentence: "… was not accepted", "Turkey withdrew …"
                 if i + 1 < len(units) and OUTCOME.search(units[i + 1].text) and not pattern.search(units[i + 1].text):
                     found.append(units[i + 1])
-    if not found:
-        return None
+    found = list(dict.fromkeys(found))
     if len(found) > MAX_MENTIONS:
         scores = ctx.relevance(query, found)
         keep = sorted(sorted(range(len(found)), key=lambda i: -scores[i])[:MAX_MENTIONS])
         found = [found[i] for i in keep]
+    return found
+
+
+def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
+    found = actor_mentions(ctx, query, actors, places)
+    if not found:
+        return None
     draft = ctx.draft()
     framed: set[str] = set()
     name = " and ".join(a.title() if not a.isupper() else a for a in actors)
     draft.lead = f"What the report records of {name}:"
-    for unit in dict.fromkeys(found):
+    for unit in found:
         draft.bullets.append(ctx.line(draft, unit, framed))
     return draft
 

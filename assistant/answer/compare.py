@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.context import PlanContext
+from assistant.answer.actor import actor_mentions
+from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, section_phrase
 from assistant.answer.overview import OPERATIVE
 from assistant.question import tokenize
@@ -37,7 +38,9 @@ def places_compared(ctx: PlanContext, places, hits: list[Hit]) -> list[Clause]:
     return seen[:2] if len(seen) >= 2 else []
 
 
-def compose_compare(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+def compose_compare(
+    ctx: PlanContext, query: str, hits: list[Hit], places, actors: tuple[str, ...] = ()
+) -> Draft | None:
     sides = places_compared(ctx, places, hits)
     if len(sides) != 2:
         return None
@@ -51,7 +54,10 @@ def compose_compare(ctx: PlanContext, query: str, hits: list[Hit], places) -> Dr
     topical = any(not t.isdigit() for t in set(tokenize(query)) - _GENERIC)
     for side, name, title in zip(sides, names, titles):
         body = [c for c in view.descendants(side.id) if c.kind != "heading"]
-        if topical:
+        if actors:
+            # "India's asks on Opinion 5 versus Opinion 6": what the actor did about each side
+            units = actor_mentions(ctx, query, actors, _only(side))
+        elif topical:
             units = ctx.top_units(query, body, PER_PLACE)
         else:
             # "how do they differ?" names no topic: each side's conclusions and calls say what it is for
@@ -82,6 +88,12 @@ def compose_compare(ctx: PlanContext, query: str, hits: list[Hit], places) -> Dr
     if not draft.lead:
         draft.lead = f"{names[0]} and {names[1]} compared:"
     return draft
+
+
+def _only(head: Clause) -> Places:
+    if head.opinion is not None and head.part == "Part II":
+        return Places((head.opinion,), ())
+    return Places((), (head.working_group,) if head.working_group is not None else ())
 
 
 def _place_name(head: Clause) -> str:

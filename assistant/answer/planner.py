@@ -16,7 +16,7 @@ from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.listing import compose_list
 from assistant.answer.overview import compose_overview
-from assistant.answer.shape import question_shape
+from assistant.answer.shape import asks_for_section, question_shape
 from assistant.records import Answer, Filters, Hit
 
 # Plans built on the report's structure: when one finds its place, term or actor, the answer stands even
@@ -60,9 +60,11 @@ class Planner:
         places = self.places(query, filters)
         actors = ctx.view.actors_in(query)
         shape = question_shape(query, actors=actors, places=places.count)
+        if shape in ("fact", "yesno") and len(places.opinions) == 1 and asks_for_section(query):
+            shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
         if shape == "compare":
-            draft = compose_compare(ctx, query, hits, places)
+            draft = compose_compare(ctx, query, hits, places, actors)
         elif shape == "overview":
             draft = compose_overview(ctx, query, hits, places)
         elif shape == "list":

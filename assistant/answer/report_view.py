@@ -61,18 +61,24 @@ class ReportView:
         return self.part_heads.get(clause.part)
 
     def first_unit(self, clause: Clause) -> Unit | None:
+        """A clause's first sentence; a heading's whole text (a title may run over lines)."""
         units = self.units(clause)
-        return units[0] if units else None
+        if not units:
+            return None
+        if clause.kind == "heading" and len(units) > 1:
+            return Unit(clause.id, units[0].start, units[-1].end, " ".join(u.text for u in units))
+        return units[0]
 
     # ---------------------------------------------------------------- lists
 
     def items(self, clause: Clause) -> list[Unit]:
         """What a clause lists: its children's first sentences, or the items written inline after its colon."""
         children = self.children.get(clause.id, [])
-        kids = [c for c in children if c.kind != "heading"]
+        # paragraphs under a heading are prose, not the items of a list
+        kids = [c for c in children if c.kind in ("clause", "sub-clause", "table-row")]
         if len(kids) >= 2:
             return [u for u in (self._item_unit(c) for c in kids) if u is not None]
-        if len(children) >= 2 and not kids:
+        if len(children) >= 2 and all(c.kind == "heading" for c in children):
             # a part made of places (Part II's Opinions): their titles
             return [u for u in (self.first_unit(c) for c in children) if u is not None and len(u.text) > 20]
         return self.inline_items(clause)

@@ -41,7 +41,8 @@ _LIST = re.compile(
     r"documents|contributions|sessions|speakers|panelists|people|topics|issues|themes|stakeholders|items|things|"
     r"amendments|proposals|changes|edits|points|steps|actions|measures|recommendations)\b|"
     r"\bwho (?:all|else)\b|\bhow many and which\b|"
-    r"\bwhat (?:does|did|do)\b.{0,60}\b(?:invite|ask|request|call on|urge|recogni[sz]e|recall|consider|note)s?\b",
+    r"\bwhat (?:does|did|do|are|is|were|was)\b.{0,60}\b(?:invit|ask|request|call(?:s|ed)? on|urg|recogni[sz]|recall|"
+    r"consider|note)\w*\b",
     re.I,
 )
 _YESNO = re.compile(
@@ -76,3 +77,15 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
     if _YESNO.search(q):
         return "yesno"
     return "fact"
+
+
+# What an Opinion does in its sections, as people ask it ("what does it ask", "its position").
+_SECTION_ASKED = re.compile(
+    r"\b(?:invit\w*|request\w*|is of the view|recogni[sz]\w*|consider\w*|noting|notes|recall\w*|positions?|"
+    r"stance|conclu\w*|asks?|asked|urg\w*|call(?:s|ed)? (?:on|for|upon)|encourag\w*)\b",
+    re.I,
+)
+
+
+def asks_for_section(question: str) -> bool:
+    return _SECTION_ASKED.search(question) is not None
