@@ -62,7 +62,7 @@ SPECIFIC_TYPES = ("contact", "code", "actor", "title")
 SPECIFIC_TYPE_BONUS = 0.3
 FACT_KINDS = ("who", "when", "where", "how-many")
 RARE_TERM_CLAUSES = 3  # a word in at most this many clauses is specific to what the question is about
-RARE_TERM_DEPTH = 3
+RARE_TERM_DEPTH = 8  # the composer's whole pool
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
 

@@ -23,7 +23,7 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
     for clause in view.clauses:
         if clause.kind == "heading":
             continue
-        if places.opinions and not _about(clause, places.opinions):
+        if places.opinions and not about_opinions(clause, places.opinions, view):
             continue
         if places.groups and clause.working_group not in places.groups:
             continue
@@ -55,8 +55,13 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     return draft
 
 
-def _about(clause, opinions) -> bool:
-    """A clause of a named Opinion, or a debate paragraph about it."""
+def about_opinions(clause, opinions, view=None) -> bool:
+    """A clause of a named Opinion, or a debate paragraph about it (it, or the subsection it sits in,
+    refers to the Opinion)."""
     if clause.opinion in opinions:
         return True
-    return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in clause.refs for n in opinions)
+    refs = list(clause.refs)
+    parent = view.by_id.get(clause.parent or "") if view is not None else None
+    if parent is not None and parent.kind == "heading":
+        refs += parent.refs
+    return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in refs for n in opinions)

@@ -19,6 +19,9 @@ OUTCOME = re.compile(
     r"not (?:be )?(?:included|accepted)|decided|moved)\b",
     re.I,
 )
+# The group's own decision about an Opinion, stated as such ("Working Group 1 endorsed Draft Opinion 1 …").
+DECISION = re.compile(r"\b(?:endorsed|agreed to|adopted|not adopted|decided|concluded|approved)\b", re.I)
+DEBATE_WORDS = re.compile(r"\b(?:debat\w*|discuss\w*|argu\w*|disagree\w*|controvers\w*|negotiat\w*|amend\w*)\b", re.I)
 MAX_OPERATIVE = 8  # operative clauses shown in full; the rest are named
 PART_SENTENCES = 6
 TOPIC_SENTENCES = 6
@@ -41,6 +44,10 @@ def place_for(ctx: PlanContext, places, hits: list[Hit], query: str) -> Clause |
 
 
 def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+    if places.opinions and (places.groups or DEBATE_WORDS.search(query)):
+        debate = _debate(ctx, query, places)
+        if debate is not None:
+            return debate
     place = place_for(ctx, places, hits, query)
     if place is None:
         return _topic(ctx, query, hits)
@@ -92,13 +99,14 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
     subsections = [c for c in view.children.get(head.id, []) if c.kind == "heading"]
     for sub in subsections:
         units = [u for c in view.descendants(sub.id) if c.kind != "heading" for u in view.units(c)]
-        outcome = [u for u in units if OUTCOME.search(u.text)]
+        outcome = [u for u in units if DECISION.search(u.text)] or [u for u in units if OUTCOME.search(u.text)]
         pick = outcome[-1] if outcome else (units[0] if units else None)
         if pick is not None:
             draft.bullets.append(f"{sub.text.strip()}: {_closed(pick.text)} {draft.cite(pick)}")
     if not subsections:
         units = [u for c in paragraphs[1:] for u in view.units(c)]
-        for unit in [u for u in units if OUTCOME.search(u.text)][:4]:
+        decided = [u for u in units if DECISION.search(u.text)] or [u for u in units if OUTCOME.search(u.text)]
+        for unit in decided[:4]:
             draft.bullets.append(f"{_closed(unit.text)} {draft.cite(unit)}")
     signature = next((c for c in below if c.kind == "signature"), None)
     if signature is not None and view.first_unit(signature) is not None:
@@ -106,6 +114,27 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
         draft.bullets.append(f"Signed: {_closed(unit.text)} {draft.cite(unit)}")
     if not draft.lead:
         draft.lead = f"{ctx.name(head)[:1].upper()}{ctx.name(head)[1:]}:"
+    return draft
+
+
+def _debate(ctx: PlanContext, query: str, places) -> Draft | None:
+    """How an Opinion was debated: the Working Group report's sentences about it, closest first kept, told
+    in order."""
+    from assistant.answer.actor import about_opinions
+
+    view = ctx.view
+    clauses = [
+        c for c in view.clauses
+        if c.part == "Annex I" and c.kind == "paragraph" and about_opinions(c, places.opinions, view)
+        and (not places.groups or c.working_group in places.groups)
+    ]
+    units = ctx.top_units(query, clauses, TOPIC_SENTENCES)
+    if not units:
+        return None
+    draft = ctx.draft()
+    framed: set[str] = set()
+    lines = [ctx.line(draft, u, framed) for u in units]
+    draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
 
 
@@ -131,11 +160,13 @@ def _part(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
     if not units or any(v is None for v in vectors):
         return _topic(ctx, query, hits=[])
     matrix = np.stack(vectors)
-    centre = matrix.mean(axis=0)
-    order = np.argsort(-(matrix @ centre))[:PART_SENTENCES]
+    centrality = matrix @ matrix.mean(axis=0)
+    # cover the whole part: its paragraphs in PART_SENTENCES runs, the most central opening of each
+    runs = np.array_split(np.arange(len(units)), min(PART_SENTENCES, len(units)))
+    order = [int(run[np.argmax(centrality[run])]) for run in runs if len(run)]
     draft = ctx.draft()
     draft.lead = f"The main points of {head.part}:"
-    for i in sorted(order.tolist()):
+    for i in sorted(order):
         draft.bullets.append(f"{_closed(units[i].text)} {draft.cite(units[i])}")
     return draft
 

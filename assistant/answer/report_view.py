@@ -20,7 +20,7 @@ _CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z’'.-]*[A-Za-z]")
 _STRUCTURE = frozenset(
     "opinion opinions draft working group groups part annex chairman chairmen chair vice report plenary forum "
     "policy member states sector members session secretary general secretariat resolution resolutions "
-    "recognizing considering noting recalling invites requests mr ms mrs mme dr prof h.e h.e. he".split()
+    "recognizing considering noting recalling invites requests mr ms mrs mme dr prof h.e h.e. he wg wgs".split()
 )
 # A name in more clauses than this is the report's vocabulary (ITU, IPv6, Internet), not an actor to trace.
 ACTOR_MAX_CLAUSES = 12

@@ -31,7 +31,8 @@ _BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
 _OVERVIEW = re.compile(
     r"\b(?:summar\w*|overview|gist|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|tell me about|"
-    r"what happened (?:in|at|to|with|during)|what went on|walk me through)\b",
+    r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
+    r"contents? of)\b",
     re.I,
 )
 _LIST = re.compile(
