@@ -11,6 +11,7 @@ import numpy as np
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, section_phrase
 from assistant.records import Clause, Hit
+from assistant.question import tokenize
 from assistant.sentences import Unit
 
 OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?|urges?|calls?)\b", re.I)
@@ -22,8 +23,9 @@ OUTCOME = re.compile(
 # The group's own decision about an Opinion, stated as such ("Working Group 1 endorsed Draft Opinion 1 …").
 DECISION = re.compile(r"\b(?:endorsed|agreed to|adopted|not adopted|decided|concluded|approved)\b", re.I)
 DEBATE_WORDS = re.compile(r"\b(?:debat\w*|discuss\w*|argu\w*|disagree\w*|controvers\w*|negotiat\w*|amend\w*)\b", re.I)
-MAX_OPERATIVE = 8  # operative clauses shown in full; the rest are named
-PART_SENTENCES = 6
+MAX_OPERATIVE = 8
+TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it  # operative clauses shown in full; the rest are named
+PART_SENTENCES = 8
 TOPIC_SENTENCES = 6
 
 
@@ -40,7 +42,26 @@ def place_for(ctx: PlanContext, places, hits: list[Hit], query: str) -> Clause |
         word = m.group(1).lower()
         part = "Annex I" if word.startswith("annex") else ("Part II" if re.search(r"ii|2|two", word) else "Part I")
         return view.part_heads.get(part)
-    return None
+    return _titled(ctx, query)
+
+
+def _titled(ctx: PlanContext, query: str) -> Clause | None:
+    """A subsection named by its subject ("Brazil's draft opinion" → "3.3 New Draft Opinion (contribution
+    from Brazil)"): its rarest title word and at least one more are in the question."""
+    words = set(tokenize(query))
+    best, best_share = None, 0.0
+    for clause in ctx.view.clauses:
+        if clause.kind != "heading" or clause.part == "Part II" or clause.parent is None:
+            continue
+        title = [t for t in dict.fromkeys(tokenize(clause.text)) if not t.isdigit()]
+        if len(title) < 2:
+            continue
+        rarest = max(title, key=ctx.composer.idf)
+        shared = [t for t in title if t in words]
+        share = sum(ctx.composer.idf(t) for t in shared) / sum(ctx.composer.idf(t) for t in title)
+        if rarest in words and len(shared) >= 2 and share > best_share:
+            best, best_share = clause, share
+    return best if best_share >= TITLE_SHARE else None
 
 
 def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
@@ -57,7 +78,26 @@ def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> D
         return _group(ctx, place, query)
     if place.parent is None and place.part == "Annex I":
         return _annex(ctx)
-    return _part(ctx, place, query)
+    if place.parent is None:
+        return _part(ctx, place, query)
+    return _subsection(ctx, place)
+
+
+def _subsection(ctx: PlanContext, head: Clause) -> Draft | None:
+    """A subsection from start to finish: each paragraph's opening, and every decision stated."""
+    view = ctx.view
+    paragraphs = [c for c in view.descendants(head.id) if c.kind == "paragraph"]
+    picked: list[Unit] = []
+    for clause in paragraphs:
+        units = view.units(clause)
+        picked += [u for i, u in enumerate(units) if i == 0 or DECISION.search(u.text)]
+    if not picked:
+        return None
+    draft = ctx.draft()
+    framed: set[str] = set()
+    lines = [ctx.line(draft, u, framed) for u in picked[:MAX_OPERATIVE]]
+    draft.lead, draft.bullets = lines[0], lines[1:]
+    return draft
 
 
 def _opinion(ctx: PlanContext, head: Clause) -> Draft:
@@ -128,7 +168,10 @@ def _debate(ctx: PlanContext, query: str, places) -> Draft | None:
         if c.part == "Annex I" and c.kind == "paragraph" and about_opinions(c, places.opinions, view)
         and (not places.groups or c.working_group in places.groups)
     ]
-    units = ctx.top_units(query, clauses, TOPIC_SENTENCES)
+    # the subsection about the Opinion, when the report has one, rather than paragraphs naming it in passing
+    inside = [c for c in clauses if view.by_id.get(c.parent or "") is not None
+              and view.by_id[c.parent].kind == "heading" and about_opinions(view.by_id[c.parent], places.opinions)]
+    units = ctx.top_units(query, inside or clauses, MAX_OPERATIVE)
     if not units:
         return None
     draft = ctx.draft()
@@ -141,13 +184,16 @@ def _debate(ctx: PlanContext, query: str, places) -> Draft | None:
 def _annex(ctx: PlanContext) -> Draft:
     view = ctx.view
     draft = ctx.draft()
-    draft.lead = "Annex I holds the reports of the Working Group chairmen to the Plenary:"
+    draft.lead = "Annex I holds one report per Working Group:"
     for number in sorted(view.group_heads):
         head = view.group_heads[number]
+        title = view.first_unit(head)
         paragraphs = [c for c in view.descendants(head.id) if c.kind == "paragraph"]
         unit = view.first_unit(paragraphs[0]) if paragraphs else None
+        line = f"{_closed(title.text)} {draft.cite(title)}" if title is not None else f"Working Group {number}:"
         if unit is not None:
-            draft.bullets.append(f"Working Group {number}: {_closed(unit.text)} {draft.cite(unit)}")
+            line += f" {_closed(unit.text)} {draft.cite(unit)}"
+        draft.bullets.append(line)
     return draft
 
 
