@@ -9,6 +9,7 @@ swaps X in for the anchor of the same kind.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from assistant.question import STOPWORDS
 from assistant.textnorm import clean_input, stem
@@ -83,9 +84,40 @@ def anchors(text: str) -> dict[str, list[str]]:
     return {kind: values for kind, values in found.items() if values}
 
 
+_THING = r"(?:one|ones|opinions?|groups?|working groups?|drafts?|proposals?|reports?|amendments?|texts?|clauses?|contributions?|changes?)"
+_PRONOUN = re.compile(
+    r"\b(?:it(?! (?:is |was )?(?:true|possible|likely|fair|correct|right) )|its|it's|they|them|their|"
+    r"theirs|he|him|his|she|her|hers|the other(?:\s+" + _THING + r")?|the same " + _THING + r"|the former|the latter|"
+    r"(?:this|that|these|those)(?=\s+" + _THING + r"\b(?!\s*\d)|\s*[?.!]*$|\s+(?:is|was|were|are|mean|means|happen\w*|about)\b))\b",
+    re.I,
+)
+_BARE_WH = re.compile(r"^\W*(?:and\s+)?(?:why|how|who|when|where|what|which|how so|really|why not|source)\W*$", re.I)
+_PLACE = re.compile(r"\b(?:opinions?|working groups?|wgs?)\s*\d|\b(?:part|annex)\s+(?:i|ii|1|2)\b", re.I)
+_ANTECEDENT = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]+|\b[A-Z]{2,}\w*|\b\w+s\b")
+
+
 def is_follow_up(question: str) -> bool:
-    words = _WORD.findall(question)
-    return bool(_CONTINUATION.search(question) or _DEICTIC.search(question) or len(words) <= 3)
+    """Whether the question leans on the conversation: an ellipsis ("and the vice-chair?", "what about
+    Opinion 4?", "why?"), or a pronoun with nothing before it in the question to refer to ("what does it
+    ask…", "the other one"). A question that names its own subject stands alone."""
+    text = question.strip()
+    if _CONTINUATION.search(text) or _BARE_WH.match(text):
+        return True
+    for match in _PRONOUN.finditer(text):
+        word = match.group(0).lower()
+        before = text[: match.start()]
+        if word.startswith("the other"):
+            return True  # "the other one" always points outside the question
+        if _PLACE.search(before):
+            continue  # "Opinion 4 … who proposed it?"
+        names = [m.group(0) for m in _ANTECEDENT.finditer(before) if m.group(0).lower() not in _NOT_NAMES]
+        plural = word in ("they", "them", "their", "theirs", "these", "those")
+        if plural and any(n.lower().endswith("s") and n.lower() not in _NOT_NAMES for n in names):
+            continue  # "how many delegates came and where were they from"
+        if not plural and any(n[0].isupper() for n in names):
+            continue  # "what did Ghana propose and was it accepted"
+        return True
+    return False
 
 
 def rewrite_query(question: str, history) -> str:
@@ -279,3 +311,143 @@ def name_sections(question: str) -> str:
 # "What does the Broadband Commission urge …": the verb is another body's, quoted by the Opinion, not the
 # Opinion's own call; the section it lives in is not the one the verb names.
 _OTHER_SUBJECT = re.compile(r"\b(?:does|do|did)\s+(?:the\s+)?(?!opinions?\b|forum\b|wtpf\b|it\b)[A-Z][\w/-]*(?:\s+[A-Z][\w/-]*)*\s+$")
+
+
+# ---------------------------------------------------------------- reading a question in its conversation
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier turn: the question asked and the clauses its answer cited."""
+
+    question: str
+    cited: tuple[str, ...] = ()
+
+
+def parse_history(history) -> list[Turn]:
+    """Earlier turns from plain strings or {"question": str, "cited": [clause ids]} objects; the latest few,
+    cleaned and bounded, so noise cannot swamp a query."""
+    turns = []
+    for item in list(history or ())[-MAX_HISTORY_TURNS:]:
+        if isinstance(item, dict):
+            text, cited = item.get("question"), item.get("cited") or ()
+        else:
+            text, cited = item, ()
+        if not isinstance(text, str):
+            continue
+        text = spell_out_places(clean_input(text)[:MAX_HISTORY_CHARS])
+        if any(ch.isalnum() for ch in text):
+            ids = tuple(c for c in cited if isinstance(c, str))[:MAX_CITED] if isinstance(cited, (list, tuple)) else ()
+            turns.append(Turn(text, ids))
+    return turns
+
+
+MAX_CITED = 40
+_SINGULAR = re.compile(r"\b(?:it|its|it's|this|that|he|him|his|she|her|hers)\b", re.I)
+_PLURAL_WORDS = ("they", "them", "their", "theirs", "these", "those")
+_OTHER = re.compile(r"\bthe other(?:\s+" + _THING + r")?\b", re.I)
+# "Working Group 2" before "Opinion 4": a place is read as the kind the report files it under
+_PLACE_LABEL = re.compile(r"^(Opinion|Working Group) (\d+)$")
+
+
+def read_in_context(question: str, turns: list[Turn], place_label) -> str:
+    """The question as it stands on its own, given the earlier turns; the question itself when it does not
+    lean on them. `place_label(clause_id)` names the place a cited clause is in ("Opinion 4") or None."""
+    if not turns or not is_follow_up(question):
+        return question
+    previous = turns[0].question
+    for earlier, turn in zip(turns, turns[1:]):
+        if is_follow_up(turn.question):
+            previous = _resolve(turn.question, previous, earlier.cited, place_label)
+        else:
+            previous = turn.question
+    return _resolve(question, previous, turns[-1].cited, place_label)
+
+
+def _places_of(previous: str, cited: tuple[str, ...], place_label) -> tuple[list[str], list[str]]:
+    """The places the last turn was about: those its question named, and those its answer cited (most cited
+    first)."""
+    named = [f"Opinion {n}" for n in _numbers_after(r"opinions?", previous)]
+    named += [f"Working Group {n}" for n in _numbers_after(r"(?:working\s+groups?|wgs?)", previous)]
+    counts: dict[str, int] = {}
+    for clause_id in cited:
+        label = place_label(clause_id)
+        if label:
+            counts[label] = counts.get(label, 0) + 1
+    ranked = sorted(counts, key=lambda label: -counts[label])
+    return named, ranked
+
+
+def _numbers_after(noun: str, text: str) -> list[int]:
+    out: list[int] = []
+    for m in re.finditer(rf"\b{noun}\s*((?:\d+\s*(?:,|and|&)?\s*)+)", text, re.I):
+        out += [int(n) for n in re.findall(r"\d+", m.group(1)) if int(n) not in out]
+    return out
+
+
+def _join(labels: list[str]) -> str:
+    kind = _PLACE_LABEL.match(labels[0])
+    if len(labels) == 1 or kind is None or any(_PLACE_LABEL.match(x) is None or
+                                               _PLACE_LABEL.match(x).group(1) != kind.group(1) for x in labels):
+        return " and ".join(labels)
+    numbers = sorted(int(_PLACE_LABEL.match(x).group(2)) for x in labels)
+    return f"{kind.group(1)}s " + " and ".join(map(str, numbers))
+
+
+def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label) -> str:
+    text = question.strip()
+    if _BARE_WH.match(text):
+        # "why?" asks for the reason behind what was just answered
+        return f"{text.rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    if _CONTINUATION.search(text) and not _PRONOUN.search(text):
+        return rewrite_query(text, [previous])
+    if _CONTINUATION.search(text):
+        # "and its vice-chair?": the pronoun resolved, the earlier question kept beside it
+        rest = _CONTINUATION.sub("", text, count=1).strip()
+        resolved = _resolve(rest, previous, cited, place_label) if _PRONOUN.search(rest) else rest
+        if _OTHER.search(text) and resolved != rest:
+            return rewrite_query(f"and {resolved}", [previous])
+        return f"{resolved.rstrip(' ?')} ({previous.rstrip(' ?')})"
+    named, cited_places = _places_of(previous, cited, place_label)
+    other = _OTHER.search(text)
+    if other:
+        pool = named + [p for p in cited_places if p not in named]
+        focus = named[:1] or cited_places[:1]
+        rest = [p for p in pool if p not in focus and _same_kind(p, focus)]
+        if rest:
+            return _sub(text, other, rest[0])
+    match = _first_unresolved(text)
+    if match is not None and (named or cited_places):
+        word = match.group(0).lower()
+        if word in _PLURAL_WORDS:
+            places = named if len(named) > 1 else (named or cited_places[:2])
+        else:
+            places = named[:1] if len(named) == 1 else _dominant(named or cited_places)
+        label = _join(places)
+        if word in ("its", "their", "his", "her", "theirs", "hers"):
+            label += "’s"
+        if word not in ("he", "him", "his", "she", "her", "hers"):
+            return _sub(text, match, label)
+    return rewrite_query(text, [previous])
+
+
+def _dominant(places: list[str]) -> list[str]:
+    """The place an answer was mostly about; both of two it cited alike ("Opinions 3 and 4")."""
+    return places[:2] if len(places) >= 2 and _same_kind(places[1], places[:1]) else places[:1]
+
+
+def _same_kind(place: str, others: list[str]) -> bool:
+    a = _PLACE_LABEL.match(place)
+    return all(a is not None and (b := _PLACE_LABEL.match(o)) is not None and a.group(1) == b.group(1) for o in others)
+
+
+def _first_unresolved(text: str):
+    for match in _PRONOUN.finditer(text):
+        if not is_follow_up(text[: match.end()]):
+            continue
+        return match
+    return None
+
+
+def _sub(text: str, match, label: str) -> str:
+    return text[: match.start()] + label + text[match.end():]

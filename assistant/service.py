@@ -13,7 +13,7 @@ from dataclasses import replace
 from assistant.answer.context import PlanContext
 from assistant.answer.planner import Planner
 from assistant.compose import Composer
-from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query, spell_out_places
+from assistant.conversation import Turn, name_opinions, name_sections, parse_history, read_in_context, spell_out_places
 from assistant.embed import make_embedder
 from assistant.glossary import acronyms
 from assistant.errors import AssistantError
@@ -73,45 +73,76 @@ class Assistant:
         cleaned = check_question(query, self.settings.max_query_chars)
         return self.retriever.search(cleaned, k=k or self.settings.k, filters=filters)
 
-    def ask(self, question: str, history=(), filters: Filters | None = None, use_llm: bool | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history=(),
+        filters: Filters | None = None,
+        use_llm: bool | None = None,
+        standalone: bool = False,
+    ) -> Answer:
+        """Answer `question`; `history` holds earlier turns (questions, or {"question", "cited"} objects) that a
+        follow-up leans on, unless `standalone` says to read the question on its own."""
         cleaned = check_question(question, self.settings.max_query_chars)
-        named: list[str] = []
-        for turn in clean_history(history):
-            named.append(name_opinions(turn, self._titles, previous=named[-1] if named else ""))
-        own = name_opinions(spell_out_places(cleaned), self._titles, previous=named[-1] if named else "")
-        query = name_sections(rewrite_query(own, named))
+        own, read_as = self.read(cleaned, () if standalone else history)
+        query = name_sections(own)
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
         uses = self.settings.uses
         unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) if uses("unknown-specifics") else None
         if unknown:
-            return self._abstention(cleaned, query, hits, unknown)
+            return self._abstention(cleaned, query, hits, unknown, read_as)
         if not hits or self.missing_places(query):
-            return self._abstention(cleaned, query, hits)
+            return self._abstention(cleaned, query, hits, read_as=read_as)
         planned = self.planner.plan(query, hits, filters)
         # A plan standing on the report's structure (the Opinion named, the term defined, the actor found)
         # answers terse questions that no single sentence matches in meaning.
         if not planned.structural and uses("meaning-abstain") and self.abstains(query, hits):
-            return self._abstention(cleaned, query, hits)
+            return self._abstention(cleaned, query, hits, read_as=read_as)
         if planned.draft is None:
-            return self._abstention(cleaned, query, hits)
+            return self._abstention(cleaned, query, hits, read_as=read_as)
         answer = self.planner.finish(planned, cleaned, query, self._shown(hits))
         missing = None
         if uses("missing-specifics") and not planned.structural:
             missing = missing_specifics(query, [c.quote for c in answer.citations])
         if not answer.citations or missing:
-            return self._abstention(cleaned, query, hits, f"nothing in it states {missing}" if missing else None)
+            reason = f"nothing in it states {missing}" if missing else None
+            return self._abstention(cleaned, query, hits, reason, read_as)
         want_llm = self.generator is not None if use_llm is None else use_llm
         if want_llm:
             answer = self._generate(answer, query, hits)
-        return replace(answer, read_as=query if query != cleaned else None)
+        return replace(answer, read_as=read_as)
 
     def _shown(self, hits: list[Hit]) -> list[Hit]:
         """The hits handed over as retrieved: the top k, without a weak tail (as `search` returns them)."""
         top = hits[: self.settings.k]
         return top[: self.retriever.strong_prefix([h.score for h in top])]
 
-    def _abstention(self, question: str, query: str, hits: list[Hit], reason: str | None = None) -> Answer:
+    def read(self, question: str, history=()) -> tuple[str, str | None]:
+        """The question as retrieval reads it, and how it was read from the conversation (None when the
+        question stands on its own and nothing was rewritten)."""
+        turns: list[Turn] = []
+        for turn in parse_history(history):
+            previous = turns[-1].question if turns else ""
+            turns.append(replace(turn, question=name_opinions(turn.question, self._titles, previous=previous)))
+        own = spell_out_places(question)
+        read = read_in_context(own, turns, self._place_label) if self.settings.uses("followups") else own
+        query = name_opinions(read, self._titles, previous=turns[-1].question if turns else "")
+        return query, (read if read != own else None)
+
+    def _place_label(self, clause_id: str) -> str | None:
+        clause = self._by_id.get(clause_id)
+        if clause is None:
+            return None
+        if clause.part == "Part II" and clause.opinion is not None:
+            return f"Opinion {clause.opinion}"
+        if clause.working_group is not None:
+            return f"Working Group {clause.working_group}"
+        return None
+
+    def _abstention(
+        self, question: str, query: str, hits: list[Hit], reason: str | None = None, read_as: str | None = None
+    ) -> Answer:
         """"The report does not address this", with the closest clauses as related."""
         why = f" ({reason})" if reason else ""
         return Answer(
@@ -122,7 +153,7 @@ class Assistant:
             related=tuple(hits[:RELATED]),
             retrieved=tuple(self._shown(hits)),
             plan="abstain",
-            read_as=query if query != question else None,
+            read_as=read_as,
         )
 
     def abstains(self, query: str, hits: list[Hit]) -> bool:

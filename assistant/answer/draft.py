@@ -65,6 +65,9 @@ class Draft:
     _spans: dict[str, list[int]] = field(default_factory=dict)  # clause id → [start, end] of its citation
     _order: list[str] = field(default_factory=list)
     used: list[Unit] = field(default_factory=list)
+    # the answer stands on something the question names (an Opinion by number, a defined term, an actor),
+    # so it holds even when no single sentence is close in meaning to a terse question
+    anchored: bool = False
 
     def cite(self, unit: Unit) -> str:
         """The citation marker for a quoted unit; one citation per clause."""

@@ -68,13 +68,21 @@ def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> D
     if places.opinions and (places.groups or DEBATE_WORDS.search(query)):
         debate = _debate(ctx, query, places)
         if debate is not None:
+            debate.anchored = True
             return debate
     place = place_for(ctx, places, hits, query)
     if place is None:
         return _topic(ctx, query, hits)
+    draft = _of_place(ctx, place, query)
+    if draft is not None:
+        draft.anchored = True
+    return draft
+
+
+def _of_place(ctx: PlanContext, place: Clause, query: str) -> Draft | None:
     if place.part == "Part II" and place.opinion is not None:
         return _opinion(ctx, place)
-    if place.part == "Annex I" and place.working_group is not None:
+    if place.part == "Annex I" and ctx.view.group_heads.get(place.working_group) is place:
         return _group(ctx, place, query)
     if place.parent is None and place.part == "Annex I":
         return _annex(ctx)

@@ -31,7 +31,7 @@ class Planned:
 
     @property
     def structural(self) -> bool:
-        return self.plan in STRUCTURAL and self.draft is not None
+        return self.plan in STRUCTURAL and self.draft is not None and self.draft.anchored
 
 
 class Planner:
@@ -74,6 +74,8 @@ class Planner:
         elif shape == "definition":
             draft = compose_definition(ctx, query, hits)
         if draft is not None:
+            if shape in ("actor", "definition") or (shape in ("list", "compare") and places.count):
+                draft.anchored = True
             return Planned(shape, draft)
         fallback = shape if shape in ("reason", "yesno") else "fact"
         return Planned(fallback, compose_fact(ctx, query, hits, fallback, filters))
