@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retrieval-only", action="store_true", help="skip answer metrics")
     p.add_argument("--split", choices=("tune", "test"), help="only the tune or test split (fixed by a hash of the id)")
     p.add_argument("--ablate", help="switch mechanisms off, comma-separated (see Settings.MECHANISMS)")
+    p.add_argument("--standalone-check", action="store_true",
+                   help="also ask each standalone question after the one before it and count rewrites")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("serve", help="the browser chat")
@@ -266,6 +268,7 @@ def cmd_eval(args) -> int:
         ask=not args.retrieval_only,
         settings=settings_from(args, ablate=args.ablate),
         split=args.split,
+        standalone_check=args.standalone_check,
     )
 
 

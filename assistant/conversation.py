@@ -41,7 +41,9 @@ _DEICTIC = re.compile(
     re.I,
 )
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|that|those|this|these|he|him|his|she|her)\b", re.I)
-_CONTINUATION = re.compile(r"^(and|also|but|so|then|what about|how about|and what about|same for)\b", re.I)
+_CONTINUATION = re.compile(r"^(and|what about|how about|and what about|same for)\b", re.I)
+# "so …", "but …" continue the conversation only when the rest names nothing of its own
+_SOFT_CONTINUATION = re.compile(r"^(?:also|but|so|then|ok(?:ay)?|right)\b[\s,]*(.*)$", re.I)
 _WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|(?=and\s))(?:and\s+)?(.+?)\??$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
@@ -84,15 +86,29 @@ def anchors(text: str) -> dict[str, list[str]]:
     return {kind: values for kind, values in found.items() if values}
 
 
-_THING = r"(?:one|ones|opinions?|groups?|working groups?|drafts?|proposals?|reports?|amendments?|texts?|clauses?|contributions?|changes?)"
+_THING = (
+    r"(?:one|ones|opinions?|groups?|working groups?|drafts?|proposals?|amendments?|texts?|clauses?|contributions?|"
+    r"changes?|wording|ideas?|decisions?|points?|issues?|requests?|suggestions?|positions?|paragraphs?|debates?|"
+    r"studies|study|sessions?|person|people|countr(?:y|ies)|delegations?|resolutions?|edits?|tweaks?)"
+)
+# "this forum", "this report": the document's own setting, which needs no earlier turn
+_CONTEXT = r"(?:forum|report|year|event|conference|meeting|document|policy|wtpf|session|week|time|way|case|the|a|an)"
 _PRONOUN = re.compile(
-    r"\b(?:it(?! (?:is |was )?(?:true|possible|likely|fair|correct|right) )|its|it's|they|them|their|"
+    r"\b(?:(?<!make )(?<!makes )(?<!made )it(?! (?:is |was )?(?:true|possible|likely|fair|correct|right) |"
+    r" (?:cost|costs|take|takes|took|comes? to|came to|seems?|matters?|says? that)\b)|its|it's|they|them|their|"
     r"theirs|he|him|his|she|her|hers|the other(?:\s+" + _THING + r")?|the same " + _THING + r"|the former|the latter|"
-    r"(?:this|that|these|those)(?=\s+" + _THING + r"\b(?!\s*\d)|\s*[?.!]*$|\s+(?:is|was|were|are|mean|means|happen\w*|about)\b))\b",
+    r"(?:this|these|those)(?!\s+" + _CONTEXT + r"\b)(?=\s+[a-z]+\b(?!\s*\d)|\s*[?.!]*$)|"
+    r"that(?=\s+" + _THING + r"\b(?!\s*\d)|\s*[?.!]*$))\b",
+    re.I,
+)
+# "at what price?", "what dates?", "by whom?": a fragment that only makes sense after an answer
+_FRAGMENT = re.compile(
+    r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of)\s+)?(?:what|which|whom|when|where|how)(?:\s+[a-z]+)?\s*\W*$",
     re.I,
 )
 _BARE_WH = re.compile(r"^\W*(?:and\s+)?(?:why|how|who|when|where|what|which|how so|really|why not|source)\W*$", re.I)
 _PLACE = re.compile(r"\b(?:opinions?|working groups?|wgs?)\s*\d|\b(?:part|annex)\s+(?:i|ii|1|2)\b", re.I)
+_AUXILIARY_BEFORE = re.compile(r"\b(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)\s*$", re.I)
 _ANTECEDENT = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]+|\b[A-Z]{2,}\w*|\b\w+s\b")
 
 
@@ -101,7 +117,10 @@ def is_follow_up(question: str) -> bool:
     Opinion 4?", "why?"), or a pronoun with nothing before it in the question to refer to ("what does it
     ask…", "the other one"). A question that names its own subject stands alone."""
     text = question.strip()
-    if _CONTINUATION.search(text) or _BARE_WH.match(text):
+    if _CONTINUATION.search(text) or _BARE_WH.match(text) or _FRAGMENT.match(text):
+        return True
+    soft = _SOFT_CONTINUATION.match(text)
+    if soft and not _PLACE.search(text) and len(_WORD.findall(soft.group(1))) <= 4:
         return True
     for match in _PRONOUN.finditer(text):
         word = match.group(0).lower()
@@ -110,8 +129,17 @@ def is_follow_up(question: str) -> bool:
             return True  # "the other one" always points outside the question
         if _PLACE.search(before):
             continue  # "Opinion 4 … who proposed it?"
+        fronted = re.match(r"^\W*([^?]*?\w[^?]*?)\s*(?:[-–—:,]\s*)(?:so\s+)?(?:what|who|which|how|why|when|where)\b", before, re.I)
+        if fronted and any(w.lower() not in STOPWORDS for w in _WORD.findall(fronted.group(1))):
+            continue  # "dual stack - what is it": the topic is put first
+        if _AUXILIARY_BEFORE.search(before) and not re.search(r"\band\b", before, re.I):
+            return True  # "which UN resolutions does it recall": "it" is the subject, from an earlier turn
         names = [m.group(0) for m in _ANTECEDENT.finditer(before) if m.group(0).lower() not in _NOT_NAMES]
         plural = word in ("they", "them", "their", "theirs", "these", "those")
+        if word in ("its", "their", "his", "her", "hers", "theirs") and any(
+            w.lower() not in STOPWORDS and w.lower() not in _NOT_NAMES and len(w) > 2 for w in _WORD.findall(before)
+        ):
+            continue  # "why did turkey back off its amendments": the owner is named before
         if plural and any(n.lower().endswith("s") and n.lower() not in _NOT_NAMES for n in names):
             continue  # "how many delegates came and where were they from"
         if not plural and any(n[0].isupper() for n in names):
@@ -348,6 +376,14 @@ _PLURAL_WORDS = ("they", "them", "their", "theirs", "these", "those")
 _OTHER = re.compile(r"\bthe other(?:\s+" + _THING + r")?\b", re.I)
 # "Working Group 2" before "Opinion 4": a place is read as the kind the report files it under
 _PLACE_LABEL = re.compile(r"^(Opinion|Working Group) (\d+)$")
+# "which opinion deals with IPv6?": the answer's places are what a following "it" means
+# What a place can be referred to by: "it", "they", "that opinion", "the same group" — not "that" alone,
+# "those" or "he", which stand for what was said or who said it
+_PLACE_PRONOUN = re.compile(
+    r"it|its|it's|they|them|their|(?:this|that|these|those|the same)\s+(?:one|opinions?|groups?|working groups?|drafts?)",
+    re.I,
+)
+_PLACE_QUESTION = re.compile(r"\b(?:which|what)\s+(opinions?|working groups?|wgs?|groups?)\b", re.I)
 
 
 def read_in_context(question: str, turns: list[Turn], place_label) -> str:
@@ -371,8 +407,7 @@ def _places_of(previous: str, cited: tuple[str, ...], place_label) -> tuple[list
     named += [f"Working Group {n}" for n in _numbers_after(r"(?:working\s+groups?|wgs?)", previous)]
     counts: dict[str, int] = {}
     for clause_id in cited:
-        label = place_label(clause_id)
-        if label:
+        for label in place_label(clause_id):
             counts[label] = counts.get(label, 0) + 1
     ranked = sorted(counts, key=lambda label: -counts[label])
     return named, ranked
@@ -404,11 +439,26 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label) 
     if _CONTINUATION.search(text):
         # "and its vice-chair?": the pronoun resolved, the earlier question kept beside it
         rest = _CONTINUATION.sub("", text, count=1).strip()
-        resolved = _resolve(rest, previous, cited, place_label) if _PRONOUN.search(rest) else rest
-        if _OTHER.search(text) and resolved != rest:
-            return rewrite_query(f"and {resolved}", [previous])
-        return f"{resolved.rstrip(' ?')} ({previous.rstrip(' ?')})"
+        substituted = _substitute(rest, previous, cited, place_label)
+        if substituted is None:
+            return rewrite_query(text, [previous])
+        if _OTHER.search(text):
+            return rewrite_query(f"and {substituted}", [previous])
+        return f"{substituted.rstrip(' ?')} ({previous.rstrip(' ?')})"
+    return _substitute(text, previous, cited, place_label) or rewrite_query(text, [previous])
+
+
+def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -> str | None:
+    """The question with its pronoun replaced by the place the last turn was about, or None when the
+    pronoun stands for something else (a proposal, a study, a person)."""
     named, cited_places = _places_of(previous, cited, place_label)
+    asked_place = _PLACE_QUESTION.search(previous)
+    if not named and not asked_place:
+        return None  # the last turn was about something else ("the study"): its words carry over instead
+    if asked_place:
+        kind = "Opinion" if asked_place.group(1).lower().startswith("opinion") else "Working Group"
+        named = [p for p in named if p.startswith(kind)]
+        cited_places = [p for p in cited_places if p.startswith(kind)]
     other = _OTHER.search(text)
     if other:
         pool = named + [p for p in cited_places if p not in named]
@@ -417,23 +467,17 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label) 
         if rest:
             return _sub(text, other, rest[0])
     match = _first_unresolved(text)
-    if match is not None and (named or cited_places):
+    if match is not None and (named or cited_places) and _PLACE_PRONOUN.fullmatch(match.group(0)):
         word = match.group(0).lower()
         if word in _PLURAL_WORDS:
             places = named if len(named) > 1 else (named or cited_places[:2])
         else:
-            places = named[:1] if len(named) == 1 else _dominant(named or cited_places)
+            places = named[:1] if len(named) == 1 else (named or cited_places)[:1]
         label = _join(places)
         if word in ("its", "their", "his", "her", "theirs", "hers"):
             label += "’s"
-        if word not in ("he", "him", "his", "she", "her", "hers"):
-            return _sub(text, match, label)
-    return rewrite_query(text, [previous])
-
-
-def _dominant(places: list[str]) -> list[str]:
-    """The place an answer was mostly about; both of two it cited alike ("Opinions 3 and 4")."""
-    return places[:2] if len(places) >= 2 and _same_kind(places[1], places[:1]) else places[:1]
+        return _sub(text, match, label)
+    return None
 
 
 def _same_kind(place: str, others: list[str]) -> bool:

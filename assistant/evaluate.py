@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -219,6 +219,19 @@ def run_eval(
         notes=tuple(notes),
         by_type=by_type,
     )
+
+
+def standalone_rewrites(target: Target, questions: Sequence[Question]) -> tuple[int, int, list[str]]:
+    """Each question that stands alone, asked right after the one before it in the file (an unrelated
+    question, as in a chat): how many are read differently from when asked alone. Returns (rewritten,
+    asked, ids rewritten)."""
+    standalone = [q for q in questions if not q.history]
+    rewritten: list[str] = []
+    for before, question in zip(standalone, standalone[1:]):
+        answer = target.ask(question.question, history=[before.question])
+        if getattr(answer, "read_as", None):
+            rewritten.append(question.id)
+    return len(rewritten), max(0, len(standalone) - 1), rewritten
 
 
 def _by_type(
@@ -436,6 +449,7 @@ def run_eval_command(
     ask: bool = True,
     settings: Settings | None = None,
     split: str | None = None,
+    standalone_check: bool = False,
 ) -> int:
     """`assistant eval`: print the table (or JSON); 0 on success, 2 with a one-line message on bad input."""
     try:
@@ -458,6 +472,10 @@ def run_eval_command(
         report = run_eval(target, questions, k=k, ask=ask, chunker=chunker, settings=settings, progress=shown)
         if results is not None:
             write_results(results, report.rows)
+        if standalone_check:
+            count, asked, ids = standalone_rewrites(target, questions)
+            note = f"standalone questions rewritten when asked after another: {count} of {asked}"
+            report = replace(report, notes=(*report.notes, note + (f" ({', '.join(ids)})" if ids else "")))
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -130,15 +130,20 @@ class Assistant:
         query = name_opinions(read, self._titles, previous=turns[-1].question if turns else "")
         return query, (read if read != own else None)
 
-    def _place_label(self, clause_id: str) -> str | None:
+    def _place_label(self, clause_id: str) -> list[str]:
+        """The places a cited clause speaks of: its own Opinion or Working Group, and the Opinions a debate
+        paragraph refers to."""
         clause = self._by_id.get(clause_id)
         if clause is None:
-            return None
+            return []
         if clause.part == "Part II" and clause.opinion is not None:
-            return f"Opinion {clause.opinion}"
-        if clause.working_group is not None:
-            return f"Working Group {clause.working_group}"
-        return None
+            return [f"Opinion {clause.opinion}"]
+        labels = [f"Working Group {clause.working_group}"] if clause.working_group is not None else []
+        for ref in clause.refs:
+            m = re.match(r"opinion-(\d+)", ref)
+            if m and f"Opinion {m.group(1)}" not in labels:
+                labels.append(f"Opinion {m.group(1)}")
+        return labels
 
     def _abstention(
         self, question: str, query: str, hits: list[Hit], reason: str | None = None, read_as: str | None = None
