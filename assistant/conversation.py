@@ -98,7 +98,8 @@ _PRONOUN = re.compile(
     r" (?:cost|costs|take|takes|took|comes? to|came to|seems?|matters?|says? that)\b)|its|it's|they|them|their|"
     r"theirs|he|him|his|she|her|hers|the other(?:\s+" + _THING + r")?|the same " + _THING + r"|the former|the latter|"
     r"(?:this|these|those)(?!\s+" + _CONTEXT + r"\b)(?=\s+[a-z]+\b(?!\s*\d)|\s*[?.!]*$)|"
-    r"that(?=\s+" + _THING + r"\b(?!\s*\d)|\s*[?.!]*$))\b",
+    r"that(?=\s+" + _THING + r"\b(?!\s*\d)|\s*[?.!]*$)|"
+    r"(?:did|does|do|is|was|were|are|has|had|will|would|can|could)\s+(?:that|this)(?=\s+[a-z]))\b",
     re.I,
 )
 # "at what price?", "what dates?", "by whom?": a fragment that only makes sense after an answer
@@ -383,6 +384,7 @@ _PLACE_PRONOUN = re.compile(
     r"it|its|it's|they|them|their|(?:this|that|these|those|the same)\s+(?:one|opinions?|groups?|working groups?|drafts?)",
     re.I,
 )
+_THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _PLACE_QUESTION = re.compile(r"\b(?:which|what)\s+(opinions?|working groups?|wgs?|groups?)\b", re.I)
 
 
@@ -442,6 +444,8 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label) 
         substituted = _substitute(rest, previous, cited, place_label)
         if substituted is None:
             return rewrite_query(text, [previous])
+        if substituted == rest:
+            return text  # "and the other IPv6 opinion …": reading the question names it
         if _OTHER.search(text):
             return rewrite_query(f"and {substituted}", [previous])
         return f"{substituted.rstrip(' ?')} ({previous.rstrip(' ?')})"
@@ -466,6 +470,8 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         rest = [p for p in pool if p not in focus and _same_kind(p, focus)]
         if rest:
             return _sub(text, other, rest[0])
+        if not _THING_AFTER_OTHER.match(text[other.end():]):
+            return text  # "the other IPv6 opinion": named by its subject, which reading the question resolves
     match = _first_unresolved(text)
     if match is not None and (named or cited_places) and _PLACE_PRONOUN.fullmatch(match.group(0)):
         word = match.group(0).lower()

@@ -127,7 +127,10 @@ class Assistant:
             turns.append(replace(turn, question=name_opinions(turn.question, self._titles, previous=previous)))
         own = spell_out_places(question)
         read = read_in_context(own, turns, self._place_label) if self.settings.uses("followups") else own
-        query = name_opinions(read, self._titles, previous=turns[-1].question if turns else "")
+        previous = turns[-1].question if turns else ""
+        query = name_opinions(read, self._titles, previous=previous)
+        if previous and query != name_opinions(read, self._titles):
+            read = query  # "the other IPv6 opinion" was told apart by the earlier turn
         return query, (read if read != own else None)
 
     def _place_label(self, clause_id: str) -> list[str]:

@@ -31,6 +31,13 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
         for i, unit in enumerate(units):
             if pattern.search(unit.text):
                 found.append(unit)
+                # "Turkey proposed an addition of the following text:" — the text it proposed follows
+                j = i + 1
+                while j < len(units) and j <= i + 3 and (
+                    units[j - 1].text.rstrip().endswith(":") or _open_quote(ctx.source, clause.start, units[j].start)
+                ):
+                    found.append(units[j])
+                    j += 1
                 # the outcome is often the next sentence: "… was not accepted", "Turkey withdrew …"
                 if i + 1 < len(units) and OUTCOME.search(units[i + 1].text) and not pattern.search(units[i + 1].text):
                     found.append(units[i + 1])
@@ -65,3 +72,8 @@ def about_opinions(clause, opinions, view=None) -> bool:
     if parent is not None and parent.kind == "heading":
         refs += parent.refs
     return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in refs for n in opinions)
+
+
+def _open_quote(source: str, start: int, at: int) -> bool:
+    before = source[start:at]
+    return before.count("“") > before.count("”")

@@ -6,22 +6,53 @@ leads with the sentence that settles it. Several sentences become a lead and bul
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft
 from assistant.records import Hit
+from assistant.sentences import Unit
 
 MAX_SENTENCES = {"fact": 5, "reason": 6, "yesno": 4}
 
 
-def compose_fact(ctx: PlanContext, query: str, hits: list[Hit], plan: str = "fact", filters=None) -> Draft | None:
+# "Was Opinion 3 changed?": the Working Group's own decision about the Opinion settles it.
+FATE = re.compile(r"\b(?:chang\w*|amend\w*|adopt\w*|endors\w*|accept\w*|modif\w*|alter\w*|pass\w*|approv\w*|"
+                   r"final\w*|rejected|dropped|survive\w*|outcome|end up|ended up)\b", re.I)
+
+
+def compose_fact(
+    ctx: PlanContext, query: str, hits: list[Hit], plan: str = "fact", filters=None, places=None
+) -> Draft | None:
     chosen = ctx.composer.select(query, hits, MAX_SENTENCES.get(plan, 5), filters)
-    if not chosen:
+    units = [item.unit for item in chosen]
+    if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
+        decisions = _decisions(ctx, places.opinions)
+        units = decisions + [u for u in units if u not in decisions]
+    if not units:
         return None
     draft = ctx.draft()
     framed: set[str] = set()
-    lines = [ctx.line(draft, item.unit, framed) for item in chosen]
+    lines = [ctx.line(draft, unit, framed) for unit in units[: MAX_SENTENCES.get(plan, 5)]]
     if len(lines) <= 2:
         draft.lead = " ".join(lines)
     else:
         draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
+
+
+def _decisions(ctx: PlanContext, opinions) -> list[Unit]:
+    """The Working Group's decision sentences about the Opinions ("WG2 endorsed Opinion 3 in its unaltered
+    form"), in the report's order."""
+    from assistant.answer.actor import about_opinions
+    from assistant.answer.overview import DECISION
+
+    view = ctx.view
+    out = []
+    for clause in view.clauses:
+        if clause.part != "Annex I" or clause.kind != "paragraph" or not about_opinions(clause, opinions, view):
+            continue
+        for unit in view.units(clause):
+            if DECISION.search(unit.text) and any(re.search(rf"\b{n}\b", unit.text) for n in opinions):
+                out.append(unit)
+    return out[:2]

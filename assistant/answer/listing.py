@@ -3,33 +3,58 @@ table lists its rows; otherwise the matching sentences are gathered and grouped 
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.records import Clause, Hit
 from assistant.sentences import Unit
 
-CONTAINER_DEPTH = 8  # hits searched for a list: the whole pool the composer reads
+CONTAINER_DEPTH = 5  # hits searched for a list
 MAX_ITEMS = 14
-GATHERED = 7  # sentences gathered when the report has no list for the question
 
 
+LIST_SHARE = 0.9  # of the best sentence's closeness in the top hits a list must reach to be the answer
 W_RANK = 0.25  # weight of the hit's rank against the list's closeness to the question
 
 
-def _candidates(ctx: PlanContext, hits: list[Hit], places) -> list[tuple[int, Clause]]:
+def _candidates(ctx: PlanContext, query: str, hits: list[Hit], places) -> list[tuple[int, Clause]]:
     """(rank, clause) that may hold the list: the top hits and the places above them, and every clause with
     children in the Opinion or Working Group report the question names."""
     view = ctx.view
     out: list[tuple[int, Clause]] = []
     for rank, hit in enumerate(hits[:CONTAINER_DEPTH]):
-        clause: Clause | None = hit.clause
-        while clause is not None:
-            out.append((rank, clause))
-            clause = view.by_id.get(clause.parent or "")
-    named = [view.opinion_heads.get(n) for n in places.opinions] + [view.group_heads.get(n) for n in places.groups]
-    for head in (h for h in named if h is not None):
-        out += [(0, c) for c in [head, *view.descendants(head.id)] if view.children.get(c.id)]
+        out.append((rank, hit.clause))
+        parent = view.by_id.get(hit.clause.parent or "")
+        if parent is not None:
+            out.append((rank, parent))
+    # "list the opinions": a part whose children are the places the question names in the plural
+    for head in view.part_heads.values():
+        titles = [view.first_unit(c) for c in view.children.get(head.id, [])]
+        kind = {t.text.split()[0].rstrip(":").lower() for t in titles if t is not None and t.text.split()}
+        if len(kind) == 1 and re.search(rf"\b{re.escape(kind.pop())}s\b", query, re.I):
+            out.append((0, head))
     return out
+
+
+def named_sections(query: str) -> set[str]:
+    """The Opinion sections a question names, by their first word ("invites", "is", "recognizing")."""
+    return {_section_key(m.group(0)) for m in _SECTION.finditer(query)}
+
+
+_SECTION = re.compile(
+    r"\b(?:invit\w*|request\w*|is of the view|recogni[sz]ing(?: further)?|consider\w*|noting|recall\w*|"
+    r"taking into account)\b",
+    re.I,
+)
+
+
+def _section_key(section: str) -> str:
+    word = section.lower().split()[0] if section.split() else ""
+    for stem in ("invit", "request", "recogni", "consider", "not", "recall", "taking", "is"):
+        if word.startswith(stem):
+            return stem
+    return word
 
 
 def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Clause, list] | None:
@@ -38,12 +63,15 @@ def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Cl
     view = ctx.view
     best, best_score = None, float("-inf")
     seen: set[str] = set()
-    for rank, candidate in _candidates(ctx, hits, places):
+    asked = _asked_sections(ctx, query, places)
+    for rank, candidate in asked or _candidates(ctx, query, hits, places):
         if candidate.id in seen:
             continue
         seen.add(candidate.id)
         items = view.items(candidate)
-        if len(items) < 2:
+        if asked and not items:
+            items = [u for c in view.children.get(candidate.id, []) for u in view.units(c)[:1]]
+        if len(items) < (1 if asked else 2):
             continue
         own = [u for u in view.units(candidate) if not any(u.start <= i.start < u.end for i in items)][:2]
         # the lead-in may match the question, but the items have to as well: "the six opinions" are not
@@ -53,7 +81,29 @@ def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Cl
         score += W_RANK / (1 + rank) ** 0.5
         if score > best_score:
             best, best_score = (candidate, items), score
+    if best is None or asked:
+        return best
+    # a list answers only if it holds what the question is closest to: not six vice-chairs for "the
+    # points the Swiss minister made"
+    top = [u for h in hits[:3] for u in view.units(h.clause)]
+    if top and max(ctx.relevance(query, best[1] + view.units(best[0]))) < LIST_SHARE * max(ctx.relevance(query, top)):
+        return None
     return best
+
+
+def _asked_sections(ctx: PlanContext, query: str, places) -> list[tuple[int, Clause]]:
+    """The sections of the named Opinion the question asks for ("what does Opinion 4 invite")."""
+    view = ctx.view
+    sections = named_sections(query)
+    out = []
+    for number in places.opinions:
+        head = view.opinion_heads.get(number)
+        if head is None:
+            continue
+        for clause in view.descendants(head.id):
+            if clause.kind == "heading" and clause.section and _section_key(clause.section) in sections:
+                out.append((0, clause))
+    return out
 
 
 def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
@@ -74,13 +124,7 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
         if len(items) > MAX_ITEMS:
             draft.bullets.append(f"… and {len(items) - MAX_ITEMS} more in {container.label}.")
         return draft
-    units = ctx.top_units(query, [h.clause for h in hits], GATHERED, min_share=0.6)
-    if not units:
-        return None
-    draft.lead = "The report mentions these:"
-    for unit in units:
-        draft.bullets.append(ctx.line(draft, unit, framed))
-    return draft
+    return None  # no list in the report fits: the fact plan answers
 
 
 def _lead_in(ctx: PlanContext, container: Clause, items) -> object | None:

@@ -16,7 +16,8 @@ from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.listing import compose_list
 from assistant.answer.overview import compose_overview
-from assistant.answer.shape import asks_for_section, question_shape
+from assistant.answer.fact import FATE
+from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.records import Answer, Filters, Hit
 
 # Plans built on the report's structure: when one finds its place, term or actor, the answer stands even
@@ -49,18 +50,16 @@ class Planner:
                 return Places((), (filters.working_group,))
         return places
 
-    def shape(self, query: str, filters: Filters | None = None) -> str:
-        places = self.places(query, filters)
-        return question_shape(query, actors=self.context.view.actors_in(query), places=places.count)
-
     def plan(self, query: str, hits: list[Hit], filters: Filters | None = None) -> Planned:
         ctx = self.context
         if not self.enabled:
             return Planned("fact", compose_fact(ctx, query, hits, "fact", filters))
         places = self.places(query, filters)
-        actors = ctx.view.actors_in(query)
+        actors = actor_subjects(query, ctx.view.actors_in(query))
         shape = question_shape(query, actors=actors, places=places.count)
-        if shape in ("fact", "yesno") and len(places.opinions) == 1 and asks_for_section(query):
+        if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
+            shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
+        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(query):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
         if shape == "compare":
@@ -78,7 +77,7 @@ class Planner:
                 draft.anchored = True
             return Planned(shape, draft)
         fallback = shape if shape in ("reason", "yesno") else "fact"
-        return Planned(fallback, compose_fact(ctx, query, hits, fallback, filters))
+        return Planned(fallback, compose_fact(ctx, query, hits, fallback, filters, places))
 
     def finish(self, planned: Planned, question: str, query: str, hits: list[Hit]) -> Answer:
         answer = planned.draft.finish(question, query, planned.plan, hits, self.k)

@@ -23,7 +23,8 @@ _STRUCTURE = frozenset(
     "recognizing considering noting recalling invites requests mr ms mrs mme dr prof h.e h.e. he wg wgs".split()
 )
 # A name in more clauses than this is the report's vocabulary (ITU, IPv6, Internet), not an actor to trace.
-ACTOR_MAX_CLAUSES = 12
+ACTOR_MAX_CLAUSES = 20
+MIN_ITEM_CHARS = 8  # an inline "item" shorter than this is a fragment of prose ("Draft."), not a list item
 
 
 class ReportView:
@@ -78,7 +79,7 @@ class ReportView:
         kids = [c for c in children if c.kind in ("clause", "sub-clause", "table-row")]
         if len(kids) >= 2:
             return [u for u in (self._item_unit(c) for c in kids) if u is not None]
-        if len(children) >= 2 and all(c.kind == "heading" for c in children):
+        if clause.parent is None and len(children) >= 2 and all(c.kind == "heading" for c in children):
             # a part made of places (Part II's Opinions): their titles
             return [u for u in (self.first_unit(c) for c in children) if u is not None and len(u.text) > 20]
         return self.inline_items(clause)
@@ -99,7 +100,9 @@ class ReportView:
             body = self.source[body_start : clause.end]
             spans = self._split_inline(body, body_start)
             if len(spans) >= 2:
-                return [Unit(clause.id, s, e, fold_ws(_MARKER.sub("", self.source[s:e]))) for s, e in spans]
+                items = [Unit(clause.id, s, e, fold_ws(_MARKER.sub("", self.source[s:e]))) for s, e in spans]
+                if all(len(u.text) >= MIN_ITEM_CHARS for u in items):
+                    return items
         return []
 
     def _split_inline(self, body: str, offset: int) -> list[tuple[int, int]]:
@@ -129,9 +132,14 @@ class ReportView:
     def actor_words(self) -> dict[str, int]:
         """Lower-cased proper names the report uses (never written in lower case), with how many clauses hold them."""
         lower_words = set(re.findall(r"\b[a-z][a-z’'-]*\b", self.source))
+        self._lower_words = lower_words
         spread: Counter[str] = Counter()
         for clause in self.clauses:
-            found = {w.lower() for w in _CAPITALIZED.findall(clause.text)}
+            # a capital after a sentence end says nothing: "After a 45-minute adjournment"
+            found = {
+                m.group(0).lower() for m in _CAPITALIZED.finditer(clause.text)
+                if m.start() > 0 and clause.text[: m.start()].rstrip()[-1:] not in ".!?:;·•“\"("
+            }
             spread.update(
                 w for w in found
                 if w not in lower_words and w not in _STRUCTURE and len(w) > 1 and w.rstrip("s") not in self.things
@@ -163,7 +171,7 @@ class ReportView:
 
     def _prefix_count(self, word: str) -> int:
         """"russia" is the report's "Russian Federation": a name the word begins."""
-        if len(word) < 4:
+        if len(word) < 4 or word in self._lower_words or not self.actor_words:
             return 0
         counts = [n for name, n in self.actor_words.items() if name.startswith(word) and len(name) - len(word) <= 3]
         return max(counts, default=0)

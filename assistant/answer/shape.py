@@ -59,6 +59,25 @@ _ACTOR_VERB = re.compile(
 )
 
 
+_POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?|proposals?|amendments?|asks?|requests?|"
+                               r"contributions?|positions?|views?|edits?|suggestions?|text|draft)\b", re.I)
+
+
+def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
+    """The actors a question asks about as the doer: named before its verb ("what did Ghana propose") or
+    as an owner ("India's points") — not the one a verb is done to ("ask the Secretary-General")."""
+    verb = _ACTOR_VERB.search(question)
+    out = []
+    for actor in actors:
+        at = re.search(rf"\b{re.escape(actor)}", question, re.I)
+        if at is None:
+            continue
+        owner = re.match(r"['’]s\b", question[at.end() + len(re.match(r"[\w-]*", question[at.end():]).group(0)):])
+        if owner or verb is None or at.start() < verb.start():
+            out.append(actor)
+    return tuple(out)
+
+
 def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int = 0) -> str:
     """The plan a question asks for. `actors` are the report's proper names the question uses (a country,
     a body, a person); `places` how many Opinions or Working Groups it names."""
@@ -69,10 +88,10 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         return "reason"
     if _BARE_ACRONYM.match(q) or _DEFINITION.search(q):
         return "definition"
+    if actors and _ACTOR_VERB.search(q) or actors and _POSSESSIVE_ACTOR.search(q):
+        return "actor"
     if _OVERVIEW.search(q):
         return "overview"
-    if actors and _ACTOR_VERB.search(q):
-        return "actor"
     if _LIST.search(q):
         return "list"
     if _YESNO.search(q):
