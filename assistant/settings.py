@@ -11,6 +11,7 @@ from assistant.errors import AssistantError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FUSIONS = ("rrf", "weighted")
 EMBEDDERS = ("minilm", "hash")
+MAX_K = 100  # clauses one search may return
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class Settings:
             problems.append(f"embedder={self.embedder!r} (valid: {', '.join(EMBEDDERS)})")
         if self.fusion not in FUSIONS:
             problems.append(f"fusion={self.fusion!r} (valid: {', '.join(FUSIONS)})")
-        if not 1 <= self.k <= 100:
-            problems.append(f"k={self.k} (valid: 1..100)")
+        if not 1 <= self.k <= MAX_K:
+            problems.append(f"k={self.k} (valid: 1..{MAX_K})")
         if self.rrf_k < 1:
             problems.append(f"rrf_k={self.rrf_k} (valid: >= 1)")
         if not 0.0 <= self.dense_weight <= 1.0:

@@ -83,3 +83,39 @@ def test_chat_keeps_history(tmp_path):
     result = run("chat", tmp_path=tmp_path, stdin="Who chaired Working Group 2?\nAnd its vice-chair?\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "understood as:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--opinion", "99", ["Opinion 99", "valid --opinion: 1, 2, 3, 4, 5, 6"]),
+        ("--working-group", "9", ["Working Group 9", "valid --working-group: 1, 2, 3"]),
+        ("--section", "bogus", ["'bogus'", "valid --section:", "recognizing"]),
+    ],
+)
+def test_unknown_scope_is_an_error_listing_the_valid_values(tmp_path, option, value, words):
+    assert_clean_error(run("ask", "Who chaired it?", option, value, tmp_path=tmp_path), *words)
+
+
+@pytest.mark.parametrize("k", ["1000", "-5", "0", "five"])
+def test_bad_k_is_refused_with_the_valid_range(tmp_path, k):
+    result = run("search", "IPv6", "--k", k, tmp_path=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "argument --k" in result.stderr and "1 to 100" in result.stderr
+
+
+def test_ansi_colour_in_a_question_leaves_nothing_behind(tmp_path):
+    result = run("ask", "\x1b[31mWho chaired Working Group 2?\x1b[0m", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["question"] == "Who chaired Working Group 2?"
+    assert "31m" not in result.stdout and "[0m" not in result.stdout
+
+
+def test_known_scopes_pass_and_sections_match_in_any_case(clauses):
+    from assistant.cli import check_scope
+    from assistant.records import Filters
+
+    assert check_scope(Filters(opinion=4, working_group=None), clauses) == Filters(opinion=4)
+    assert check_scope(Filters(section="  Recognizing "), clauses) == Filters(section="recognizing")
+    assert check_scope(Filters(working_group=2), clauses) == Filters(working_group=2)
