@@ -21,7 +21,7 @@ from assistant.errors import AssistantError, InputError  # noqa: E402
 from assistant.netloc import is_loopback_host  # noqa: E402
 from assistant.records import Answer, Clause, Filters  # noqa: E402
 from assistant.textnorm import clean_input  # noqa: E402
-from ui import render  # noqa: E402
+from ui import guard, render  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -144,14 +144,16 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             return gr.Tabs(selected="report"), render.render_report(source, clauses, notice=notice)
         return gr.Tabs(selected="report"), render.render_report(source, clauses, target=clause.id)
 
-    def ask(question: str, history: list[str] | None = None, filters: str | None = None) -> dict:
+    def ask(question: str, history: list | None = None, filters: str | None = None) -> dict:
         """Answer a question about the report with verified clause citations.
 
-        history: earlier user questions of the conversation, oldest first (for follow-ups).
+        history: earlier user questions of the conversation, oldest first (for follow-ups): each a string or
+            {"question": str, "cited": [clause ids]}.
         filters: "Whole report" (default), a part such as "Part I" or "Annex I", or "Opinion N".
         """
         try:
-            return answer(question, [h for h in (history or []) if isinstance(h, str)], filters).to_dict()
+            question, turns, filters = guard.api_arguments(question, history, filters, MAX_HISTORY)
+            return answer(question, turns, filters).to_dict()
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except Exception:
@@ -234,7 +236,15 @@ def _conversation(value: Any) -> dict:
 
 def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict[str, Any]:
     """Keyword arguments for `Blocks.launch` with this project's safe defaults."""
+    from starlette.middleware import Middleware
+
     settings = assistant.settings
+    request_guard = Middleware(
+        guard.RequestGuard,
+        max_body_bytes=settings.max_request_bytes,
+        allowed_origins=settings.allowed_origins,
+        api_arity={"ask": 3},  # question, history, filters: raw HTTP callers may send only the question
+    )
     blocked = [str(Path(p).resolve()) for p in (getattr(settings, "index_dir", None),) if p]
     corpus = getattr(settings, "corpus_path", None)
     if corpus:
@@ -245,6 +255,8 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         share=False,
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
+        app_kwargs={"middleware": [request_guard]},
+        state_session_capacity=settings.session_cap,
         blocked_paths=blocked,
         enable_monitoring=False,
         mcp_server=False,
@@ -267,5 +279,7 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, **kw) -> gr.Blo
     demo = build_demo(assistant)
     options = launch_options(assistant, host, port)
     options.update(kw)
+    # Started first: the sweeper finds the session store once launch has made it.
+    demo.session_sweeper = guard.SessionSweeper(demo, assistant.settings.session_ttl).start()
     demo.launch(**options)
     return demo
