@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", help="report file (default: corpus/wtpf-13-report.txt)")
     parser.add_argument("--index-dir", help="where index artifacts live (default: index/)")
     parser.add_argument("--embedder", help="minilm (default) or hash (fast fake, for tests)")
+    parser.add_argument("--strict", action="store_true", help="refuse a report with no recognisable structure")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("clauses", help="print the parsed clauses")
@@ -133,6 +134,7 @@ def settings_from(args) -> Settings:
         corpus_path=args.corpus,
         index_dir=args.index_dir,
         embedder=args.embedder,
+        strict=args.strict or None,
         llm_base_url=getattr(args, "llm_base_url", None),
         llm_model=getattr(args, "llm_model", None),
         llm_api_key=getattr(args, "llm_key", None),
@@ -195,7 +197,8 @@ def load_assistant(args, progress: bool = False):
 def cmd_clauses(args) -> int:
     from assistant.parse import load_clauses
 
-    clauses = load_clauses(settings_from(args).corpus_path)
+    settings = settings_from(args)
+    clauses = load_clauses(settings.corpus_path, settings.max_corpus_bytes, settings.strict)
     if args.id:
         clauses = [c for c in clauses if c.id == args.id]
         if not clauses:

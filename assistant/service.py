@@ -14,7 +14,7 @@ from assistant.compose import Composer
 from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
-from assistant.parse import parse_report
+from assistant.parse import check_structure, parse_report
 from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain, unknown_specifics
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
@@ -49,11 +49,12 @@ class Assistant:
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, rebuild: bool = False) -> "Assistant":
         settings = settings or Settings.from_env()
-        source = read_report(settings.corpus_path)
+        source = read_report(settings.corpus_path, settings.max_corpus_bytes)
         try:
             clauses = parse_report(source)
         except AssistantError as exc:
             raise type(exc)(f"{settings.corpus_path}: {exc}") from None
+        check_structure(source, clauses, settings.corpus_path, settings.strict)
         embedder = QueryCachingEmbedder(make_embedder(settings))
         retriever = open_retriever(settings, clauses, source, embedder=embedder, progress=progress, rebuild=rebuild)
         vectors = open_sentence_vectors(settings, clauses, source, embedder, progress=progress, rebuild=rebuild)

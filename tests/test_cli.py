@@ -119,3 +119,37 @@ def test_known_scopes_pass_and_sections_match_in_any_case(clauses):
     assert check_scope(Filters(opinion=4, working_group=None), clauses) == Filters(opinion=4)
     assert check_scope(Filters(section="  Recognizing "), clauses) == Filters(section="recognizing")
     assert check_scope(Filters(working_group=2), clauses) == Filters(working_group=2)
+
+
+LOREM = (
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+    "dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip.\n"
+)
+
+
+def test_lorem_ipsum_is_warned_about_and_refused_with_strict(tmp_path):
+    corpus = tmp_path / "lorem.txt"
+    corpus.write_text(LOREM, encoding="utf-8")
+    warned = run("--corpus", str(corpus), "clauses", tmp_path=tmp_path)
+    assert warned.returncode == 0 and "no recognisable report structure" in warned.stderr
+    assert_clean_error(run("--corpus", str(corpus), "--strict", "clauses", tmp_path=tmp_path), "no recognisable", "--strict")
+    refused = run("--corpus", str(corpus), "--strict", "ask", "What is lorem?", tmp_path=tmp_path)
+    assert_clean_error(refused, "lorem.txt", "no recognisable report structure")
+    real = run("--strict", "clauses", tmp_path=tmp_path)
+    assert real.returncode == 0 and "recognisable" not in real.stderr
+
+
+def test_report_over_the_size_limit_is_refused_before_reading(tmp_path, report_path):
+    from assistant.errors import ReportError
+    from assistant.parse import load_clauses
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    size = report_path.stat().st_size
+    with pytest.raises(ReportError, match=f"is {size:,} bytes; reports up to 1,000 bytes are accepted"):
+        load_clauses(report_path, max_bytes=1000)
+    settings = Settings.from_env(embedder="hash", index_dir=tmp_path / "index", max_corpus_bytes=size - 1)
+    with pytest.raises(ReportError, match="max_corpus_bytes"):
+        Assistant.load(settings)
+    assert not (tmp_path / "index").exists()  # refused before any index work
+    assert load_clauses(report_path, max_bytes=size)  # exactly at the limit is fine
