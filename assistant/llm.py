@@ -288,6 +288,7 @@ def check_reply(reply: str, clauses: tuple[Clause, ...], source: str) -> Checked
                 abstain_seen = True
                 sentences_out.append(bare)
             elif bare:
+                log.info("removed an LLM sentence (no citation that checks out): %r", bare[:200])
                 result.removed.append((bare, "no citation that checks out"))
             continue
         reason = _grounding(sentence, spans, source)
