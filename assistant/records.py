@@ -142,6 +142,8 @@ class Answer:
     retrieved: tuple[Hit, ...] = ()
     notice: str | None = None  # e.g. "LLM endpoint unreachable; showing the extractive answer"
     backend: str = "extractive"
+    read_as: str | None = None  # the question as read when a follow-up was rewritten from the conversation
+    plan: str = "fact"  # the answer plan's name
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,4 +156,6 @@ class Answer:
             "retrieved": [h.to_dict() for h in self.retrieved],
             "notice": self.notice,
             "backend": self.backend,
+            "read_as": self.read_as,
+            "plan": self.plan,
         }

@@ -14,6 +14,7 @@ from assistant.compose import Composer
 from assistant.conversation import clean_history, name_opinions, name_sections, rewrite_query
 from assistant.embed import make_embedder
 from assistant.errors import AssistantError
+from assistant.language import is_english, not_english_answer
 from assistant.parse import check_structure, parse_report
 from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain, unknown_specifics
 from assistant.read_report import read_report
@@ -68,10 +69,15 @@ class Assistant:
         cleaned = check_question(query, self.settings.max_query_chars)
         return self.retriever.search(cleaned, k=k or self.settings.k, filters=filters)
 
-    def ask(self, question: str, history=(), filters: Filters | None = None, use_llm: bool | None = None) -> Answer:
+    def ask(
+        self, question: str, history=(), filters: Filters | None = None, use_llm: bool | None = None,
+        standalone: bool = False,
+    ) -> Answer:
         cleaned = check_question(question, self.settings.max_query_chars)
+        if not is_english(cleaned):
+            return not_english_answer(cleaned)
         named: list[str] = []
-        for turn in clean_history(history):
+        for turn in () if standalone else clean_history(history):
             named.append(name_opinions(turn, self._titles, previous=named[-1] if named else ""))
         own = name_opinions(cleaned, self._titles, previous=named[-1] if named else "")
         query = name_sections(rewrite_query(own, named))

@@ -49,6 +49,8 @@ class Settings:
     llm_api_key: str | None = None
     llm_timeout: float = 20.0
     llm_retries: int = 1
+    # Where the chat's "Save as test case" appends eval records; a question file like any other, never in index_dir.
+    saved_cases_path: Path = PROJECT_ROOT / "corpus" / "questions" / "saved.jsonl"
 
     def __post_init__(self) -> None:
         problems = []
@@ -83,6 +85,8 @@ class Settings:
             problems.append(f"llm_timeout={self.llm_timeout} (valid: 0 < t <= 300 seconds)")
         if not 0 <= self.llm_retries <= 5:
             problems.append(f"llm_retries={self.llm_retries} (valid: 0..5)")
+        if Path(self.saved_cases_path).resolve().is_relative_to(Path(self.index_dir).resolve()):
+            problems.append(f"saved_cases_path={str(self.saved_cases_path)!r} (valid: a file outside index_dir)")
         if problems:
             raise AssistantError("invalid settings: " + "; ".join(problems))
 
@@ -94,6 +98,7 @@ class Settings:
             "index_dir": os.environ.get("ASSISTANT_INDEX_DIR"),
             "embedder": os.environ.get("ASSISTANT_EMBEDDER"),
             "fusion": os.environ.get("ASSISTANT_FUSION"),
+            "saved_cases_path": os.environ.get("ASSISTANT_SAVED_CASES"),
             "llm_base_url": os.environ.get("ASSISTANT_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL"),
             "llm_model": os.environ.get("ASSISTANT_LLM_MODEL"),
             "llm_api_key": os.environ.get("ASSISTANT_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY"),
@@ -105,7 +110,7 @@ class Settings:
         unknown = sorted(set(values) - known)
         if unknown:
             raise AssistantError(f"unknown settings: {', '.join(unknown)} (valid: {', '.join(sorted(known))})")
-        for key in ("corpus_path", "index_dir"):
+        for key in ("corpus_path", "index_dir", "saved_cases_path"):
             if key in values:
                 values[key] = Path(values[key])
         if isinstance(values.get("allowed_origins"), str):  # "http://a:1, http://b:2" from the environment
