@@ -162,7 +162,7 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
                 answerable=bool(case.get("answerable", True)),
                 failing=bool(case.get("failing")),
                 note=str(case.get("note") or ""),
-                scope=str(case.get("scope") or "") or None,
+                scope=None if render.is_whole_report(str(case.get("scope") or "")) else str(case["scope"]),
                 source=source,
             )
             path = Path(getattr(assistant.settings, "saved_cases_path", Settings().saved_cases_path))

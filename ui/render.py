@@ -181,8 +181,8 @@ def render_turn_tools(answer: Answer) -> str:
         '<div class="turn-tools">'
         '<button type="button" data-action="copy">Copy answer</button>'
         '<button type="button" data-action="save">Save as test case</button>'
-        '<button type="button" data-action="bad" aria-label="Wrong answer: say what was wrong and save it"'
-        ' title="Wrong answer">👎 Wrong</button>'
+        '<button type="button" data-action="bad" title="Say what was wrong and save it as a failing test case">'
+        "Wrong answer</button>"
         "</div>"
     )
 
@@ -190,11 +190,10 @@ def render_turn_tools(answer: Answer) -> str:
 def render_turn(source: str, answer: Answer, lookup: Lookup, scope: str | None = None, doc_title: str = "") -> str:
     """An answer with its sources (collapsible, under the answer) and its tools."""
     html = render_answer(answer, scope)
-    if answer.citations or answer.related:
-        count = len({c.clause_id for c in answer.citations}) if answer.citations else len(answer.related)
-        label = "Sources" if answer.citations else "Closest clauses"
+    if answer.citations and not answer.abstained:  # an abstention lists its closest clauses in the answer
+        count = len({c.clause_id for c in answer.citations})
         html += (
-            f'<details class="turn-sources"><summary>{label} ({count})</summary>'
+            f'<details class="turn-sources"><summary>Sources ({count})</summary>'
             f"{render_sources(source, answer, lookup, doc_title)}</details>"
         )
     return html + render_turn_tools(answer)

@@ -83,13 +83,19 @@
       log.appendChild(el("p", "placeholder", "Ask about the report; answers cite the clauses they rest on."));
     }
     turns.forEach((turn, i) => log.appendChild(drawTurn(turn, i)));
-    const last = log.querySelectorAll(".turn-sources");
-    if (last.length) last[last.length - 1].open = !matchMedia("(max-width: 760px)").matches;
+    openLatestSources();
+  }
+
+  // The latest answer's sources are open on wide screens; on a phone they stay one tap away under the answer.
+  function openLatestSources() {
+    const all = document.querySelectorAll("#transcript .turn-sources");
+    if (all.length) all[all.length - 1].open = !matchMedia("(max-width: 760px)").matches;
   }
 
   function redrawTurn(index) {
     const old = document.querySelector(`#transcript .turn[data-turn="${index}"]`);
     if (old) old.replaceWith(drawTurn(turns[index], index)); else draw();
+    if (index === turns.length - 1) openLatestSources();
   }
 
   function setBusy(on) {
