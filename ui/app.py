@@ -260,6 +260,7 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         footer_links=["api"],
         theme=theme(),
         css=font_css() + _read_static("app.css"),
+        head=f"<style>{_read_static('page.css')}</style>",
         js=_read_static("app.js"),
     )
 

@@ -329,7 +329,6 @@
     showPane(false);
     if (opener && opener.isConnected) opener.focus();
     else if ($("question-input")) $("question-input").focus();
-    opener = null;
   }
 
   function clauseUrl(clauseId) {
