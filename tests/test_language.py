@@ -26,8 +26,9 @@ def test_questions_in_other_languages_are_not_english(question):
     assert not is_english(question)
 
 
-def test_every_dev_question_and_history_turn_reads_as_english(report_path):
-    lines = (report_path.parent / "questions" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+def test_every_question_and_history_turn_of_the_question_sets_reads_as_english(report_path):
+    files = [p for p in sorted((report_path.parent / "questions").glob("*.jsonl")) if p.name != "saved.jsonl"]
+    lines = [line for path in files for line in path.read_text(encoding="utf-8").splitlines()]
     records = [json.loads(line) for line in lines if line.strip()]
     texts = [r["question"] for r in records] + [h for r in records for h in r.get("history", [])]
     assert len(texts) > 200
