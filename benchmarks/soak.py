@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/soak.py [--sessions 2000] [--asks 5000] [--workers 4] [--embedder hash]
 
-Each chat session is a `/chat` call under a fresh session (what a new browser tab costs the server); each ask
+Each chat session is a `/turn` call (what the chat page sends per question) under a fresh session; each ask
 is a raw HTTP `/ask` call. The server runs in a child process with the project's settings (session cap and
 time-to-live included); its resident memory is read from /proc every `--every` requests. The summary gives
 RSS after warm-up (the first `--warmup` requests) and the range after it.
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         with httpx.Client(base_url=base, timeout=120) as http:
             for i, kind in chunk:
                 question = QUESTIONS[i % len(QUESTIONS)]
-                ok = call(http, "chat", [question, "Whole report"]) if kind == "chat" else call(http, "ask", [question])
+                ok = call(http, "turn", [question, [], "Whole report", False]) if kind == "chat" else call(http, "ask", [question])
                 with lock:
                     done += 1
                     errors += not ok
