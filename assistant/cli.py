@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import textwrap
+from dataclasses import replace
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -16,7 +17,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.records import Answer, Filters, Hit  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.settings import MAX_K, Settings  # noqa: E402
 
 log = logging.getLogger("assistant")
 
@@ -47,12 +48,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def k_value(text: str) -> int:
+    """--k: a whole number of results from 1 to MAX_K (argparse prints the message and exits 2)."""
+    try:
+        k = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_K} (got {text!r})") from None
+    if not 1 <= k <= MAX_K:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_K} (got {k})")
+    return k
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging and tracebacks in the log")
     parser.add_argument("--corpus", help="report file (default: corpus/wtpf-13-report.txt)")
     parser.add_argument("--index-dir", help="where index artifacts live (default: index/)")
     parser.add_argument("--embedder", help="minilm (default) or hash (fast fake, for tests)")
+    parser.add_argument("--strict", action="store_true", help="refuse a report with no recognisable structure")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("clauses", help="print the parsed clauses")
@@ -66,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="retrieve clauses for a query")
     p.add_argument("query")
-    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--k", type=k_value, default=5, help=f"clauses to return, 1 to {MAX_K} (default 5)")
     p.add_argument("--json", action="store_true")
     _add_filters(p)
     p.set_defaults(run=cmd_search)
@@ -86,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score retrieval and answers on a question set")
     p.add_argument("questions", help="JSON-lines question file")
-    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--k", type=k_value, default=5, help=f"1 to {MAX_K} (default 5)")
     p.add_argument("--results", help="write one JSON line per question here")
     p.add_argument("--json", action="store_true")
     p.add_argument("--chunker", action="append", help="also score a token-window baseline: tokens:256, tokens:512")
@@ -126,6 +139,7 @@ def settings_from(args, **extra) -> Settings:
         corpus_path=args.corpus,
         index_dir=args.index_dir,
         embedder=args.embedder,
+        strict=args.strict or None,
         llm_base_url=getattr(args, "llm_base_url", None),
         llm_model=getattr(args, "llm_model", None),
         llm_api_key=getattr(args, "llm_key", None),
@@ -145,6 +159,40 @@ def filters_from(args) -> Filters:
     return Filters(part=part, opinion=args.opinion, section=args.section, working_group=args.working_group)
 
 
+def check_scope(filters: Filters, clauses) -> Filters:
+    """The filters, if the report has what they name; else an error listing the values it does have."""
+
+    def listed(values) -> str:
+        return ", ".join(str(v) for v in values) or "none in this report"
+
+    if filters.opinion is not None:
+        opinions = sorted({c.opinion for c in clauses if c.opinion is not None})
+        if filters.opinion not in opinions:
+            raise AssistantError(f"no Opinion {filters.opinion} in this report (valid --opinion: {listed(opinions)})")
+    if filters.working_group is not None:
+        groups = sorted({c.working_group for c in clauses if c.working_group is not None})
+        if filters.working_group not in groups:
+            raise AssistantError(
+                f"no Working Group {filters.working_group} in this report (valid --working-group: {listed(groups)})"
+            )
+    if filters.section is not None:
+        sections = {" ".join(c.section.lower().split()): c.section for c in clauses if c.section}
+        wanted = " ".join(filters.section.lower().split())
+        if wanted not in sections:
+            raise AssistantError(
+                f"no section {filters.section!r} in this report (valid --section: {listed(sorted(sections.values()))})"
+            )
+        filters = replace(filters, section=sections[wanted])
+    if filters.part is not None and filters.part not in {c.part for c in clauses}:
+        parts = list(dict.fromkeys(c.part for c in clauses))
+        raise AssistantError(f"no {filters.part} in this report (valid --part: {listed(parts)})")
+    return filters
+
+
+def scope_from(args, assistant) -> Filters:
+    return check_scope(filters_from(args), assistant.clauses)
+
+
 def load_assistant(args, progress: bool = False):
     from assistant.service import Assistant
 
@@ -154,7 +202,8 @@ def load_assistant(args, progress: bool = False):
 def cmd_clauses(args) -> int:
     from assistant.parse import load_clauses
 
-    clauses = load_clauses(settings_from(args).corpus_path)
+    settings = settings_from(args)
+    clauses = load_clauses(settings.corpus_path, settings.max_corpus_bytes, settings.strict)
     if args.id:
         clauses = [c for c in clauses if c.id == args.id]
         if not clauses:
@@ -182,7 +231,7 @@ def cmd_index(args) -> int:
 
 def cmd_search(args) -> int:
     assistant = load_assistant(args)
-    hits = assistant.search(args.query, k=args.k, filters=filters_from(args))
+    hits = assistant.search(args.query, k=args.k, filters=scope_from(args, assistant))
     if args.json:
         print(json.dumps({"query": args.query, "hits": [h.to_dict() for h in hits]}, ensure_ascii=False))
         return 0
@@ -201,7 +250,8 @@ def format_hit(rank: int, hit: Hit) -> str:
 
 def cmd_ask(args) -> int:
     assistant = load_assistant(args)
-    answer = assistant.ask(args.question, history=args.history, filters=filters_from(args), use_llm=args.llm or None)
+    filters = scope_from(args, assistant)
+    answer = assistant.ask(args.question, history=args.history, filters=filters, use_llm=args.llm or None)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -232,7 +282,7 @@ def format_answer(answer: Answer) -> str:
 
 def cmd_chat(args) -> int:
     assistant = load_assistant(args)
-    filters = filters_from(args)
+    filters = scope_from(args, assistant)
     history: list[str] = []
     print("Ask about the report. /clear starts over, /quit (or Ctrl-D) leaves.")
     while True:

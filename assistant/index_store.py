@@ -11,6 +11,7 @@ Layout of one index directory (all written to a temporary directory, then swappe
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -20,6 +21,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,6 +53,14 @@ SENTENCE_UNITS_OVER: int | None = None
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|St|No|Rev|Res|para|e\.g|i\.e|H\.E|[A-Z])\.$")
 
+# The files an index directory must hold, fixed here rather than read from the manifest: a manifest that
+# leaves a file out must not make that file's damage invisible.
+CORE_FILES = ("clauses.jsonl", "dense.faiss", "owners.npy", "vectors.npy")
+BM25_FILES = tuple(
+    f"bm25/{name}"
+    for name in ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "params.index.json", "vocab.index.json")
+)
+
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # A common English function-word list; question words matter here because users ask questions.
 STOPWORDS = frozenset(
@@ -79,6 +89,11 @@ def bm25_text(clause: Clause) -> str:
     """
     notes = " ".join(f.text for f in clause.footnotes)
     return " ".join(x for x in (clause.heading, clause.label, clause.text, notes) if x)
+
+
+def expected_files(clause_count: int) -> tuple[str, ...]:
+    """Relative paths every index over `clause_count` clauses has (no BM25 files for an empty one)."""
+    return CORE_FILES + (BM25_FILES if clause_count else ())
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -218,6 +233,11 @@ def save(index: ClauseIndex, directory: Path) -> None:
     """Write to a sibling temp directory, then swap it in, so readers never see a half-written index."""
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(directory, blocking=True):
+        _save_locked(index, directory)
+
+
+def _save_locked(index: ClauseIndex, directory: Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
     try:
         np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
@@ -229,6 +249,9 @@ def save(index: ClauseIndex, directory: Path) -> None:
             for clause in index.clauses:
                 fh.write(json.dumps(clause.to_dict(), ensure_ascii=False) + "\n")
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        missing = set(expected_files(len(index.clauses))) - {p.relative_to(tmp).as_posix() for p in files}
+        if missing:  # a library changed its file names: fail loudly rather than rebuild on every open
+            raise ValueError(f"index writer did not produce {', '.join(sorted(missing))}")
         manifest = dict(index.manifest)
         manifest["files"] = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in files}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
@@ -271,13 +294,16 @@ def load(directory: Path, clauses: list[Clause], wanted: dict) -> ClauseIndex:
     diffs = _differences(manifest, wanted)
     if diffs:
         raise IndexUnusable("; ".join(diffs))
-    for rel, digest in manifest["files"].items():
+    n, dim = wanted["clause_count"], wanted["dim"]
+    for rel in expected_files(n):
+        digest = manifest["files"].get(rel)
+        if not isinstance(digest, str):
+            raise IndexUnusable(f"manifest does not vouch for {rel}")
         path = directory / rel
         if not path.is_file():
             raise IndexUnusable(f"{rel} is missing")
         if sha256_file(path) != digest:
             raise IndexUnusable(f"{rel} is corrupted (checksum mismatch)")
-    n, dim = wanted["clause_count"], wanted["dim"]
     try:
         vectors = np.load(directory / "vectors.npy", allow_pickle=False)
         owners = np.load(directory / "owners.npy", allow_pickle=False)
@@ -299,6 +325,49 @@ def load(directory: Path, clauses: list[Clause], wanted: dict) -> ClauseIndex:
     return ClauseIndex(list(clauses), vectors, owners, dense, bm25, manifest)
 
 
+@contextmanager
+def _writer_lock(directory: Path, blocking: bool):
+    """An exclusive lock on the folder that holds the index, taken while a new version is written and swapped in.
+
+    Yields False when `blocking` is off and another process holds it. The OS releases it if its holder dies,
+    so a killed rebuild never leaves it taken; locking the folder itself leaves no lock file behind.
+    """
+    fd = os.open(directory.parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(directory: Path) -> int:
+    """Delete `.NAME.tmp-*` / `.NAME.old-*` folders a killed rebuild left; skipped while someone is writing."""
+    directory = Path(directory)
+    if not directory.parent.is_dir():
+        return 0
+    removed = 0
+    try:
+        with _writer_lock(directory, blocking=False) as free:
+            if not free:
+                return 0
+            for pattern in (f".{directory.name}.tmp-*", f".{directory.name}.old-*"):
+                for path in directory.parent.glob(pattern):
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed += not path.exists()
+    except OSError as exc:  # a read-only checkout: nothing to clean, nothing we could
+        log.debug("could not check for leftover index folders beside %s (%s)", directory, exc)
+    if removed:
+        log.info("removed %d leftover folder(s) of an interrupted index write beside %s", removed, directory)
+    return removed
+
+
 def open_index(
     directory: Path,
     clauses: list[Clause],
@@ -309,6 +378,7 @@ def open_index(
     rebuild: bool = False,
 ) -> ClauseIndex:
     """The stored index if it matches `wanted`, else a fresh build saved in its place."""
+    remove_leftovers(directory)
     if rebuild:
         log.info("building index at %s: rebuild requested", directory)
     else:

@@ -2,9 +2,11 @@
 
 The model only drafts the wording. Each sentence of its reply keeps a citation only if the `[n]` it names was
 given, and the cited span is real report text: a quoted string must occur in the cited clause's raw span, and
-a sentence without a quote cites the clause sentence that shares the most words with it. Sentences without
-such support are kept visibly marked "(unsupported)". Any transport or format failure raises GeneratorError,
-on which the caller shows the extractive answer with `fallback_notice(reason)`.
+a sentence without a quote cites the clause sentence that shares the most words with it. A sentence then stands
+only if the cited clause supports what it claims (`assistant.grounding`: its words, no added URL, number or
+name, no flipped negation or polarity); any other sentence is removed and the notice says how many were.
+A reply with nothing left, and any transport or format failure, raises GeneratorError, on which the caller
+shows the extractive answer with `fallback_notice(reason)`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from assistant.errors import AssistantError
+from assistant.grounding import unsupported_reason
 from assistant.llm_prompt import (
     MARKER,
     Prompt,
@@ -38,7 +41,6 @@ from assistant.verify import verified
 
 log = logging.getLogger(__name__)
 
-UNSUPPORTED = "(unsupported)"
 ABSTAIN_TEXT = "The report does not address this question."
 MAX_REPLY_BYTES = 2_000_000
 MAX_COMPLETION_TOKENS = 700
@@ -149,7 +151,9 @@ class OpenAICompatibleGenerator:
                 backend="llm",
             )
         if not checked.citations:
-            raise GeneratorError("the reply had no citation that checks out against the report")
+            removed = len(checked.removed)
+            why = f" ({removed} sentence{'s' if removed != 1 else ''} removed)" if removed else ""
+            raise GeneratorError(f"the reply had no citation that checks out against the report{why}")
         return Answer(
             question=question,
             answer=checked.text,
@@ -250,7 +254,7 @@ class CheckedReply:
     text: str = ""
     citations: list[Citation] = field(default_factory=list)
     abstained: bool = False
-    unsupported: list[str] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (sentence, why it does not stand)
     unknown_numbers: list[int] = field(default_factory=list)
 
     def notice(self) -> str | None:
@@ -258,10 +262,11 @@ class CheckedReply:
         if self.unknown_numbers:
             listed = ", ".join(f"[{n}]" for n in self.unknown_numbers)
             parts.append(f"the reply cited clause numbers that were not given ({listed})")
-        if self.unsupported:
-            count = len(self.unsupported)
-            where = "marked " + UNSUPPORTED if not self.abstained else "left out"
-            parts.append(f"{count} sentence{'s' if count > 1 else ''} without verifiable support {where}")
+        if self.removed:
+            count = len(self.removed)
+            parts.append(
+                f"{count} sentence{'s' if count > 1 else ''} removed as not supported by the clause{'s' if count > 1 else ''} cited"
+            )
         return ("Checked against the report: " + "; ".join(parts) + ".") if parts else None
 
 
@@ -277,14 +282,19 @@ def check_reply(reply: str, clauses: tuple[Clause, ...], source: str) -> Checked
     for sentence in reply_sentences(reply):
         spans, unknown = _sentence_support(sentence, clauses, source)
         result.unknown_numbers.extend(n for n in unknown if n not in result.unknown_numbers)
+        bare = _tidy(MARKER.sub("", sentence))
         if not spans:
-            bare = _tidy(MARKER.sub("", sentence))
             if says_not_addressed(sentence):
                 abstain_seen = True
                 sentences_out.append(bare)
             elif bare:
-                result.unsupported.append(bare)
-                sentences_out.append(f"{UNSUPPORTED} {bare}")
+                log.info("removed an LLM sentence (no citation that checks out): %r", bare[:200])
+                result.removed.append((bare, "no citation that checks out"))
+            continue
+        reason = _grounding(sentence, spans, source)
+        if reason:
+            log.info("removed an LLM sentence (%s): %r", reason, bare[:200])
+            result.removed.append((bare, reason))
             continue
         renumbered: dict[int, list[int]] = {}
         for old, clause, start, end in spans:
@@ -309,6 +319,18 @@ def check_reply(reply: str, clauses: tuple[Clause, ...], source: str) -> Checked
     result.text = " ".join(s for s in sentences_out if s)
     result.abstained = abstain_seen and not result.citations
     return result
+
+
+def _grounding(sentence: str, spans: list[tuple[int, Clause, int, int]], source: str) -> str | None:
+    """Why the clauses a sentence cites do not support it, or None (see assistant.grounding)."""
+    cited = list({clause.id: clause for _, clause, _, _ in spans}.values())
+    evidence = "\n".join(f"{c.label}\n{c.heading or ''}\n{source[c.start:c.end]}" for c in cited)
+    return unsupported_reason(
+        sentence,
+        evidence,
+        cited_spans=[source[start:end] for _, _, start, end in spans],
+        quoted=bool(reply_quotes(sentence)),
+    )
 
 
 def _tidy(text: str) -> str:

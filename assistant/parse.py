@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import replace
@@ -18,6 +19,10 @@ from assistant.textnorm import count_tokens
 PARSER_VERSION = "1.4.0"
 
 _MIN_WORDS = 4
+# A paragraph that opens with its own number or letter ("1.", "(b)", "iv)") is report structure.
+_NUMBERED = re.compile(r"\s*(?:[·•]\s*)?\(?(?:\d{1,3}|[a-z]|[ivxl]{1,6})[.)]\s", re.IGNORECASE)
+
+log = logging.getLogger(__name__)
 
 
 def parse_report(text: str) -> list[Clause]:
@@ -32,13 +37,38 @@ def parse_report(text: str) -> list[Clause]:
     return _with_refs(clauses)
 
 
-def load_clauses(path: str | os.PathLike) -> list[Clause]:
+def load_clauses(path: str | os.PathLike, max_bytes: int | None = None, strict: bool = False) -> list[Clause]:
     """Read and parse a report file; errors name the file."""
-    text = read_report(path)
+    text = read_report(path, max_bytes)
     try:
-        return parse_report(text)
+        clauses = parse_report(text)
     except ReportError as exc:
         raise ReportError(f"{path}: {exc}") from None
+    check_structure(text, clauses, path, strict)
+    return clauses
+
+
+def structure_problem(text: str, clauses: list[Clause]) -> str | None:
+    """Why the text does not look like a report (no heading, numbered paragraph, clause, table or signature)."""
+    if any(c.kind != "paragraph" for c in clauses):
+        return None
+    if any(_NUMBERED.match(text, c.start) for c in clauses):
+        return None
+    count = len(clauses)
+    return (
+        f"no recognisable report structure: {count} plain paragraph{'s' if count != 1 else ''} with no headings, "
+        "numbered paragraphs, clauses or tables; answers will cite it paragraph by paragraph"
+    )
+
+
+def check_structure(text: str, clauses: list[Clause], name, strict: bool) -> None:
+    """Warn about a file with no recognisable report structure; with `strict`, refuse it."""
+    problem = structure_problem(text, clauses)
+    if problem is None:
+        return
+    if strict:
+        raise ReportError(f"{name}: {problem} (refused because of --strict)")
+    log.warning("%s: %s", name, problem)
 
 
 def _finish(draft: Draft) -> Clause:

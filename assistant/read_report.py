@@ -12,11 +12,19 @@ _BINARY_CONTROLS = set(range(0, 32)) - {9, 10, 12, 13}
 _MAX_CONTROL_SHARE = 0.01
 
 
-def read_report(path: str | os.PathLike) -> str:
-    """The file's text exactly as stored (no newline translation); ReportError names the file and the problem."""
+def read_report(path: str | os.PathLike, max_bytes: int | None = None) -> str:
+    """The file's text exactly as stored (no newline translation); ReportError names the file and the problem.
+
+    A file over `max_bytes` is refused by its size, before it is read.
+    """
     name = str(path)
     p = Path(path)
     try:
+        if max_bytes is not None and p.is_file() and (size := p.stat().st_size) > max_bytes:
+            raise ReportError(
+                f"{name}: is {size:,} bytes; reports up to {max_bytes:,} bytes are accepted "
+                "(Settings.max_corpus_bytes; a report that size takes a long time to index)"
+            )
         data = p.read_bytes()
     except FileNotFoundError:
         raise ReportError(f"{name}: file not found") from None

@@ -17,7 +17,8 @@ from assistant.conversation import Turn, name_opinions, name_sections, parse_his
 from assistant.embed import make_embedder
 from assistant.glossary import acronyms
 from assistant.errors import AssistantError
-from assistant.parse import parse_report
+from assistant.language import is_english, not_english_answer
+from assistant.parse import check_structure, parse_report
 from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain, unknown_specifics
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
@@ -55,11 +56,12 @@ class Assistant:
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, rebuild: bool = False) -> "Assistant":
         settings = settings or Settings.from_env()
-        source = read_report(settings.corpus_path)
+        source = read_report(settings.corpus_path, settings.max_corpus_bytes)
         try:
             clauses = parse_report(source)
         except AssistantError as exc:
             raise type(exc)(f"{settings.corpus_path}: {exc}") from None
+        check_structure(source, clauses, settings.corpus_path, settings.strict)
         embedder = QueryCachingEmbedder(make_embedder(settings))
         retriever = open_retriever(settings, clauses, source, embedder=embedder, progress=progress, rebuild=rebuild)
         vectors = open_sentence_vectors(settings, clauses, source, embedder, progress=progress, rebuild=rebuild)
@@ -84,6 +86,8 @@ class Assistant:
         """Answer `question`; `history` holds earlier turns (questions, or {"question", "cited"} objects) that a
         follow-up leans on, unless `standalone` says to read the question on its own."""
         cleaned = check_question(question, self.settings.max_query_chars)
+        if not is_english(cleaned):
+            return not_english_answer(cleaned)
         own, read_as = self.read(cleaned, () if standalone else history)
         query = name_sections(own)
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.

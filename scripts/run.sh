@@ -41,13 +41,26 @@ setup_chromium() {
   fi
 }
 
+setup_node() {
+  # axe-core, injected into the page by the accessibility browser test; pinned by tests/node/package-lock.json.
+  if [ -f tests/node/node_modules/axe-core/axe.min.js ]; then return; fi
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null
+    fi
+  fi
+  npm ci --prefix tests/node --no-audit --no-fund --silent
+}
+
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False TOKENIZERS_PARALLELISM=false
 
 case "$task" in
   setup) setup_python ;;
   serve) setup_python; exec "$VENV/bin/assistant" serve "$@" ;;
   test)
-    setup_python; setup_chromium
+    setup_python; setup_chromium; setup_node
     set +e; "$PY" -m pytest "$@"; rc=$?; set -e
     [ "$rc" = 5 ] && { echo "no tests were collected" >&2; exit 1; }
     exit "$rc" ;;

@@ -83,3 +83,73 @@ def test_chat_keeps_history(tmp_path):
     result = run("chat", tmp_path=tmp_path, stdin="Who chaired Working Group 2?\nAnd its vice-chair?\n/quit\n")
     assert result.returncode == 0, result.stderr
     assert "understood as:" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--opinion", "99", ["Opinion 99", "valid --opinion: 1, 2, 3, 4, 5, 6"]),
+        ("--working-group", "9", ["Working Group 9", "valid --working-group: 1, 2, 3"]),
+        ("--section", "bogus", ["'bogus'", "valid --section:", "recognizing"]),
+    ],
+)
+def test_unknown_scope_is_an_error_listing_the_valid_values(tmp_path, option, value, words):
+    assert_clean_error(run("ask", "Who chaired it?", option, value, tmp_path=tmp_path), *words)
+
+
+@pytest.mark.parametrize("k", ["1000", "-5", "0", "five"])
+def test_bad_k_is_refused_with_the_valid_range(tmp_path, k):
+    result = run("search", "IPv6", "--k", k, tmp_path=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "argument --k" in result.stderr and "1 to 100" in result.stderr
+
+
+def test_ansi_colour_in_a_question_leaves_nothing_behind(tmp_path):
+    result = run("ask", "\x1b[31mWho chaired Working Group 2?\x1b[0m", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["question"] == "Who chaired Working Group 2?"
+    assert "31m" not in result.stdout and "[0m" not in result.stdout
+
+
+def test_known_scopes_pass_and_sections_match_in_any_case(clauses):
+    from assistant.cli import check_scope
+    from assistant.records import Filters
+
+    assert check_scope(Filters(opinion=4, working_group=None), clauses) == Filters(opinion=4)
+    assert check_scope(Filters(section="  Recognizing "), clauses) == Filters(section="recognizing")
+    assert check_scope(Filters(working_group=2), clauses) == Filters(working_group=2)
+
+
+LOREM = (
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et "
+    "dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip.\n"
+)
+
+
+def test_lorem_ipsum_is_warned_about_and_refused_with_strict(tmp_path):
+    corpus = tmp_path / "lorem.txt"
+    corpus.write_text(LOREM, encoding="utf-8")
+    warned = run("--corpus", str(corpus), "clauses", tmp_path=tmp_path)
+    assert warned.returncode == 0 and "no recognisable report structure" in warned.stderr
+    assert_clean_error(run("--corpus", str(corpus), "--strict", "clauses", tmp_path=tmp_path), "no recognisable", "--strict")
+    refused = run("--corpus", str(corpus), "--strict", "ask", "What is lorem?", tmp_path=tmp_path)
+    assert_clean_error(refused, "lorem.txt", "no recognisable report structure")
+    real = run("--strict", "clauses", tmp_path=tmp_path)
+    assert real.returncode == 0 and "recognisable" not in real.stderr
+
+
+def test_report_over_the_size_limit_is_refused_before_reading(tmp_path, report_path):
+    from assistant.errors import ReportError
+    from assistant.parse import load_clauses
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    size = report_path.stat().st_size
+    with pytest.raises(ReportError, match=f"is {size:,} bytes; reports up to 1,000 bytes are accepted"):
+        load_clauses(report_path, max_bytes=1000)
+    settings = Settings.from_env(embedder="hash", index_dir=tmp_path / "index", max_corpus_bytes=size - 1)
+    with pytest.raises(ReportError, match="max_corpus_bytes"):
+        Assistant.load(settings)
+    assert not (tmp_path / "index").exists()  # refused before any index work
+    assert load_clauses(report_path, max_bytes=size)  # exactly at the limit is fine

@@ -236,3 +236,48 @@ def test_split_sentences_keeps_abbreviations_together():
     text = "Mr D. Cavalcanti chaired it. It met on 14 May; Dr Y.J. Park spoke. Done"
     assert index_store.split_sentences(text) == ["Mr D. Cavalcanti chaired it.", "It met on 14 May;",
                                                  "Dr Y.J. Park spoke.", "Done"]
+
+
+@pytest.mark.parametrize("victim", ["vectors.npy", "bm25/vocab.index.json", "clauses.jsonl"])
+def test_file_dropped_from_the_manifest_and_then_changed_is_caught(built, caplog, victim):
+    """The files to check are fixed in code: a manifest that stops listing one cannot hide its damage."""
+    directory, clauses, embedder, _ = built
+    manifest = json.loads((directory / "manifest.json").read_text())
+    del manifest["files"][victim]
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    path = directory / victim
+    path.write_bytes(path.read_bytes() + b" ")
+    _expect_rebuild(directory, clauses, embedder, wanted_for(clauses, embedder), caplog, f"does not vouch for {victim}")
+
+
+def test_expected_files_are_what_a_build_writes(built):
+    directory, clauses, _, _ = built
+    written = sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file())
+    assert written == sorted([*index_store.expected_files(len(clauses)), "manifest.json"])
+    assert index_store.expected_files(0) == index_store.CORE_FILES
+
+
+def test_folders_left_by_a_killed_rebuild_are_removed_on_the_next_open(built, caplog):
+    directory, clauses, embedder, index = built
+    leftovers = [directory.parent / ".clauses.tmp-k1ll3d", directory.parent / ".clauses.old-0badf00d"]
+    for folder in leftovers:
+        (folder / "bm25").mkdir(parents=True)
+        (folder / "vectors.npy").write_bytes(b"half written")
+    other = directory.parent / ".sentences.tmp-keepme"  # another index's folder is not this open's to remove
+    other.mkdir()
+    with caplog.at_level(logging.INFO, logger="assistant.index"):
+        reopened = open_index(directory, clauses, embedder, wanted_for(clauses, embedder))
+    assert not any(folder.exists() for folder in leftovers)
+    assert other.exists()
+    assert "removed 2 leftover" in caplog.text
+    np.testing.assert_allclose(reopened.vectors, index.vectors)
+
+
+def test_leftovers_stay_while_another_process_is_writing(built):
+    directory, _, _, _ = built
+    writing = directory.parent / ".clauses.tmp-inflight"
+    writing.mkdir()
+    with index_store._writer_lock(directory, blocking=True):
+        assert index_store.remove_leftovers(directory) == 0
+    assert writing.exists()
+    assert index_store.remove_leftovers(directory) == 1 and not writing.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from html import unescape
@@ -22,11 +23,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
+def saved_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("saved") / "saved.jsonl"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory, saved_path):
     from assistant.service import Assistant
     from assistant.settings import Settings
 
-    return Assistant.load(Settings.from_env(embedder="hash", index_dir=tmp_path_factory.mktemp("index")))
+    settings = Settings.from_env(embedder="hash", index_dir=tmp_path_factory.mktemp("index"), saved_cases_path=saved_path)
+    return Assistant.load(settings)
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +71,6 @@ def _marks(html: str) -> list[str]:
 def _shown(quote: str) -> str:
     """A quote as the page shows it: footnote markers are not displayed."""
     return re.sub(r"\[footnoteRef:\d+\]", "", quote)
-
-
-def _content(message: dict) -> str:
-    content = message["content"]
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return content
 
 
 # ---------------------------------------------------------------- the /ask API
@@ -121,69 +121,104 @@ def test_ask_endpoint_reports_bad_input_as_one_line(client, question, filters, m
 # ---------------------------------------------------------------- the chat, as the page calls it
 
 
-def test_chat_answer_links_citations_and_highlights_them(client, assistant, cited_question):
-    box, messages, sources, report = client.predict(cited_question, "Whole report", api_name="/chat")
+def test_turn_returns_the_answer_json_its_html_markdown_and_marked_clauses(client, assistant, cited_question):
+    result = client.predict(cited_question, [], "Whole report", False, api_name="/turn")
     answer = assistant.ask(cited_question)
-    assert box == ""
-    assert [m["role"] for m in messages] == ["user", "assistant"]
-    reply = _content(messages[-1])
-    linked = re.findall(r'<a class="cite"[^>]*data-clause="([^"]+)"', reply)
+    assert result["ok"] is True and result["scope"] == "Whole report"
+    assert result["answer"] == answer.to_dict()
+    linked = re.findall(r'<a class="cite"[^>]*data-clause="([^"]+)"', result["html"])
     assert linked == [c.clause_id for c in answer.citations]
-    assert sorted(_marks(sources)) == sorted(_shown(c.quote) for c in answer.citations)
-    cards = re.findall(r'class="source-card"[^>]*data-clause="([^"]+)"', sources)
+    assert "Searched in the whole report" in unescape(result["html"])
+    cards = re.findall(r'class="source-card"[^>]*data-clause="([^"]+)"', result["html"])
     assert cards == list(dict.fromkeys(c.clause_id for c in answer.citations))  # one card per cited clause
+    assert sorted(result["clauses"]) == sorted({c.clause_id for c in answer.citations})
+    marked = [m for block in result["clauses"].values() for m in _marks(block)]
+    assert sorted(marked) == sorted(_shown(c.quote) for c in answer.citations)
     for c in answer.citations:
-        anchor = re.escape(f'id="clause-{c.clause_id}"')
-        assert re.search(r'class="clause [^"]*cited[^"]*" ' + anchor, report)
-    assert set(_marks(report)) >= {_shown(c.quote) for c in answer.citations}
+        assert f"[{c.n}] " in result["markdown"] and c.label in result["markdown"]
 
 
-def test_chat_follow_up_uses_the_conversation_and_clear_forgets_it(client, assistant, cited_question):
-    follow_up = "And its vice-chair?"
-    client.predict(cited_question, "Whole report", api_name="/chat")
-    _, messages, _, report = client.predict(follow_up, "Whole report", api_name="/chat")
+def test_turn_takes_history_with_cited_clauses_and_standalone(client, assistant, cited_question):
     first = assistant.ask(cited_question)
-    second = assistant.ask(follow_up, history=(cited_question,))
-    assert second.rewritten_query != follow_up
-    reply = unescape(_content(messages[-1]))
-    assert "Follow-up read as" in reply and second.rewritten_query in reply
-    assert len(messages) == 4
-    # Quotes of both answers stay marked, so either answer's citations open on their highlight.
-    assert set(_marks(report)) >= {_shown(c.quote) for c in first.citations + second.citations}
-
-    client.predict(api_name="/clear")
-    _, messages, _, report = client.predict(follow_up, "Whole report", api_name="/chat")
-    assert len(messages) == 2 and "Follow-up read as" not in _content(messages[-1])
-    alone = assistant.ask(follow_up)
-    assert set(_marks(report)) == {_shown(c.quote) for c in alone.citations}
+    history = [{"question": cited_question, "cited": [c.clause_id for c in first.citations] + ["no/such/clause"]}]
+    follow_up = "And its vice-chair?"
+    result = client.predict(follow_up, history, "Whole report", False, api_name="/turn")
+    expected = assistant.ask(follow_up, history=({"question": cited_question,
+                                                 "cited": [c.clause_id for c in first.citations]},))
+    assert result["answer"] == expected.to_dict()
+    alone = client.predict(follow_up, history, "Whole report", True, api_name="/turn")
+    assert alone["answer"] == assistant.ask(follow_up).to_dict()
+    if expected.read_as:  # the reading is shown, with the way back to the question on its own
+        assert "Read as" in unescape(result["html"]) and 'data-action="standalone"' in result["html"]
+    assert "Read as" not in unescape(alone["html"])
 
 
-def test_chat_shows_markup_in_questions_as_text(client):
-    _, messages, _, _ = client.predict(XSS, "Whole report", api_name="/chat")
-    shown = _content(messages[0])
-    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
-    assert "<img" not in _content(messages[1])
+def test_a_scoped_turn_that_abstains_says_where_and_offers_the_whole_report(client, assistant):
+    from assistant.records import Filters
+
+    question = "Who chaired Working Group 2?"
+    scoped = client.predict(question, [], "Opinion 3", False, api_name="/turn")
+    expected = assistant.ask(question, filters=Filters(opinion=3))
+    assert scoped["scope"] == "Opinion 3" and scoped["answer"] == expected.to_dict()
+    html = unescape(scoped["html"])
+    assert "Searched in Opinion 3" in html
+    if expected.abstained:
+        assert "Not found in Opinion 3." in html and 'data-action="widen"' in html
+    whole = client.predict(question, [], "Whole report", False, api_name="/turn")
+    assert whole["scope"] == "Whole report" and "Not found in" not in unescape(whole["html"])
+
+
+def test_turn_answers_another_language_with_the_english_message(client):
+    from assistant.language import NOT_ENGLISH
+
+    result = client.predict("Qui a présidé le Groupe de travail 2 ?", [], "Whole report", False, api_name="/turn")
+    assert result["ok"] and result["answer"]["abstained"] and result["answer"]["answer"] == NOT_ENGLISH
+    assert NOT_ENGLISH in unescape(result["html"])
+
+
+def test_turn_shows_markup_in_questions_as_text(client):
+    result = client.predict(XSS, [], "Whole report", False, api_name="/turn")
+    assert "<img" not in result.get("html", "") and "<img" not in result.get("markdown", "").replace(XSS, "")
 
 
 @pytest.mark.parametrize(
-    ("question", "message", "shown"), [("", "empty", 0), ("  \u200b ", "empty", 0), ("why " * 1000, "too long", 1)]
+    ("question", "scope", "message"),
+    [("", None, "empty"), ("  \u200b ", None, "empty"), ("why " * 1000, None, "too long"),
+     ("Who chaired it?", "Opinion 99", "Unknown filter")],
 )
-def test_chat_bad_input_is_a_chat_message_and_keeps_the_text(client, question, message, shown):
-    box, messages, sources, report = client.predict(question, "Whole report", api_name="/chat")
-    assert box == question  # nothing typed is lost
-    assert [m["role"] for m in messages] == ["user"] * shown + ["assistant"]
-    assert message in _content(messages[-1]) and 'class="answer error"' in _content(messages[-1])
-    assert "Traceback" not in _content(messages[-1])
+def test_turn_bad_input_is_a_one_line_message_marked_as_input(client, question, scope, message):
+    result = client.predict(question, [], scope, False, api_name="/turn")
+    assert result == {"ok": False, "error": result["error"], "input": True}
+    assert message in result["error"] and "Traceback" not in result["error"] and "\n" not in result["error"]
 
 
-def test_chat_filter_restricts_the_search(client, assistant, cited_question):
-    from assistant.records import Filters
+def test_save_case_appends_a_record_that_assistant_eval_runs(client, assistant, cited_question, saved_path, capsys):
+    from assistant.cli import main
+    from assistant.questions import load_questions
 
-    _, _, sources, _ = client.predict(cited_question, "Annex I", api_name="/chat")
-    expected = assistant.ask(cited_question, filters=Filters(part="Annex I"))
-    shown = re.findall(r'class="source-card"[^>]*data-clause="([^"]+)"', sources)
-    cited = list(dict.fromkeys(c.clause_id for c in expected.citations)) or [h.clause.id for h in expected.related]
-    assert shown == cited and all(cid.startswith("annex-1") for cid in shown)
+    answer = assistant.ask(cited_question)
+    case = {"question": cited_question, "history": [], "scope": "Whole report",
+            "evidence": [c.quote for c in answer.citations], "facts": ["Working Group"], "answerable": True}
+    saved = client.predict(case, api_name="/save_case")
+    assert saved["ok"] is True and saved["path"].endswith("saved.jsonl")
+    bad = client.predict({**case, "question": "Why?", "failing": True, "note": "wrong clause"}, api_name="/save_case")
+    questions = load_questions(saved_path)
+    assert [q.id for q in questions] == [saved["id"], bad["id"]]
+    assert questions[0].evidence == tuple((" ".join(c.quote.split()),) for c in answer.citations)
+    line = json.loads(saved_path.read_text(encoding="utf-8").splitlines()[1])
+    assert line["failing"] is True and line["note"] == "wrong clause" and "scope" not in line
+    capsys.readouterr()
+    index_dir = str(assistant.settings.index_dir)
+    assert main(["--embedder", "hash", "--index-dir", index_dir, "eval", str(saved_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["questions"] == 2
+
+
+def test_save_case_refuses_evidence_that_is_not_in_the_report(client, saved_path):
+    before = saved_path.read_bytes() if saved_path.exists() else b""
+    result = client.predict({"question": "Why?", "evidence": ["words the report never says"]}, api_name="/save_case")
+    assert result["ok"] is False and "not found in the report" in result["error"]
+    assert (saved_path.read_bytes() if saved_path.exists() else b"") == before
 
 
 # ---------------------------------------------------------------- serving safety
@@ -244,10 +279,8 @@ def test_unexpected_failure_shows_a_short_message_and_no_internals(assistant, mo
     demo = launch(_Failing(assistant), port=_free_port(), prevent_thread_lock=True, quiet=True)
     try:
         client = Client(demo.local_url, verbose=False, download_files=False, analytics_enabled=False)
-        box, messages, _, _ = client.predict("Who chaired Working Group 2?", "Whole report", api_name="/chat")
-        reply = _content(messages[-1])
-        assert box == "Who chaired Working Group 2?"
-        assert GENERIC_FAILURE in unescape(reply) and "secret" not in reply and "Traceback" not in reply
+        result = client.predict("Who chaired Working Group 2?", [], "Whole report", False, api_name="/turn")
+        assert result == {"ok": False, "error": GENERIC_FAILURE, "input": False}
         with pytest.raises(AppError) as info:
             client.predict("Who chaired Working Group 2?", api_name="/ask")
         assert GENERIC_FAILURE in str(info.value) and "secret" not in str(info.value)

@@ -196,10 +196,76 @@ def test_answer_markers_link_to_their_clauses():
     assert "\n\n" not in html
 
 
-def test_follow_up_shows_the_rewritten_query_escaped():
-    answer = Answer(question="And its vice-chair?", answer="x", rewritten_query=f"vice-chair of Working Group 2 {XSS}")
+def test_a_rewritten_follow_up_shows_its_reading_and_a_way_to_ask_it_alone():
+    answer = Answer(question="And its vice-chair?", answer="x", read_as=f"vice-chair of Working Group 2 {XSS}")
     html = render.render_answer(answer)
-    assert 'class="rewritten"' in html and "Working Group 2" in html and "<img" not in html
+    assert 'class="read-as"' in html and "Read as: “vice-chair of Working Group 2" in visible_text(html)
+    assert "<img" not in html
+    buttons = [a for t, a in tags(html) if t == "button"]
+    assert [b["data-action"] for b in buttons] == ["standalone"]
+    assert "Ask it on its own instead" in visible_text(html)
+    # Nothing rewritten, nothing shown, even when the search query differs from the question.
+    plain = render.render_answer(Answer(question="q", answer="x", rewritten_query="q expanded"))
+    assert "read-as" not in plain and "Read as" not in plain and "standalone" not in plain
+
+
+def test_every_answer_names_its_scope():
+    answer = Answer(question="q", answer="Yes [1].", citations=(citation(1, REC_A, "IPv4"),))
+    assert "Searched in the whole report" in visible_text(render.render_answer(answer))
+    assert "Searched in the whole report" in visible_text(render.render_answer(answer, "Whole report"))
+    assert "Searched in Opinion 4" in visible_text(render.render_answer(answer, "Opinion 4"))
+    assert "Searched in &lt;b&gt;" in render.render_answer(answer, "<b>")
+
+
+def test_a_scoped_abstention_says_not_found_there_and_offers_the_whole_report():
+    answer = Answer(
+        question="Who chaired Working Group 2?", answer="The report does not address this question.",
+        abstained=True, related=(Hit(REC_A, 0.2),),
+    )
+    html = render.render_answer(answer, "Opinion 3")
+    text = visible_text(html)
+    assert "Not found in Opinion 3." in text and "does not address" not in text
+    assert "Closest clauses in Opinion 3:" in text
+    assert [a["data-action"] for t, a in tags(html) if t == "button"] == ["widen"]
+    assert "Search the whole report" in text
+    whole = render.render_answer(answer, "Whole report")
+    assert "does not address" in visible_text(whole) and "widen" not in whole
+
+
+def test_a_question_in_another_language_gets_only_the_english_message():
+    from assistant.language import NOT_ENGLISH, not_english_answer
+
+    html = render.render_answer(not_english_answer("Qui a présidé ?"), "Opinion 3")
+    assert visible_text(html) == NOT_ENGLISH and "widen" not in html and "scope" not in html
+
+
+def test_a_turn_has_sources_under_the_answer_and_its_tools():
+    answer = Answer(question="q", answer="Out [1]. Urgent [2].",
+                    citations=(citation(1, REC_A, "IPv4"), citation(2, REC_B, "urgent")))
+    html = render.render_turn(SOURCE, answer, BY_ID.get, "Opinion 4", "wtpf.txt")
+    assert html.startswith(render.render_answer(answer, "Opinion 4"))
+    assert "<summary>Sources (2)</summary>" in html and html.count('class="source-card"') == 2
+    actions = [a["data-action"] for t, a in tags(html) if t == "button" and "data-action" in a]
+    assert actions == ["copy", "save", "bad"]
+    abstained = render.render_turn(SOURCE, Answer(question="q", answer="no", abstained=True,
+                                                  related=(Hit(REC_A, 0.1),)), BY_ID.get)
+    assert "turn-sources" not in abstained and "related" in abstained
+
+
+def test_answer_markdown_has_the_question_scope_answer_and_each_citation_with_its_quote():
+    quote = "that IPv4 addresses[footnoteRef:1] are\nrunning out"
+    c = Citation(n=1, clause_id=REC_A.id, label=REC_A.label, quote=quote, start=0, end=len(quote))
+    answer = Answer(question="What runs out?", answer="IPv4 addresses run out[footnoteRef:2] [1].",
+                    citations=(c,), read_as="What runs out in Opinion 4?")
+    md = render.answer_markdown(answer, "Opinion 4", "wtpf.txt")
+    assert md.splitlines() == [
+        "**Q:** What runs out?", "", "*Read as:* What runs out in Opinion 4?", "", "*Searched in Opinion 4*", "",
+        "IPv4 addresses run out [1].", "",
+        "[1] wtpf.txt, Opinion 4 › recognizing (a): “that IPv4 addresses are running out”",
+    ]
+    scoped = render.answer_markdown(Answer(question="q", answer="no", abstained=True, related=(Hit(REC_A, 0.1),)),
+                                    "Opinion 3")
+    assert "Not found in Opinion 3." in scoped and "- Opinion 4 › recognizing (a)" in scoped
 
 
 def test_abstention_lists_related_clauses():
@@ -410,3 +476,52 @@ def test_filter_choices_follow_the_report_structure():
     assert parse_filter("Annex I", choices) == Filters(part="Annex I")
     with pytest.raises(InputError, match="Opinion 9"):
         parse_filter("Opinion 9", choices)
+
+
+# ---------------------------------------------------------------- list labels, the page
+
+
+def test_list_items_show_their_reconstructed_label_instead_of_the_printed_marker():
+    html = render.render_clause_body(SOURCE, REC_A)
+    assert visible_text(html) == "(a) that IPv4 addresses are running out;"
+    quote = "IPv4 addresses"
+    start, end = _span(quote)
+    assert marked_texts(render.render_clause_body(SOURCE, REC_A, [(start, end)])) == [quote]
+    assert render.item_label(REC_B) == "(b)" and render.item_label(P1) == ""
+    assert visible_text(render.render_clause_body(SOURCE, P1)).startswith("· The Forum")
+
+
+def test_real_report_shows_lettered_labels_in_opinions_5_and_6(real_report):
+    source, clauses = real_report
+    items = [c for c in clauses if c.opinion in (5, 6) and render.item_label(c)]
+    assert len(items) >= 20
+    for clause in items:
+        text = visible_text(render.render_clause_body(source, clause))
+        assert text.startswith(render.item_label(clause) + " "), (clause.label, text[:30])
+        assert not text.startswith("1.")
+
+
+def test_marked_clauses_are_report_blocks_of_just_the_cited_clauses():
+    quote = "IPv4 addresses"
+    start, end = _span(quote)
+    blocks = render.render_marked_clauses(SOURCE, CLAUSES, {REC_A.id: [(start, end)]})
+    assert list(blocks) == [REC_A.id]
+    assert f'id="{render.anchor_id(REC_A.id)}"' in blocks[REC_A.id] and "cited" in blocks[REC_A.id]
+    assert marked_texts(blocks[REC_A.id]) == [quote]
+
+
+def test_the_page_shell_has_labelled_controls_escaped_examples_and_the_report():
+    report = render.render_report(SOURCE, CLAUSES)
+    html = render.render_shell("<doc>.txt", ["Whole report", "Opinion 4"], [XSS, "Who?"], report)
+    assert "<img" not in html.replace(report, "") and "&lt;doc&gt;.txt" in html
+    found = tags(html)
+    ids = {a.get("id") for _, a in found}
+    for needed in ("transcript", "question-input", "scope", "ask", "notice", "report-pane", "report-view",
+                   "export-md", "export-json", "clear", "save-dialog", "close-pane"):
+        assert needed in ids, needed
+    labels = {a["for"] for t, a in found if t == "label"}
+    assert {"question-input", "scope", "save-note", "save-facts"} <= labels
+    assert [a["value"] for t, a in found if t == "option"] == ["Whole report", "Opinion 4"]
+    assert [a["data-question"] for t, a in found if t == "button" and "data-question" in a] == [XSS, "Who?"]
+    assert all(a.get("type") in ("button", "submit") for t, a in found if t == "button")
+    assert report in html

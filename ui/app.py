@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 from html import escape
@@ -17,24 +18,28 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from assistant import language, saved_cases  # noqa: E402
 from assistant.errors import AssistantError, InputError  # noqa: E402
 from assistant.netloc import is_loopback_host  # noqa: E402
 from assistant.records import Answer, Clause, Filters  # noqa: E402
+from assistant.settings import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.textnorm import clean_input  # noqa: E402
-from ui import render  # noqa: E402
+from ui import guard, render  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-WHOLE_REPORT = "Whole report"
+FONT_FILE = "inter-latin-wght-normal.woff2"  # Inter 4, latin subset, all weights in one file (48 KB; OFL.txt)
+WHOLE_REPORT = render.WHOLE_REPORT
 EXAMPLES = (
     "Why did Opinions 3 and 4 stay separate?",
     "Who chaired Working Group 2?",
     "What did Ghana propose for the broadband opinion?",
     "What does Opinion 4 ask Member States to do about IPv6?",
 )
-MAX_HISTORY = 6  # earlier user questions passed to follow-up resolution
-MAX_MARKS = 200  # quotes kept highlighted in the report view over one conversation
+MAX_HISTORY = 6  # earlier turns passed to follow-up resolution
+MAX_TURN_CHARS = 2000  # an earlier question from the client, as long as a question may be
+MAX_CITED = 20  # clause ids per earlier turn; an answer cites at most a handful
 ASK_CONCURRENCY = 4  # answering is CPU-bound on 2 cores; more only queues inside the threadpool
 QUEUE_MAX = 256
 MAX_FILE_SIZE = "1mb"  # nothing is uploaded; keep the route's limit small
@@ -84,74 +89,101 @@ def _read_static(name: str) -> str:
     return (STATIC / name).read_text(encoding="utf-8")
 
 
+def font_css() -> str:
+    """@font-face for the shipped typeface, inlined as a data URL: no file route and no font CDN."""
+    data = base64.b64encode((STATIC / "fonts" / FONT_FILE).read_bytes()).decode("ascii")
+    return (
+        '@font-face { font-family: "Inter"; font-style: normal; font-weight: 100 900; font-display: swap; '
+        f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}\n'
+    )
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look with the shipped typeface instead of fonts fetched from a CDN."""
+    return gr.themes.Default(
+        font=[gr.themes.Font("Inter"), "ui-sans-serif", "system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "Consolas", "monospace"],
+    )
+
+
 def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
-    """The chat, sources panel, report view and `/ask` endpoint for one loaded assistant."""
+    """The chat page and its endpoints for one loaded assistant.
+
+    The page (`render.render_shell` + `static/app.js`) keeps the conversation in the browser and calls two
+    undocumented endpoints, `/turn` (one answer, rendered) and `/save_case`; `/ask` is the documented JSON API.
+    """
     source: str = assistant.source
     clauses: list[Clause] = list(assistant.clauses)
     lookup = assistant.clause
     doc_title = Path(getattr(assistant.settings, "corpus_path", "report")).name
     choices = filter_choices(clauses)
-    empty_sources = render.render_sources(source, None, lookup, doc_title)
-    plain_report = render.render_report(source, clauses)
+    shell = render.render_shell(doc_title, choices, examples, render.render_report(source, clauses))
+    language.load()  # ~1.4 s once, here rather than on the first question
 
-    def answer(question: str, history: list[str], filter_value: str | None) -> Answer:
+    def answer(question: str, history: Any, filter_value: str | None, standalone: bool = False) -> Answer:
         filters = parse_filter(filter_value, choices)
-        return assistant.ask(question, history=tuple(history[-MAX_HISTORY:]), filters=filters)
+        turns = clean_turns(history, lookup)
+        if standalone:
+            return assistant.ask(question, history=turns, filters=filters, standalone=True)
+        return assistant.ask(question, history=turns, filters=filters)
 
-    def respond(message: str, conversation: dict, filter_value: str | None):
-        conversation = _conversation(conversation)
-        message = message or ""
-        messages = list(conversation["messages"])
-        if clean_input(message):  # an empty bubble says nothing; the notice below does
-            messages.append({"role": "user", "content": render.render_question(message)})
+    def turn(question: str, history: list | None = None, scope: str | None = None, standalone: bool = False) -> dict:
+        """One chat turn: the answer JSON with its HTML, Markdown and marked report clauses, or an error."""
+        scope_name = scope if scope and not render.is_whole_report(scope) else WHOLE_REPORT
         try:
-            result = answer(message, conversation["questions"], filter_value)
-        except Exception as exc:
-            if isinstance(exc, AssistantError):
-                notice = str(exc)
+            if question and clean_input(question) and not language.is_english(clean_input(question)):
+                result = language.not_english_answer(clean_input(question))
             else:
-                log.exception("answering %r failed", message[:200])
-                notice = GENERIC_FAILURE
-            messages.append({"role": "assistant", "content": render.render_message(notice)})
-            # The text stays in the box so nothing typed is lost.
-            return message, messages, {**conversation, "messages": messages}, gr.skip(), gr.skip()
-        messages.append({"role": "assistant", "content": render.render_answer(result)})
-        questions = [*conversation["questions"], result.question][-MAX_HISTORY:]
-        # Every quote cited so far stays marked, so a citation in an earlier answer still opens on its highlight.
-        cited = [*conversation["cited"], *([c.clause_id, c.start, c.end] for c in result.citations)][-MAX_MARKS:]
-        marks: dict[str, list[tuple[int, int]]] = {}
-        for clause_id, start, end in cited:
-            marks.setdefault(clause_id, []).append((start, end))
-        report_html = render.render_report(source, clauses, marks)
-        sources_html = render.render_sources(source, result, lookup, doc_title)
-        state = {"questions": questions, "messages": messages, "cited": cited}
-        return "", messages, state, sources_html, report_html
+                result = answer(question or "", history, scope, bool(standalone))
+        except AssistantError as exc:
+            return {"ok": False, "error": str(exc), "input": isinstance(exc, InputError)}
+        except Exception:
+            log.exception("answering %r failed", (question or "")[:200])
+            return {"ok": False, "error": GENERIC_FAILURE, "input": False}
+        marks = render.citation_marks(result.citations)
+        return {
+            "ok": True,
+            "scope": scope_name,
+            "answer": result.to_dict(),
+            "html": render.render_turn(source, result, lookup, scope_name, doc_title),
+            "markdown": render.answer_markdown(result, scope_name, doc_title),
+            "clauses": render.render_marked_clauses(source, clauses, marks),
+        }
 
-    def respond_example(sample: list | None, conversation: dict, filter_value: str | None):
-        question = sample[0] if sample else ""
-        return respond(question, conversation, filter_value)
+    def save_case(case: dict | None = None) -> dict:
+        """Append a chat answer to the saved question file in the eval format."""
+        case = case if isinstance(case, dict) else {}
+        try:
+            record = saved_cases.case_record(
+                str(case.get("question") or ""),
+                history=_strings(case.get("history")),
+                evidence=_strings(case.get("evidence")),
+                facts=_strings(case.get("facts")),
+                answerable=bool(case.get("answerable", True)),
+                failing=bool(case.get("failing")),
+                note=str(case.get("note") or ""),
+                scope=None if render.is_whole_report(str(case.get("scope") or "")) else str(case["scope"]),
+                source=source,
+            )
+            path = Path(getattr(assistant.settings, "saved_cases_path", Settings().saved_cases_path))
+            case_id = saved_cases.append_case(path, record)
+        except AssistantError as exc:
+            return {"ok": False, "error": str(exc)}
+        except Exception:
+            log.exception("saving a test case failed")
+            return {"ok": False, "error": GENERIC_FAILURE}
+        return {"ok": True, "id": case_id, "path": _shown_path(path)}
 
-    def clear():
-        return "", [], _conversation(None), empty_sources, plain_report
-
-    def on_load(request: gr.Request):
-        clause_id = (request.query_params.get("clause") if request else None) or ""
-        if not clause_id:
-            return gr.skip(), gr.skip()
-        clause = lookup(clause_id)
-        if clause is None:
-            notice = f"No clause with id “{clause_id[:200]}” in this report."
-            return gr.Tabs(selected="report"), render.render_report(source, clauses, notice=notice)
-        return gr.Tabs(selected="report"), render.render_report(source, clauses, target=clause.id)
-
-    def ask(question: str, history: list[str] | None = None, filters: str | None = None) -> dict:
+    def ask(question: str, history: list | None = None, filters: str | None = None) -> dict:
         """Answer a question about the report with verified clause citations.
 
-        history: earlier user questions of the conversation, oldest first (for follow-ups).
+        history: earlier user questions of the conversation, oldest first (for follow-ups): each a string or
+            {"question": str, "cited": [clause ids]}.
         filters: "Whole report" (default), a part such as "Part I" or "Annex I", or "Opinion N".
         """
         try:
-            return answer(question, [h for h in (history or []) if isinstance(h, str)], filters).to_dict()
+            question, turns, filters = guard.api_arguments(question, history, filters, MAX_HISTORY)
+            return answer(question, turns, filters).to_dict()
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except Exception:
@@ -159,74 +191,38 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             raise gr.Error(GENERIC_FAILURE, print_exception=False) from None
 
     with gr.Blocks(title=f"Ask {doc_title}", analytics_enabled=False, fill_width=True) as demo:
-        conversation = gr.State(_conversation(None))
-        gr.HTML(
-            f'<div class="app-head"><h1>Ask the report</h1><p>Every answer sentence cites a clause of '
-            f"<code>{escape(doc_title)}</code> with a quote checked against the file. Click a citation to see it "
-            "in place.</p></div>",
-            js_on_load=None,
-        )
-        with gr.Tabs(selected="chat") as tabs:
-            with gr.Tab("Chat", id="chat", elem_id="chat-tab"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(
-                            label="Conversation",
-                            elem_id="chat",
-                            height=470,
-                            latex_delimiters=[],
-                            feedback_options=None,
-                            buttons=[],  # "share" posts to an outside site; "copy" would copy raw HTML
-                            sanitize_html=True,
-                            placeholder="Ask about the report; answers cite the clauses they rest on.",
-                        )
-                        with gr.Row():
-                            question_box = gr.Textbox(
-                                show_label=False,
-                                placeholder="Ask a question about the report…",
-                                elem_id="question",
-                                scale=5,
-                                autofocus=True,
-                            )
-                            filter_box = gr.Dropdown(
-                                choices, value=WHOLE_REPORT, label="Search in", elem_id="filter", scale=1
-                            )
-                        with gr.Row():
-                            ask_button = gr.Button("Ask", variant="primary", elem_id="ask")
-                            clear_button = gr.Button("Clear conversation", elem_id="clear")
-                        example_set = gr.Dataset(
-                            components=[question_box],
-                            samples=[[q] for q in examples],
-                            label="Examples",
-                            elem_id="examples",
-                        )
-                    with gr.Column(scale=2):
-                        gr.HTML("<h3>Sources</h3>", js_on_load=None)
-                        sources = gr.HTML(empty_sources, elem_id="sources", js_on_load=None)
-            with gr.Tab("Report", id="report", elem_id="report-tab", render_children=True):
-                report = gr.HTML(plain_report, elem_id="report-view", js_on_load=None)
-
-        # The chat handlers are callable by clients (tests drive the page's own flow) but not documented:
-        # the documented API is `/ask`.
-        outputs = [question_box, chatbot, conversation, sources, report]
-        inputs = [question_box, conversation, filter_box]
-        chat: dict[str, Any] = dict(outputs=outputs, concurrency_id="ask", show_progress="minimal")
-        question_box.submit(respond, inputs, api_name="chat", api_visibility="undocumented", **chat)
-        ask_button.click(respond, inputs, api_visibility="private", **chat)
-        example_set.click(respond_example, [example_set, conversation, filter_box], api_visibility="private", **chat)
-        clear_button.click(clear, None, outputs, api_name="clear", api_visibility="undocumented", queue=False)
-        chatbot.clear(clear, None, outputs, api_visibility="private", queue=False)
-        demo.load(on_load, None, [tabs, report], api_visibility="private", queue=False)
+        gr.HTML(shell, elem_id="chat-app", js_on_load=None, apply_default_css=False)
         gr.api(ask, api_name="ask", concurrency_id="ask")
+        # The page's own calls: reachable by clients (tests drive them) but not in the documented API.
+        gr.api(turn, api_name="turn", concurrency_id="ask", api_visibility="undocumented")
+        gr.api(save_case, api_name="save_case", api_visibility="undocumented")
 
     demo.queue(default_concurrency_limit=ASK_CONCURRENCY, max_size=QUEUE_MAX)
     return demo
 
 
-def _conversation(value: Any) -> dict:
-    """The per-browser-session state: earlier questions, chat messages, quotes cited so far."""
-    value = value if isinstance(value, dict) else {}
-    return {key: list(value.get(key) or []) for key in ("questions", "messages", "cited")}
+def clean_turns(history: Any, lookup) -> tuple[str | dict, ...]:
+    """Earlier turns from a client: plain questions, or {"question", "cited"} with only known clause ids kept."""
+    turns: list[str | dict] = []
+    for item in list(history or [])[-MAX_HISTORY:] if isinstance(history, (list, tuple)) else []:
+        if isinstance(item, str):
+            turns.append(item[:MAX_TURN_CHARS])
+        elif isinstance(item, dict) and isinstance(item.get("question"), str):
+            cited = [c for c in (item.get("cited") or [])[:MAX_CITED] if isinstance(c, str) and lookup(c)]
+            turns.append({"question": item["question"][:MAX_TURN_CHARS], "cited": cited})
+    return tuple(turns)
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _shown_path(path: Path) -> str:
+    """The saved file as a user would name it: relative to the project when inside it."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
 
 
 # ---------------------------------------------------------------- serving
@@ -234,7 +230,15 @@ def _conversation(value: Any) -> dict:
 
 def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict[str, Any]:
     """Keyword arguments for `Blocks.launch` with this project's safe defaults."""
+    from starlette.middleware import Middleware
+
     settings = assistant.settings
+    request_guard = Middleware(
+        guard.RequestGuard,
+        max_body_bytes=settings.max_request_bytes,
+        allowed_origins=settings.allowed_origins,
+        api_arity={"ask": 3},  # question, history, filters: raw HTTP callers may send only the question
+    )
     blocked = [str(Path(p).resolve()) for p in (getattr(settings, "index_dir", None),) if p]
     corpus = getattr(settings, "corpus_path", None)
     if corpus:
@@ -245,6 +249,8 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         share=False,
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
+        app_kwargs={"middleware": [request_guard]},
+        state_session_capacity=settings.session_cap,
         blocked_paths=blocked,
         enable_monitoring=False,
         mcp_server=False,
@@ -252,7 +258,9 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         ssr_mode=False,
         run_history=False,
         footer_links=["api"],
-        css=_read_static("app.css"),
+        theme=theme(),
+        css=font_css() + _read_static("app.css"),
+        head=f"<style>{_read_static('page.css')}</style>",
         js=_read_static("app.js"),
     )
 
@@ -267,5 +275,7 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, **kw) -> gr.Blo
     demo = build_demo(assistant)
     options = launch_options(assistant, host, port)
     options.update(kw)
+    # Started first: the sweeper finds the session store once launch has made it.
+    demo.session_sweeper = guard.SessionSweeper(demo, assistant.settings.session_ttl).start()
     demo.launch(**options)
     return demo

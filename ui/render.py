@@ -21,6 +21,11 @@ _NOT_SHOWN = re.compile(
 _FOOTNOTE_REF = re.compile(r"\[footnoteRef:\d+\]")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_/.-]")
 _MARKER = re.compile(r"\[(\d+)\]")
+# The printed list marker a clause's raw span opens with: "a)\t", "(iv) ", or the "1. " the file shows for every
+# item of a lettered list whose numbering did not survive conversion (Opinions 5 and 6).
+_LIST_MARKER = re.compile(r"[ \t]*(?:\(?[a-z]{1,4}\)|\(?\d{1,3}[.)])[ \t]+")
+_ITEM_LABEL = re.compile(r"\((?:[a-z]{1,4}|\d{1,3})\)$")
+WHOLE_REPORT = "Whole report"
 
 Lookup = Callable[[str], Clause | None]
 
@@ -127,19 +132,94 @@ def render_answer_text(answer: Answer) -> str:
     return _MARKER.sub(link, escape(_FOOTNOTE_REF.sub("", answer.answer)))
 
 
-def render_answer(answer: Answer) -> str:
-    """An assistant chat message: one HTML block (no blank lines, so Markdown leaves it alone)."""
-    parts = ['<div class="answer' + (" abstained" if answer.abstained else "") + '">']
-    if answer.rewritten_query and _folded(answer.rewritten_query) != _folded(answer.question):
-        parts.append(f'<p class="rewritten">Follow-up read as: “{escape(answer.rewritten_query)}”</p>')
-    parts.append(f'<p class="answer-text">{render_answer_text(answer).replace(chr(10), "<br>")}</p>')
+def scope_phrase(scope: str | None) -> str:
+    """How an answer names the scope it was asked in."""
+    return "the whole report" if is_whole_report(scope) else (scope or "").strip()
+
+
+def is_whole_report(scope: str | None) -> bool:
+    return not scope or scope.strip().lower() == WHOLE_REPORT.lower()
+
+
+def render_answer(answer: Answer, scope: str | None = None) -> str:
+    """An assistant turn: one HTML block (no blank lines, so Markdown leaves it alone).
+
+    It says the scope it was asked in; a follow-up the assistant rewrote shows the reading with a way to ask the
+    question on its own; an abstention inside a scope says "Not found in <scope>" and offers the whole report.
+    The buttons carry `data-action`; the page's script acts on them.
+    """
+    scoped = not is_whole_report(scope)
+    foreign = answer.plan == "not-english"
+    parts = [f'<div class="answer{" abstained" if answer.abstained else ""}" data-plan="{_attr(answer.plan)}">']
+    if not foreign:
+        parts.append(f'<p class="scope">Searched in {escape(scope_phrase(scope))}</p>')
+    if answer.read_as:
+        parts.append(
+            f'<p class="read-as">Read as: “{escape(answer.read_as)}” '
+            '<button type="button" class="standalone" data-action="standalone">Ask it on its own instead</button></p>'
+        )
+    if answer.abstained and scoped and not foreign:
+        parts.append(
+            f'<p class="answer-text not-found">Not found in {escape(scope_phrase(scope))}. '
+            '<button type="button" class="widen" data-action="widen">Search the whole report</button></p>'
+        )
+    else:
+        parts.append(f'<p class="answer-text">{render_answer_text(answer).replace(chr(10), "<br>")}</p>')
     if answer.abstained and answer.related:
+        title = f"Closest clauses in {escape(scope_phrase(scope))}:" if scoped else "Related clauses:"
         items = "".join(f"<li>{clause_link(h.clause.id, h.clause.label)}</li>" for h in answer.related)
-        parts.append(f'<p class="related-title">Related clauses:</p><ul class="related">{items}</ul>')
+        parts.append(f'<p class="related-title">{title}</p><ul class="related">{items}</ul>')
     if answer.notice:
         parts.append(f'<p class="notice">{escape(answer.notice)}</p>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def render_turn_tools(answer: Answer) -> str:
+    """The buttons under an answer: copy it, save it as a test case, or mark it wrong."""
+    return (
+        '<div class="turn-tools">'
+        '<button type="button" data-action="copy">Copy answer</button>'
+        '<button type="button" data-action="save">Save as test case</button>'
+        '<button type="button" data-action="bad" title="Say what was wrong and save it as a failing test case">'
+        "Wrong answer</button>"
+        "</div>"
+    )
+
+
+def render_turn(source: str, answer: Answer, lookup: Lookup, scope: str | None = None, doc_title: str = "") -> str:
+    """An answer with its sources (collapsible, under the answer) and its tools."""
+    html = render_answer(answer, scope)
+    if answer.citations and not answer.abstained:  # an abstention lists its closest clauses in the answer
+        count = len({c.clause_id for c in answer.citations})
+        html += (
+            f'<details class="turn-sources"><summary>Sources ({count})</summary>'
+            f"{render_sources(source, answer, lookup, doc_title)}</details>"
+        )
+    return html + render_turn_tools(answer)
+
+
+def answer_markdown(answer: Answer, scope: str | None = None, doc_title: str = "") -> str:
+    """An answer as Markdown with its citations (label + quote), for copying and for the conversation export."""
+    lines = [f"**Q:** {_one_line(answer.question)}", ""]
+    if answer.read_as:
+        lines += [f"*Read as:* {_one_line(answer.read_as)}", ""]
+    if answer.plan != "not-english":
+        lines += [f"*Searched in {scope_phrase(scope)}*", ""]
+    if answer.abstained and not is_whole_report(scope) and answer.plan != "not-english":
+        lines += [f"Not found in {scope_phrase(scope)}.", ""]
+    else:
+        lines += [_FOOTNOTE_REF.sub("", answer.answer).strip(), ""]
+    for c in answer.citations:
+        where = citation_string(c.label, doc_title)
+        lines.append(f"[{c.n}] {where}: “{_one_line(_FOOTNOTE_REF.sub('', c.quote))}”")
+    if answer.abstained and answer.related:
+        lines += ["Related clauses:"] + [f"- {h.clause.label}" for h in answer.related]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def render_message(text: str, kind: str = "error") -> str:
@@ -147,17 +227,31 @@ def render_message(text: str, kind: str = "error") -> str:
     return f'<div class="answer {_attr(kind)}"><p>{escape(text)}</p></div>'
 
 
-def _folded(text: str) -> str:
-    return " ".join(text.lower().split()).rstrip("?.! ")
-
-
 # ---------------------------------------------------------------- sources panel
 
 
+def item_label(clause: Clause) -> str:
+    """The reconstructed list label a clause's own label ends with ("(a)", "(iii)"), or ""."""
+    match = _ITEM_LABEL.search(clause.label)
+    return match.group(0) if match else ""
+
+
 def render_clause_body(source: str, clause: Clause, marks: Iterable[tuple[int, int]] = ()) -> str:
-    """The clause as printed (raw span, quotes marked); a table row also gets its reading as a sentence."""
+    """The clause as printed (raw span, quotes marked); a table row also gets its reading as a sentence.
+
+    A list item shows its reconstructed label ("(a)") in place of the printed marker, which is a bare "1." for
+    the lettered lists of Opinions 5 and 6.
+    """
     kind = _slug(clause.kind)
-    body = f'<div class="clause-text kind-{kind}">{render_span(source, clause.start, clause.end, marks)}</div>'
+    start, label_html = clause.start, ""
+    label = item_label(clause)
+    if label:
+        printed = _LIST_MARKER.match(source, clause.start, clause.end)
+        if printed:
+            start = printed.end()
+            label_html = f'<span class="item-label">{escape(label)}</span> '
+    text = render_span(source, start, clause.end, marks)
+    body = f'<div class="clause-text kind-{kind}">{label_html}{text}</div>'
     if clause.kind == "table-row" and clause.text:
         body += f'<p class="row-reading">{escape(clause.text)}</p>'
     return body
@@ -336,3 +430,73 @@ def _render_report_clause(
         return f"<div {attrs}><h{level} class=\"clause-heading\">{text}</h{level}></div>"
     label = clause_link(clause.id, clause.label, css="clause-label", title="Link to this clause")
     return f"<div {attrs}>{label}{render_clause_body(source, clause, marks)}{render_footnotes(clause)}</div>"
+
+
+# ---------------------------------------------------------------- the page
+
+
+def render_marked_clauses(
+    source: str, clauses: Sequence[Clause], marks: Mapping[str, Iterable[tuple[int, int]]]
+) -> dict[str, str]:
+    """Report-view blocks of just the marked clauses, keyed by clause id: the page swaps them in when one of
+    the answer's citations is opened, so the report shows that answer's quotes."""
+    depths = _depths(clauses)
+    return {
+        c.id: _render_report_clause(source, c, depths.get(c.id, 0), marks[c.id], None)
+        for c in clauses
+        if c.id in marks
+    }
+
+
+def render_shell(doc_title: str, choices: Sequence[str], examples: Sequence[str], report_html: str) -> str:
+    """The whole chat page: header, conversation, question form, examples, tools, the report pane, the save dialog.
+
+    Static: answers arrive as HTML from the server and the script places them; nothing here depends on a user.
+    """
+    options = "".join(f'<option value="{_attr(c)}">{escape(c)}</option>' for c in choices)
+    samples = "".join(
+        f'<li><button type="button" class="example" data-question="{_attr(q)}">{escape(q)}</button></li>'
+        for q in examples
+    )
+    return (
+        '<div class="app" id="app">'
+        '<header class="app-head"><div><h1>Ask the report</h1>'
+        f"<p>Every answer sentence cites a clause of <code>{escape(doc_title)}</code> with a quote checked against "
+        "the file. Select a citation to see it in place. The report and the assistant are in English.</p></div>"
+        '<button type="button" id="open-report" class="secondary">Read the report</button></header>'
+        '<div class="app-main">'
+        '<section class="chat-col" aria-label="Chat">'
+        '<div id="transcript" role="log" aria-live="polite" aria-label="Conversation" tabindex="0">'
+        '<p class="placeholder">Ask about the report; answers cite the clauses they rest on.</p></div>'
+        '<form id="ask-form" novalidate>'
+        '<label for="question-input" class="sr-only">Your question</label>'
+        '<textarea id="question-input" rows="2" placeholder="Ask a question about the report…" '
+        'autocomplete="off" enterkeyhint="send"></textarea>'
+        '<div class="form-row"><label for="scope">Search in</label>'
+        f'<select id="scope">{options}</select>'
+        '<button type="submit" id="ask" class="primary">Ask</button></div>'
+        '<p id="notice" role="alert"></p></form>'
+        f'<section class="examples" aria-labelledby="examples-title"><h2 id="examples-title">Examples</h2>'
+        f"<ul>{samples}</ul></section>"
+        '<div class="chat-tools"><button type="button" id="export-md">Export Markdown</button>'
+        '<button type="button" id="export-json">Export JSON</button>'
+        '<button type="button" id="clear">Clear conversation</button></div>'
+        "</section>"
+        '<aside id="report-pane" aria-labelledby="report-title" hidden>'
+        '<div class="pane-head"><h2 id="report-title">Report</h2>'
+        '<button type="button" id="close-pane">Back to the conversation</button></div>'
+        f'<div id="report-view">{report_html}</div></aside>'
+        "</div>"
+        '<dialog id="save-dialog" aria-labelledby="save-title"><form method="dialog" id="save-form">'
+        '<h2 id="save-title">Save as test case</h2>'
+        '<p class="save-question"></p>'
+        '<div class="bad-only"><label for="save-note">What was wrong?</label>'
+        '<textarea id="save-note" rows="3"></textarea></div>'
+        '<label for="save-facts">Facts a right answer must contain, one per line (optional)</label>'
+        '<textarea id="save-facts" rows="3"></textarea>'
+        '<p id="save-status" role="status"></p>'
+        '<div class="dialog-buttons"><button type="button" id="save-cancel">Cancel</button>'
+        '<button type="submit" id="save-confirm" class="primary">Save</button></div>'
+        "</form></dialog>"
+        "</div>"
+    )
