@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import logging
 import os
 import sys
@@ -86,7 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with cited quotes")
     p.add_argument("question")
-    p.add_argument("--history", action="append", default=[], help="an earlier question (repeatable, oldest first)")
+    p.add_argument("--history", action="append", default=[],
+                   help='an earlier question, or a JSON object {"question": …, "cited": [clause ids]} '
+                        "(repeatable, oldest first)")
+    p.add_argument("--standalone", action="store_true", help="read the question on its own, ignoring --history")
     p.add_argument("--json", action="store_true")
     _add_filters(p)
     _add_llm(p)
@@ -251,7 +255,10 @@ def format_hit(rank: int, hit: Hit) -> str:
 def cmd_ask(args) -> int:
     assistant = load_assistant(args)
     filters = scope_from(args, assistant)
-    answer = assistant.ask(args.question, history=args.history, filters=filters, use_llm=args.llm or None)
+    history = [_history_item(h) for h in args.history]
+    answer = assistant.ask(
+        args.question, history=history, filters=filters, use_llm=args.llm or None, standalone=args.standalone
+    )
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -259,13 +266,36 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def _history_item(value: str):
+    """A --history value: a JSON object with the question and the clauses its answer cited, or plain text."""
+    if value.lstrip().startswith("{"):
+        try:
+            item = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise AssistantError(f"--history {value[:40]!r}: not a JSON object ({exc.msg})") from None
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise AssistantError('--history objects need a "question" string (and optionally "cited": [clause ids])')
+        return item
+    return value
+
+
+def wrap_markdown(text: str, width: int = 100) -> str:
+    """Wrap each line of a Markdown answer on its own, keeping bullets and their indentation."""
+    out = []
+    for line in text.splitlines():
+        bullet = re.match(r"^(\s*-\s+)", line)
+        indent = " " * len(bullet.group(1)) if bullet else ""
+        out.append(textwrap.fill(line, width, subsequent_indent=indent) if line.strip() else "")
+    return "\n".join(out)
+
+
 def format_answer(answer: Answer) -> str:
     lines = []
-    if answer.rewritten_query and answer.rewritten_query != answer.question:
-        lines.append(f"(understood as: {answer.rewritten_query})")
+    if answer.read_as:
+        lines.append(f"Read as: {answer.read_as}")
     if answer.notice:
         lines.append(f"note: {answer.notice}")
-    lines.append(textwrap.fill(answer.answer, 100))
+    lines.append(wrap_markdown(answer.answer, 100))
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
@@ -283,8 +313,10 @@ def format_answer(answer: Answer) -> str:
 def cmd_chat(args) -> int:
     assistant = load_assistant(args)
     filters = scope_from(args, assistant)
-    history: list[str] = []
-    print("Ask about the report. /clear starts over, /quit (or Ctrl-D) leaves.")
+    history: list[dict] = []
+    last: str | None = None
+    print("Ask about the report. /alone re-asks the last question on its own, /clear starts over, "
+          "/quit (or Ctrl-D) leaves.")
     while True:
         try:
             question = input("\n> ").strip()
@@ -297,13 +329,24 @@ def cmd_chat(args) -> int:
             history.clear()
             print("(conversation cleared)")
             continue
+        standalone = question == "/alone"
+        if standalone:
+            if last is None:
+                print("(nothing to re-ask yet)")
+                continue
+            question, history = last, history[:-1]
         try:
-            answer = assistant.ask(question, history=history, filters=filters, use_llm=args.llm or None)
+            answer = assistant.ask(
+                question, history=history, filters=filters, use_llm=args.llm or None, standalone=standalone
+            )
         except AssistantError as exc:
             print(f"! {exc}")
             continue
         print(format_answer(answer))
-        history.append(answer.question)
+        if answer.read_as:
+            print("(/alone asks it on its own instead)")
+        last = answer.question
+        history.append({"question": answer.question, "cited": [c.clause_id for c in answer.citations]})
 
 
 def cmd_eval(args) -> int:

@@ -61,8 +61,6 @@ _LEAD_IN = re.compile(r"(?:[:,]|\b(?:have|has|to|are|is|include|including|namely
 SPECIFIC_TYPES = ("contact", "code", "actor", "title")
 SPECIFIC_TYPE_BONUS = 0.3
 FACT_KINDS = ("who", "when", "where", "how-many")
-RARE_TERM_CLAUSES = 3  # a word in at most this many clauses is specific to what the question is about
-RARE_TERM_DEPTH = 8  # the composer's whole pool
 REFERENCED = -1  # rank given to a clause brought in because a chosen sentence refers to it
 
 
@@ -102,9 +100,6 @@ class Composer:
         self._common_words = frozenset(w for w in re.findall(r"\b[a-z][a-z’'-]*\b", source))
         self._doc_freq = doc_freq
         self._common_names = common_names([c.text for c in clauses])
-        self._hyphen_joined = frozenset(
-            m.replace("-", "") for m in re.findall(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b", source.lower())
-        )
 
     @property
     def vocabulary(self):
@@ -118,26 +113,6 @@ class Composer:
         if clause.id not in self._units:
             self._units[clause.id] = clause_units(clause, self.source)
         return self._units[clause.id]
-
-    def foreign(self, query: str) -> float:
-        """IDF-weighted share of the query's words that the report never uses."""
-        terms = set(tokenize(query))
-        if not terms:
-            return 1.0
-        total = sum(self.idf(t) for t in terms)
-        # "multistakeholderism" is the report's "multi-stakeholderism": a word it writes hyphenated is known
-        joined = {t for w in re.findall(r"[a-z0-9]+", query.lower()) if w in self._hyphen_joined for t in tokenize(w)}
-        return sum(self.idf(t) for t in terms if t not in self._doc_freq and t not in joined) / total
-
-    def meaning(self, query: str, hits: list[Hit]) -> float:
-        """Best cosine between the query and any sentence of the retrieved (non-heading) clauses."""
-        if self.vectors is None or not hits:
-            return 0.0
-        query_vector = self.vectors.query_vector(query)
-        return max(
-            (self._meaning(query_vector, u) for h in hits if h.clause.kind != "heading" for u in self.units(h.clause)),
-            default=0.0,
-        )
 
     @property
     def common_words(self) -> frozenset[str]:
@@ -154,12 +129,6 @@ class Composer:
             overlap = sum(self.idf(t) for t in terms & words) / total if total else 0.0
             out.append(W_MEANING * self._meaning(query_vector, unit) + W_WORDS * overlap)
         return out
-
-    def rare_term_found(self, query: str, hits: list[Hit]) -> bool:
-        """A retrieved clause holds a word of the question that the report uses in few clauses ("ECOSOC"):
-        the question is about something the report does speak of, however briefly."""
-        rare = {t for t in tokenize(query) if 0 < self._doc_freq.get(t, 0) <= RARE_TERM_CLAUSES and not t.isdigit()}
-        return any(rare & set(tokenize(h.clause.text)) for h in hits[:RARE_TERM_DEPTH])
 
     def select(self, query: str, hits: list[Hit], max_sentences: int = 5, filters=None) -> list[Scored]:
         """The sentences an extractive answer is made of, in the order they are told."""

@@ -99,7 +99,8 @@ _PRONOUN = re.compile(
     r"theirs|he|him|his|she|her|hers|the other(?:\s+" + _THING + r")?|the same " + _THING + r"|the former|the latter|"
     r"(?:this|these|those)(?!\s+" + _CONTEXT + r"\b)(?=\s+[a-z]+\b(?!\s*\d)|\s*[?.!]*$)|"
     r"that(?=\s+" + _THING + r"\b(?!\s*\d)|\s*[?.!]*$)|"
-    r"(?:did|does|do|is|was|were|are|has|had|will|would|can|could)\s+(?:that|this)(?=\s+[a-z]))\b",
+    r"(?:did|does|do|is|was|were|are|has|had|will|would|can|could)\s+(?:that|this)(?!\s+" + _CONTEXT + r"\b)"
+    r"(?=\s+[a-z]))\b",
     re.I,
 )
 # "at what price?", "what dates?", "by whom?": a fragment that only makes sense after an answer

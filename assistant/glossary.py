@@ -41,23 +41,3 @@ def expand(text: str, glossary: dict[str, str]) -> str:
 
 
 # A word used this often (or more) inside defined terms stands for them when it appears alone.
-SHORTHAND_SHARE = 0.7
-
-
-def shorthands(source: str, glossary: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """Last words of defined terms that the report (almost) never uses outside them, with the acronyms
-    they stand for: "registries" → (LIR, RIR) when it only ever appears in "Regional/Local Internet
-    Registries". A question about "the registries" then also reaches text that only says "RIRs"."""
-    by_head: dict[str, list[tuple[str, str]]] = {}
-    for acronym, long_form in glossary.items():
-        words = long_form.split()
-        if len(words) >= 2:
-            by_head.setdefault(words[-1].lower(), []).append((acronym, " ".join(words[:-1])))
-    found: dict[str, tuple[str, ...]] = {}
-    for head, terms in by_head.items():
-        base = re.escape(head.rstrip("s"))
-        total = len(re.findall(rf"\b{base}", source, re.I))
-        inside = sum(len(re.findall(rf"{re.escape(lead)}\s+{base}", source, re.I)) for _, lead in terms)
-        if total and inside / total >= SHORTHAND_SHARE:
-            found[head] = tuple(sorted(acronym for acronym, _ in terms))
-    return found

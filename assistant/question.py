@@ -28,8 +28,6 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 
 QUESTION_KINDS = ("summary", "who", "when", "where", "how-many", "why", "proposal", "what")
 _SUMMARY = re.compile(r"\b(?:summar\w*|overview|gist|main points?|key points?|in a nutshell)\b")
-ABSTAIN_MEANING = 0.32
-ABSTAIN_FOREIGN = ((0.5, 0.52), (0.33, 0.45))  # (foreign share at least, meaning below)
 _MONEY_QUESTION = re.compile(
     r"\b(?:budget|fees?|(?:going )?price (?:of|per|for)|how much money|cost(?:s|ed)? (?:to|of)|"
     r"how much (?:did|does|do|will|would|is|was) (?:it|they|\w+) cost)\b",
@@ -71,19 +69,6 @@ _KINDS = (
 def question_kind(question: str) -> str:
     q = question.lower()
     return next((kind for kind, pattern in _KINDS if pattern.search(q)), "what")
-
-
-def should_abstain(meaning: float, foreign: float) -> bool:
-    """The report does not address the question.
-
-    `meaning` is the best cosine between the question and a retrieved sentence; `foreign` the
-    IDF-weighted share of the question's words the report never uses. Either a weak match, or a
-    middling one for a question built on words the report does not know. Calibrated on the dev set
-    (see the closing notes of the answers issue for the measured trade-off).
-    """
-    if meaning < ABSTAIN_MEANING:
-        return True
-    return any(foreign >= f and meaning < m for f, m in ABSTAIN_FOREIGN)
 
 
 def missing_specifics(question: str, sentences: list[str]) -> str | None:

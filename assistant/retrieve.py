@@ -10,10 +10,9 @@ from collections.abc import Mapping, Sequence
 import faiss
 import numpy as np
 
-from assistant.answer_type import common_names, expected_type, names, type_match, typed_sentences
+from assistant.answer_type import common_names, expected_type, type_match, typed_sentences
 from assistant.question import tokenize
 from assistant.embed import Embedder, make_embedder
-from assistant.glossary import acronyms, shorthands
 from assistant.index_store import ClauseIndex, bm25_tokens, identity, open_index
 from assistant.records import Clause, Filters, Hit
 from assistant.route import Places, Route, route_query, route_scores
@@ -35,9 +34,6 @@ ROUTE_CANDIDATE = 0.5
 # by that word overlap, so a date elsewhere in a passage barely counts. Measured on the dev set: recall@5
 # 0.878 → 0.918 at 0.6; flat from 0.6 to 1.5.
 ANSWER_TYPE_WEIGHT = 0.6
-# A passage naming the country or body the question names ("What did Senegal ask for?") gains this much:
-# BM25 already counts the name once; this keeps the route to a named Opinion from burying the debate about it.
-ACTOR_WEIGHT = 0.1
 # Headings are structure: their words already lead every passage below them, and a bare "recognizing"
 # is no answer, so they are indexed (ids stay aligned) but never returned.
 SKIP_KINDS = frozenset({"heading"})
@@ -101,9 +97,6 @@ class HybridRetriever:
         self._no_skip: frozenset[int] = frozenset()
         texts = [c.text for c in index.clauses]
         self._common = common_names(texts)
-        whole = "\n".join(texts)
-        self.shorthands = {bm25_tokens(head)[0]: tuple(t for a in acr for t in bm25_tokens(a))
-                           for head, acr in shorthands(whole, acronyms(whole)).items() if bm25_tokens(head)}
         self._typed: dict[str, list[list[frozenset[str]]]] = {}  # answer type → per clause; filled on first ask
         self._skipped_units = int(np.isin(index.owners, self.skipped).sum()) if self.skipped.size else 0
         # Two cores: one thread per query beats OpenMP's hand-off cost at this size.
@@ -178,13 +171,6 @@ class HybridRetriever:
         order = positive[np.argsort(-scores[positive], kind="stable")][:depth]
         return [int(i) for i in order], {int(i): float(scores[i]) for i in order}
 
-    def _with_shorthands(self, tokens: list[str]) -> list[str]:
-        """Query tokens plus the acronyms a shorthand word stands for ("registries" → rir, lir)."""
-        if not self.settings.uses("shorthands"):
-            return tokens
-        extra = [a for t in tokens for a in self.shorthands.get(t, ()) if a not in tokens]
-        return tokens + extra
-
     def strong_prefix(self, scores: Sequence[float]) -> int:
         if not self.settings.uses("weak-tail"):
             return len(scores)
@@ -206,16 +192,6 @@ class HybridRetriever:
             self._typed[answer_type] = [typed_sentences(c.text, answer_type, self._common) for c in self.clauses]
         return self._typed[answer_type]
 
-    def _naming_actors(self, query: str, candidates) -> set[int]:
-        """Candidates that name an actor the query names ("What did Senegal ask for?"), common names aside."""
-        if not self.settings.uses("actor-lift"):
-            return set()
-        actors = [n for n in names(query) if n not in self._common and len(n) > 2 and not any(ch.isdigit() for ch in n)]
-        if not actors:
-            return set()
-        pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in actors) + r")", re.I)
-        return {i for i in candidates if pattern.search(self.clauses[i].text)}
-
     def search(self, query: str, k: int = 5, filters: Filters | None = None, *, cut_weak_tail: bool = True) -> list[Hit]:
         """Top-k clauses for `query` (after `filters`), best first; [] for an empty query.
 
@@ -230,7 +206,7 @@ class HybridRetriever:
             return []
         depth = min(n, max(CANDIDATE_DEPTH, 4 * k))
         dense_rank, dense_score = self._dense(text, admitted, depth)
-        bm25_rank, bm25_score = self._bm25(self._with_shorthands(bm25_tokens(text)), admitted, depth)
+        bm25_rank, bm25_score = self._bm25(bm25_tokens(text), admitted, depth)
         route = self.route(text)
         routed = route_scores(route, self.clauses, self.places)
 
@@ -254,9 +230,6 @@ class HybridRetriever:
         in_kind = self._answer_type_scores(text, fused)
         for i, value in in_kind.items():
             fused[i] += self.answer_type_weight * unit * value
-        naming = self._naming_actors(text, fused)
-        for i in naming:
-            fused[i] += ACTOR_WEIGHT * unit
 
         dense_pos = {item: r for r, item in enumerate(dense_rank, start=1)}
         bm25_pos = {item: r for r, item in enumerate(bm25_rank, start=1)}
@@ -272,8 +245,6 @@ class HybridRetriever:
             }
             if i in in_kind:
                 parts["answer_type"] = in_kind[i]
-            if i in naming:
-                parts["actor"] = 1.0
             if i in dense_pos:
                 parts["dense_rank"] = float(dense_pos[i])
             if i in bm25_pos:

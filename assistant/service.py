@@ -19,7 +19,7 @@ from assistant.glossary import acronyms
 from assistant.errors import AssistantError
 from assistant.language import is_english, not_english_answer
 from assistant.parse import check_structure, parse_report
-from assistant.question import ABSTAIN_FOREIGN, missing_specifics, should_abstain, unknown_specifics
+from assistant.question import missing_specifics, unknown_specifics
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
@@ -30,7 +30,6 @@ from assistant.textnorm import check_question
 log = logging.getLogger(__name__)
 
 CANDIDATES = 8  # clauses the composer may draw sentences from
-NAMED_PLACE = 0.5  # route score of a named section or clause (a whole opinion or part scores less)
 RELATED = 3
 _NUMBERED_PLACE = re.compile(r"\b(opinions?|working groups?|wg)\s*(\d{1,3})\b", re.I)
 ABSTAIN_TEXT = "The report does not address this question. The closest passages are listed below as related."
@@ -99,10 +98,6 @@ class Assistant:
         if not hits or self.missing_places(query):
             return self._abstention(cleaned, query, hits, read_as=read_as)
         planned = self.planner.plan(query, hits, filters)
-        # A plan standing on the report's structure (the Opinion named, the term defined, the actor found)
-        # answers terse questions that no single sentence matches in meaning.
-        if not planned.structural and uses("meaning-abstain") and self.abstains(query, hits):
-            return self._abstention(cleaned, query, hits, read_as=read_as)
         if planned.draft is None:
             return self._abstention(cleaned, query, hits, read_as=read_as)
         answer = self.planner.finish(planned, cleaned, query, self._shown(hits))
@@ -167,20 +162,6 @@ class Assistant:
             plan="abstain",
             read_as=read_as,
         )
-
-    def abstains(self, query: str, hits: list[Hit]) -> bool:
-        """The report does not address the query: it names a place the report lacks, or nothing matches."""
-        if not hits or self.missing_places(query):
-            return True
-        content = [h for h in hits if h.clause.kind != "heading"] or hits
-        foreign = self.composer.foreign(query)
-        # "What does the second point of Opinion 1's 'is of the view' say?" is all structure and little meaning:
-        # a named section or clause that exists is answer enough, unless the question is about unknown things.
-        if max(h.parts.get("route", 0.0) for h in hits) >= NAMED_PLACE and foreign < ABSTAIN_FOREIGN[-1][0]:
-            return False
-        if self.settings.uses("rare-terms") and self.composer.rare_term_found(query, content):
-            return False
-        return should_abstain(self.composer.meaning(query, content), foreign)
 
     def missing_places(self, query: str) -> list[str]:
         """Opinions or Working Groups the query names by number that the report does not have."""

@@ -15,13 +15,9 @@ FUSIONS = ("rrf", "weighted")
 # measure what each pays on a question set; one that does not pay on the test split is removed.
 MECHANISMS = (
     "answer-types",  # retrieval lift for passages holding the kind of answer asked for (date, person, count, …)
-    "actor-lift",  # retrieval lift for passages naming the country or body the question names
-    "shorthands",  # a word the report uses only inside defined terms brings their acronyms into BM25
     "weak-tail",  # hits past the third under a share of the best are not returned
     "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
     "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
-    "meaning-abstain",  # abstain when no retrieved sentence is close in meaning
-    "rare-terms",  # ...unless a retrieved clause holds a word of the question the report uses only rarely
     "plans",  # answer plans shaped like the question (list, overview, compare, reason, actor, definition, yes/no)
     "followups",  # follow-ups resolved from the previous turn
 )

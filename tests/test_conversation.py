@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from assistant.conversation import anchors, clean_history, is_follow_up, rewrite_query
@@ -136,3 +138,80 @@ def test_a_verb_said_of_another_body_names_no_section():
     assert name_sections("What does Opinion 3 ask Member States to do?").endswith("(invites)")
     quoted = "What does the Broadband Commission urge countries to do, according to Opinion 2?"
     assert name_sections(quoted) == quoted
+
+
+# ---------------------------------------------------------------- reading in context (turns with citations)
+
+from assistant.conversation import Turn, parse_history, read_in_context  # noqa: E402
+
+
+def _place(clause_id):
+    m = re.match(r"opinion-(\d+)", clause_id)
+    if m:
+        return [f"Opinion {m.group(1)}"]
+    m = re.match(r"annex-1/wg-(\d+)", clause_id)
+    return [f"Working Group {m.group(1)}"] if m else []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Ghana propose for the broadband opinion?",
+        "IPv6 legacy addresses?",
+        "Who chaired Working Group 2?",
+        "how many delegates came and where were they from",
+        "what did Ghana propose and was it accepted",
+        "why did turkey back off its amendments",
+        "dual stack - what is it in the report's terms",
+        "is it true that opinion 4 was amended?",
+        "how much did it cost to host the forum",
+        "what is this forum",
+        "Who led the group of experts that prepared the forum?",
+        "so were opinions 3 and 4 merged in the end",
+    ],
+)
+def test_a_question_that_names_its_own_subject_stands_alone(question):
+    assert not is_follow_up(question)
+    turns = [Turn("Who chaired Working Group 2?", ("part-1/working-groups/wg-2",))]
+    assert read_in_context(question, turns, _place) == question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What does it ask the Secretary-General to do?", "Who argued against it?", "and the vice-chair?", "why?",
+     "the other one?", "at what price?", "was that wording argued over", "Did that make it into the final text?"],
+)
+def test_a_question_leaning_on_the_conversation_is_a_follow_up(question):
+    assert is_follow_up(question)
+
+
+def test_it_is_the_place_the_last_answer_was_about():
+    turns = [Turn("Which opinion deals with IPv6?", ("opinion-4/invites/a", "opinion-4/recognizing/a", "opinion-3/x"))]
+    assert read_in_context("What does it ask the Secretary-General to do?", turns, _place) == (
+        "What does Opinion 4 ask the Secretary-General to do?"
+    )
+    turns = [Turn("What is the main point of Opinion 4?", ("opinion-4/invites/a",))]
+    assert read_in_context("Who argued against it?", turns, _place) == "Who argued against Opinion 4?"
+
+
+def test_the_other_one_is_the_other_of_two():
+    turns = [Turn("What does Opinion 4 ask of member states?", ("opinion-4/invites/a", "opinion-3/invites/a"))]
+    assert read_in_context("and the other one?", turns, _place) == "What does Opinion 3 ask of member states?"
+
+
+def test_a_pronoun_for_something_other_than_a_place_keeps_the_earlier_words():
+    turns = [Turn("what did the ISOC/OECD/UNESCO study find?", ("opinion-1/considering/a",))]
+    read = read_in_context("which opinion cites it", turns, _place)
+    assert "Opinion 1" not in read and "study" in read
+
+
+def test_why_asks_for_the_reason_behind_the_last_answer():
+    assert read_in_context("why?", [Turn("Were Opinions 3 and 4 merged?")], _place) == (
+        "why? (Were Opinions 3 and 4 merged)"
+    )
+
+
+def test_history_items_may_carry_cited_clauses_and_plain_strings_still_work():
+    turns = parse_history(["Who chaired Working Group 2?", {"question": "and op 4?", "cited": ["opinion-4/x", 3]},
+                           {"question": 7}, {"cited": []}])
+    assert turns == [Turn("Who chaired Working Group 2?"), Turn("and Opinion 4?", ("opinion-4/x",))]

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.glossary import acronyms, expand, shorthands
+from assistant.glossary import acronyms, expand
 
 pytestmark = pytest.mark.unit
 
@@ -21,10 +21,3 @@ def test_expand_adds_the_other_form_once():
     assert acronyms("") == {} and expand("", {}) == ""
 
 
-def test_shorthands_are_words_used_only_inside_defined_terms(source):
-    found = shorthands(source, acronyms(source))
-    assert found["registries"] == ("LIR", "RIR")
-    assert "forum" not in found and "group" not in found  # used on their own all over the report
-    text = "The Regional Internet Registries (RIRs) met. The RIRs agreed. A group met; the group left."
-    assert shorthands(text, acronyms(text)) == {"registries": ("RIR",)}
-    assert shorthands("", {}) == {}

@@ -217,23 +217,3 @@ def test_search_leaves_out_a_weak_tail_unless_asked_not_to(tmp_path):
     assert [h.clause.id for h in cut] == [h.clause.id for h in full[: len(cut)]]
 
 
-def test_a_shorthand_word_reaches_text_that_only_has_the_acronym(tmp_path):
-    defined = _c("opinion-3/considering/a", "Opinion 3 › considering (a)",
-                 "that the Regional Internet Registries (RIRs) allocate addresses", opinion=3)
-    acronym_only = _c("opinion-3/recognizing/b", "Opinion 3 › recognizing (b)",
-                      "that RIRs have put in place measures to manage the remaining blocks", opinion=3)
-    other = _c("opinion-3/recognizing/c", "Opinion 3 › recognizing (c)", "that operators manage networks", opinion=3)
-    r = retriever(tmp_path, clauses=[defined, acronym_only, other])
-    assert r.shorthands == {"registri": ("rir",)}
-    hits = {h.clause.id: h for h in r.search("what do the registries do", k=3, cut_weak_tail=False)}
-    assert hits["opinion-3/recognizing/b"].parts["bm25"] > 0  # it never says "registries"
-    assert hits["opinion-3/recognizing/c"].parts["bm25"] == 0
-
-
-def test_a_passage_naming_the_actor_asked_about_is_lifted(tmp_path):
-    r = retriever(tmp_path, fusion="weighted")
-    hits = {h.clause.id: h for h in r.search("What did Ghana say about exchange points in Opinion 1?", k=8, cut_weak_tail=False)}
-    assert hits["annex-1/wg-1/p2"].parts.get("actor") == 1.0
-    assert "actor" not in hits["opinion-1/considering/a"].parts
-    # a name the report uses all over, or an identifier, is nobody in particular
-    assert not any("actor" in h.parts for h in r.search("What does Opinion 1 say about IPv6?", k=8))

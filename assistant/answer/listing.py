@@ -114,7 +114,8 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
         container, items = found
         lead_unit = _lead_in(ctx, container, items) if container.kind != "heading" else None
         if lead_unit is not None:
-            draft.lead = ctx.line(draft, lead_unit, framed)
+            # the lead-in introduces what follows: "… adopt the following Opinions: [1]"
+            draft.lead = re.sub(r"[.:]? (\[\d+\])$", r": \1", ctx.line(draft, lead_unit, framed))
         elif container.part == "Part II" and container.section:
             draft.lead = f"Opinion {container.opinion} {section_phrase(container.section)}:"
         else:
@@ -145,3 +146,41 @@ def _lead_in(ctx: PlanContext, container: Clause, items) -> object | None:
             return Unit(container.id, last.start, end, " ".join(text.split()))
         return None
     return before[-1] if before else None
+
+
+# "Which opinion deals with IPv6?": the places the answer sits in, not one sentence of one of them.
+WHICH_PLACE = re.compile(r"\b(?:which|what)\s+(opinions?|working groups?|wgs?)\b", re.I)
+PLACE_HITS = 2  # hits a place needs among the pool to be named beside the best one
+
+
+def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
+    """Each place the top hits sit in, with its title and its sentence closest to the question."""
+    m = WHICH_PLACE.search(query)
+    if m is None:
+        return None
+    want_opinion = m.group(1).lower().startswith("opinion")
+    view = ctx.view
+    counts: dict[str, int] = {}
+    order: list[Clause] = []
+    for hit in hits:
+        place = view.place_of(hit.clause)
+        if place is None or place.parent is None or (place.opinion is not None) != want_opinion:
+            continue
+        if place.id not in counts:
+            order.append(place)
+        counts[place.id] = counts.get(place.id, 0) + 1
+    if not order:
+        return None
+    chosen = [order[0]] + [p for p in order[1:] if counts[p.id] >= PLACE_HITS]
+    draft = ctx.draft()
+    names = [f"Opinion {p.opinion}" if want_opinion else f"Working Group {p.working_group}" for p in chosen]
+    draft.lead = (f"{names[0]}:" if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}:")
+    for place, name in zip(chosen, names):
+        title = view.first_unit(place)
+        body = [c for c in view.descendants(place.id) if c.kind != "heading"]
+        best = ctx.top_units(query, body, 1)
+        line = f"**{name}**: {clean_sentence(title.text)} {draft.cite(title)}" if title else f"**{name}**"
+        if best:
+            line += f" {ctx.line(draft, best[0], {ctx.name(place)})}"
+        draft.bullets.append(line)
+    return draft

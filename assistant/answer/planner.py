@@ -14,7 +14,7 @@ from assistant.answer.context import PlanContext, Places
 from assistant.answer.definition import compose_definition
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
-from assistant.answer.listing import compose_list
+from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
 from assistant.answer.overview import compose_overview
 from assistant.answer.fact import FATE
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
@@ -68,6 +68,11 @@ class Planner:
             draft = compose_overview(ctx, query, hits, places)
         elif shape == "list":
             draft = compose_list(ctx, query, hits, places)
+        which = WHICH_PLACE.search(query)
+        if draft is None and which and shape in ("list", "fact", "yesno"):
+            asks_opinion = which.group(1).lower().startswith("opinion")
+            if not (places.opinions if asks_opinion else places.groups):  # "which group handled Opinion 3"
+                draft, shape = compose_places(ctx, query, hits), "list"
         elif shape == "actor":
             draft = compose_actor(ctx, query, hits, actors, places)
         elif shape == "definition":

@@ -1,0 +1,151 @@
+"""Answer plans on the real report (no embedder: the composer scores by shared words and rank)."""
+
+import re
+
+import pytest
+
+from assistant.answer.context import PlanContext, Places
+from assistant.answer.draft import Draft
+from assistant.answer.planner import Planner
+from assistant.answer.shape import actor_subjects, question_shape
+from assistant.compose import Composer
+from assistant.glossary import acronyms
+from assistant.records import Hit
+from assistant.verify import quote_is_verbatim
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def planner(source, clauses):
+    return Planner(PlanContext(source, clauses, Composer(source, clauses), acronyms(source)), k=5)
+
+
+def hits_for(clauses, *ids):
+    by_id = {c.id: c for c in clauses}
+    return [Hit(by_id[i], 1.0 - n / 10) for n, i in enumerate(ids)]
+
+
+def answer(planner, clauses, query, *ids):
+    planned = planner.plan(query, hits_for(clauses, *ids))
+    return planner.finish(planned, query, query, hits_for(clauses, *ids))
+
+
+@pytest.mark.parametrize(
+    "question, shape",
+    [
+        ("how do opinions 3 and 4 differ", "compare"),
+        ("op 5 vs op 6?", "compare"),
+        ("why did opinions 3 and 4 stay separate?", "reason"),
+        ("whats an IXP", "definition"),
+        ("CDN?", "definition"),
+        ("gist of opinion 1?", "overview"),
+        ("what happened in working group 3", "overview"),
+        ("list the six opinions", "list"),
+        ("who were the vice-chairs", "list"),
+        ("did the forum adopt opinion 6", "yesno"),
+        ("who chaired working group 2?", "fact"),
+    ],
+)
+def test_the_wording_gives_the_shape(question, shape):
+    assert question_shape(question, places=len(re.findall(r"\d", question))) == shape
+
+
+def test_an_actor_is_the_doer_not_the_one_acted_on():
+    assert question_shape("what did ghana propose", actors=("ghana",)) == "actor"
+    assert actor_subjects("what did ghana propose", ("ghana",)) == ("ghana",)
+    assert actor_subjects("What does the opinion ask the Secretary-General to do?", ("secretary-general",)) == ()
+    assert actor_subjects("India's points on Opinion 5?", ("india",)) == ("india",)
+
+
+def test_every_plan_cites_only_verbatim_quotes(planner, clauses, source):
+    cases = [
+        ("list the six opinions", "part-1/p19", "part-1/p12"),
+        ("summarize opinion 5", "opinion-5/is-of-the-view/p1"),
+        ("how do opinions 3 and 4 differ", "annex-1/wg-2/p5"),
+        ("what did ghana propose", "annex-1/wg-1/p9"),
+        ("whats an IXP", "opinion-1/is-of-the-view/a"),
+        ("what happened in working group 3", "annex-1/wg-3/p1"),
+    ]
+    for query, *ids in cases:
+        result = answer(planner, clauses, query, *ids)
+        assert result.citations, query
+        assert all(quote_is_verbatim(source, c) for c in result.citations), query
+        # every marker in the text points at a citation, and labels stay out of the sentences
+        markers = {int(n) for n in re.findall(r"\[(\d+)\]", result.answer)}
+        assert markers == {c.n for c in result.citations}, query
+        assert "›" not in result.answer, query
+
+
+def test_a_lead_in_brings_all_of_its_inline_items(planner, clauses):
+    result = answer(planner, clauses, "list the six opinions adopted", "part-1/p19")
+    assert result.plan == "list"
+    for n in range(1, 7):
+        assert f"Opinion {n}:" in result.answer
+    assert result.answer.startswith("According to Part I of the report, he invited the Forum to adopt the following Opinions:")
+
+
+def test_an_opinion_overview_has_its_title_and_every_call(planner, clauses):
+    result = answer(planner, clauses, "summarize opinion 5", "opinion-5/is-of-the-view/p1")
+    assert result.plan == "overview"
+    assert result.answer.startswith("OPINION 5: Supporting multi-stakeholderism")
+    assert result.answer.count("It invites Member States and other stakeholders") == 3
+    assert "It is of the view that" in result.answer
+
+
+def test_a_working_group_overview_gives_each_opinion_its_outcome(planner, clauses):
+    result = answer(planner, clauses, "what happened in working group 3", "annex-1/wg-3/p1")
+    assert "3.1 Opinion 6: In view of these discussions, Working Group 3 endorsed Draft Opinion 6" in result.answer
+    assert "was not endorsed by the Working Group" in result.answer
+
+
+def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
+    result = answer(planner, clauses, "how do opinions 3 and 4 differ", "annex-1/wg-2/p5")
+    assert result.plan == "compare"
+    assert "**Opinion 3**" in result.answer and "**Opinion 4**" in result.answer
+    assert "Both say nearly the same" not in result.answer or " / " in result.answer
+    assert "In the debate:" in result.answer and "Opinions 3 and 4" in result.answer  # the debate names both
+
+
+def test_an_actor_answer_gathers_what_the_actor_did_with_its_outcome(planner, clauses):
+    result = answer(planner, clauses, "what did ghana propose", "annex-1/wg-1/p9")
+    assert result.plan == "actor"
+    assert "Ghana proposed the addition of the phrase “to spur up demand for”" in result.answer
+    assert "Chairman’s Report" in result.answer  # where the amendment ended up
+
+
+def test_a_definition_gives_the_long_form(planner, clauses):
+    result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
+    assert result.answer.startswith("IXP stands for Internet Exchange Points.")
+
+
+def test_one_citation_per_clause_however_many_sentences(planner, clauses):
+    result = answer(planner, clauses, "why did opinions 3 and 4 stay separate?", "annex-1/wg-2/p5")
+    assert result.plan == "reason"
+    assert len({c.clause_id for c in result.citations}) == len(result.citations)
+
+
+def test_a_named_section_is_listed_even_with_one_item(planner, clauses):
+    result = answer(planner, clauses, "What does Opinion 6 ask for? (invites)", "opinion-6/is-of-the-view/p1")
+    assert result.plan == "list"
+    assert "all stakeholders to work on these issues" in result.answer
+
+
+def test_places_come_from_the_scope_when_the_question_names_none(planner):
+    from assistant.records import Filters
+
+    assert planner.places("What does it invite?", Filters(opinion=3)) == Places((3,), ())
+    assert planner.places("What does Opinion 4 invite?", Filters(opinion=3)) == Places((4,), ())
+
+
+def test_a_draft_merges_sentences_of_one_clause_into_one_citation(source, clauses):
+    composer = Composer(source, clauses)
+    clause = next(c for c in clauses if c.id == "annex-1/wg-2/p5")
+    units = composer.units(clause)
+    draft = Draft(source, {c.id: c for c in clauses})
+    assert draft.cite(units[0]) == draft.cite(units[2]) == "[1]"
+    draft.lead = "x"
+    result = draft.finish("q", "q", "fact", [], 5)
+    (citation,) = result.citations
+    assert (citation.start, citation.end) == (units[0].start, units[2].end)
+    assert quote_is_verbatim(source, citation)
