@@ -100,6 +100,9 @@ class Composer:
         self._common_words = frozenset(w for w in re.findall(r"\b[a-z][a-z’'-]*\b", source))
         self._doc_freq = doc_freq
         self._common_names = common_names([c.text for c in clauses])
+        self._hyphen_joined = frozenset(
+            m.replace("-", "") for m in re.findall(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b", source.lower())
+        )
 
     @property
     def vocabulary(self):
@@ -113,6 +116,32 @@ class Composer:
         if clause.id not in self._units:
             self._units[clause.id] = clause_units(clause, self.source)
         return self._units[clause.id]
+
+    def foreign(self, query: str) -> float:
+        """IDF-weighted share of the query's words that the report never uses (in any form it writes)."""
+        terms = set(tokenize(query))
+        if not terms:
+            return 1.0
+        total = sum(self.idf(t) for t in terms)
+        # "multistakeholderism" is the report's "multi-stakeholderism": a word it writes hyphenated is known
+        joined = {t for w in re.findall(r"[a-z0-9]+", query.lower()) if w in self._hyphen_joined for t in tokenize(w)}
+        return sum(self.idf(t) for t in terms if not self._known(t) and t not in joined) / total
+
+    def _known(self, term: str) -> bool:
+        """The report uses the word, or a plural or other short extension of it ("CDN" → "CDNs")."""
+        if term in self._doc_freq:
+            return True
+        return len(term) >= 3 and any(v.startswith(term) and len(v) - len(term) <= 2 for v in self._doc_freq)
+
+    def meaning(self, query: str, hits: list[Hit]) -> float:
+        """Best cosine between the query and any sentence of the retrieved (non-heading) clauses."""
+        if self.vectors is None or not hits:
+            return 0.0
+        query_vector = self.vectors.query_vector(query)
+        return max(
+            (self._meaning(query_vector, u) for h in hits if h.clause.kind != "heading" for u in self.units(h.clause)),
+            default=0.0,
+        )
 
     @property
     def common_words(self) -> frozenset[str]:
