@@ -23,6 +23,7 @@ from assistant.question import missing_specifics, unknown_specifics
 from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
+from assistant.route import numbered_places
 from assistant.sentence_index import QueryCachingEmbedder, open_sentence_vectors
 from assistant.settings import Settings
 from assistant.textnorm import check_question
@@ -103,6 +104,8 @@ class Assistant:
             return self._abstention(cleaned, query, hits, unknown, read_as)
         if not hits or self.missing_places(query):
             return self._abstention(cleaned, query, hits, read_as=read_as)
+        if filters is not None and self.outside_scope(query, filters):
+            return self._abstention(cleaned, query, hits, "what it asks about lies outside the scope searched", read_as)
         planned = self.planner.plan(query, hits, filters)
         if planned.draft is None:
             return self._abstention(cleaned, query, hits, read_as=read_as)
@@ -170,6 +173,13 @@ class Assistant:
             plan="abstain",
             read_as=read_as,
         )
+
+    def outside_scope(self, query: str, filters: Filters) -> bool:
+        """The question names only places the scope leaves out: "Who chaired Working Group 2?" in Opinion 3."""
+        opinions, groups = numbered_places(query)
+        named = [c for c in self.clauses if (c.opinion in opinions and c.part == "Part II")
+                 or (c.working_group in groups and c.part == "Annex I")]
+        return bool(named) and not any(filters.admits(c) for c in named)
 
     def off_topic(self, query: str, hits: list[Hit]) -> bool:
         """Most of the question is in words the report never uses, and nothing retrieved is close in meaning:
