@@ -40,7 +40,7 @@ def test_ask_json_has_the_documented_fields(tmp_path):
 def test_ask_with_history_shows_the_rewritten_query(tmp_path):
     result = run("ask", "And its vice-chair?", "--history", "Who chaired Working Group 2?", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "understood as:" in result.stdout and "Working Group 2" in result.stdout
+    assert "Read as:" in result.stdout and "Working Group 2" in result.stdout
 
 
 def test_empty_question_is_a_one_line_error(tmp_path):
@@ -82,7 +82,7 @@ def test_malformed_question_file_names_the_line_and_writes_nothing(tmp_path):
 def test_chat_keeps_history(tmp_path):
     result = run("chat", tmp_path=tmp_path, stdin="Who chaired Working Group 2?\nAnd its vice-chair?\n/quit\n")
     assert result.returncode == 0, result.stderr
-    assert "understood as:" in result.stdout
+    assert "Read as:" in result.stdout and "/alone" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -153,3 +153,23 @@ def test_report_over_the_size_limit_is_refused_before_reading(tmp_path, report_p
         Assistant.load(settings)
     assert not (tmp_path / "index").exists()  # refused before any index work
     assert load_clauses(report_path, max_bytes=size)  # exactly at the limit is fine
+
+
+def test_standalone_ignores_the_history_and_json_history_items_are_read(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    def run(*extra):
+        return subprocess.run(
+            [sys.executable, "-m", "assistant", "--embedder", "hash", "--index-dir", str(tmp_path), "ask", "--json",
+             "And its vice-chair?", *extra],
+            capture_output=True, text=True, timeout=300,
+        )
+
+    followed = json.loads(run("--history", '{"question": "Who chaired Working Group 2?", "cited": []}').stdout)
+    assert followed["read_as"] and "Working Group 2" in followed["read_as"]
+    alone = json.loads(run("--history", "Who chaired Working Group 2?", "--standalone").stdout)
+    assert alone["read_as"] is None
+    bad = run("--history", "{not json")
+    assert bad.returncode == 2 and "not a JSON object" in bad.stderr
