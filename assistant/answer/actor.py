@@ -12,6 +12,8 @@ from assistant.records import Hit
 from assistant.sentences import Unit
 
 MAX_MENTIONS = 8
+# A sentence opening on these goes on about the one before it.
+ANAPHOR = re.compile(r"^(?:This|These|That|Those|They|Their|It|Its|Such|In (?:this|that) (?:regard|respect))\b")
 
 
 def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> list[Unit]:
@@ -38,8 +40,11 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
                 ):
                     found.append(units[j])
                     j += 1
-                # the outcome is often the next sentence: "… was not accepted", "Turkey withdrew …"
-                if i + 1 < len(units) and OUTCOME.search(units[i + 1].text) and not pattern.search(units[i + 1].text):
+                # the outcome or the purpose is often the next sentence: "… was not accepted", "These proposed
+                # changes sought to …"
+                if i + 1 < len(units) and not pattern.search(units[i + 1].text) and (
+                    OUTCOME.search(units[i + 1].text) or ANAPHOR.match(units[i + 1].text)
+                ):
                     found.append(units[i + 1])
     found = list(dict.fromkeys(found))
     if len(found) > MAX_MENTIONS:

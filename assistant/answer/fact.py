@@ -26,6 +26,13 @@ def compose_fact(
 ) -> Draft | None:
     chosen = ctx.composer.select(query, hits, MAX_SENTENCES.get(plan, 5), filters)
     units = [item.unit for item in chosen]
+    if plan == "reason" and chosen:
+        # the reason often follows the sentence that best matches the question: "The UK sought clarification
+        # on whether the Forum could request … The Secretariat clarified that a precedent existed …"
+        best = max(chosen, key=lambda item: item.score).unit
+        after = _next_unit(ctx, best)
+        if after is not None and after not in units:
+            units.insert(units.index(best) + 1, after)
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
         decisions = _decisions(ctx, places.opinions)
         units = decisions + [u for u in units if u not in decisions]
@@ -56,3 +63,19 @@ def _decisions(ctx: PlanContext, opinions) -> list[Unit]:
             if DECISION.search(unit.text) and any(re.search(rf"\b{n}\b", unit.text) for n in opinions):
                 out.append(unit)
     return out[:2]
+
+
+def _next_unit(ctx: PlanContext, unit: Unit) -> Unit | None:
+    """The sentence after `unit` in the report: in its clause, or the first of the clause that follows it under
+    the same parent."""
+    view = ctx.view
+    clause = view.by_id[unit.clause_id]
+    units = view.units(clause)
+    if unit in units and units.index(unit) + 1 < len(units):
+        return units[units.index(unit) + 1]
+    siblings = view.children.get(clause.parent or "", [])
+    if clause in siblings and siblings.index(clause) + 1 < len(siblings):
+        following = siblings[siblings.index(clause) + 1]
+        if following.kind != "heading":
+            return view.first_unit(following)
+    return None
