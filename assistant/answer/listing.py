@@ -7,6 +7,7 @@ import re
 
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
+from assistant.question import tokenize
 from assistant.records import Clause, Hit
 from assistant.sentences import Unit
 
@@ -15,7 +16,8 @@ MAX_ITEMS = 14
 
 
 LIST_SHARE = 0.9  # of the best sentence's closeness in the top hits a list must reach to be the answer
-W_RANK = 0.25  # weight of the hit's rank against the list's closeness to the question
+W_RANK = 0.25
+W_HEADING = 0.1  # weight of the share of a section heading's words the question uses  # weight of the hit's rank against the list's closeness to the question
 
 
 def _candidates(ctx: PlanContext, query: str, hits: list[Hit], places) -> list[tuple[int, Clause]]:
@@ -28,7 +30,13 @@ def _candidates(ctx: PlanContext, query: str, hits: list[Hit], places) -> list[t
         parent = view.by_id.get(hit.clause.parent or "")
         if parent is not None:
             out.append((rank, parent))
-    # "list the opinions": a part whose children are the places the question names in the plural
+    return out
+
+
+def _named_parts(ctx: PlanContext, query: str) -> list[tuple[int, Clause]]:
+    """"list the opinions": a part whose children are the places the question names in the plural."""
+    view = ctx.view
+    out = []
     for head in view.part_heads.values():
         titles = [view.first_unit(c) for c in view.children.get(head.id, [])]
         kind = {t.text.split()[0].rstrip(":").lower() for t in titles if t is not None and t.text.split()}
@@ -64,7 +72,8 @@ def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Cl
     best, best_score = None, float("-inf")
     seen: set[str] = set()
     asked = _asked_sections(ctx, query, places)
-    for rank, candidate in asked or _candidates(ctx, query, hits, places):
+    named = _named_parts(ctx, query) if not asked else []
+    for rank, candidate in asked or named + _candidates(ctx, query, hits, places):
         if candidate.id in seen:
             continue
         seen.add(candidate.id)
@@ -79,9 +88,15 @@ def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Cl
         own_scores, item_scores = ctx.relevance(query, own), ctx.relevance(query, items)
         score = (max(own_scores + item_scores) + sum(item_scores) / len(item_scores)) / 2
         score += W_RANK / (1 + rank) ** 0.5
+        # "what are member states invited to do": the section whose heading the question words best
+        heading = set(tokenize(candidate.text)) if candidate.kind == "heading" else set()
+        if heading:
+            score += W_HEADING * len(heading & set(tokenize(query))) / len(heading)
+        if (rank, candidate) in named:
+            score += 1.0  # the question names what the part is made of
         if score > best_score:
             best, best_score = (candidate, items), score
-    if best is None or asked:
+    if best is None or asked or any(best[0] is c for _, c in named):
         return best
     # a list answers only if it holds what the question is closest to: not six vice-chairs for "the
     # points the Swiss minister made"
@@ -118,6 +133,9 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
             draft.lead = re.sub(r"[.:]? (\[\d+\])$", r": \1", ctx.line(draft, lead_unit, framed))
         elif container.part == "Part II" and container.section:
             draft.lead = f"Opinion {container.opinion} {section_phrase(container.section)}:"
+        elif container.parent is None:
+            kind = items[0].text.split()[0].rstrip(":").lower() if items[0].text.split() else "item"
+            draft.lead = f"{container.part} holds {len(items)} {kind}s:"
         else:
             draft.lead = f"{container.label.split(' › ')[-1]} ({ctx.name(container)}):"
         for unit in items[:MAX_ITEMS]:
