@@ -525,3 +525,14 @@ def test_the_page_shell_has_labelled_controls_escaped_examples_and_the_report():
     assert [a["data-question"] for t, a in found if t == "button" and "data-question" in a] == [XSS, "Who?"]
     assert all(a.get("type") in ("button", "submit") for t, a in found if t == "button")
     assert report in html
+
+
+def test_answer_markdown_becomes_paragraphs_and_nested_lists_and_stays_escaped():
+    from ui.render import markdown_blocks
+
+    html = markdown_blocks("Lead [1]\n\n- **Opinion 3**: x\n  - y &lt;script&gt;\n- b\n\nafter")
+    assert html == (
+        "<p>Lead [1]</p><ul><li><strong>Opinion 3</strong>: x<ul><li>y &lt;script&gt;</li></ul></li>"
+        "<li>b</li></ul><p>after</p>"
+    )
+    assert markdown_blocks("") == ""

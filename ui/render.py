@@ -132,6 +132,34 @@ def render_answer_text(answer: Answer) -> str:
     return _MARKER.sub(link, escape(_FOOTNOTE_REF.sub("", answer.answer)))
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def markdown_blocks(html_text: str) -> str:
+    """The answer's Markdown (already escaped) as HTML: paragraphs, "- " bullets (nested by two spaces), **bold**."""
+    out: list[str] = []
+    depth = 0
+    for line in html_text.split("\n"):
+        bullet = re.match(r"^( *)- (.*)$", line)
+        level = len(bullet.group(1)) // 2 + 1 if bullet else 0
+        while depth > level:
+            out.append("</li></ul>")
+            depth -= 1
+        if bullet:
+            if depth == level:
+                out.append("</li>")
+            while depth < level:
+                out.append("<ul>")
+                depth += 1
+            out.append("<li>" + _BOLD.sub(r"<strong>\1</strong>", bullet.group(2)))
+        elif line.strip():
+            out.append("<p>" + _BOLD.sub(r"<strong>\1</strong>", line) + "</p>")
+    while depth > 0:
+        out.append("</li></ul>")
+        depth -= 1
+    return "".join(out)
+
+
 def scope_phrase(scope: str | None) -> str:
     """How an answer names the scope it was asked in."""
     return "the whole report" if is_whole_report(scope) else (scope or "").strip()
@@ -164,7 +192,7 @@ def render_answer(answer: Answer, scope: str | None = None) -> str:
             '<button type="button" class="widen" data-action="widen">Search the whole report</button></p>'
         )
     else:
-        parts.append(f'<p class="answer-text">{render_answer_text(answer).replace(chr(10), "<br>")}</p>')
+        parts.append(f'<div class="answer-text">{markdown_blocks(render_answer_text(answer))}</div>')
     if answer.abstained and answer.related:
         title = f"Closest clauses in {escape(scope_phrase(scope))}:" if scoped else "Related clauses:"
         items = "".join(f"<li>{clause_link(h.clause.id, h.clause.label)}</li>" for h in answer.related)
