@@ -29,17 +29,9 @@ def places_compared(ctx: PlanContext, places, hits: list[Hit]) -> list[Clause]:
         return [view.opinion_heads[n] for n in places.opinions[:2] if n in view.opinion_heads]
     if len(places.groups) >= 2:
         return [view.group_heads[n] for n in places.groups[:2] if n in view.group_heads]
-    # the two places of one kind the top hits come from ("the two IPv6 opinions"), of the named one's kind
-    named = [view.opinion_heads.get(n) for n in places.opinions] + [view.group_heads.get(n) for n in places.groups]
-    seen: list[Clause] = [p for p in named if p is not None]
-    for hit in hits[:8]:
-        place = view.place_of(hit.clause)
-        if place is None or place in seen or place.parent is None:
-            continue
-        if seen and (place.opinion is None) != (seen[0].opinion is None):
-            continue  # an Opinion is compared with an Opinion, a Working Group with a Working Group
-        seen.append(place)
-    return seen[:2] if len(seen) >= 2 else []
+    # Two places the question does not name (two actors, two meetings) are compared from the sentences that
+    # answer it, by the fact plan: guessing the places from the hits compared the wrong things.
+    return []
 
 
 def compose_compare(
