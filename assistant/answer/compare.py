@@ -18,7 +18,8 @@ _GENERIC = frozenset(tokenize(
     "opinion opinions working group groups wg draft differ difference different compare comparison versus vs "
     "contrast similar same both each other two the between focus main point points report"
 ))
-PER_PLACE = 3  # sentences shown for each side
+PER_PLACE = 3
+BEST = 2  # sentences shown for each side
 SAME_TEXT = 0.9  # cosine above which two clauses say the same thing (wording aside)
 DEBATE = 2  # sentences of the debate that name both places
 
@@ -77,6 +78,10 @@ def compose_compare(
             f"Both say nearly the same: {_closed(a.text)} {draft.cite(a)} / {draft.cite(b)}{diff}"
         )
         break
+    # the sentences that best answer the question, wherever they are, so the comparison never misses them
+    for item in ctx.composer.select(query, hits, BEST)[:BEST]:
+        if not draft.has(item.unit):
+            draft.bullets.append(f"Closest to the question: {ctx.line(draft, item.unit, set())}")
     debate = _debate(ctx, query, sides)
     for unit in debate:
         if not draft.has(unit):
