@@ -156,3 +156,12 @@ def test_a_draft_merges_sentences_of_one_clause_into_one_citation(source, clause
     (citation,) = result.citations
     assert (citation.start, citation.end) == (units[0].start, units[2].end)
     assert quote_is_verbatim(source, citation)
+
+
+def test_a_section_addressed_to_the_body_asked_about_answers_and_its_absence_is_said(planner, clauses):
+    asked = answer(planner, clauses, "What does Opinion 2 ask the Secretary-General to do? (invites)",
+                   "opinion-2/invites-member-states/a")
+    assert asked.answer.startswith("Opinion 2 requests the Secretary-General:")
+    absent = answer(planner, clauses, "What does Opinion 4 ask the Secretary-General to do? (invites)",
+                    "opinion-4/invites/a")
+    assert absent.answer.startswith("Opinion 4 asks nothing of the Secretary-General; what it invites:")

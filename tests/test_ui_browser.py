@@ -264,6 +264,10 @@ def test_three_turn_conversation_shows_the_reading_and_undoes_it(desktop):
         reading = page.locator(f'#transcript .turn[data-turn="{index}"] .read-as')
         assert reading.count() == (1 if answer["read_as"] else 0)
     rewritten = [i for i in (1, 2) if history[i]["answer"]["read_as"]]
+    assert rewritten == [1, 2]  # "it" and "and member states?" both lean on the turn before
+    reading = page.locator('#transcript .turn[data-turn="1"] .read-as')
+    assert "Opinion" in reading.inner_text()  # "it" is the Opinion the first answer was about
+    reading.scroll_into_view_if_needed()
     _shot(page, "5-conversation")
     if rewritten:
         index = rewritten[-1]

@@ -110,15 +110,21 @@ def _asked_sections(ctx: PlanContext, query: str, places) -> list[tuple[int, Cla
     """The sections of the named Opinion the question asks for ("what does Opinion 4 invite")."""
     view = ctx.view
     sections = named_sections(query)
-    out = []
+    addressee = _ADDRESSEE.search(query)
+    name = re.sub(r"^ITU\s+", "", addressee.group(1)).lower() if addressee else ""
+    out, addressed = [], []
     for number in places.opinions:
         head = view.opinion_heads.get(number)
         if head is None:
             continue
         for clause in view.descendants(head.id):
-            if clause.kind == "heading" and clause.section and _section_key(clause.section) in sections:
+            if clause.kind != "heading" or not clause.section:
+                continue
+            if name and name in clause.section.lower():
+                addressed.append((0, clause))  # "ask the Secretary-General": the section addressed to it
+            elif _section_key(clause.section) in sections:
                 out.append((0, clause))
-    return out
+    return addressed or out
 
 
 def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
@@ -128,7 +134,12 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
     if found is not None:
         container, items = found
         lead_unit = _lead_in(ctx, container, items) if container.kind != "heading" else None
-        if lead_unit is not None:
+        missing = _absent_addressee(ctx, query, container)
+        if missing:
+            # "What does Opinion 4 ask the Secretary-General to do?": nothing — and that is the answer
+            draft.lead = (f"Opinion {container.opinion} asks nothing of the {missing}; what it "
+                          f"{section_phrase(container.section).split()[0]}:")
+        elif lead_unit is not None:
             # the lead-in introduces what follows: "… adopt the following Opinions: [1]"
             draft.lead = re.sub(r"[.:]? (\[\d+\])$", r": \1", ctx.line(draft, lead_unit, framed))
         elif container.part == "Part II" and container.section:
@@ -202,3 +213,24 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
             line += f" {ctx.line(draft, best[0], {ctx.name(place)})}"
         draft.bullets.append(line)
     return draft
+
+
+_ADDRESSEE = re.compile(
+    r"\b(?:ask|asks|asked|invite|invites|invited|request|requests|requested|urge|urges|call(?:s)? (?:on|upon))\s+"
+    r"(?:the\s+)?((?:ITU\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
+)
+
+
+def _absent_addressee(ctx: PlanContext, query: str, container: Clause) -> str | None:
+    """The body the question says an Opinion asks something of, when nothing in that Opinion's operative
+    sections is addressed to it."""
+    if container.opinion is None or container.part != "Part II":
+        return None
+    m = _ADDRESSEE.search(query)
+    if m is None or re.match(r"(?:Opinion|Working|Member)\b", m.group(1)):
+        return None
+    name = re.sub(r"^ITU\s+", "", m.group(1))
+    head = ctx.view.opinion_heads.get(container.opinion)
+    operative = [c for c in ctx.view.descendants(head.id) if re.match(r"(?:invit|request|urg|call)", c.section or "", re.I)]
+    text = " ".join(c.text for c in operative).lower()
+    return None if name.lower() in text else name
