@@ -26,7 +26,8 @@ DEBATE_WORDS = re.compile(r"\b(?:debat\w*|discuss\w*|argu\w*|disagree\w*|controv
 MAX_OPERATIVE = 8
 TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it  # operative clauses shown in full; the rest are named
 PART_SENTENCES = 8
-TOPIC_SENTENCES = 6
+TOPIC_SENTENCES = 7
+PARAGRAPH_SENTENCES = 5  # of the paragraph about the topic, told from its start
 
 
 def place_for(ctx: PlanContext, places, hits: list[Hit], query: str) -> Clause | None:
@@ -226,16 +227,18 @@ def _part(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
 
 
 def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
-    """No place named: the closest sentences of the retrieved clauses, grouped by the place they sit in."""
-    units = ctx.top_units(query, [h.clause for h in hits[:8]], TOPIC_SENTENCES, min_share=0.6)
-    if not units:
+    """No place named: the paragraph that speaks of the topic, read from its start, then the closest
+    sentences elsewhere."""
+    best = ctx.top_units(query, [h.clause for h in hits[:8]], 1)
+    if not best:
         return None
+    home = ctx.view.by_id[best[0].clause_id]
+    units = [u for u in ctx.view.units(home) if len(u.text) >= 25][:PARAGRAPH_SENTENCES]
+    elsewhere = ctx.top_units(query, [h.clause for h in hits[:8] if h.clause.id != home.id], TOPIC_SENTENCES - len(units),
+                              min_share=0.6)
     draft = ctx.draft()
     framed: set[str] = set()
-    by_place: dict[str, list[Unit]] = {}
-    for unit in units:
-        by_place.setdefault(ctx.name(ctx.view.by_id[unit.clause_id]), []).append(unit)
-    lines = [ctx.line(draft, u, framed) for group in by_place.values() for u in group]
+    lines = [ctx.line(draft, u, framed) for u in units + [u for u in elsewhere if u not in units]]
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
 
