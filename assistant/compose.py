@@ -197,7 +197,6 @@ class Composer:
         return out
 
     def compose(self, question: str, query: str, hits: list[Hit], max_sentences: int = 5, filters=None) -> Answer:
-        kind = question_kind(query)
         chosen = self.select(query, hits, max_sentences, filters)
         if not chosen:
             return Answer(question=question, answer="", rewritten_query=query, retrieved=tuple(hits))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-from html import escape
 from pathlib import Path
 from typing import Any
 

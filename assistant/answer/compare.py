@@ -7,7 +7,7 @@ import re
 
 from assistant.answer.actor import actor_mentions
 from assistant.answer.context import PlanContext, Places
-from assistant.answer.draft import Draft, section_phrase
+from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.overview import OPERATIVE
 from assistant.question import tokenize
 from assistant.records import Clause, Hit
@@ -63,9 +63,9 @@ def compose_compare(
                      for u in view.units(c)[:1] if u not in shared][:PER_PLACE]
         picked.append(units)
         if title is not None:
-            draft.bullets.append(f"**{name}**: {_closed(title.text)} {draft.cite(title)}")
+            draft.bullets.append(f"**{name}**: {clean_sentence(title.text)} {draft.cite(title)}")
         for unit in units:
-            draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{_closed(unit.text)} {draft.cite(unit)}")
+            draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
     for a, b in _aligned(ctx, sides):
         if draft.has(a) and draft.has(b):
             continue
@@ -75,7 +75,7 @@ def compose_compare(
             diff = f" ({names[0]} alone has “{' '.join(extra)}”" if extra else " ("
             diff += (f"; {names[1]} alone has “{' '.join(missing)}”)" if extra else f"{names[1]} alone has “{' '.join(missing)}”)") if missing else ")"
         draft.bullets.append(
-            f"Both say nearly the same: {_closed(a.text)} {draft.cite(a)} / {draft.cite(b)}{diff}"
+            f"Both say nearly the same: {clean_sentence(a.text)} {draft.cite(a)} / {draft.cite(b)}{diff}"
         )
         break
     # the sentences that best answer the question, wherever they are, so the comparison never misses them
@@ -85,7 +85,7 @@ def compose_compare(
     debate = _debate(ctx, query, sides)
     for unit in debate:
         if not draft.has(unit):
-            draft.bullets.append(f"In the debate: {_closed(unit.text)} {draft.cite(unit)}")
+            draft.bullets.append(f"In the debate: {clean_sentence(unit.text)} {draft.cite(unit)}")
     if not draft.lead:
         draft.lead = f"{names[0]} and {names[1]} compared:"
     return draft
@@ -156,8 +156,3 @@ def _debate(ctx: PlanContext, query: str, sides: list[Clause]) -> list[Unit]:
     scores = ctx.relevance(query, units)
     ranked = sorted(zip(scores, range(len(units))), key=lambda x: -x[0])[:DEBATE]
     return [units[i] for _, i in sorted(ranked, key=lambda x: units[x[1]].start)]
-
-
-def _closed(text: str) -> str:
-    text = text.strip().rstrip(" ;,")
-    return text if text[-1:] in ".?!:”\")" else text + "."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer.draft import Draft, section_phrase, source_name
+from assistant.answer.draft import Draft, clean_sentence, section_phrase, source_name
 from assistant.answer.report_view import ReportView
 from assistant.compose import Composer, frame_sentence
 from assistant.records import Clause, Hit
@@ -53,7 +53,7 @@ class PlanContext:
         return frame_sentence(clause, unit.text, framed, self.composer.common_words)
 
     def line(self, draft: Draft, unit: Unit, framed: set[str]) -> str:
-        return f"{_closed(self.frame(unit, framed))} {draft.cite(unit)}"
+        return f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}"
 
     def name(self, clause: Clause) -> str:
         return source_name(clause)
@@ -71,10 +71,3 @@ class PlanContext:
 
     def hits_in(self, hits: list[Hit], clause_ids: set[str]) -> list[Hit]:
         return [h for h in hits if h.clause.id in clause_ids]
-
-
-def _closed(text: str) -> str:
-    text = text.rstrip(" ;,")
-    if text.endswith(" and") or text.endswith(" or"):
-        text = text.rsplit(" ", 1)[0].rstrip(" ;,")
-    return text if text[-1:] in ".?!:”\")" else text + "."

@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from assistant.answer.context import PlanContext
-from assistant.answer.draft import Draft, section_phrase
+from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.records import Clause, Hit
 from assistant.question import tokenize
 from assistant.sentences import Unit
@@ -113,7 +113,7 @@ def _opinion(ctx: PlanContext, head: Clause) -> Draft:
     view = ctx.view
     draft = ctx.draft()
     title = view.first_unit(head)
-    draft.lead = f"{_closed(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
+    draft.lead = f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
     sections = [c for c in view.children.get(head.id, []) if c.kind == "heading"]
     operative_shown = 0
     for section in sections:
@@ -124,13 +124,13 @@ def _opinion(ctx: PlanContext, head: Clause) -> Draft:
             for unit in items:
                 if operative_shown >= MAX_OPERATIVE:
                     break
-                draft.bullets.append(f"It {section_phrase(section.section)} {_closed(unit.text)} {draft.cite(unit)}")
+                draft.bullets.append(f"It {section_phrase(section.section)} {clean_sentence(unit.text)} {draft.cite(unit)}")
                 operative_shown += 1
         else:
             first = items[0]
             more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
             draft.bullets.append(
-                f"It {section_phrase(section.section)} {_closed(first.text)}{more} {draft.cite(first)}"
+                f"It {section_phrase(section.section)} {clean_sentence(first.text)}{more} {draft.cite(first)}"
             )
     return draft
 
@@ -138,29 +138,28 @@ def _opinion(ctx: PlanContext, head: Clause) -> Draft:
 def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
     view = ctx.view
     draft = ctx.draft()
-    framed: set[str] = {ctx.name(head)}
     below = view.descendants(head.id)
     paragraphs = [c for c in below if c.kind == "paragraph"]
     if paragraphs:
         opening = view.first_unit(paragraphs[0])
         if opening is not None:
-            draft.lead = f"According to {ctx.name(head)}, {_lower_first(_closed(opening.text))} {draft.cite(opening)}"
+            draft.lead = f"According to {ctx.name(head)}, {_lower_first(clean_sentence(opening.text))} {draft.cite(opening)}"
     subsections = [c for c in view.children.get(head.id, []) if c.kind == "heading"]
     for sub in subsections:
         units = [u for c in view.descendants(sub.id) if c.kind != "heading" for u in view.units(c)]
         outcome = [u for u in units if DECISION.search(u.text)] or [u for u in units if OUTCOME.search(u.text)]
         pick = outcome[-1] if outcome else (units[0] if units else None)
         if pick is not None:
-            draft.bullets.append(f"{sub.text.strip()}: {_closed(pick.text)} {draft.cite(pick)}")
+            draft.bullets.append(f"{sub.text.strip()}: {clean_sentence(pick.text)} {draft.cite(pick)}")
     if not subsections:
         units = [u for c in paragraphs[1:] for u in view.units(c)]
         decided = [u for u in units if DECISION.search(u.text)] or [u for u in units if OUTCOME.search(u.text)]
         for unit in decided[:4]:
-            draft.bullets.append(f"{_closed(unit.text)} {draft.cite(unit)}")
+            draft.bullets.append(f"{clean_sentence(unit.text)} {draft.cite(unit)}")
     signature = next((c for c in below if c.kind == "signature"), None)
     if signature is not None and view.first_unit(signature) is not None:
         unit = view.first_unit(signature)
-        draft.bullets.append(f"Signed: {_closed(unit.text)} {draft.cite(unit)}")
+        draft.bullets.append(f"Signed: {clean_sentence(unit.text)} {draft.cite(unit)}")
     if not draft.lead:
         draft.lead = f"{ctx.name(head)[:1].upper()}{ctx.name(head)[1:]}:"
     return draft
@@ -199,9 +198,9 @@ def _annex(ctx: PlanContext) -> Draft:
         title = view.first_unit(head)
         paragraphs = [c for c in view.descendants(head.id) if c.kind == "paragraph"]
         unit = view.first_unit(paragraphs[0]) if paragraphs else None
-        line = f"{_closed(title.text)} {draft.cite(title)}" if title is not None else f"Working Group {number}:"
+        line = f"{clean_sentence(title.text)} {draft.cite(title)}" if title is not None else f"Working Group {number}:"
         if unit is not None:
-            line += f" {_closed(unit.text)} {draft.cite(unit)}"
+            line += f" {clean_sentence(unit.text)} {draft.cite(unit)}"
         draft.bullets.append(line)
     return draft
 
@@ -222,7 +221,7 @@ def _part(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
     draft = ctx.draft()
     draft.lead = f"The main points of {head.part}:"
     for i in sorted(order):
-        draft.bullets.append(f"{_closed(units[i].text)} {draft.cite(units[i])}")
+        draft.bullets.append(f"{clean_sentence(units[i].text)} {draft.cite(units[i])}")
     return draft
 
 
@@ -241,11 +240,6 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     lines = [ctx.line(draft, u, framed) for u in units + [u for u in elsewhere if u not in units]]
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
-
-
-def _closed(text: str) -> str:
-    text = text.strip().rstrip(" ;,")
-    return text if text[-1:] in ".?!:”\")" else text + "."
 
 
 def _lower_first(text: str) -> str:
