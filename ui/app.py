@@ -1,19 +1,26 @@
 """The browser chat: a Gradio app over an `Assistant`, plus the `/ask` API endpoint.
 
 `build_demo(assistant)` wires the page; `launch(assistant, host, port)` serves it with safe defaults
-(loopback, no share link, analytics off, bounded queue, no file routes onto the disk).
+(loopback, no share link, analytics off, bounded queue, no file routes onto the disk) and the plain JSON
+endpoint `POST /api/ask` of ui/api.py beside it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from html import escape
 from pathlib import Path
 from typing import Any
 
 # Read by gradio at import time and again when Blocks are built; set before either happens.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Gradio's queue rebuilds a pandas table of its last 10,000 events after every event, for a monitoring page this
+# app does not serve (enable_monitoring=False): 10-20 ms a request and growing with uptime. Never rebuild it,
+# and keep few records.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
 
 import gradio as gr  # noqa: E402
 
@@ -35,7 +42,11 @@ EXAMPLES = (
 )
 MAX_HISTORY = 6  # earlier user questions passed to follow-up resolution
 MAX_MARKS = 200  # quotes kept highlighted in the report view over one conversation
-ASK_CONCURRENCY = 4  # answering is CPU-bound on 2 cores; more only queues inside the threadpool
+# Answers computed at once, over the chat, `/ask` and `/api/ask` together. The retriever and composer are
+# read-only once loaded and a query runs on one onnxruntime thread that releases the GIL, so requests overlap
+# safely; past a few at once on 2 cores they only queue inside the threadpool.
+ASK_CONCURRENCY = 4
+_ANSWER_SLOTS = threading.BoundedSemaphore(ASK_CONCURRENCY)
 QUEUE_MAX = 256
 MAX_FILE_SIZE = "1mb"  # nothing is uploaded; keep the route's limit small
 GENERIC_FAILURE = "Sorry, something went wrong while answering. The problem has been logged; please try again."
@@ -77,6 +88,12 @@ def parse_filter(value: str | None, choices: list[str]) -> Filters | None:
     raise InputError(f"Unknown filter {text!r}; valid filters: {', '.join(choices)}.")
 
 
+def bounded_ask(assistant, question: str, **options) -> Answer:
+    """`assistant.ask`, with at most ASK_CONCURRENCY answers being computed at once in this process."""
+    with _ANSWER_SLOTS:
+        return assistant.ask(question, **options)
+
+
 # ---------------------------------------------------------------- the page
 
 
@@ -96,7 +113,7 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
 
     def answer(question: str, history: list[str], filter_value: str | None) -> Answer:
         filters = parse_filter(filter_value, choices)
-        return assistant.ask(question, history=tuple(history[-MAX_HISTORY:]), filters=filters)
+        return bounded_ask(assistant, question, history=tuple(history[-MAX_HISTORY:]), filters=filters)
 
     def respond(message: str, conversation: dict, filter_value: str | None):
         conversation = _conversation(conversation)
@@ -233,7 +250,9 @@ def _conversation(value: Any) -> dict:
 
 
 def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict[str, Any]:
-    """Keyword arguments for `Blocks.launch` with this project's safe defaults."""
+    """Keyword arguments for `Blocks.launch` with this project's safe defaults, and `POST /api/ask`."""
+    from ui.api import api_routes
+
     settings = assistant.settings
     blocked = [str(Path(p).resolve()) for p in (getattr(settings, "index_dir", None),) if p]
     corpus = getattr(settings, "corpus_path", None)
@@ -254,6 +273,12 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         footer_links=["api"],
         css=_read_static("app.css"),
         js=_read_static("app.js"),
+        # Gradio's FastAPI app starts with the JSON endpoint's routes; its own schema (every internal route)
+        # is not served: /openapi.json and /docs describe /api/ask.
+        app_kwargs={
+            "routes": api_routes(assistant),
+            "openapi_url": None,
+        },
     )
 
 
