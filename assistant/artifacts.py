@@ -99,6 +99,13 @@ def verified_manifest(directory: Path, wanted: dict) -> dict:
     return manifest
 
 
+def write_clauses(path: Path, clauses: list[Clause]) -> None:
+    """One JSON object a line, in order (the clause index and the stored parse keep them so)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for clause in clauses:
+            fh.write(json.dumps(clause.to_dict(), ensure_ascii=False) + "\n")
+
+
 PARSE_FORMAT = 1
 
 
@@ -123,14 +130,8 @@ def stored_parse(directory: Path, source: str, parse: Callable[[str], list[Claus
     except (OSError, ValueError, TypeError) as exc:
         log.warning("parsing the report: stored clauses unreadable (%s)", exc)
     clauses = parse(source)
-
-    def write(tmp: Path) -> None:
-        with open(tmp / "clauses.jsonl", "w", encoding="utf-8") as fh:
-            for clause in clauses:
-                fh.write(json.dumps(clause.to_dict(), ensure_ascii=False) + "\n")
-
     try:
-        publish(directory, {**wanted, "clause_count": len(clauses)}, write)
+        publish(directory, {**wanted, "clause_count": len(clauses)}, lambda tmp: write_clauses(tmp / "clauses.jsonl", clauses))
     except OSError as exc:
         log.debug("could not store the parsed clauses at %s (%s)", directory, exc)
     return clauses

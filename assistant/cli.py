@@ -157,22 +157,23 @@ def _checked(question: str, args) -> str:
     return check_question(question, settings_from(args).max_query_chars)
 
 
+def _parse(text: str):
+    from assistant.parse import parse_report
+
+    return parse_report(text)
+
+
 def cmd_clauses(args) -> int:
     from assistant.artifacts import stored_parse
     from assistant.read_report import read_report
 
     settings = settings_from(args)
-
-    def parse(text: str):
-        from assistant.parse import parse_report
-
-        try:
-            return parse_report(text)
-        except AssistantError as exc:
-            raise type(exc)(f"{settings.corpus_path}: {exc}") from None
-
-    # The stored parse (with its token counts) when the report and the code are unchanged: no tiktoken.
-    clauses = stored_parse(settings.index_dir / "parsed", read_report(settings.corpus_path), parse)
+    source = read_report(settings.corpus_path)
+    try:
+        # The stored parse (with its token counts) while the report and the code are unchanged: no tiktoken.
+        clauses = stored_parse(settings.index_dir / "parsed", source, _parse)
+    except AssistantError as exc:
+        raise type(exc)(f"{settings.corpus_path}: {exc}") from None
     if args.id:
         clauses = [c for c in clauses if c.id == args.id]
         if not clauses:

@@ -28,7 +28,13 @@ from typing import Iterable
 import faiss
 import numpy as np
 
-from assistant.artifacts import IndexUnusable, publish, sha256_file, verified_manifest  # noqa: F401 (sha256_file)
+from assistant.artifacts import (  # noqa: F401 (sha256_file)
+    IndexUnusable,
+    publish,
+    sha256_file,
+    verified_manifest,
+    write_clauses,
+)
 from assistant.embed import Embedder, encode_documents, passage_text
 from assistant.records import Clause
 from assistant.textnorm import stem
@@ -271,9 +277,7 @@ def save(index: ClauseIndex, directory: Path) -> None:
         faiss.write_index(index.dense, str(tmp / "dense.faiss"))
         if index.bm25 is not None:
             index.bm25.save(tmp / "bm25")
-        with open(tmp / "clauses.jsonl", "w", encoding="utf-8") as fh:
-            for clause in index.clauses:
-                fh.write(json.dumps(clause.to_dict(), ensure_ascii=False) + "\n")
+        write_clauses(tmp / "clauses.jsonl", index.clauses)
 
     index.manifest = publish(directory, index.manifest, write)
 
