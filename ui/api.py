@@ -2,8 +2,8 @@
 
 The body is `{"question": str, "history": [str | {"question": str, "cited": [clause ids]}], "filters": str,
 "standalone": bool}` (all but the question optional); the reply is the object `assistant ask --json` prints.
-Its OpenAPI schema is at /openapi.json and Swagger UI at /docs, served from the swagger-ui-bundle package:
-nothing is fetched from a CDN.
+Its OpenAPI schema is at /openapi.json and Swagger UI at /docs, served from the files the fastapi-offline package
+ships: nothing is fetched from a CDN.
 
 The routes are handed to the Gradio server's own FastAPI app when it is created (`launch`'s `app_kwargs`),
 so one port serves the chat, Gradio's `/ask` and this endpoint, under one concurrency limit.
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 ASK_PATH = "/api/ask"
 OPENAPI_PATH = "/openapi.json"
 DOCS_PATH = "/docs"
-DOCS_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png")
+DOCS_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "favicon.png")
 MAX_TURNS = 100  # more earlier turns than any conversation needs; only the last few are read
 MAX_TEXT = 100_000  # the answer path refuses far less with a readable message; this bounds the parsing
 
@@ -107,16 +107,16 @@ def api_routes(assistant) -> list:
             title="assistant API",
             swagger_js_url=f"{DOCS_PATH}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_PATH}/swagger-ui.css",
-            swagger_favicon_url=f"{DOCS_PATH}/favicon-32x32.png",
+            swagger_favicon_url=f"{DOCS_PATH}/favicon.png",
         )
 
     @router.get(DOCS_PATH + "/{name}", include_in_schema=False)
     def docs_asset(name: str) -> FileResponse:
         if name not in DOCS_ASSETS:
             raise HTTPException(status_code=404)
-        import swagger_ui_bundle
+        import fastapi_offline  # Swagger UI 5 (OpenAPI 3.1, which FastAPI writes), as static files
 
-        return FileResponse(Path(swagger_ui_bundle.swagger_ui_path) / name)
+        return FileResponse(Path(fastapi_offline.__file__).resolve().parent / "static" / name)
 
     api_route_list = [r for r in router.routes if getattr(r, "path", None) == ASK_PATH]
     return list(router.routes)
