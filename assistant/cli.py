@@ -198,16 +198,42 @@ def scope_from(args, assistant) -> Filters:
 
 
 def load_assistant(args, progress: bool = False):
+    from assistant.read_report import read_report
+
+    settings = settings_from(args)
+    read_report(settings.corpus_path, settings.max_corpus_bytes)  # fails here, before the index and model load
     from assistant.service import Assistant
 
-    return Assistant.load(settings_from(args), progress=progress)
+    return Assistant.load(settings, progress=progress)
+
+
+def _checked(question: str, args) -> str:
+    """A question refused before anything is loaded, as `Assistant.ask` would refuse it."""
+    from assistant.textnorm import check_question
+
+    return check_question(question, settings_from(args).max_query_chars)
+
+
+def _parse(text: str):
+    from assistant.parse import parse_report
+
+    return parse_report(text)
 
 
 def cmd_clauses(args) -> int:
-    from assistant.parse import load_clauses
+    from assistant.artifacts import stored_parse
+    from assistant.read_report import read_report
 
     settings = settings_from(args)
-    clauses = load_clauses(settings.corpus_path, settings.max_corpus_bytes, settings.strict)
+    source = read_report(settings.corpus_path, settings.max_corpus_bytes)
+    try:
+        # The stored parse (with its token counts) while the report and the code are unchanged: no tiktoken.
+        clauses = stored_parse(settings.index_dir / "parsed", source, _parse)
+    except AssistantError as exc:
+        raise type(exc)(f"{settings.corpus_path}: {exc}") from None
+    from assistant.parse import check_structure
+
+    check_structure(source, clauses, settings.corpus_path, settings.strict)
     if args.id:
         clauses = [c for c in clauses if c.id == args.id]
         if not clauses:
@@ -234,6 +260,7 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
+    _checked(args.query, args)
     assistant = load_assistant(args)
     hits = assistant.search(args.query, k=args.k, filters=scope_from(args, assistant))
     if args.json:
@@ -253,6 +280,7 @@ def format_hit(rank: int, hit: Hit) -> str:
 
 
 def cmd_ask(args) -> int:
+    _checked(args.question, args)
     assistant = load_assistant(args)
     filters = scope_from(args, assistant)
     history = [_history_item(h) for h in args.history]

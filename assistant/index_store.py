@@ -7,31 +7,37 @@ Layout of one index directory (all written to a temporary directory, then swappe
   dense.faiss     faiss.write_index of IndexFlatIP over the units (HNSW for large corpora)
   bm25/           bm25s's own save format (numpy arrays + json, no pickle)
   clauses.jsonl   the clauses, one JSON object a line, in index order
+
+Writing and checking go through assistant/artifacts.py, like the query model's and the parsed report's.
+Answering reads BM25 through `StoredBM25`, a plain reader of bm25s's files: importing bm25s itself (scipy,
+tqdm) would cost more than the rest of a start-up.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import re
-import shutil
-import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-import bm25s
 import faiss
 import numpy as np
 
-from assistant.embed import Embedder, passage_text
+from assistant.artifacts import (  # noqa: F401 (sha256_file, writer_lock: read by the tests through here)
+    IndexUnusable,
+    publish,
+    remove_leftovers,
+    sha256_file,
+    verified_manifest,
+    write_clauses,
+    writer_lock as _writer_lock,
+)
+from assistant.embed import Embedder, encode_documents, passage_text
 from assistant.records import Clause
 from assistant.textnorm import stem
 
@@ -46,20 +52,11 @@ HNSW_THRESHOLD = 100_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 256
-EMBED_BATCH = 64
 # Clauses longer than this may also be embedded sentence by sentence (max over units at search time).
 # Off: on the dev questions it moved recall@5 by under 0.01 while adding ~120 characters of top-5 context.
 SENTENCE_UNITS_OVER: int | None = None
 _SENTENCE_END = re.compile(r"(?<=[.!?;])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|St|No|Rev|Res|para|e\.g|i\.e|H\.E|[A-Z])\.$")
-
-# The files an index directory must hold, fixed here rather than read from the manifest: a manifest that
-# leaves a file out must not make that file's damage invisible.
-CORE_FILES = ("clauses.jsonl", "dense.faiss", "owners.npy", "vectors.npy")
-BM25_FILES = tuple(
-    f"bm25/{name}"
-    for name in ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "params.index.json", "vocab.index.json")
-)
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 # A common English function-word list; question words matter here because users ask questions.
@@ -73,8 +70,18 @@ STOPWORDS = frozenset(
 )
 
 
-class IndexUnusable(Exception):
-    """The stored index cannot be used as is; the message says why (logged before a rebuild)."""
+# The files an index directory must hold, fixed here rather than read from the manifest: a manifest that
+# leaves a file out must not make that file's damage invisible.
+CORE_FILES = ("clauses.jsonl", "dense.faiss", "owners.npy", "vectors.npy")
+BM25_FILES = tuple(
+    f"bm25/{name}"
+    for name in ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "params.index.json", "vocab.index.json")
+)
+
+
+def expected_files(clause_count: int) -> tuple[str, ...]:
+    """Relative paths every index over `clause_count` clauses has (no BM25 files for an empty one)."""
+    return CORE_FILES + (BM25_FILES if clause_count else ())
 
 
 def bm25_tokens(text: str) -> list[str]:
@@ -89,23 +96,6 @@ def bm25_text(clause: Clause) -> str:
     """
     notes = " ".join(f.text for f in clause.footnotes)
     return " ".join(x for x in (clause.heading, clause.label, clause.text, notes) if x)
-
-
-def expected_files(clause_count: int) -> tuple[str, ...]:
-    """Relative paths every index over `clause_count` clauses has (no BM25 files for an empty one)."""
-    return CORE_FILES + (BM25_FILES if clause_count else ())
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def clauses_sha256(clauses: Iterable[Clause]) -> str:
@@ -134,13 +124,79 @@ def index_type(index: faiss.Index) -> str:
     return "hnsw" if isinstance(index, faiss.IndexHNSW) else "flat"
 
 
-def build_bm25(clauses: list[Clause]) -> bm25s.BM25 | None:
+class StoredBM25:
+    """A bm25s index as its saved arrays, scored exactly as `bm25s.BM25.get_scores` scores them.
+
+    Building still uses bm25s; reading and scoring need only numpy, so answering never imports bm25s.
+    """
+
+    PARAMS, VOCAB = "params.index.json", "vocab.index.json"
+    ARRAYS = ("data", "indices", "indptr")
+    NONOCCURRENCE = "nonoccurrence_array.index.npy"
+
+    def __init__(self, params: dict, vocab: dict[str, int], arrays: dict[str, np.ndarray], nonoccurrence=None):
+        self.params = dict(params)
+        self.vocab_dict = vocab
+        self.scores = {**arrays, "num_docs": int(params["num_docs"])}
+        self.dtype = np.dtype(params.get("dtype", "float32"))
+        self.nonoccurrence = nonoccurrence
+
+    @classmethod
+    def build(cls, corpus_tokens: list[list[str]]) -> "StoredBM25":
+        import bm25s  # scipy and tqdm come with it: only when an index is built
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # its import sets DEBUG
+        bm25 = bm25s.BM25()
+        bm25.index(corpus_tokens, show_progress=False)
+        params = dict(k1=bm25.k1, b=bm25.b, delta=bm25.delta, method=bm25.method, idf_method=bm25.idf_method,
+                      dtype=bm25.dtype, int_dtype=bm25.int_dtype, num_docs=bm25.scores["num_docs"],
+                      version=bm25s.__version__, backend=bm25.backend)
+        arrays = {name: np.asarray(bm25.scores[name]) for name in cls.ARRAYS}
+        return cls(params, dict(bm25.vocab_dict), arrays, getattr(bm25, "nonoccurrence_array", None))
+
+    def save(self, directory: Path) -> None:
+        """bm25s's own file layout, so `bm25s.BM25.load` reads it too."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for name in self.ARRAYS:
+            np.save(directory / f"{name}.csc.index.npy", self.scores[name], allow_pickle=False)
+        if self.nonoccurrence is not None:
+            np.save(directory / self.NONOCCURRENCE, self.nonoccurrence, allow_pickle=False)
+        (directory / self.VOCAB).write_text(json.dumps(self.vocab_dict, ensure_ascii=False), encoding="utf-8")
+        (directory / self.PARAMS).write_text(json.dumps(self.params, indent=4), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> "StoredBM25":
+        params = json.loads((directory / cls.PARAMS).read_text(encoding="utf-8"))
+        vocab = json.loads((directory / cls.VOCAB).read_text(encoding="utf-8"))
+        arrays = {name: np.load(directory / f"{name}.csc.index.npy", allow_pickle=False) for name in cls.ARRAYS}
+        extra = directory / cls.NONOCCURRENCE
+        nonoccurrence = np.load(extra, allow_pickle=False) if extra.is_file() else None
+        if params.get("method") in ("bm25l", "bm25+") and nonoccurrence is None:
+            raise ValueError(f"{cls.NONOCCURRENCE} is missing")
+        indptr = arrays["indptr"]
+        if not len(indptr) or len(arrays["data"]) != len(arrays["indices"]) or indptr[-1] != len(arrays["data"]):
+            raise ValueError("BM25 arrays are inconsistent")
+        return cls(params, vocab, arrays, nonoccurrence)
+
+    def get_scores(self, query_tokens: list[str]) -> np.ndarray:
+        """Per document, the sum of the stored per-term scores of the query's known tokens.
+
+        (bm25s adds the empty token to the vocabulary without a column: it scores nothing.)"""
+        data, indices, indptr = self.scores["data"], self.scores["indices"], self.scores["indptr"]
+        ids = [self.vocab_dict[t] for t in query_tokens if t in self.vocab_dict]
+        ids = np.asarray([i for i in ids if i < len(indptr) - 1], dtype=np.int64)
+        scores = np.zeros(self.scores["num_docs"], dtype=self.dtype)
+        for start, end in zip(indptr[ids].tolist(), indptr[ids + 1].tolist()):
+            np.add.at(scores, indices[start:end], data[start:end])
+        if self.nonoccurrence is not None:
+            scores += self.nonoccurrence[ids].sum()
+        return scores
+
+
+def build_bm25(clauses: list[Clause]) -> StoredBM25 | None:
     if not clauses:
         return None
-    corpus_tokens = [bm25_tokens(bm25_text(c)) or [""] for c in clauses]
-    bm25 = bm25s.BM25()
-    bm25.index(corpus_tokens, show_progress=False)
-    return bm25
+    return StoredBM25.build([bm25_tokens(bm25_text(c)) or [""] for c in clauses])
 
 
 @dataclass
@@ -151,7 +207,7 @@ class ClauseIndex:
     vectors: np.ndarray  # one row per unit
     owners: np.ndarray  # unit row → clause position
     dense: faiss.Index
-    bm25: bm25s.BM25 | None
+    bm25: StoredBM25 | None
     manifest: dict
 
 
@@ -180,27 +236,27 @@ def clause_units(clause: Clause) -> list[str]:
     return [whole] + [prefix + s for s in sentences]
 
 
-def embed_clauses(clauses: list[Clause], embedder: Embedder, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    texts: list[str] = []
-    owners: list[int] = []
-    for i, clause in enumerate(clauses):
-        units = clause_units(clause)
-        texts.extend(units)
-        owners.extend([i] * len(units))
-    owner_array = np.asarray(owners, dtype=np.int32)
-    if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32), owner_array
-    batches = range(0, len(texts), EMBED_BATCH)
-    if progress:
-        from tqdm import tqdm
+def unit_texts(clauses: list[Clause]) -> list[str]:
+    """Every text embedded for `clauses`, in index order (see `clause_units`)."""
+    return [text for clause in clauses for text in clause_units(clause)]
 
-        batches = tqdm(batches, desc="embedding clauses", unit="batch", total=len(batches))
-    parts = [embedder.encode(texts[i : i + EMBED_BATCH]) for i in batches]
-    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32), owner_array
+
+def embed_clauses(clauses: list[Clause], embedder: Embedder, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors and their owners, from one `encode_documents` call over all the units (the model sorts
+    them by length, so a batch pads little)."""
+    owners = np.asarray([i for i, clause in enumerate(clauses) for _ in clause_units(clause)], dtype=np.int32)
+    texts = unit_texts(clauses)
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32), owners
+    vectors = encode_documents(embedder, texts, progress=progress)
+    return np.ascontiguousarray(vectors, dtype=np.float32), owners
 
 
 def identity(clauses: list[Clause], corpus_sha256: str, parser_version: str, embedder: Embedder) -> dict:
-    """The manifest fields that must match for a stored index to be reused."""
+    """The manifest fields that must match for a stored index to be reused.
+
+    The bm25s version is recorded at build time but is not part of this: `StoredBM25` reads the files.
+    """
     return {
         "format": INDEX_FORMAT,
         "corpus_sha256": corpus_sha256,
@@ -208,7 +264,6 @@ def identity(clauses: list[Clause], corpus_sha256: str, parser_version: str, emb
         "model": embedder.name,
         "dim": int(embedder.dim),
         "faiss_version": faiss.__version__,
-        "bm25s_version": bm25s.__version__,
         "clause_count": len(clauses),
         "clauses_sha256": clauses_sha256(clauses),
     }
@@ -224,148 +279,52 @@ def build(clauses: list[Clause], embedder: Embedder, wanted: dict, progress: boo
     manifest = dict(wanted)
     manifest["unit_count"] = int(len(owners))
     manifest["index_type"] = index_type(dense)
+    if bm25 is not None:
+        manifest["bm25s_version"] = bm25.params.get("version")
     manifest["built_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
     return ClauseIndex(list(clauses), vectors, owners, dense, bm25, manifest)
 
 
 def save(index: ClauseIndex, directory: Path) -> None:
-    """Write to a sibling temp directory, then swap it in, so readers never see a half-written index."""
-    directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    with _writer_lock(directory, blocking=True):
-        _save_locked(index, directory)
-
-
-def _save_locked(index: ClauseIndex, directory: Path) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
-    try:
+    def write(tmp: Path) -> None:
         np.save(tmp / "vectors.npy", index.vectors, allow_pickle=False)
         np.save(tmp / "owners.npy", index.owners, allow_pickle=False)
         faiss.write_index(index.dense, str(tmp / "dense.faiss"))
         if index.bm25 is not None:
-            index.bm25.save(str(tmp / "bm25"), show_progress=False)
-        with open(tmp / "clauses.jsonl", "w", encoding="utf-8") as fh:
-            for clause in index.clauses:
-                fh.write(json.dumps(clause.to_dict(), ensure_ascii=False) + "\n")
-        files = sorted(p for p in tmp.rglob("*") if p.is_file())
-        missing = set(expected_files(len(index.clauses))) - {p.relative_to(tmp).as_posix() for p in files}
-        if missing:  # a library changed its file names: fail loudly rather than rebuild on every open
-            raise ValueError(f"index writer did not produce {', '.join(sorted(missing))}")
-        manifest = dict(index.manifest)
-        manifest["files"] = {p.relative_to(tmp).as_posix(): sha256_file(p) for p in files}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
-        trash = None
-        if directory.exists():
-            trash = directory.parent / f".{directory.name}.old-{uuid.uuid4().hex[:8]}"
-            os.replace(directory, trash)
-        os.replace(tmp, directory)
-        index.manifest = manifest
-        if trash is not None:
-            shutil.rmtree(trash, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+            index.bm25.save(tmp / "bm25")
+        write_clauses(tmp / "clauses.jsonl", index.clauses)
 
-
-def _differences(stored: dict, wanted: dict) -> list[str]:
-    out = []
-    for key, value in wanted.items():
-        if stored.get(key) != value:
-            shown = stored.get(key)
-            if isinstance(shown, str) and len(shown) > 16:
-                shown = shown[:12] + "…"
-            out.append(f"{key} changed (stored {shown!r})")
-    return out
+    index.manifest = publish(directory, index.manifest, write, expected_files(len(index.clauses)))
 
 
 def load(directory: Path, clauses: list[Clause], wanted: dict) -> ClauseIndex:
     """Load a stored index, or raise IndexUnusable saying why it cannot be trusted."""
     directory = Path(directory)
-    manifest_path = directory / "manifest.json"
-    if not manifest_path.is_file():
-        raise IndexUnusable(f"no index at {directory}")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-            raise ValueError("not a manifest object")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise IndexUnusable(f"manifest unreadable ({exc.__class__.__name__})") from exc
-    diffs = _differences(manifest, wanted)
-    if diffs:
-        raise IndexUnusable("; ".join(diffs))
     n, dim = wanted["clause_count"], wanted["dim"]
-    for rel in expected_files(n):
-        digest = manifest["files"].get(rel)
-        if not isinstance(digest, str):
-            raise IndexUnusable(f"manifest does not vouch for {rel}")
-        path = directory / rel
-        if not path.is_file():
-            raise IndexUnusable(f"{rel} is missing")
-        if sha256_file(path) != digest:
-            raise IndexUnusable(f"{rel} is corrupted (checksum mismatch)")
+    manifest = verified_manifest(directory, wanted, expected_files(n))
     try:
         vectors = np.load(directory / "vectors.npy", allow_pickle=False)
         owners = np.load(directory / "owners.npy", allow_pickle=False)
         dense = faiss.read_index(str(directory / "dense.faiss"))
-        bm25 = bm25s.BM25.load(str(directory / "bm25"), load_corpus=False) if n else None
+        bm25 = StoredBM25.load(directory / "bm25") if n else None
     except Exception as exc:  # any reader failure means the files are not what the manifest promised
         raise IndexUnusable(f"index files unreadable ({exc.__class__.__name__}: {exc})") from exc
     m = manifest.get("unit_count")
     if vectors.shape != (m, dim) or vectors.dtype != np.float32:
         raise IndexUnusable(f"vectors have shape {vectors.shape}, expected {(m, dim)}")
-    if owners.shape != (m,) or (m and (owners.min() < 0 or owners.max() >= n)) or len(np.unique(owners)) != n:
+    # (np.bincount rather than np.unique, which imports numpy.ma: 20-60 ms of a start-up)
+    if owners.shape != (m,) or (m and (owners.min() < 0 or owners.max() >= n)) or (
+        np.count_nonzero(np.bincount(owners, minlength=n)) != n
+    ):
         raise IndexUnusable("owners.npy does not map the units onto the clauses")
     if dense.ntotal != m or dense.d != dim:
         raise IndexUnusable(f"faiss index holds {dense.ntotal}×{dense.d}, expected {m}×{dim}")
-    if bm25 is not None and int(bm25.scores.get("num_docs", -1)) != n:
+    if bm25 is not None and bm25.scores["num_docs"] != n:
         raise IndexUnusable("bm25 index document count does not match")
     if isinstance(dense, faiss.IndexHNSW):
         dense.hnsw.efSearch = HNSW_EF_SEARCH
     return ClauseIndex(list(clauses), vectors, owners, dense, bm25, manifest)
-
-
-@contextmanager
-def _writer_lock(directory: Path, blocking: bool):
-    """An exclusive lock on the folder that holds the index, taken while a new version is written and swapped in.
-
-    Yields False when `blocking` is off and another process holds it. The OS releases it if its holder dies,
-    so a killed rebuild never leaves it taken; locking the folder itself leaves no lock file behind.
-    """
-    fd = os.open(directory.parent, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-def remove_leftovers(directory: Path) -> int:
-    """Delete `.NAME.tmp-*` / `.NAME.old-*` folders a killed rebuild left; skipped while someone is writing."""
-    directory = Path(directory)
-    if not directory.parent.is_dir():
-        return 0
-    removed = 0
-    try:
-        with _writer_lock(directory, blocking=False) as free:
-            if not free:
-                return 0
-            for pattern in (f".{directory.name}.tmp-*", f".{directory.name}.old-*"):
-                for path in directory.parent.glob(pattern):
-                    shutil.rmtree(path, ignore_errors=True)
-                    removed += not path.exists()
-    except OSError as exc:  # a read-only checkout: nothing to clean, nothing we could
-        log.debug("could not check for leftover index folders beside %s (%s)", directory, exc)
-    if removed:
-        log.info("removed %d leftover folder(s) of an interrupted index write beside %s", removed, directory)
-    return removed
 
 
 def open_index(

@@ -6,11 +6,13 @@ so paraphrased questions still land on the sentence that answers them.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
 
+from assistant.embed import encode_documents
 from assistant.glossary import acronyms, expand
 from assistant.records import Clause
 from assistant.retrieve import HybridRetriever, open_retriever
@@ -46,7 +48,10 @@ def sentence_clauses(clauses: list[Clause], source: str) -> list[Clause]:
 
 
 class QueryCachingEmbedder:
-    """Wraps an embedder so one query is encoded once, however many indexes search with it."""
+    """Wraps an embedder so one query is encoded once, however many indexes search with it.
+
+    Safe to share between request threads; passages being indexed go straight to the inner embedder.
+    """
 
     def __init__(self, inner, size: int = QUERY_CACHE):
         self.inner = inner
@@ -54,19 +59,34 @@ class QueryCachingEmbedder:
         self.dim = inner.dim
         self._size = size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if len(texts) != 1:
             return self.inner.encode(texts)
         text = texts[0]
-        if text in self._cache:
-            self._cache.move_to_end(text)
-            return self._cache[text]
-        vectors = self.inner.encode(texts)
-        self._cache[text] = vectors
-        if len(self._cache) > self._size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            vectors = self._cache.get(text)
+            if vectors is not None:
+                self._cache.move_to_end(text)
+                return vectors
+        vectors = self.inner.encode(texts)  # outside the lock: other requests need not wait for this one
+        with self._lock:
+            self._cache[text] = vectors
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
         return vectors
+
+    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return encode_documents(self.inner, texts, progress=progress)
+
+    def plan(self, texts: list[str] | None) -> None:
+        if hasattr(self.inner, "plan"):
+            self.inner.plan(texts)
+
+    def prepare(self, rebuild: bool = False) -> None:
+        if hasattr(self.inner, "prepare"):
+            self.inner.prepare(rebuild=rebuild)
 
 
 class IndexedSentenceVectors:
@@ -90,9 +110,18 @@ class IndexedSentenceVectors:
 
 
 def open_sentence_vectors(
-    settings: Settings, clauses: list[Clause], source: str, embedder, *, progress: bool = False, rebuild: bool = False
+    settings: Settings,
+    clauses: list[Clause],
+    source: str,
+    embedder,
+    *,
+    units: list[Clause] | None = None,
+    progress: bool = False,
+    rebuild: bool = False,
 ) -> IndexedSentenceVectors:
-    units = sentence_clauses(clauses, source)
+    """The sentence index over `units` (`sentence_clauses(clauses, source)` unless given)."""
+    if units is None:
+        units = sentence_clauses(clauses, source)
     retriever = open_retriever(
         settings, units, source, embedder=embedder, progress=progress, rebuild=rebuild, variant=VARIANT
     )

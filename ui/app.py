@@ -1,7 +1,8 @@
 """The browser chat: a Gradio app over an `Assistant`, plus the `/ask` API endpoint.
 
 `build_demo(assistant)` wires the page; `launch(assistant, host, port)` serves it with safe defaults
-(loopback, no share link, analytics off, bounded queue, no file routes onto the disk).
+(loopback, no share link, analytics off, bounded queue, no file routes onto the disk) and the plain JSON
+endpoint `POST /api/ask` of ui/api.py beside it.
 """
 
 from __future__ import annotations
@@ -9,11 +10,17 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 # Read by gradio at import time and again when Blocks are built; set before either happens.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Gradio's queue rebuilds a pandas table of its last 10,000 events after every event, for a monitoring page this
+# app does not serve (enable_monitoring=False): 10-20 ms a request and growing with uptime. Never rebuild it,
+# and keep few records.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
 
 import gradio as gr  # noqa: E402
 
@@ -39,7 +46,11 @@ EXAMPLES = (
 MAX_HISTORY = 6  # earlier turns passed to follow-up resolution
 MAX_TURN_CHARS = 2000  # an earlier question from the client, as long as a question may be
 MAX_CITED = 20  # clause ids per earlier turn; an answer cites at most a handful
-ASK_CONCURRENCY = 4  # answering is CPU-bound on 2 cores; more only queues inside the threadpool
+# Answers computed at once, over the chat, `/ask` and `/api/ask` together. The retriever and composer are
+# read-only once loaded and a query runs on one onnxruntime thread that releases the GIL, so requests overlap
+# safely; past a few at once on 2 cores they only queue inside the threadpool.
+ASK_CONCURRENCY = 4
+_ANSWER_SLOTS = threading.BoundedSemaphore(ASK_CONCURRENCY)
 QUEUE_MAX = 256
 MAX_FILE_SIZE = "1mb"  # nothing is uploaded; keep the route's limit small
 GENERIC_FAILURE = "Sorry, something went wrong while answering. The problem has been logged; please try again."
@@ -79,6 +90,12 @@ def parse_filter(value: str | None, choices: list[str]) -> Filters | None:
                 return Filters(opinion=int(choice[8:]))
             return Filters(part=choice)
     raise InputError(f"Unknown filter {text!r}; valid filters: {', '.join(choices)}.")
+
+
+def bounded_ask(assistant, question: str, **options) -> Answer:
+    """`assistant.ask`, with at most ASK_CONCURRENCY answers being computed at once in this process."""
+    with _ANSWER_SLOTS:
+        return assistant.ask(question, **options)
 
 
 # ---------------------------------------------------------------- the page
@@ -123,8 +140,8 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
         filters = parse_filter(filter_value, choices)
         turns = clean_turns(history, lookup)
         if standalone:
-            return assistant.ask(question, history=turns, filters=filters, standalone=True)
-        return assistant.ask(question, history=turns, filters=filters)
+            return bounded_ask(assistant, question, history=turns, filters=filters, standalone=True)
+        return bounded_ask(assistant, question, history=turns, filters=filters)
 
     def turn(question: str, history: list | None = None, scope: str | None = None, standalone: bool = False) -> dict:
         """One chat turn: the answer JSON with its HTML, Markdown and marked report clauses, or an error."""
@@ -228,8 +245,10 @@ def _shown_path(path: Path) -> str:
 
 
 def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict[str, Any]:
-    """Keyword arguments for `Blocks.launch` with this project's safe defaults."""
+    """Keyword arguments for `Blocks.launch` with this project's safe defaults, and `POST /api/ask`."""
     from starlette.middleware import Middleware
+
+    from ui.api import api_routes
 
     settings = assistant.settings
     request_guard = Middleware(
@@ -248,7 +267,6 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         share=False,
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
-        app_kwargs={"middleware": [request_guard]},
         state_session_capacity=settings.session_cap,
         blocked_paths=blocked,
         enable_monitoring=False,
@@ -261,6 +279,13 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         css=font_css() + _read_static("app.css"),
         head=f"<style>{_read_static('page.css')}</style>",
         js=_read_static("app.js"),
+        # Gradio's FastAPI app starts with the JSON endpoint's routes; its own schema (every internal route)
+        # is not served: /openapi.json and /docs describe /api/ask.
+        app_kwargs={
+            "middleware": [request_guard],
+            "routes": api_routes(assistant),
+            "openapi_url": None,
+        },
     )
 
 
