@@ -50,3 +50,12 @@ def test_the_assistant_abstains_on_a_french_question(hash_assistant):
     answer = hash_assistant.ask("Qui a présidé le Groupe de travail 2 ?")
     assert answer.abstained and answer.answer == NOT_ENGLISH and answer.related == ()
     assert not hash_assistant.ask("Who chaired Working Group 2?").abstained
+
+
+def test_plain_english_questions_skip_the_model_and_other_languages_do_not():
+    from assistant.language import obviously_english
+
+    assert obviously_english("Who chaired Working Group 2?")
+    assert obviously_english("what did the US say about IPv6")
+    for foreign in ("Qui a preside le groupe de travail 2 ?", "Was ist die Meinung 4?", "Quién presidió el grupo?"):
+        assert not obviously_english(foreign)
