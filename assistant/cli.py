@@ -214,26 +214,10 @@ def _checked(question: str, args) -> str:
     return check_question(question, settings_from(args).max_query_chars)
 
 
-def _parse(text: str):
-    from assistant.parse import parse_report
-
-    return parse_report(text)
-
-
 def cmd_clauses(args) -> int:
-    from assistant.artifacts import stored_parse
-    from assistant.read_report import read_report
+    from assistant.parse import load_report
 
-    settings = settings_from(args)
-    source = read_report(settings.corpus_path, settings.max_corpus_bytes)
-    try:
-        # The stored parse (with its token counts) while the report and the code are unchanged: no tiktoken.
-        clauses = stored_parse(settings.index_dir / "parsed", source, _parse)
-    except AssistantError as exc:
-        raise type(exc)(f"{settings.corpus_path}: {exc}") from None
-    from assistant.parse import check_structure
-
-    check_structure(source, clauses, settings.corpus_path, settings.strict)
+    _, clauses = load_report(settings_from(args))  # the stored parse while the report is unchanged: no tiktoken
     if args.id:
         clauses = [c for c in clauses if c.id == args.id]
         if not clauses:

@@ -58,17 +58,8 @@ def spell_out_places(question: str) -> str:
 
 
 def clean_history(history) -> list[str]:
-    """Keep the latest few non-empty turns, cleaned and bounded, so noise cannot swamp a query."""
-    turns = []
-    for turn in list(history or ())[-MAX_HISTORY_TURNS:]:
-        if isinstance(turn, dict):
-            turn = turn.get("question")
-        if not isinstance(turn, str):
-            continue
-        text = spell_out_places(clean_input(turn)[:MAX_HISTORY_CHARS])
-        if any(ch.isalnum() for ch in text):
-            turns.append(text)
-    return turns
+    """The questions of the latest few turns, cleaned and bounded (see `parse_history`)."""
+    return [turn.question for turn in parse_history(history)]
 
 
 def anchors(text: str) -> dict[str, list[str]]:

@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import replace
 
-from assistant.errors import ReportError
+from assistant.errors import AssistantError, ReportError
 from assistant.parse_generic import Draft, scan_lines
 from assistant.parse_wtpf import StructuredParser
 from assistant.read_report import read_report
@@ -46,6 +46,20 @@ def load_clauses(path: str | os.PathLike, max_bytes: int | None = None, strict: 
         raise ReportError(f"{path}: {exc}") from None
     check_structure(text, clauses, path, strict)
     return clauses
+
+
+def load_report(settings) -> tuple[str, list[Clause]]:
+    """The report named by `settings` and its clauses: the stored parse (with its token counts) while the report
+    and the code are unchanged, else a fresh one; its structure checked. Errors name the file."""
+    from assistant.artifacts import stored_parse
+
+    source = read_report(settings.corpus_path, settings.max_corpus_bytes)
+    try:
+        clauses = stored_parse(settings.index_dir / "parsed", source, parse_report)
+    except AssistantError as exc:
+        raise type(exc)(f"{settings.corpus_path}: {exc}") from None
+    check_structure(source, clauses, settings.corpus_path, settings.strict)
+    return source, clauses
 
 
 def structure_problem(text: str, clauses: list[Clause]) -> str | None:

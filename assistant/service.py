@@ -16,15 +16,12 @@ from assistant.compose import Composer
 from assistant.conversation import Turn, name_opinions, name_sections, parse_history, read_in_context, spell_out_places
 from assistant.embed import make_embedder
 from assistant.glossary import acronyms
-from assistant.errors import AssistantError
 from assistant.language import is_english, not_english_answer
-from assistant.parse import check_structure, parse_report
+from assistant.parse import load_report
 from assistant.question import missing_specifics, unknown_specifics
-from assistant.read_report import read_report
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.retrieve import open_retriever
 from assistant.route import numbered_places
-from assistant.artifacts import stored_parse
 from assistant.index_store import unit_texts
 from assistant.sentence_index import QueryCachingEmbedder, open_sentence_vectors, sentence_clauses
 from assistant.settings import Settings
@@ -64,12 +61,7 @@ class Assistant:
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, rebuild: bool = False) -> "Assistant":
         settings = settings or Settings.from_env()
-        source = read_report(settings.corpus_path, settings.max_corpus_bytes)
-        try:
-            clauses = stored_parse(settings.index_dir / "parsed", source, parse_report)
-        except AssistantError as exc:
-            raise type(exc)(f"{settings.corpus_path}: {exc}") from None
-        check_structure(source, clauses, settings.corpus_path, settings.strict)
+        source, clauses = load_report(settings)
         embedder = QueryCachingEmbedder(make_embedder(settings))
         embedder.prepare(rebuild=rebuild)  # the encoder: exported first if the index lacks it (or on rebuild)
         units = sentence_clauses(clauses, source)
