@@ -446,10 +446,10 @@ def frame_sentence(clause: Clause, text: str, framed: set[str], common_words: fr
         text += "."
     if clause.part == "Part II" and clause.opinion is not None:
         return f"{clause.label}: {text}"
-    source_name = _source_name(clause)
-    if source_name in framed:
+    name = source_name(clause)
+    if name in framed:
         return text[0].upper() + text[1:]
-    framed.add(source_name)
+    framed.add(name)
     first = text.split(" ", 1)[0]
     second = text.split(" ", 2)[1] if text.count(" ") >= 1 else ""
     # "The Policy Forum", "Considering the…"; not "Turkey", nor "Working Group 2"
@@ -459,10 +459,11 @@ def frame_sentence(clause: Clause, text: str, framed: set[str], common_words: fr
         or (first.lower() in common_words and not second[:1].isupper())
     ):
         text = text[0].lower() + text[1:]
-    return f"According to {source_name}, {text}"
+    return f"According to {name}, {text}"
 
 
-def _source_name(clause: Clause) -> str:
+def source_name(clause: Clause) -> str:
+    """How an answer names the place a clause is in: \"Opinion 4\", \"the Working Group 2 report\", \"Part I of the report\"."""
     if clause.part == "Part II" and clause.opinion is not None:
         return f"Opinion {clause.opinion}"
     if clause.working_group is not None and clause.part == "Annex I":

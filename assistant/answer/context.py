@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answer.draft import Draft, clean_sentence, section_phrase, source_name
+from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.report_view import ReportView
-from assistant.compose import Composer, frame_sentence
+from assistant.compose import Composer, frame_sentence, source_name
 from assistant.records import Clause, Hit
 from assistant.route import numbered_places
 from assistant.sentences import Unit

@@ -44,16 +44,6 @@ def clean_sentence(text: str) -> str:
     return text
 
 
-def source_name(clause: Clause) -> str:
-    if clause.part == "Part II" and clause.opinion is not None:
-        return f"Opinion {clause.opinion}"
-    if clause.working_group is not None and clause.part == "Annex I":
-        return f"the Working Group {clause.working_group} report"
-    if clause.part == "Part I":
-        return "Part I"
-    return clause.part or "the report"
-
-
 @dataclass
 class Draft:
     """Collects quotes and lines; `finish` turns them into an `Answer` whose citations all verify."""
