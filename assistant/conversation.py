@@ -96,21 +96,61 @@ _PRONOUN = re.compile(
 )
 # "at what price?", "what dates?", "by whom?": a fragment that only makes sense after an answer
 _FRAGMENT = re.compile(
-    r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of)\s+)?(?:what|which|whom|when|where|how)(?:\s+[a-z]+)?\s*\W*$",
+    r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of)\s+(?:what|which|whom|when|where|how)(?:\s+[a-z]+){0,2}|"
+    r"(?:what|which|whom|when|where|how)(?:\s+[a-z]+)?)\s*\W*$",
     re.I,
 )
 _BARE_WH = re.compile(r"^\W*(?:and\s+)?(?:why|how|who|when|where|what|which|how so|really|why not|source)\W*$", re.I)
+# Words that only make sense against what was just said: "who else?", "tell me more", "which clause says so?",
+# "same question for wg2", "compare with op 3", "did turkey propose something too?"
+_ELLIPSIS = re.compile(
+    r"\b(?:else|instead|as well)\b|\btoo\s*[?.!]*$|\bsame\s+(?:question|thing|for)\b|\bthe same\W*$|\bsimilar\b(?!\s+to)|"
+    r"\bmore\b(?=\s*(?:details?|info(?:rmation)?|please|pls|[?.!]|$))|\b(?:says?|said|do|does|did|think)\s+so\b|"
+    r"^\W*(?:compare|contrast)\s+(?:it\s+|them\s+)?(?:with|to|against)\b|^\W*(?:vs\.?|versus)\s|"
+    r"^\W*(?:explain|elaborate|expand|details?|quote|sources?|go on|continue)(?:\s+(?:please|pls|more|further))?\W*$",
+    re.I,
+)
+# Both sides of a comparison named: "are opinions 3 and 4 similar?", "is the wording the same in both?"
+_NAMES_TWO = re.compile(r"\b(?:opinions|working groups|wgs)\s*\d+\s*(?:,|and|&|or|vs\.?)\s*\d|\b(?:both|each|two|all)\b", re.I)
+# A question about nobody and nothing in particular: "did anyone object?", "any others?", "how many were there?"
+_NAMES_NOTHING = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:(?:did|was|were|has|had|does|is|are)\s+)?(?:anyone|anybody|someone|somebody|"
+    r"everyone|nobody|any\s+others?|others?)(?:\s+[a-z]+)?\W*$|^\W*how\s+(?:many|much)\s+(?:were|was|are|is|did)\b"
+    r"(?:\s+there)?\W*$",
+    re.I,
+)
+# A verb whose object was in the answer before: "who objected?", "who proposed?"
+_UNFINISHED = re.compile(r"^\W*(?:and\s+)?who(?:\s+(?:was|were|did|had))?\s+[a-z]+ed\W*$", re.I)
+# A noun that needs a complement the question does not give: "what were the reasons?", "what was the outcome?",
+# "give me the full text", "what's the exact wording?"
+_RELATIONAL = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:what(?:'s|’s)?|which|who|give\s+me|show\s+me|(?:was|were|is|are)\s+there)"
+    r"(?:\s+(?:was|were|is|are|did))?\s+(?:the|any|a|an)\s+(?:(?:exact|full|final|main|original|actual|precise|real)\s+)?"
+    r"(?:reasons?|outcome|results?|wording|text|version|details?|objections?|opposition|response|reaction|"
+    r"differences?|rationale|decision|arguments?)\W*$",
+    re.I,
+)
 _PLACE = re.compile(r"\b(?:opinions?|working groups?|wgs?)\s*\d|\b(?:part|annex)\s+(?:i|ii|1|2)\b", re.I)
 _AUXILIARY_BEFORE = re.compile(r"\b(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)\s*$", re.I)
-_ANTECEDENT = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]+|\b[A-Z]{2,}\w*|\b\w+s\b")
+_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]+|\b[A-Z]{2,}\w*")
 
 
-def is_follow_up(question: str) -> bool:
+def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     """Whether the question leans on the conversation: an ellipsis ("and the vice-chair?", "what about
-    Opinion 4?", "why?"), or a pronoun with nothing before it in the question to refer to ("what does it
-    ask…", "the other one"). A question that names its own subject stands alone."""
+    Opinion 4?", "why?", "who else?"), or a pronoun with nothing in the question to refer to ("what does it
+    ask…", "what did Brazil say about it?", "the other one"). A pronoun refers inside the question when an
+    earlier clause names something ("what did Ghana propose and was it accepted?"), when the topic is put
+    first ("dual stack - what is it?"), or, for "its", "his", "their", when its owner is named before it.
+    `names` are the lower-cased proper names the report uses ("turkey"), so an owner typed in lower case
+    counts."""
     text = question.strip()
     if _CONTINUATION.search(text) or _BARE_WH.match(text) or _FRAGMENT.match(text):
+        return True
+    if _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text):
+        return True
+    if _ELLIPSIS.search(text) and len(_content_words(text)) <= 3 and not (
+        _NAMES_TWO.search(text) or len(_PLACE.findall(spell_out_places(text))) > 1
+    ):
         return True
     soft = _SOFT_CONTINUATION.match(text)
     if soft and not _PLACE.search(text) and len(_WORD.findall(soft.group(1))) <= 4:
@@ -120,25 +160,70 @@ def is_follow_up(question: str) -> bool:
         before = text[: match.start()]
         if word.startswith("the other"):
             return True  # "the other one" always points outside the question
-        if _PLACE.search(before):
-            continue  # "Opinion 4 … who proposed it?"
         fronted = re.match(r"^\W*([^?]*?\w[^?]*?)\s*(?:[-–—:,]\s*)(?:so\s+)?(?:what|who|which|how|why|when|where)\b", before, re.I)
         if fronted and any(w.lower() not in STOPWORDS for w in _WORD.findall(fronted.group(1))):
             continue  # "dual stack - what is it": the topic is put first
-        if _AUXILIARY_BEFORE.search(before) and not re.search(r"\band\b", before, re.I):
-            return True  # "which UN resolutions does it recall": "it" is the subject, from an earlier turn
-        names = [m.group(0) for m in _ANTECEDENT.finditer(before) if m.group(0).lower() not in _NOT_NAMES]
-        plural = word in ("they", "them", "their", "theirs", "these", "those")
-        if word in ("its", "their", "his", "her", "hers", "theirs") and any(
-            w.lower() not in STOPWORDS and w.lower() not in _NOT_NAMES and len(w) > 2 for w in _WORD.findall(before)
-        ):
-            continue  # "why did turkey back off its amendments": the owner is named before
-        if plural and any(n.lower().endswith("s") and n.lower() not in _NOT_NAMES for n in names):
-            continue  # "how many delegates came and where were they from"
-        if not plural and any(n[0].isupper() for n in names):
-            continue  # "what did Ghana propose and was it accepted"
+        head = _head_clause(before, text[match.end():])
+        if _content_words(head) or _PLACE.search(head):
+            continue  # "was brazil's draft adopted or was it dropped": the pronoun's antecedent is in an earlier clause
+        if word in _POSSESSIVES and (_PLACE.search(before) or _has_name(before, names) or _has_doer(before)):
+            continue  # "why did turkey back off its amendments", "how does Opinion 3 define its scope"
         return True
     return False
+
+
+_POSSESSIVES = frozenset(("its", "their", "his", "her", "hers", "theirs"))
+_CAPITALIZED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b")
+
+
+def report_names(text: str) -> frozenset[str]:
+    """Words the report only ever writes capitalized in mid-sentence ("Turkey", "Geneva"), in lower case: the
+    names a user may type in lower case."""
+    capitalized = {m.group(0) for m in _CAPITALIZED.finditer(text)}
+    lower = set(re.findall(r"\b[a-z]+\b", text))
+    return frozenset(w.lower() for w in capitalized if w.lower() not in lower and w.lower() not in STOPWORDS)
+
+
+def _content_words(text: str) -> list[str]:
+    """Words that can name a subject: not question words, auxiliaries or other stopwords."""
+    return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS and w.lower() not in _NOT_NAMES and len(w) > 2]
+
+
+_DOER = re.compile(r"\b(?:did|does|do|has|have|had|will|would|can|could|should)\s+(.+)$", re.I)
+
+
+def _has_doer(text: str) -> bool:
+    """The subject of an action is named before a possessive, which then is its own: "how long did the working
+    groups spend on their work". (After "was"/"is" the noun is what is asked about: "what was the outcome of his
+    proposal" leans on the conversation.)"""
+    m = _DOER.search(text)
+    return m is not None and bool(_content_words(m.group(1)))
+
+
+def _has_name(text: str, names: frozenset[str]) -> bool:
+    """A proper name in `text`: capitalized after the first word, an acronym, or one of the report's names."""
+    return any(m.group(0).lower() not in _NOT_NAMES for m in _NAME.finditer(text)) or any(
+        w.lower().removesuffix("'s").removesuffix("’s") in names for w in _WORD.findall(text)
+    )
+
+
+# Where a question's second clause starts: "…, was it accepted", "… or was it dropped", "… before they adopted it",
+# "… say what it should discuss", "… as it was drafted". A pronoun there can lean on the first clause rather than
+# on the conversation.
+_CLAUSE_BREAK = re.compile(
+    r"[,;]|\s[-–—]\s|\b(?:and|or|but|before|after|once|when|while|because|so|then|as|if|whether|though|although|"
+    r"since|until|unless)\b|"
+    r"(?<=\w\s)(?:what|who|whom|which|whether|how|why|where)\b",
+    re.I,
+)
+
+
+def _head_clause(before: str, after: str = "") -> str:
+    """The question up to the start of the clause holding a pronoun; empty when the pronoun is in the first clause."""
+    # "… do after that?": a word taking the question's last word as its object starts no clause ("… before they
+    # adopted it" does)
+    breaks = [b for b in _CLAUSE_BREAK.finditer(before) if before[b.end():].strip() or re.search(r"\w", after)]
+    return before[: breaks[-1].start()] if breaks else ""
 
 
 def rewrite_query(question: str, history) -> str:
@@ -156,6 +241,9 @@ def rewrite_query(question: str, history) -> str:
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
                 return _replace_first(previous, previous_anchors[kind][0], subject)
+        swapped = _swap_topic(previous, subject)
+        if swapped:
+            return swapped
         return f"{previous.rstrip(' ?')} — {subject}?"
 
     missing = [
@@ -171,6 +259,22 @@ def rewrite_query(question: str, history) -> str:
     if not any(missing):
         return question
     return f"{question.rstrip()} ({'; '.join(_dedupe(m for m in missing if m))})"
+
+
+_TOPIC_PREPOSITION = re.compile(r"^(about|on|regarding|concerning|for|in|from|to|with)\s+\S", re.I)
+
+
+def _swap_topic(previous: str, subject: str) -> str | None:
+    """"and about regulation?" after "what does Opinion 1 say about donor funding?" asks the same of a new topic:
+    the words after the same preposition are replaced."""
+    prep = _TOPIC_PREPOSITION.match(subject)
+    if not prep:
+        return None
+    found = list(re.finditer(rf"\b{prep.group(1)}\s+[^?;]+", previous, re.I))
+    if not found:
+        return None
+    last = found[-1]
+    return f"{previous[: last.start()]}{subject.rstrip(' ?')}?"
 
 
 _QUESTION_OPENER = re.compile(
@@ -380,18 +484,22 @@ _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _PLACE_QUESTION = re.compile(r"\b(?:which|what)\s+(opinions?|working groups?|wgs?|groups?)\b", re.I)
 
 
-def read_in_context(question: str, turns: list[Turn], place_label) -> str:
+def read_in_context(
+    question: str, turns: list[Turn], place_label, names: frozenset[str] = frozenset(), cited_text=lambda _id: ""
+) -> str:
     """The question as it stands on its own, given the earlier turns; the question itself when it does not
-    lean on them. `place_label(clause_id)` names the place a cited clause is in ("Opinion 4") or None."""
-    if not turns or not is_follow_up(question):
+    lean on them. `place_label(clause_id)` names the place a cited clause is in ("Opinion 4") or None;
+    `names` are the report's proper names in lower case (see `is_follow_up`); `cited_text(clause_id)` is a cited
+    clause's text, where "he" or "her" finds the person the last answer named."""
+    if not turns or not is_follow_up(question, names):
         return question
     previous = turns[0].question
     for earlier, turn in zip(turns, turns[1:]):
-        if is_follow_up(turn.question):
-            previous = _resolve(turn.question, previous, earlier.cited, place_label)
+        if is_follow_up(turn.question, names):
+            previous = _resolve(turn.question, previous, earlier.cited, place_label, cited_text)
         else:
             previous = turn.question
-    return _resolve(question, previous, turns[-1].cited, place_label)
+    return _resolve(question, previous, turns[-1].cited, place_label, cited_text)
 
 
 def _places_of(previous: str, cited: tuple[str, ...], place_label) -> tuple[list[str], list[str]]:
@@ -423,7 +531,7 @@ def _join(labels: list[str]) -> str:
     return f"{kind.group(1)}s " + " and ".join(map(str, numbers))
 
 
-def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label) -> str:
+def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, cited_text=lambda _id: "") -> str:
     text = question.strip()
     if _BARE_WH.match(text):
         # "why?" asks for the reason behind what was just answered
@@ -433,7 +541,7 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label) 
     if _CONTINUATION.search(text):
         # "and its vice-chair?": the pronoun resolved, the earlier question kept beside it
         rest = _CONTINUATION.sub("", text, count=1).strip()
-        substituted = _substitute(rest, previous, cited, place_label)
+        substituted = _substitute_person(rest, previous, cited, cited_text) or _substitute(rest, previous, cited, place_label)
         if substituted is None:
             return rewrite_query(text, [previous])
         if substituted == rest:
@@ -441,7 +549,11 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label) 
         if _OTHER.search(text):
             return rewrite_query(f"and {substituted}", [previous])
         return f"{substituted.rstrip(' ?')} ({previous.rstrip(' ?')})"
-    return _substitute(text, previous, cited, place_label) or rewrite_query(text, [previous])
+    return (
+        _substitute_person(text, previous, cited, cited_text)
+        or _substitute(text, previous, cited, place_label)
+        or rewrite_query(text, [previous])
+    )
 
 
 def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -> str | None:
@@ -451,6 +563,8 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
     asked_place = _PLACE_QUESTION.search(previous)
     if not named and not asked_place:
         return None  # the last turn was about something else ("the study"): its words carry over instead
+    if not asked_place and _actor_of(previous) and not _OTHER.search(text):
+        return None  # after "what did Senegal want in Opinion 2?", "it" is what Senegal wanted, "they" Senegal
     if asked_place:
         kind = "Opinion" if asked_place.group(1).lower().startswith("opinion") else "Working Group"
         named = [p for p in named if p.startswith(kind)]
@@ -476,6 +590,54 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
             label += "’s"
         return _sub(text, match, label)
     return None
+
+
+_PERSONAL = frozenset(("he", "him", "his", "she", "her", "hers"))
+# "Mr Petko Kantchev", "Dr Y.J. Park", "H.E. Mr Ivo Ivanovski": how the report introduces a person
+_PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof)\.?\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})")
+_TITLES_OF = {"he": ("Mr", "Dr", "Prof"), "she": ("Ms", "Mrs", "Dr", "Prof")}
+
+
+def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_text) -> str | None:
+    """"What was his other role?" after "Who chaired it?": "his" is the person the last answer cited, the one
+    introduced nearest to the words of the last question ("Chair Mr Petko Kantchev" for "chaired")."""
+    match = _first_unresolved(text)
+    if match is None or match.group(0).lower() not in _PERSONAL:
+        return None
+    wanted = {stem(w) for w in _content_words(previous)}
+    titles = _TITLES_OF["he" if match.group(0).lower() in ("he", "him", "his") else "she"]
+    best, best_score = None, -1
+    for clause_id in cited:
+        body = cited_text(clause_id)
+        for person in _PERSON.finditer(body):
+            if person.group(1) not in titles:
+                continue
+            context = {stem(w) for w in _WORD.findall(body[max(0, person.start() - 60) : person.start()])}
+            score = len(wanted & context)
+            if score > best_score:
+                best, best_score = person.group(2).strip(), score
+    if best is None:
+        return None
+    word = match.group(0).lower()
+    after = text[match.end():]
+    owner = word in ("his", "hers") or (word == "her" and re.match(r"\s+[a-z]", after) and not re.match(
+        r"\s+(?:about|on|in|at|to|for|from|with|say|said|do|did|propose|proposed)\b", after, re.I))
+    return _sub(text, match, f"{best}’s" if owner else best)
+
+
+_ACTOR = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?([\w'’/-]+)", re.I)
+_PLACE_WORDS = frozenset("opinion opinions draft working group groups wg wgs part annex it they report forum".split())
+
+
+def _actor_of(question: str) -> str | None:
+    """Who acts in a question ("what did Senegal want …" → "Senegal"), unless it is a place or the report."""
+    m = _ACTOR.search(question)
+    if m is None:
+        return None
+    word = m.group(1)
+    if word.lower() in _PLACE_WORDS or word.lower() in STOPWORDS or _PLACE.match(word):
+        return None
+    return word
 
 
 def _same_kind(place: str, others: list[str]) -> bool:

@@ -13,7 +13,15 @@ from dataclasses import replace
 from assistant.answer.context import PlanContext
 from assistant.answer.planner import Planner
 from assistant.compose import Composer
-from assistant.conversation import Turn, name_opinions, name_sections, parse_history, read_in_context, spell_out_places
+from assistant.conversation import (
+    Turn,
+    name_opinions,
+    name_sections,
+    parse_history,
+    read_in_context,
+    report_names,
+    spell_out_places,
+)
 from assistant.embed import make_embedder
 from assistant.glossary import acronyms
 from assistant.language import is_english, not_english_answer
@@ -57,6 +65,7 @@ class Assistant:
         self._opinions = {c.opinion for c in clauses if c.opinion is not None}
         self._titles = {c.opinion: c.opinion_title for c in clauses if c.opinion is not None and c.opinion_title}
         self._groups = {c.working_group for c in clauses if c.working_group is not None}
+        self._names = report_names(source)
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, rebuild: bool = False) -> "Assistant":
@@ -139,12 +148,16 @@ class Assistant:
             previous = turns[-1].question if turns else ""
             turns.append(replace(turn, question=name_opinions(turn.question, self._titles, previous=previous)))
         own = spell_out_places(question)
-        read = read_in_context(own, turns, self._place_label) if self.settings.uses("followups") else own
+        read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         previous = turns[-1].question if turns else ""
         query = name_opinions(read, self._titles, previous=previous)
         if previous and query != name_opinions(read, self._titles):
             read = query  # "the other IPv6 opinion" was told apart by the earlier turn
         return query, (read if read != own else None)
+
+    def _cited_text(self, clause_id: str) -> str:
+        clause = self._by_id.get(clause_id)
+        return clause.text if clause is not None else ""
 
     def _place_label(self, clause_id: str) -> list[str]:
         """The places a cited clause speaks of: its own Opinion or Working Group, and the Opinions a debate

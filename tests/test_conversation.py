@@ -142,7 +142,7 @@ def test_a_verb_said_of_another_body_names_no_section():
 
 # ---------------------------------------------------------------- reading in context (turns with citations)
 
-from assistant.conversation import Turn, parse_history, read_in_context  # noqa: E402
+from assistant.conversation import Turn, parse_history, read_in_context, report_names  # noqa: E402
 
 
 def _place(clause_id):
@@ -215,3 +215,84 @@ def test_history_items_may_carry_cited_clauses_and_plain_strings_still_work():
     turns = parse_history(["Who chaired Working Group 2?", {"question": "and op 4?", "cited": ["opinion-4/x", 3]},
                            {"question": 7}, {"cited": []}])
     assert turns == [Turn("Who chaired Working Group 2?"), Turn("and Opinion 4?", ("opinion-4/x",))]
+
+
+# A pronoun in a later clause leans on the first clause, not on the conversation.
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did brazil's draft get adopted or was it dropped",
+        "when the forum opened who welcomed the delegates and what did he say",
+        "how did the forum handle ghana's proposal, was it accepted",
+        "was the secretary-general's report changed before they adopted it",
+        "were the draft opinions changed much once they reached the forum",
+        "did the council resolution on wtpf say what it should discuss",
+        "was dual stack recommended, and if so where is it mentioned",
+        "How much time did the working groups spend on their work?",
+        "are opinions 3 and 4 similar",
+        "opinion 3 and opinion 4 - similar?",
+        "where else could the role-of-governments debate be continued, per wg3",
+    ],
+)
+def test_a_pronoun_answered_inside_the_question_stands_alone(question):
+    assert not is_follow_up(question)
+
+
+# Ellipses and pronouns whose referent is outside the question, including after a name ("what did Brazil say
+# about it?") and with no pronoun at all ("did anyone object?", "what were the reasons?").
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did Brazil say about it", "did the US support it", "was India's amendment to it accepted",
+        "what was the outcome of his proposal", "what were the results of their study", "does Opinion 3 say the same",
+        "is there anything similar in opinion 6", "did anyone object?", "was there any opposition", "who else?",
+        "any others", "tell me more", "more detail please", "compare with op 3", "in which working group?",
+        "what was the outcome", "which clause says so", "how many were there", "same question for wg2", "explain",
+        "who objected?",
+    ],
+)
+def test_an_ellipsis_or_outside_pronoun_is_a_follow_up(question):
+    assert is_follow_up(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what is an ixp", "who chaired the forum", "list the opinions", "what was adopted", "was there a vote",
+     "what is multistakeholderism", "who moderated the strategic dialogue", "any opposition to the opinions",
+     "what were the main outcomes", "tell me more about opinion 5"],
+)
+def test_a_terse_question_with_a_subject_stands_alone(question):
+    assert not is_follow_up(question)
+
+
+def test_an_owner_typed_in_lower_case_is_known_from_the_report():
+    names = report_names("The delegation of Turkey proposed it; the delegation of Brazil agreed with the proposal.")
+    assert "turkey" in names and "brazil" in names and "proposal" not in names
+    assert not is_follow_up("what happened to turkey's text in its final form", names)
+    assert is_follow_up("what happened to turkey's text in its final form")
+
+
+CHAIRS = "Working Group 3: Chair Mr Petko Kantchev (Bulgaria); Vice-Chair Dr Y.J. Park (SUNY, Republic of Korea)."
+PRESENTERS = "Mr Ulf Pehrsson and Ms Kathryn Brown presented the outcomes. For Session 2, Ms Kathryn Brown noted a change."
+
+
+def test_he_or_she_is_the_person_the_last_answer_named_for_what_was_asked():
+    texts = {"wg3": CHAIRS, "p5": PRESENTERS}
+    turns = [Turn("who chaired working group 3?", ("wg3",))]
+    read = read_in_context("what was his other role?", turns, _place, cited_text=texts.get)
+    assert read == "what was Petko Kantchev’s other role?"
+    turns = [Turn("who presented the outcomes of the dialogue?", ("p5",))]
+    assert read_in_context("what did she say about session 2", turns, _place, cited_text=texts.get) == (
+        "what did Kathryn Brown say about session 2"
+    )
+
+
+def test_and_about_a_new_topic_asks_the_last_question_of_it():
+    turns = [Turn("what does Opinion 1 say about donor funding?")]
+    assert read_in_context("and about regulation?", turns, _place) == "what does Opinion 1 say about regulation?"
+
+
+def test_after_a_question_about_an_actor_it_is_not_the_place_the_actor_spoke_of():
+    turns = [Turn("what did Senegal want in Opinion 2?", ("opinion-2/invites/a",))]
+    read = read_in_context("why didn't it make it in", turns, _place)
+    assert "Opinion 2 make it" not in read and "Senegal" in read
