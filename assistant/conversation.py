@@ -51,10 +51,15 @@ _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 _SHORT_OPINION = re.compile(r"\b(?:op|opin|opn)\.?\s?#?\s?(\d{1,2})\b", re.I)
 
 
+_ORDINAL_PART = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd)\s+part\b(?:\s+of\s+the\s+report)?", re.I)
+
+
 def spell_out_places(question: str) -> str:
-    """Shorthand people type for an Opinion, written out as the report names it: "op 5" → "Opinion 5"."""
+    """Shorthand people type for a place, written out as the report names it: "op 5" → "Opinion 5", "the first
+    part of the report" → "Part I"."""
     # "wg2" is left as typed: the report writes "WG2" itself, and routing reads it as Working Group 2
-    return _SHORT_OPINION.sub(lambda m: f"Opinion {m.group(1)}", question)
+    question = _SHORT_OPINION.sub(lambda m: f"Opinion {m.group(1)}", question)
+    return _ORDINAL_PART.sub(lambda m: "Part I" if m.group(1).lower() in ("first", "1st") else "Part II", question)
 
 
 def clean_history(history) -> list[str]:
@@ -362,6 +367,8 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
             modifiers.append(word)
         for distance, word in enumerate([*modifiers, *after], start=1):
             for w in _title_words(word):
+                # the stemmer cuts "multistakeholder" and the title's "multi-stakeholderism" differently
+                w = next((t for t in spread if t != w and min(len(t), len(w)) >= 6 and (t.startswith(w) or w.startswith(t))), w)
                 near[w] = max(near.get(w, 0.0), 1.0 / distance ** 0.5)
         scores = {n: sum(near[w] / spread[w] for w in near.keys() & words) for n, words in title_words.items()}
         best = max(scores.values(), default=0.0)

@@ -165,3 +165,13 @@ def test_a_section_addressed_to_the_body_asked_about_answers_and_its_absence_is_
     absent = answer(planner, clauses, "What does Opinion 4 ask the Secretary-General to do? (invites)",
                     "opinion-4/invites/a")
     assert absent.answer.startswith("Opinion 4 asks nothing of the Secretary-General; what it invites:")
+
+
+def test_a_quoted_lead_in_brings_its_items_in_a_fact_answer_too(planner, clauses):
+    result = answer(planner, clauses, "who gave addresses when the policy forum opened", "part-1/p7")
+    assert "the Policy Forum opened with addresses from: [1]" in result.answer
+    for name in ("Hamadoun I. Touré", "Doris Leuthard", "Fadi Chehadé", "Robert E. Kahn"):
+        assert name in result.answer
+    assert "- and Dr Robert" not in result.answer and " and Dr Robert E. Kahn" not in result.answer
+    for citation in result.citations:
+        assert quote_is_verbatim(planner.context.source, citation)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
@@ -54,6 +55,61 @@ class PlanContext:
 
     def line(self, draft: Draft, unit: Unit, framed: set[str]) -> str:
         return f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}"
+
+    def lines(self, draft: Draft, unit: Unit, framed: set[str], nested: bool, max_items: int = 14) -> list[str]:
+        """`unit` as answer lines: one, or a list's lead-in with its items after it (as sub-bullets when
+        `nested`), so a lead-in quoted never comes without what it introduces."""
+        listed = self.introduced(unit)
+        if listed is None:
+            return [self.line(draft, unit, framed)]
+        lead, items = listed
+        nest = "  - " if nested else ""
+        out = [re.sub(r"[.:]? (\[\d+\])$", r": \1", self.line(draft, lead, framed))]
+        out += [f"{nest}{clean_sentence(item.text)} {draft.cite(item)}" for item in items[:max_items]]
+        if len(items) > max_items:
+            out.append(f"{nest}… and {len(items) - max_items} more.")
+        return out
+
+    def introduced(self, unit: Unit) -> tuple[Unit, list[Unit]] | None:
+        """The lead-in and items of the list `unit` introduces, when it is the sentence holding the colon (and
+        perhaps the first item with it)."""
+        view = self.view
+        clause = view.by_id.get(unit.clause_id)
+        if clause is None or clause.kind == "heading":
+            return None
+        items = view.items(clause)
+        if len(items) < 2:
+            return None
+        first = items[0]
+        if first.clause_id == clause.id:
+            # inline: the sentence reaches the colon before the items
+            colon = self.source.rfind(":", unit.start, first.start)
+            gap = self.source[unit.end : first.start] if unit.end <= first.start else ""
+            if not (unit.start < first.start and colon >= 0 and (unit.end > first.start or not gap.strip(" \n\t:·•\xa0"))):
+                return None
+        elif not (unit.text.rstrip().endswith(":") and view.units(clause)[-1:] == [unit]):
+            return None  # items in child clauses follow a clause that ends with its colon
+        lead = self.lead_in(clause, items)
+        return (lead, items) if lead is not None else None
+
+    def lead_in(self, container: Clause, items: list[Unit]) -> Unit | None:
+        """The sentence that introduces the items: the container's own last sentence before them."""
+        units = self.composer.units(container)
+        first_item = items[0]
+        before = [u for u in units if u.end <= first_item.start or first_item.clause_id != container.id]
+        if first_item.clause_id == container.id:
+            # inline list: the sentence holding the colon, up to the colon
+            holding = [u for u in units if u.start < first_item.start]
+            if holding:
+                last = holding[-1]
+                colon = self.source.rfind(":", last.start, first_item.start)
+                end = colon + 1 if colon >= 0 else first_item.start
+                while end > last.start and self.source[end - 1] in " \n\t·•":
+                    end -= 1
+                text = self.source[last.start:end]
+                return Unit(container.id, last.start, end, " ".join(text.split()))
+            return None
+        return before[-1] if before else None
 
     def name(self, clause: Clause) -> str:
         return source_name(clause)

@@ -40,7 +40,11 @@ def compose_fact(
         return None
     draft = ctx.draft()
     framed: set[str] = set()
-    lines = [ctx.line(draft, unit, framed) for unit in units[: MAX_SENTENCES.get(plan, 5)]]
+    lines: list[str] = []
+    for unit in units[: MAX_SENTENCES.get(plan, 5)]:
+        if any(unit.start < done.end and done.start < unit.end for done in draft.used):
+            continue  # already quoted as an item of a list brought in by its lead-in
+        lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     if len(lines) <= 2:
         draft.lead = " ".join(lines)
     else:

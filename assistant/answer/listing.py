@@ -46,18 +46,27 @@ def _named_parts(ctx: PlanContext, query: str) -> list[tuple[int, Clause]]:
 
 
 def named_sections(query: str) -> set[str]:
-    """The Opinion sections a question names, by their first word ("invites", "is", "recognizing")."""
-    return {_section_key(m.group(0)) for m in _SECTION.finditer(query)}
+    """The Opinion sections a question names, by their first word ("invites", "is", "recognizing"); the
+    "recognizing further" section apart when the question says "further"."""
+    keys = {_section_key(m.group(0)) for m in _SECTION.finditer(query)}
+    if "recogni" in keys:
+        keys.add(_FURTHER)
+        if re.search(r"\bfurther\b", query, re.I):
+            keys.discard("recogni")
+    return keys
 
 
 _SECTION = re.compile(
-    r"\b(?:invit\w*|request\w*|is of the view|recogni[sz]ing(?: further)?|consider\w*|noting|recall\w*|"
+    r"\b(?:invit\w*|request\w*|is of the view|recogni\w*|consider\w*|noting|recall\w*|"
     r"taking into account)\b",
     re.I,
 )
+_FURTHER = "recogni+"
 
 
 def _section_key(section: str) -> str:
+    if re.match(r"recogni[sz]ing further\b", section, re.I):
+        return _FURTHER
     word = section.lower().split()[0] if section.split() else ""
     for stem in ("invit", "request", "recogni", "consider", "not", "recall", "taking", "is"):
         if word.startswith(stem):
@@ -133,7 +142,7 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
     framed: set[str] = set()
     if found is not None:
         container, items = found
-        lead_unit = _lead_in(ctx, container, items) if container.kind != "heading" else None
+        lead_unit = ctx.lead_in(container, items) if container.kind != "heading" else None
         missing = _absent_addressee(ctx, query, container)
         if missing:
             # "What does Opinion 4 ask the Secretary-General to do?": nothing — and that is the answer
@@ -155,26 +164,6 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
             draft.bullets.append(f"… and {len(items) - MAX_ITEMS} more in {container.label}.")
         return draft
     return None  # no list in the report fits: the fact plan answers
-
-
-def _lead_in(ctx: PlanContext, container: Clause, items) -> object | None:
-    """The sentence that introduces the items: the container's own last sentence before them."""
-    units = ctx.composer.units(container)
-    first_item = items[0]
-    before = [u for u in units if u.end <= first_item.start or first_item.clause_id != container.id]
-    if first_item.clause_id == container.id:
-        # inline list: the sentence holding the colon, up to the colon
-        holding = [u for u in units if u.start < first_item.start]
-        if holding:
-            last = holding[-1]
-            colon = ctx.source.rfind(":", last.start, first_item.start)
-            end = colon + 1 if colon >= 0 else first_item.start
-            while end > last.start and ctx.source[end - 1] in " \n\t·•":
-                end -= 1
-            text = ctx.source[last.start:end]
-            return Unit(container.id, last.start, end, " ".join(text.split()))
-        return None
-    return before[-1] if before else None
 
 
 # "Which opinion deals with IPv6?": the places the answer sits in, not one sentence of one of them.

@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 from assistant.answer.context import PlanContext
+from assistant.compose import source_name
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.records import Clause, Hit
 from assistant.question import tokenize
@@ -26,6 +27,7 @@ DEBATE_WORDS = re.compile(r"\b(?:debat\w*|discuss\w*|argu\w*|disagree\w*|controv
 MAX_OPERATIVE = 8
 TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it  # operative clauses shown in full; the rest are named
 PART_SENTENCES = 8
+MAX_PART_ITEMS = 6  # items under a lead-in a part overview quotes: Part I's lists have 4 (speakers) and 6 (vice-chairs)
 TOPIC_SENTENCES = 7
 PARAGRAPH_SENTENCES = 5  # of the paragraph about the topic, told from its start
 
@@ -220,8 +222,9 @@ def _part(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
     order = [int(run[np.argmax(centrality[run])]) for run in runs if len(run)]
     draft = ctx.draft()
     draft.lead = f"The main points of {head.part}:"
+    framed = {source_name(head)}  # the lead names the part; its sentences speak for themselves
     for i in sorted(order):
-        draft.bullets.append(f"{clean_sentence(units[i].text)} {draft.cite(units[i])}")
+        draft.bullets += ctx.lines(draft, units[i], framed, nested=True, max_items=MAX_PART_ITEMS)
     return draft
 
 

@@ -194,6 +194,9 @@ def _trimmed(spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]
             s = marker.end()
         while s < e and source[s] in " \t\n;,\xa0":
             s += 1
+        lead_word = re.match(r"(?:and|or)\s+", source[s:e])  # "…; and Dr Robert E. Kahn, …": the last item
+        if lead_word:
+            s += lead_word.end()
         while e > s and source[e - 1] in " \t\n;,\xa0":
             e -= 1
         if source[s:e].endswith(" and") or source[s:e].endswith(" or"):

@@ -37,6 +37,7 @@ _OVERVIEW = re.compile(
 )
 _LIST = re.compile(
     r"^\W*(?:list|name|enumerate|itemi[sz]e)\b|\blist (?:of|all|the)\b|\ball (?:the|of the)\b|\beach of\b|"
+    r"\b(?:list|name|enumerate) (?:them|those|these|em)\b|\b(?:recognitions|invitations|requests|considerations|recitals)\b|"
     r"\b(?:which|what|who) (?:were|are) (?:the|all)\b|\bwhat (?:are|were) the \w+s\b|"
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:countries|opinions|resolutions|groups|organi[sz]ations|members|bodies|"
     r"documents|contributions|sessions|speakers|panelists|people|topics|issues|themes|stakeholders|items|things|"
