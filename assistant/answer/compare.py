@@ -8,6 +8,7 @@ import re
 from assistant.answer.actor import actor_mentions
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
+from assistant.answer.fact import FATE, decisions
 from assistant.answer.overview import OPERATIVE
 from assistant.question import tokenize
 from assistant.records import Clause, Hit
@@ -48,14 +49,19 @@ def compose_compare(
     if all(titles):
         draft.lead = f"{names[0]} and {names[1]} compared:"
     picked: list[list[Unit]] = []
-    topical = any(not t.isdigit() for t in set(tokenize(query)) - _GENERIC)
+    topic = _topic(query)
+    fate = FATE.search(query) and sides[0].opinion is not None
     for side, name, title in zip(sides, names, titles):
         body = [c for c in view.descendants(side.id) if c.kind != "heading"]
         if actors:
             # "India's asks on Opinion 5 versus Opinion 6": what the actor did about each side
             units = actor_mentions(ctx, query, actors, _only(side))
-        elif topical:
-            units = ctx.top_units(query, body, PER_PLACE)
+        elif fate:
+            # "changes made to Opinion 5 vs Opinion 6": what the Working Group decided about each
+            units = decisions(ctx, (side.opinion,))[:1] + ctx.top_units(topic or query, body, PER_PLACE - 1)
+        elif topic:
+            # the topic alone, without the places and comparison words, finds each side's sentences on it
+            units = ctx.top_units(topic, body, PER_PLACE)
         else:
             # "how do they differ?" names no topic: each side's conclusions and calls say what it is for
             shared = {u for pair in _aligned(ctx, sides) for u in pair}
@@ -89,6 +95,18 @@ def compose_compare(
     if not draft.lead:
         draft.lead = f"{names[0]} and {names[1]} compared:"
     return draft
+
+
+_PLACE_WORDS = re.compile(r"\b(?:draft\s+)?(?:opinions?|working\s+groups?|wgs?)\s*\d+(?:\s*(?:,|and|&|or|vs\.?|versus)\s*\d+)*|"
+                          r"\b(?:op|wg)\s*\d+", re.I)
+
+
+def _topic(query: str) -> str:
+    """The question's words about its topic, without the places and the comparison: "ipv4 exhaustion status"
+    of "ipv4 exhaustion status: does Opinion 3 say the same as Opinion 4?"."""
+    rest = _PLACE_WORDS.sub(" ", query)
+    words = [w for w in re.findall(r"[\w’'-]+", rest) if not w.isdigit() and not (set(tokenize(w)) <= _GENERIC)]
+    return " ".join(words) if any(set(tokenize(w)) - _GENERIC for w in words) else ""
 
 
 def _only(head: Clause) -> Places:

@@ -103,11 +103,14 @@ class Draft:
 
 
 def answer_passages(cited: list[str], clauses: dict[str, Clause], hits: list[Hit], k: int) -> list[Hit]:
-    """What an answer shows as retrieved: the searched clauses it quotes, in the search's order, then the
-    rest of the search, then the clauses it quotes that the search did not rank (titles, list items)."""
+    """What an answer shows as retrieved: the searched clauses it quotes, in the search's order; the other
+    clauses it quotes (a list's items, an Opinion's clauses), in the answer's order; the rest of the search;
+    and last the headings it quotes (titles), which only name a place."""
     quoted = set(cited)
-    out = [h for h in hits if h.clause.id in quoted]
-    out += [h for h in hits if h.clause.id not in quoted]
     ranked = {h.clause.id for h in hits}
-    out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in cited if c not in ranked]
+    out = [h for h in hits if h.clause.id in quoted]
+    unranked = [c for c in cited if c not in ranked]
+    out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in unranked if clauses[c].kind != "heading"]
+    out += [h for h in hits if h.clause.id not in quoted]
+    out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in unranked if clauses[c].kind == "heading"]
     return out[: max(k, len(cited))]

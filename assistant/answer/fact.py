@@ -34,8 +34,8 @@ def compose_fact(
         if after is not None and after not in units:
             units.insert(units.index(best) + 1, after)
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
-        decisions = _decisions(ctx, places.opinions)
-        units = decisions + [u for u in units if u not in decisions]
+        decided = decisions(ctx, places.opinions)
+        units = decided + [u for u in units if u not in decided]
     if not units:
         return None
     draft = ctx.draft()
@@ -52,7 +52,7 @@ def compose_fact(
     return draft
 
 
-def _decisions(ctx: PlanContext, opinions) -> list[Unit]:
+def decisions(ctx: PlanContext, opinions) -> list[Unit]:
     """The Working Group's decision sentences about the Opinions ("WG2 endorsed Opinion 3 in its unaltered
     form"), in the report's order."""
     from assistant.answer.actor import about_opinions
