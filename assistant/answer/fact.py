@@ -33,6 +33,13 @@ def compose_fact(
         after = _next_unit(ctx, best)
         if after is not None and after not in units:
             units.insert(units.index(best) + 1, after)
+    if chosen:
+        # a sentence that opens by pointing back ("These documents were not discussed", "However, …") finishes
+        # the one before it: the best match brings it along
+        best = max(chosen, key=lambda item: item.score).unit
+        after = _next_unit(ctx, best, same_clause=True)
+        if after is not None and after not in units and _CONTINUES.match(after.text):
+            units.insert(units.index(best) + 1, after)
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
         decided = decisions(ctx, places.opinions)
         units = decided + [u for u in units if u not in decided]
@@ -69,7 +76,14 @@ def decisions(ctx: PlanContext, opinions) -> list[Unit]:
     return out[:2]
 
 
-def _next_unit(ctx: PlanContext, unit: Unit) -> Unit | None:
+_CONTINUES = re.compile(
+    r"^\W*(?:these|this|those|that|such|it|they|he|she|however|but|therefore|thus|hence|consequently|accordingly|"
+    r"instead|nevertheless|as a result|in response|in view of|in the end|finally)\b",
+    re.I,
+)
+
+
+def _next_unit(ctx: PlanContext, unit: Unit, same_clause: bool = False) -> Unit | None:
     """The sentence after `unit` in the report: in its clause, or the first of the clause that follows it under
     the same parent."""
     view = ctx.view
@@ -77,6 +91,8 @@ def _next_unit(ctx: PlanContext, unit: Unit) -> Unit | None:
     units = view.units(clause)
     if unit in units and units.index(unit) + 1 < len(units):
         return units[units.index(unit) + 1]
+    if same_clause:
+        return None
     siblings = view.children.get(clause.parent or "", [])
     if clause in siblings and siblings.index(clause) + 1 < len(siblings):
         following = siblings[siblings.index(clause) + 1]
