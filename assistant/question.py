@@ -30,9 +30,12 @@ QUESTION_KINDS = ("summary", "who", "when", "where", "how-many", "why", "proposa
 _SUMMARY = re.compile(r"\b(?:summar\w*|overview|gist|main points?|key points?|in a nutshell)\b")
 _MONEY_QUESTION = re.compile(
     r"\b(?:budget|fees?|(?:going )?price (?:of|per|for)|how much money|cost(?:s|ed)? (?:to|of)|"
-    r"how much (?:did|does|do|will|would|is|was) (?:it|they|\w+) cost)\b",
+    r"(?:how much|what) (?:did|does|do|will|would|is|was) (?:it|they|\w+) (?:cost|spend)|spent on)\b",
     re.I,
 )
+# "what % of traffic", "what share of users": a proportion is a number with a per cent, or a fraction in words
+_SHARE_QUESTION = re.compile(r"%|\bper ?cent(?:age)?\b|\bwhat (?:share|proportion|fraction)\b", re.I)
+_PERCENT = re.compile(r"\d\s?(?:%|per ?cent\b)|\b(?:half|thirds?|quarters?|fifths?|tenths?|majority)\b", re.I)
 _AMOUNT = re.compile(
     r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:USD|CHF|EUR|dollars?|francs?|euros?|million|billion)\b|\b(?:USD|CHF|EUR)\s?\d", re.I
 )
@@ -84,6 +87,8 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
             return "a number"
     if _MONEY_QUESTION.search(question) and not any(_AMOUNT.search(text) for text in sentences):
         return "an amount of money"
+    if _SHARE_QUESTION.search(question) and not any(_PERCENT.search(text) for text in sentences):
+        return "a percentage"
     upcoming = _UPCOMING.search(question)
     if upcoming and not any(re.search(rf"\b{upcoming.group(1)}\b", text, re.I) for text in sentences):
         return f"anything about the {upcoming.group(1).lower()} one"

@@ -37,6 +37,11 @@ def test_answers_must_state_what_the_question_asks_for():
     assert missing_specifics("What was the budget?", ["a budget of USD 2 million was approved"]) is None
     assert missing_specifics("When will the next WTPF be held?", ["WTPF-13 was held in Geneva"])
     assert missing_specifics("How much traffic is IPv6?", ["the proportion of IPv6 traffic remains very small"]) is None
+    assert missing_specifics("what % of traffic was IPv6", ["the proportion of IPv6 traffic remains very small"]) == (
+        "a percentage"
+    )
+    assert missing_specifics("what share of people are offline", ["two-thirds of the world's people are offline"]) is None
+    assert missing_specifics("what did it cost itu to host it", ["the Forum was held at the CICG"]) == "an amount of money"
 
 
 REPORT = (

@@ -54,17 +54,68 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
     return found
 
 
+# "What did X say / propose / argue …": the question asks for X's own words or acts
+SPEECH_ASKED = re.compile(
+    r"\b(?:say|said|says|talk\w*|speak\w*|spoke|propos\w*|suggest\w*|argu\w*|think|thought|"
+    r"comment\w*|stat(?:e|ed)|tell|told|object\w*)\b",
+    re.I,
+)
+# How the report tells what someone said or did: the name before a reporting verb ("Ghana proposed", "India, in
+# its contribution, asked"), after "the delegate of" or "contribution(s) from", or owning a proposal.
+_REPORTING = (
+    r"(?:said|stated|propos\w*|suggest\w*|request\w*|ask\w*|not\w*|stress\w*|underlin\w*|emphasi[sz]\w*|"
+    r"highlight\w*|present\w*|express\w*|support\w*|oppos\w*|argu\w*|recogni[sz]\w*|call\w*|urg\w*|welcom\w*|"
+    r"recall\w*|sought|want\w*|withdr\w*|accept\w*|agree\w*|insist\w*|rais\w*|deliver\w*|submit\w*|"
+    r"contribut\w*|explain\w*|clarif\w*|point\w* out|indicat\w*|believ\w*|reiterat\w*|describ\w*|thank\w*|"
+    r"question\w*|object\w*|reserv\w*|introduc\w*|brought|mention\w*|spoke|refer\w*|debat\w*|discuss\w*|"
+    r"conclu\w*|affirm\w*|encourag\w*|invit\w*|offer\w*|remind\w*|warn\w*|observ\w*|acknowledg\w*)"
+)
+
+
+def speaks(actor: str, text: str) -> bool:
+    """Whether `text` tells something `actor` said or did, rather than only naming it (in a list of officers,
+    as a body an Opinion refers to)."""
+    a = re.escape(actor)
+    return re.search(
+        rf"\b{a}\w*(?:['’]s)?[^.;:]{{0,60}}?\s{_REPORTING}\b|"
+        rf"\b(?:delegates?|delegations?|representatives?)\s+(?:of|from)\s+(?:the\s+)?{a}|"
+        rf"\b(?:contributions?|proposals?|amendments?|submissions?)\s+(?:from|of|by)\s+(?:[\w-]+,?\s+)*?{a}|"
+        rf"\b{a}\w*['’]s\s+(?:contributions?|proposals?|amendments?|speech|statement|intervention|views?)\b",
+        text,
+        re.I,
+    ) is not None
+
+
 def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
     found = actor_mentions(ctx, query, actors, places)
     if not found:
         return None
     draft = ctx.draft()
+    if SPEECH_ASKED.search(query) and not any(_ever_speaks(ctx, a) for a in actors):
+        # named (as an officer, as a body an Opinion refers to) but never heard: that is the answer
+        draft.unsupported = f"it records nothing {' or '.join(_as_written(ctx, a) for a in actors)} said or proposed"
     framed: set[str] = set()
     name = " and ".join(a.title() if not a.isupper() else a for a in actors)
     draft.lead = f"What the report records of {name}:"
     for unit in found:
         draft.bullets.append(ctx.line(draft, unit, framed))
     return draft
+
+
+def _ever_speaks(ctx: PlanContext, actor: str) -> bool:
+    """Whether the report, anywhere, tells something `actor` said or did."""
+    pattern = re.compile(rf"\b{re.escape(actor)}", re.I)
+    return any(
+        speaks(actor, unit.text)
+        for clause in ctx.view.clauses if clause.kind != "heading" and pattern.search(clause.text)
+        for unit in ctx.view.units(clause)
+    )
+
+
+def _as_written(ctx: PlanContext, actor: str) -> str:
+    """The actor's name spelled as the report spells it ("IETF", "Sally Wentworth")."""
+    m = re.search(rf"\b{re.escape(actor)}\b", ctx.source, re.I)
+    return m.group(0) if m else actor.title()
 
 
 def about_opinions(clause, opinions, view=None) -> bool:
