@@ -25,6 +25,9 @@ def compose_fact(
     ctx: PlanContext, query: str, hits: list[Hit], plan: str = "fact", filters=None, places=None
 ) -> Draft | None:
     chosen = ctx.composer.select(query, hits, MAX_SENTENCES.get(plan, 5), filters)
+    # "The fifth World Telecommunication/ICT Policy Forum (Geneva, 2013)," opens an Opinion's one long
+    # sentence; alone it states nothing
+    chosen = [item for item in chosen if not item.unit.text.rstrip().endswith(",")]
     units = [item.unit for item in chosen]
     if plan == "reason" and chosen:
         # the reason often follows the sentence that best matches the question: "The UK sought clarification
@@ -71,7 +74,7 @@ def decisions(ctx: PlanContext, opinions) -> list[Unit]:
         if clause.part != "Annex I" or clause.kind != "paragraph" or not about_opinions(clause, opinions, view):
             continue
         for unit in view.units(clause):
-            if DECISION.search(unit.text) and any(re.search(rf"\b{n}\b", unit.text) for n in opinions):
+            if DECISION.search(unit.text) and any(re.search(rf"\bopinions?\s+(?:\d+\s*(?:,|and|&)\s*)*{n}\b", unit.text, re.I) for n in opinions):
                 out.append(unit)
     return out[:2]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.context import PlanContext
+from assistant.answer.context import PlanContext, Places
+from assistant.answer.fact import decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.question import tokenize
 from assistant.records import Clause, Hit
@@ -187,6 +188,15 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
         if place.id not in counts:
             order.append(place)
         counts[place.id] = counts.get(place.id, 0) + 1
+    named = Places.of(query).opinions
+    if not want_opinion and named:
+        # "which group handled the internet governance opinion (Opinion 5)": the group whose report debates it
+        from assistant.answer.actor import about_opinions
+
+        debated = [c.working_group for c in view.clauses
+                   if c.part == "Annex I" and c.working_group is not None and about_opinions(c, named, view)]
+        order = [view.group_heads[g] for g in dict.fromkeys(debated) if g in view.group_heads] or order
+        counts = {p.id: PLACE_HITS for p in order}
     if not order:
         return None
     chosen = [order[0]] + [p for p in order[1:] if counts[p.id] >= PLACE_HITS]
@@ -196,7 +206,8 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
     for place, name in zip(chosen, names):
         title = view.first_unit(place)
         body = [c for c in view.descendants(place.id) if c.kind != "heading"]
-        best = ctx.top_units(query, body, 1)
+        best = [u for u in decisions(ctx, named) if u.clause_id in {c.id for c in body}][:1] if named and not want_opinion else []
+        best = best or ctx.top_units(query, body, 1)
         line = f"**{name}**: {clean_sentence(title.text)} {draft.cite(title)}" if title else f"**{name}**"
         if best:
             line += f" {ctx.line(draft, best[0], {ctx.name(place)})}"
