@@ -32,7 +32,12 @@ _OVERVIEW = re.compile(
     r"\b(?:summar\w*|overview|gist|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|tell me about|"
     r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
-    r"contents? of)\b",
+    r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out))\b",
+    re.I,
+)
+_WHOLE_STORY = re.compile(
+    r"\b(?:summar\w*|overview|gist|rundown|recap|from start to finish|start to end|how did (?:the |it |they )?.{0,50}"
+    r"\b(?:go|unfold|play out|turn out|pan out))\b",
     re.I,
 )
 _LIST = re.compile(
@@ -89,8 +94,11 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         return "reason"
     if _BARE_ACRONYM.match(q) or _DEFINITION.search(q):
         return "definition"
-    if actors and _ACTOR_VERB.search(q) or actors and _POSSESSIVE_ACTOR.search(q):
+    if actors and _ACTOR_VERB.search(q):
         return "actor"
+    if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q):
+        return "actor"  # "what happened to India's points": each of India's points; but "a rundown of Brazil's
+        # draft from start to finish" is the story of the draft
     if _OVERVIEW.search(q):
         return "overview"
     if _LIST.search(q):
