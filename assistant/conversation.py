@@ -246,7 +246,7 @@ def rewrite_query(question: str, history) -> str:
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
                 return _replace_first(previous, previous_anchors[kind][0], subject)
-        swapped = _swap_topic(previous, subject)
+        swapped = _swap_topic(previous, subject) or _swap_doer(previous, subject)
         if swapped:
             return swapped
         return f"{previous.rstrip(' ?')} — {subject}?"
@@ -280,6 +280,22 @@ def _swap_topic(previous: str, subject: str) -> str | None:
         return None
     last = found[-1]
     return f"{previous[: last.start()]}{subject.rstrip(' ?')}?"
+
+
+_DOER_PHRASE = re.compile(
+    r"\b(?:did|does|do|has|have|had|will|would)\s+((?:the\s+)?[\w’'/-]+(?:\s+[\w’'/-]+){0,3}?)\s+"
+    r"(?:say|said|propose|want|ask|think|suggest|argue|request|submit|oppose|support|mean|talk|stress|present|"
+    r"contribute|object|insist)\b",
+    re.I,
+)
+
+
+def _swap_doer(previous: str, subject: str) -> str | None:
+    """"and the internet co-founder?" after "what did the ICANN guy say?" asks it of the new speaker."""
+    m = _DOER_PHRASE.search(previous)
+    if not m or _PLACE.search(m.group(1)) or m.group(1).lower() in ("it", "they", "he", "she", "you", "we"):
+        return None
+    return f"{previous[: m.start(1)]}{subject.rstrip(' ?')}{previous[m.end(1):]}"
 
 
 _QUESTION_OPENER = re.compile(
@@ -488,6 +504,11 @@ _PLACE_PRONOUN = re.compile(
     re.I,
 )
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
+_ASKED_THING = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+((?:[\w’'/-]+\s+){0,3}?[\w’'/-]+)\s+(?:is|was|are|were|does|did|do|has|had)\b",
+    re.I,
+)
+_PLACE_WORD = re.compile(r"\b(?:opinions?|groups?|wgs?|working|parts?|annex|one|ones|thing|things)\b", re.I)
 _PLACE_QUESTION = re.compile(r"\b(?:which|what)\s+(opinions?|working groups?|wgs?|groups?)\b", re.I)
 
 
@@ -568,6 +589,13 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
     pronoun stands for something else (a proposal, a study, a person)."""
     named, cited_places = _places_of(previous, cited, place_label)
     asked_place = _PLACE_QUESTION.search(previous)
+    thing = _ASKED_THING.match(previous)
+    if thing and not asked_place and not _PLACE_WORD.search(thing.group(1)):
+        # "which UNGA resolution is that?" then "what does para 20 of it ask for?": "it" is the thing asked about
+        match = _first_unresolved(text)
+        if match is not None and match.group(0).lower() in ("it", "its", "that", "this", "they", "them", "their"):
+            owner = "’s" if match.group(0).lower() in ("its", "their") else ""
+            return f"{_sub(text, match, f'the {thing.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
     if not named and not asked_place:
         return None  # the last turn was about something else ("the study"): its words carry over instead
     if not asked_place and _actor_of(previous) and not _OTHER.search(text):

@@ -296,3 +296,19 @@ def test_after_a_question_about_an_actor_it_is_not_the_place_the_actor_spoke_of(
     turns = [Turn("what did Senegal want in Opinion 2?", ("opinion-2/invites/a",))]
     read = read_in_context("why didn't it make it in", turns, _place)
     assert "Opinion 2 make it" not in read and "Senegal" in read
+
+
+def test_and_someone_else_asks_the_last_question_of_the_new_speaker():
+    assert read_in_context("and the internet co-founder?", [Turn("what did the icann guy say")], _place) == (
+        "what did the internet co-founder say"
+    )
+    assert read_in_context("and Ghana?", [Turn("what did Senegal propose for Opinion 2?")], _place) == (
+        "what did Ghana propose for Opinion 2?"
+    )
+
+
+def test_it_after_which_thing_is_that_thing():
+    turns = [Turn("which unga resolution is that")]
+    assert read_in_context("what does para 20 of it ask for", turns, _place) == (
+        "what does para 20 of the unga resolution ask for? (which unga resolution is that)"
+    )
