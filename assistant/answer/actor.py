@@ -13,21 +13,41 @@ from assistant.sentences import Unit
 
 MAX_MENTIONS = 8
 # A sentence opening on these goes on about the one before it.
-ANAPHOR = re.compile(r"^(?:This|These|That|Those|They|Their|It|Its|Such|In (?:this|that) (?:regard|respect))\b")
+ANAPHOR = re.compile(r"^(?:This|These|That|Those|They|Their|It|Its|He|She|His|Her|Such|In (?:this|that) (?:regard|respect))\b")
+# "She stressed …", "He noted …": the person just named goes on speaking
+PERSON_GOES_ON = re.compile(r"^(?:He|She|His|Her)\b")
+MAX_GOING_ON = 3
 
 
 def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> list[Unit]:
     """Sentences naming the actors (and the outcome told right after), in the report's order, at most
     MAX_MENTIONS of them, the closest to the question kept."""
+    found = _closest(ctx, query, list(dict.fromkeys(_mentions(ctx, actors, places))), MAX_MENTIONS)
+    if places.count and len(found) < MAX_MENTIONS // 2:
+        # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
+        # what the actor said elsewhere fills the free slots
+        elsewhere = [u for u in dict.fromkeys(_mentions(ctx, actors, None)) if u not in found]
+        found += _closest(ctx, query, elsewhere, MAX_MENTIONS // 2 - len(found))
+    return sorted(found, key=lambda u: u.start)
+
+
+def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int) -> list[Unit]:
+    if len(units) <= n:
+        return units
+    scores = ctx.relevance(query, units)
+    return [units[i] for i in sorted(sorted(range(len(units)), key=lambda i: -scores[i])[:n])]
+
+
+def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     view = ctx.view
     pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in actors), re.I)
     found: list[Unit] = []
     for clause in view.clauses:
         if clause.kind == "heading":
             continue
-        if places.opinions and not about_opinions(clause, places.opinions, view):
+        if places is not None and places.opinions and not about_opinions(clause, places.opinions, view):
             continue
-        if places.groups and clause.working_group not in places.groups:
+        if places is not None and places.groups and clause.working_group not in places.groups:
             continue
         units = view.units(clause)
         for i, unit in enumerate(units):
@@ -46,11 +66,10 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
                     OUTCOME.search(units[i + 1].text) or ANAPHOR.match(units[i + 1].text)
                 ):
                     found.append(units[i + 1])
-    found = list(dict.fromkeys(found))
-    if len(found) > MAX_MENTIONS:
-        scores = ctx.relevance(query, found)
-        keep = sorted(sorted(range(len(found)), key=lambda i: -scores[i])[:MAX_MENTIONS])
-        found = [found[i] for i in keep]
+                    j = i + 2
+                    while j < len(units) and j <= i + MAX_GOING_ON and PERSON_GOES_ON.match(units[j].text):
+                        found.append(units[j])
+                        j += 1
     return found
 
 

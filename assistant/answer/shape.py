@@ -96,9 +96,9 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         return "definition"
     if actors and _ACTOR_VERB.search(q):
         return "actor"
-    if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q):
+    if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q) and not _YESNO.search(q):
         return "actor"  # "what happened to India's points": each of India's points; but "a rundown of Brazil's
-        # draft from start to finish" is the story of the draft
+        # draft from start to finish" is the story of the draft, and "was Brazil's draft adopted?" its fate
     if _OVERVIEW.search(q):
         return "overview"
     if _LIST.search(q):
