@@ -17,6 +17,7 @@ pytestmark = pytest.mark.model
 
 DEV = Path(__file__).resolve().parent.parent / "corpus" / "questions" / "dev.jsonl"
 USERS = DEV.parent / "users.jsonl"
+USERS2 = DEV.parent / "users2.jsonl"  # written later, from the report alone, before the changes it measured
 
 
 @pytest.fixture(scope="module")
@@ -25,20 +26,31 @@ def report(real_assistant):
 
 
 def test_retrieval_finds_the_evidence_in_few_characters(report):
-    shown = report.systems[0]  # the passages answers show (measured: recall@5 0.934, 1,467 characters)
+    # the passages answers show, quoted clauses first (measured: recall@5 0.946, 1,524 characters; 0.934 and
+    # 1,467 when quoted clauses the search did not rank came after the rest of the search)
+    shown = report.systems[0]
     assert shown.system == "answer"
-    assert shown.recall[5] >= 0.92
-    assert shown.context_chars <= 1500
+    assert shown.recall[5] >= 0.93
+    assert shown.context_chars <= 1550
     searched = report.systems[1]  # plain search (recall@10 0.970)
     assert searched.recall[10] >= 0.95
 
 
-@pytest.mark.parametrize("split, facts, recall", [("tune", 0.78, 0.76), ("test", 0.68, 0.73)])
-def test_user_style_questions_by_split(real_assistant, split, facts, recall):
-    """Measured: tune facts 0.807 / recall@5 0.781; test 0.707 / 0.755 (far under the issue's 0.85 / 0.90)."""
+@pytest.mark.parametrize(
+    "path, split, facts, recall",
+    [
+        # measured: users tune facts 0.877 / recall@5 0.849, test 0.768 / 0.814; users2 tune 0.866 / 0.851,
+        # test 0.678 / 0.698 (all under the issue's 0.85 / 0.90 on test)
+        (USERS, "tune", 0.85, 0.82),
+        (USERS, "test", 0.74, 0.78),
+        (USERS2, "tune", 0.84, 0.82),
+        (USERS2, "test", 0.65, 0.67),
+    ],
+)
+def test_user_style_questions_by_split(real_assistant, path, split, facts, recall):
     from assistant.questions import split_of
 
-    questions = [q for q in load_questions(USERS) if split_of(q.id) == split]
+    questions = [q for q in load_questions(path) if split_of(q.id) == split]
     result = run_eval(real_assistant, questions, k=5)
     assert result.answers.citations_valid == result.answers.citations_total
     assert result.answers.fact_recall >= facts
