@@ -135,19 +135,35 @@ def _aligned(ctx: PlanContext, sides: list[Clause]) -> list[tuple[Unit, Unit]]:
     if vectors is None:
         return []
     view = ctx.view
-    a_units = [u for c in view.descendants(sides[0].id) if c.kind != "heading" for u in view.units(c)]
-    b_units = [u for c in view.descendants(sides[1].id) if c.kind != "heading" for u in view.units(c)]
+    # an Opinion's opening fragment ("The fifth … Policy Forum (Geneva, 2013),") is the same in all six and says nothing
+    a_units = [u for c in view.descendants(sides[0].id) if c.kind != "heading" and not view.is_opening(c)
+               for u in view.units(c)]
+    b_units = [u for c in view.descendants(sides[1].id) if c.kind != "heading" and not view.is_opening(c)
+               for u in view.units(c)]
     pairs = []
-    b_vectors = [(u, vectors.unit_vector(u)) for u in b_units]
+    b_vectors = [(u, vectors.unit_vector(u), _words(u.text)) for u in b_units]
     for a in a_units:
-        va = vectors.unit_vector(a)
+        va, wa = vectors.unit_vector(a), _words(a.text)
         if va is None:
             continue
-        best = max(((float(va @ vb), b) for b, vb in b_vectors if vb is not None), default=(0.0, None), key=lambda x: x[0])
+        # a sentence's vector carries its place ("Opinion 3 › is of the view"), so the same words in two
+        # Opinions measure only ~0.85: shared words count as much
+        best = max(
+            ((max(float(va @ vb), _overlap(wa, wb)), b) for b, vb, wb in b_vectors if vb is not None),
+            default=(0.0, None), key=lambda x: x[0],
+        )
         if best[1] is not None and best[0] >= SAME_TEXT:
             pairs.append((best[0], a, best[1]))
     pairs.sort(key=lambda x: -x[0])
     return [(a, b) for _, a, b in pairs]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w’'-]+", text.lower()))
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _word_diff(a: str, b: str) -> tuple[list[str], list[str]]:

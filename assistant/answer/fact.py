@@ -27,7 +27,7 @@ def compose_fact(
     chosen = ctx.composer.select(query, hits, MAX_SENTENCES.get(plan, 5), filters)
     # "The fifth World Telecommunication/ICT Policy Forum (Geneva, 2013)," opens an Opinion's one long
     # sentence; alone it states nothing
-    chosen = [item for item in chosen if not item.unit.text.rstrip().endswith(",")]
+    chosen = [item for item in chosen if not ctx.view.is_opening(ctx.view.by_id[item.unit.clause_id])]
     units = [item.unit for item in chosen]
     if plan == "reason" and chosen:
         # the reason often follows the sentence that best matches the question: "The UK sought clarification

@@ -46,6 +46,11 @@ class ReportView:
 
     # ---------------------------------------------------------------- tree
 
+    def is_opening(self, clause: Clause) -> bool:
+        """An Opinion's words before its first section ("The fifth … Policy Forum (Geneva, 2013),"): the start of
+        its one long sentence, which alone states nothing."""
+        return clause.part == "Part II" and clause.opinion is not None and clause.kind == "paragraph" and not clause.section
+
     def descendants(self, clause_id: str) -> list[Clause]:
         out: list[Clause] = []
         for child in self.children.get(clause_id, []):
