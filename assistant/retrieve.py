@@ -10,8 +10,6 @@ from collections.abc import Mapping, Sequence
 import faiss
 import numpy as np
 
-from assistant.answer_type import common_names, expected_type, type_match, typed_sentences
-from assistant.question import tokenize
 from assistant.embed import Embedder, make_embedder
 from assistant.index_store import ClauseIndex, bm25_tokens, identity, open_index
 from assistant.records import Clause, Filters, Hit
@@ -29,11 +27,6 @@ CANDIDATE_DEPTH = 100
 ROUTE_WEIGHT = 2.5
 # Clauses in a named place at least this specific join the candidates even if no list ranked them.
 ROUTE_CANDIDATE = 0.5
-# A passage with a sentence that holds the kind of thing asked for (a date for "when", a person for "who
-# chaired") next to the question's words gains up to this much, in units of one list's top score. Scaled
-# by that word overlap, so a date elsewhere in a passage barely counts. Measured on the dev set: recall@5
-# 0.878 → 0.918 at 0.6; flat from 0.6 to 1.5.
-ANSWER_TYPE_WEIGHT = 0.6
 # Headings are structure: their words already lead every passage below them, and a bare "recognizing"
 # is no answer, so they are indexed (ids stay aligned) but never returned.
 SKIP_KINDS = frozenset({"heading"})
@@ -90,14 +83,10 @@ class HybridRetriever:
         self.rrf_k = settings.rrf_k
         self.dense_weight = settings.dense_weight
         self.route_weight = route_weight
-        self.answer_type_weight = ANSWER_TYPE_WEIGHT
         self.places = Places.of(index.clauses)
         self.skipped = np.array([i for i, c in enumerate(index.clauses) if c.kind in SKIP_KINDS], dtype=np.int64)
         self._skip_set = frozenset(self.skipped.tolist())
         self._no_skip: frozenset[int] = frozenset()
-        texts = [c.text for c in index.clauses]
-        self._common = common_names(texts)
-        self._typed: dict[str, list[list[frozenset[str]]]] = {}  # answer type → per clause; filled on first ask
         self._skipped_units = int(np.isin(index.owners, self.skipped).sum()) if self.skipped.size else 0
         # Two cores: one thread per query beats OpenMP's hand-off cost at this size.
         faiss.omp_set_num_threads(1)
@@ -176,22 +165,6 @@ class HybridRetriever:
             return len(scores)
         return strong_prefix(scores, self.settings.min_relative_score, self.settings.keep_hits)
 
-    def _answer_type_scores(self, query: str, candidates) -> dict[int, float]:
-        """Per candidate, how well one of its sentences holds the answer type next to the query's words."""
-        wanted = expected_type(query)
-        if wanted is None or not self.answer_type_weight or not self.settings.uses("answer-types"):
-            return {}
-        typed = self._typed_sentences(wanted)
-        words = frozenset(tokenize(query))
-        scores = {i: type_match(words, typed[i]) for i in candidates if typed[i]}
-        return {i: v for i, v in scores.items() if v > 0}
-
-    def _typed_sentences(self, answer_type: str) -> list[list[frozenset[str]]]:
-        """Per clause, the sentences holding `answer_type`; worked out the first time a question asks for it."""
-        if answer_type not in self._typed:
-            self._typed[answer_type] = [typed_sentences(c.text, answer_type, self._common) for c in self.clauses]
-        return self._typed[answer_type]
-
     def search(self, query: str, k: int = 5, filters: Filters | None = None, *, cut_weak_tail: bool = True) -> list[Hit]:
         """Top-k clauses for `query` (after `filters`), best first; [] for an empty query.
 
@@ -227,10 +200,6 @@ class HybridRetriever:
             for i in fused:
                 fused[i] += self.route_weight * unit * float(routed[i]) ** 2
 
-        in_kind = self._answer_type_scores(text, fused)
-        for i, value in in_kind.items():
-            fused[i] += self.answer_type_weight * unit * value
-
         dense_pos = {item: r for r, item in enumerate(dense_rank, start=1)}
         bm25_pos = {item: r for r, item in enumerate(bm25_rank, start=1)}
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
@@ -243,8 +212,6 @@ class HybridRetriever:
                 "bm25": bm25_score.get(i, 0.0),
                 "route": float(routed[i]),
             }
-            if i in in_kind:
-                parts["answer_type"] = in_kind[i]
             if i in dense_pos:
                 parts["dense_rank"] = float(dense_pos[i])
             if i in bm25_pos:

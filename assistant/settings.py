@@ -14,7 +14,6 @@ FUSIONS = ("rrf", "weighted")
 # Mechanisms that can be switched off one at a time (`assistant eval --ablate NAME`, ASSISTANT_ABLATE) to
 # measure what each pays on a question set; one that does not pay on the test split is removed.
 MECHANISMS = (
-    "answer-types",  # retrieval lift for passages holding the kind of answer asked for (date, person, count, …)
     "weak-tail",  # hits past the third under a share of the best are not returned
     "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
     "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for

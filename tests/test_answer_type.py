@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import common_names, expected_type, holds_type, type_match, typed_sentences
-from assistant.question import tokenize
+from assistant.answer_type import common_names, expected_type, holds_type
 
 pytestmark = pytest.mark.unit
 
@@ -61,19 +60,6 @@ def test_expected_type(question, wanted):
 )
 def test_holds_type(text, answer_type, holds):
     assert holds_type(text, answer_type) is holds
-
-
-def test_type_match_prefers_the_sentence_next_to_the_question_words():
-    text = "The Forum closed on 16 May 2013. Working Group 1 met on 14 May 2013 in the morning."
-    sentences = typed_sentences(text, "date")
-    assert len(sentences) == 2
-    words = frozenset(tokenize("When did Working Group 1 meet?"))
-    near = type_match(words, sentences)
-    far = type_match(words, sentences[:1])
-    assert near > far >= 0.0
-    assert type_match(words, []) == 0.0
-    assert type_match(frozenset(), sentences) == 1.0
-    assert typed_sentences("No dates here.", "date") == []
 
 
 def test_actor_is_a_name_the_report_does_not_use_everywhere():

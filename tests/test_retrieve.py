@@ -186,18 +186,6 @@ def test_sentence_units_score_a_clause_by_its_best_sentence(tmp_path, monkeypatc
     assert float(q @ sentence) > float(q @ whole)
 
 
-def test_answer_type_lifts_the_passage_that_can_answer(tmp_path):
-    dated = _c("annex-1/wg-1/p1", "Annex I › 1 ¶1", "Working Group 1 held its meeting on 14 May 2013, on two drafts.",
-               "Annex I", wg=1)
-    undated = _c("annex-1/wg-1/p9", "Annex I › 1 ¶9", "Working Group 1 closed the meeting of Working Group 1.", "Annex I", wg=1)
-    r = retriever(tmp_path, fusion="weighted", clauses=[undated, dated, *CLAUSES[:2]])
-    plain = r.search("Working Group 1 meet", k=2)
-    asked = r.search("When did Working Group 1 meet?", k=2)
-    assert plain[0].clause.id == "annex-1/wg-1/p9"  # without the question word, the words decide
-    assert asked[0].clause.id == "annex-1/wg-1/p1" and asked[0].parts["answer_type"] > 0
-    assert "answer_type" not in asked[1].parts
-
-
 def test_strong_prefix_drops_only_a_weak_tail():
     assert strong_prefix([], 0.4, 3) == 0
     assert strong_prefix([1.0, 0.9, 0.8, 0.7, 0.6], 0.4, 3) == 5
