@@ -208,3 +208,22 @@ def test_which_group_handled_a_named_opinion_is_the_group_whose_report_decided_i
     assert result.answer.startswith("Working Group 3:")
     assert "Working Group 3 endorsed Draft Opinion 5" in result.answer
     assert "The fifth World Telecommunication/ICT Policy Forum" not in result.answer
+
+
+def test_doers_are_gathered_across_the_report_and_grouped_by_place(planner, clauses):
+    result = answer(planner, clauses, "list all countries that proposed amendments", "annex-1/wg-1/p1")
+    assert result.plan == "list"
+    assert "**Working Group 1**" in result.answer and "**Working Group 2**" in result.answer
+    for name in ("Turkey", "Ghana", "Avanti"):
+        assert f"{name}" in result.answer
+    assert "- WTPF" not in result.answer and ", WTPF" not in result.answer  # a document number names nobody
+    for citation in result.citations:
+        assert quote_is_verbatim(planner.context.source, citation)
+
+
+def test_no_doers_are_gathered_for_a_question_that_asks_for_none(planner, clauses):
+    from assistant.answer.doers import asked_act
+
+    assert asked_act("who reported back on the strategic dialogue") is None
+    assert asked_act("what did ghana propose") is None
+    assert asked_act("which countries backed opinion 5") == "support"

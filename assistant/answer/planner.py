@@ -12,6 +12,7 @@ from assistant.answer.actor import compose_actor
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.definition import compose_definition
+from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
@@ -62,6 +63,11 @@ class Planner:
         elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(query):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
+        if asked_act(query) and shape in ("list", "fact", "actor"):
+            # "which countries proposed amendments?", "who objected to Brazil's text?": the doers, gathered
+            draft = compose_doers(ctx, query, places)
+            if draft is not None:
+                return Planned("list", draft)
         if shape == "compare":
             draft = compose_compare(ctx, query, hits, places, actors)
         elif shape == "overview":

@@ -1,0 +1,158 @@
+"""Who did something, gathered across the report: "which countries proposed amendments?", "who supported Opinion
+5?". The report tells it one sentence at a time ("Turkey's contribution proposed …", "Ghana proposed …"), so the
+doers are collected from every sentence where a name the report uses stands before the verb asked about, and
+grouped by the place they sit in (each Working Group's report)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.actor import about_opinions
+from assistant.answer.context import PlanContext
+from assistant.answer.draft import Draft, clean_sentence
+from assistant.records import Clause
+from assistant.sentences import Unit
+
+# "which countries / delegations / who … proposed / supported / objected …": the doers asked for, and the act
+_WHO = re.compile(
+    r"\b(?:which|what|list(?:\s+all)?(?:\s+the)?|name(?:\s+all)?(?:\s+the)?|all(?:\s+the)?)\s+"
+    r"(?:countries|delegations|delegates|members|member states|organi[sz]ations|stakeholders|participants|bodies|"
+    r"companies|entities|ones)\b|\bwho\b",
+    re.I,
+)
+_ACTS = {
+    "propos": r"propos\w*|suggest\w*|amend\w*|submit\w*",
+    "support": r"support\w*|backed|endors\w*",
+    "object": r"object\w*|oppos\w*|disagree\w*|argu\w*|reserv\w*",
+    "withdr": r"withdr\w*|not (?:to )?(?:insist|pursue)\w*|accept\w* (?:that|to not|not)",
+    "request": r"request\w*|ask\w*|call\w*",
+}
+_ASKED_ACT = re.compile(
+    r"\b(?:(propos\w*|suggest\w*|amend\w*|submit\w*|contribut\w*)|(support\w*|back(?:ed|ing|s)|endors\w*)|"
+    r"(object\w*|oppos\w*|disagree\w*|against|push\w* back)|(withdr\w*|back\w* (?:off|down)|gave up|dropp\w*)|"
+    r"(request\w*|ask\w* for))\b",
+    re.I,
+)
+MAX_DOERS = 12
+
+
+def asked_act(query: str) -> str | None:
+    """The act whose doers the question asks for, by its `_ACTS` key; None if it asks for no doers."""
+    if not _WHO.search(query):
+        return None
+    m = _ASKED_ACT.search(query)
+    if m is None:
+        return None
+    return list(_ACTS)[next(i for i, g in enumerate(m.groups()) if g)]
+
+
+def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
+    """Every name that did the act asked about, grouped by place; names told in one sentence share it."""
+    act = asked_act(query)
+    if act is None:
+        return None
+    view = ctx.view
+    verbs = _ACTS[act]
+    # per name, the sentences that tell it did the act: said of it directly ("Ghana proposed …") before
+    # listed as the source of a contribution
+    told: dict[str, list[tuple[int, Unit]]] = {}
+    for clause in view.clauses:
+        if clause.kind == "heading" or not _in_places(clause, places, view):
+            continue
+        for unit in view.units(clause):
+            if places.opinions and _names_other_opinion(unit.text, places.opinions):
+                continue
+            for actor in _names(view, unit.text):
+                if re.search(rf"\b{re.escape(actor)}-\d", unit.text, re.I):
+                    continue  # "WTPF-13/6" is a document number, not a doer
+                if _did(actor, verbs, unit.text, sources=False):
+                    told.setdefault(actor, []).append((0, unit))
+                elif _did(actor, verbs, unit.text, sources=act == "propos"):
+                    told.setdefault(actor, []).append((1, unit))
+    if len(told) < 2:
+        return None  # one name is a fact, not a list: the fact plan quotes it
+    chosen: dict[Unit, list[str]] = {}
+    for actor, units in told.items():
+        best_kind = min(kind for kind, _ in units)
+        candidates = [u for kind, u in units if kind == best_kind]
+        scores = ctx.relevance(query, candidates)
+        unit = candidates[max(range(len(candidates)), key=lambda i: scores[i])]
+        chosen.setdefault(unit, []).append(_as_written(ctx, actor))
+    by_place: dict[str, list[tuple[Unit, list[str]]]] = {}
+    for unit in sorted(chosen, key=lambda u: u.start):
+        by_place.setdefault(_place_name(view.by_id[unit.clause_id]), []).append((unit, chosen[unit]))
+    draft = ctx.draft()
+    draft.lead = f"{len(told)} names the report gives{', by place' if len(by_place) > 1 else ''}:"
+    shown = 0
+    for place, lines in by_place.items():
+        if len(by_place) > 1:
+            draft.bullets.append(f"**{place}**")
+        for unit, names in lines:
+            if shown >= MAX_DOERS:
+                break
+            nest = "  - " if len(by_place) > 1 else ""
+            draft.bullets.append(f"{nest}{_joined(names)}: {clean_sentence(unit.text)} {draft.cite(unit)}")
+            shown += 1
+    if len(chosen) > shown:
+        draft.bullets.append(f"… and {len(chosen) - shown} more sentences.")
+    draft.anchored = True
+    return draft
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _names_other_opinion(text: str, opinions) -> bool:
+    """A sentence about another Opinion than those asked about ("… supported Draft Opinion 6" for Opinion 5)."""
+    named = {int(n) for n in re.findall(r"\bopinions?\s+(\d+)", text, re.I)}
+    return bool(named) and not named & set(opinions)
+
+
+def _names(view, text: str) -> list[str]:
+    """The report's names in `text`, a name written in several words ("RIPE NCC", "United States") as one."""
+    found = view.actors_in(text)
+    out: list[str] = []
+    for name in found:
+        if out and re.search(rf"\b{re.escape(out[-1])}\s+{re.escape(name)}\b", text, re.I):
+            out[-1] = f"{out[-1]} {name}"
+        else:
+            out.append(name)
+    return out
+
+
+def _did(actor: str, verbs: str, text: str, sources: bool) -> bool:
+    """`actor` does the act in `text`: named before the verb in the same clause of the sentence ("Turkey's
+    contribution proposed", "Avanti and GVF proposed"), or, for proposals (`sources`), as the source of a
+    contribution ("contributions by the United States (WTPF-13/6), Turkey …")."""
+    a = re.escape(actor)
+    # co-subjects may follow ("The United States, RIPE NCC, and ISOC … expressed"), but no other subject may stand
+    # between the name and the verb ("… from Brazil (WTPF-13/5), the Chairman proposed" is the Chairman's act)
+    co_subjects = r"(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)*"
+    gap = r"[^.;:A-Z]{0,50}?"
+    if re.search(rf"\b{a}\w*(?:['’]s)?{co_subjects}{gap}\s(?:{verbs})\b", text, re.I if False else 0) or re.search(
+        rf"(?i:\b{a}\w*(?:['’]s)?){co_subjects}{gap}\s(?i:{verbs})\b", text
+    ):
+        return True
+    return sources and re.search(
+        rf"\b(?:contributions?|proposals?|amendments?)\s+(?:from|of|by)\s+[^.;:]*?\b{a}\b", text, re.I
+    ) is not None
+
+
+def _in_places(clause: Clause, places, view) -> bool:
+    if places.opinions and not about_opinions(clause, places.opinions, view):
+        return False
+    return not places.groups or clause.working_group in places.groups
+
+
+def _place_name(clause: Clause) -> str:
+    if clause.part == "Annex I" and clause.working_group is not None:
+        return f"Working Group {clause.working_group}"
+    if clause.part == "Part II" and clause.opinion is not None:
+        return f"Opinion {clause.opinion}"
+    return clause.part or "The report"
+
+
+def _as_written(ctx: PlanContext, actor: str) -> str:
+    m = re.search(rf"\b{re.escape(actor)}\b", ctx.source, re.I)
+    return m.group(0) if m else actor.title()
