@@ -227,3 +227,11 @@ def test_no_doers_are_gathered_for_a_question_that_asks_for_none(planner, clause
     assert asked_act("who reported back on the strategic dialogue") is None
     assert asked_act("what did ghana propose") is None
     assert asked_act("which countries backed opinion 5") == "support"
+
+
+def test_an_overview_of_the_whole_report_goes_part_by_part(planner, clauses):
+    result = answer(planner, clauses, "what are the main takeaways of the whole report", "part-1/p13")
+    assert result.plan == "overview"
+    assert result.answer.startswith("The report, part by part:")
+    assert "**Part II**: the 6 Opinions adopted" in result.answer
+    assert "Working Group 3 endorsed Draft Opinion 5" in result.answer and "was not adopted" in result.answer

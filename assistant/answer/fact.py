@@ -62,7 +62,7 @@ def compose_fact(
     return draft
 
 
-def decisions(ctx: PlanContext, opinions) -> list[Unit]:
+def decisions(ctx: PlanContext, opinions, limit: int | None = 2) -> list[Unit]:
     """The Working Group's decision sentences about the Opinions ("WG2 endorsed Opinion 3 in its unaltered
     form"), in the report's order."""
     from assistant.answer.actor import about_opinions
@@ -76,7 +76,7 @@ def decisions(ctx: PlanContext, opinions) -> list[Unit]:
         for unit in view.units(clause):
             if DECISION.search(unit.text) and any(re.search(rf"\bopinions?\s+(?:\d+\s*(?:,|and|&)\s*)*{n}\b", unit.text, re.I) for n in opinions):
                 out.append(unit)
-    return out[:2]
+    return out[:limit]
 
 
 _CONTINUES = re.compile(

@@ -74,6 +74,11 @@ def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> D
             debate.anchored = True
             return debate
     place = place_for(ctx, places, hits, query)
+    if place is None and not places.count and _WHOLE.search(query):
+        report = _report(ctx, query)
+        if report is not None:
+            report.anchored = True
+            return report
     if place is None:
         return _topic(ctx, query, hits)
     draft = _of_place(ctx, place, query)
@@ -191,6 +196,52 @@ def _debate(ctx: PlanContext, query: str, places) -> Draft | None:
     return draft
 
 
+# "the main takeaways of the whole report", "summarize the forum": the document as a whole
+_WHOLE = re.compile(
+    r"\b(?:whole|entire|full|overall)\s+(?:report|document|thing|forum|event)\b|"
+    r"\b(?:the|this)\s+(?:report|forum|wtpf(?:[\s-]*(?:13|2013))?|policy forum|document|event)\s*[?.!]*$|"
+    r"^\W*(?:summari[sz]e|overview|gist|recap)\W*$",
+    re.I,
+)
+REPORT_PART_SENTENCES = 3
+_NOT_ADOPTED = re.compile(r"\bnot (?:be )?(?:endorsed|adopted)\b", re.I)  # Part I's most central sentences in a whole-report overview
+
+
+def _report(ctx: PlanContext, query: str) -> Draft | None:
+    """The whole report, part by part: the narrative's main points, what was adopted, what each group decided."""
+    view = ctx.view
+    draft = ctx.draft()
+    draft.lead = "The report, part by part:"
+    for name, head in view.part_heads.items():
+        children = view.children.get(head.id, [])
+        if name == "Annex I" or (head.part == "Annex I"):
+            draft.bullets.append(f"**{name}**: what each Working Group decided")
+            from assistant.answer.fact import decisions
+
+            every = decisions(ctx, tuple(sorted(view.opinion_heads)), limit=None)
+            for number in sorted(view.group_heads):
+                inside = {c.id for c in view.descendants(view.group_heads[number].id)}
+                rejected = [u for c in view.descendants(view.group_heads[number].id) if c.kind == "paragraph"
+                            for u in view.units(c) if _NOT_ADOPTED.search(u.text)]
+                for unit in sorted([u for u in every if u.clause_id in inside] + rejected[:1], key=lambda u: u.start):
+                    draft.bullets.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
+        elif children and all(c.kind == "heading" and c.opinion is not None for c in children):
+            draft.bullets.append(f"**{name}**: the {len(children)} Opinions adopted")
+            for child in children:
+                title = view.first_unit(child)
+                if title is not None:
+                    draft.bullets.append(f"  - {clean_sentence(title.text)} {draft.cite(title)}")
+        else:
+            part = _part(ctx, head, query, sentences=REPORT_PART_SENTENCES)
+            if part is None:
+                continue
+            draft.bullets.append(f"**{name}**: its main points")
+            for unit in part.used:
+                if unit.clause_id and not any(unit.start < u.end and u.start < unit.end for u in draft.used):
+                    draft.bullets.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
+    return draft if draft.bullets else None
+
+
 def _annex(ctx: PlanContext) -> Draft:
     view = ctx.view
     draft = ctx.draft()
@@ -207,7 +258,7 @@ def _annex(ctx: PlanContext) -> Draft:
     return draft
 
 
-def _part(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
+def _part(ctx: PlanContext, head: Clause, query: str, sentences: int = 0) -> Draft | None:
     """A narrative part: its most central sentences (closest to the part as a whole), in order."""
     view = ctx.view
     clauses = [c for c in view.descendants(head.id) if c.kind == "paragraph"]
@@ -218,7 +269,7 @@ def _part(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
     matrix = np.stack(vectors)
     centrality = matrix @ matrix.mean(axis=0)
     # cover the whole part: its paragraphs in PART_SENTENCES runs, the most central opening of each
-    runs = np.array_split(np.arange(len(units)), min(PART_SENTENCES, len(units)))
+    runs = np.array_split(np.arange(len(units)), min(sentences or PART_SENTENCES, len(units)))
     order = [int(run[np.argmax(centrality[run])]) for run in runs if len(run)]
     draft = ctx.draft()
     draft.lead = f"The main points of {head.part}:"
