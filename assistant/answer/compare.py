@@ -62,6 +62,11 @@ def compose_compare(
         elif topic:
             # the topic alone, without the places and comparison words, finds each side's sentences on it
             units = ctx.top_units(topic, body, PER_PLACE)
+        elif side.opinion is None:
+            # two Working Groups: what each decided about the Opinions it handled
+            inside = {c.id for c in body}
+            units = [u for u in decisions(ctx, tuple(sorted(view.opinion_heads)), limit=None) if u.clause_id in inside]
+            units = units[:PER_PLACE] or ctx.top_units(query, body, PER_PLACE)
         else:
             # "how do they differ?" names no topic: each side's conclusions and calls say what it is for
             shared = {u for pair in _aligned(ctx, sides) for u in pair}
