@@ -58,16 +58,16 @@ class Planner:
         places = self.places(query, filters)
         actors = actor_subjects(query, ctx.view.actors_in(query))
         shape = question_shape(query, actors=actors, places=places.count)
+        if asked_act(query) and shape in ("list", "fact", "actor"):
+            # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
+            doers = compose_doers(ctx, query, places)
+            if doers is not None:
+                return Planned("list", doers)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
         elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(query):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
-        if asked_act(query) and shape in ("list", "fact", "actor"):
-            # "which countries proposed amendments?", "who objected to Brazil's text?": the doers, gathered
-            draft = compose_doers(ctx, query, places)
-            if draft is not None:
-                return Planned("list", draft)
         if shape == "compare":
             draft = compose_compare(ctx, query, hits, places, actors)
         elif shape == "overview":
