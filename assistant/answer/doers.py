@@ -33,6 +33,13 @@ _ASKED_ACT = re.compile(
     r"(request\w*|ask\w* for))\b",
     re.I,
 )
+_ACT_PHRASE = {
+    "propos": "proposed or contributed text",
+    "support": "gave support",
+    "object": "objected or argued",
+    "withdr": "withdrew or gave way",
+    "request": "made requests",
+}
 MAX_DOERS = 12
 
 
@@ -82,7 +89,7 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
     for unit in sorted(chosen, key=lambda u: u.start):
         by_place.setdefault(_place_name(view.by_id[unit.clause_id]), []).append((unit, chosen[unit]))
     draft = ctx.draft()
-    draft.lead = f"{len(told)} names the report gives{', by place' if len(by_place) > 1 else ''}:"
+    draft.lead = f"The report names {len(told)} that {_ACT_PHRASE[act]}{', by place' if len(by_place) > 1 else ''}:"
     shown = 0
     for place, lines in by_place.items():
         if len(by_place) > 1:
