@@ -1,9 +1,10 @@
 """Sentence embeddings behind a small protocol: the bundled MiniLM model, and a hash fake for tests.
 
-MiniLM is loaded by sentence-transformers once, when an index is first built, and exported to ONNX
-(assistant/onnx_embed.py; checked against sentence-transformers before it is stored). Everything after that,
-passages being indexed and queries alike, runs on the export with onnxruntime: answering a question imports
-neither torch nor transformers, and rebuilding an index for a changed report does not either.
+MiniLM is exported to ONNX when an index is first built (assistant/onnx_embed.py): written straight from the
+model's files and checked against the vectors sentence-transformers gave for them, or, for model files without
+stored vectors, loaded by sentence-transformers and exported with torch. Everything after that, passages being
+indexed and queries alike, runs on the export with onnxruntime: neither building an index nor answering a
+question imports torch or transformers while the stored vectors match the model.
 """
 
 from __future__ import annotations
@@ -109,11 +110,11 @@ def encode_documents(embedder: Embedder, texts: list[str], progress: bool = Fals
 
 
 def build_threads() -> int:
-    """Workers embedding passages: every core on an idle machine, one when others are busy.
+    """torch threads embedding passages: every core on an idle machine, one when others are busy.
 
     Measured on 2 shared cores, embedding the report's 596 passages: torch on two threads took 49-100 s against
-    35-51 s on one (load 4-8), a second thread spinning at every operation for a core someone else holds;
-    two onnxruntime workers on separate batches took 13.5-19.5 s against 18.4-19.1 s for one (load 2-3).
+    35-51 s on one (load 4-8), a second thread spinning at every operation for a core someone else holds.
+    (onnxruntime's workers do not wait on each other: see `document_workers`.)
     """
     cores = os.cpu_count() or 1
     try:
@@ -121,6 +122,58 @@ def build_threads() -> int:
     except OSError:
         busy = 0.0
     return max(1, min(cores, int(cores - busy + 0.5)))
+
+
+# A CPU window shorter than this says little (a few scheduler ticks); one longer than this describes another time
+# than now. Building from nothing, the window is the query-model export: 2-7 s on 2 shared cores.
+MIN_CPU_WINDOW = 0.5
+MAX_CPU_WINDOW = 60.0
+
+
+def cpu_sample() -> tuple[int, int, float] | None:
+    """(idle ticks of all cores, all ticks, this process's CPU seconds) now; None without /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            ticks = [int(x) for x in fh.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    if len(ticks) < 5:
+        return None
+    own = os.times()
+    return ticks[3] + ticks[4], sum(ticks), own.user + own.system  # idle + iowait; guest time is within user
+
+
+def free_cores(since: tuple[int, int, float] | None, now: tuple[int, int, float] | None = None) -> float | None:
+    """Cores that nothing but this process used between the samples `since` and `now` (taken now if not given):
+    the idle ones plus what this process used itself. None when the window is too short or too long to tell."""
+    now = cpu_sample() if now is None else now
+    if since is None or now is None:
+        return None
+    cores = os.cpu_count() or 1
+    ticks = now[1] - since[1]
+    seconds = ticks / cores / os.sysconf("SC_CLK_TCK")
+    if ticks <= 0 or not MIN_CPU_WINDOW <= seconds <= MAX_CPU_WINDOW:
+        return None
+    idle = cores * (now[0] - since[0]) / ticks
+    own = (now[2] - since[2]) / seconds
+    return min(float(cores), idle + own)
+
+
+def document_workers(since: tuple[int, int, float] | None = None) -> int:
+    """onnxruntime workers embedding passages: the cores no other process used since the sample `since` (the
+    query model's export, when building from nothing), else `build_threads()`.
+
+    The load average cannot tell: it is a minute's decaying mean, so a build started right after other work
+    (benchmarks/cold_start.py's reference run, a test) reads 0.6 or more on a machine idle by then, and embedded
+    on one worker. Measured on 2 shared cores, the report's 596 passages: two workers took 9.7 s in a run with
+    the second core free, one 18.1-18.3 s in the runs beside it; with other processes keeping both cores busy,
+    two workers took 35-43 s against 28-43 s for one (this process got ~0.6 of a core either way).
+    """
+    free = free_cores(since)
+    if free is None:
+        return build_threads()
+    cores = os.cpu_count() or 1
+    return max(1, min(cores, int(free + 0.5)))
 
 
 _MODEL_LOCK = threading.Lock()
@@ -175,12 +228,12 @@ class SentenceTransformerEmbedder:
         )
         return _normalize_rows(vectors)
 
-    def encode_documents(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        """`encode` on `build_threads()` torch threads."""
+    def encode_documents(self, texts: list[str], progress: bool = False, workers: int | None = None) -> np.ndarray:
+        """`encode` on `workers` torch threads (`build_threads()` if not given)."""
         import torch
 
         threads = torch.get_num_threads()
-        torch.set_num_threads(build_threads())
+        torch.set_num_threads(workers or build_threads())
         try:
             return self.encode(texts, progress=progress)
         finally:
@@ -198,7 +251,7 @@ class MiniLMEmbedder:
 
     Nothing is loaded until it is used. The encoder is the ONNX export kept in `query_model_dir`, exported
     first if it is missing or damaged; without a directory it is sentence-transformers itself. `encode` embeds
-    queries; `encode_documents` embeds passages being indexed, sorted by length, on `build_threads()` workers,
+    queries; `encode_documents` embeds passages being indexed, sorted by length, on `document_workers()`,
     and remembers them, so the clause and sentence indexes never embed the same text twice; texts announced
     with `plan` join the first call, so one build embeds everything in one sorted pass.
     """
@@ -211,6 +264,7 @@ class MiniLMEmbedder:
         self._encoder = None
         self._documents: dict[str, np.ndarray] = {}
         self._planned: list[str] = []
+        self._cpu_mark: tuple[int, int, float] | None = None
 
     def _sentence_transformer(self) -> SentenceTransformerEmbedder:
         model = SentenceTransformerEmbedder(minilm_path(), MINILM_NAME)
@@ -229,6 +283,7 @@ class MiniLMEmbedder:
         """Load the encoder now; with `rebuild`, export the ONNX model afresh first."""
         with self._lock:
             if self._encoder is None or rebuild:
+                self._cpu_mark = cpu_sample()  # how busy the machine is meanwhile sets the build's workers
                 self._encoder = self._open_encoder(rebuild)
 
     def _open_encoder(self, rebuild: bool):
@@ -247,8 +302,23 @@ class MiniLMEmbedder:
                 reason = str(exc)
                 level = logging.INFO if reason.startswith("no index") else logging.WARNING
                 log.log(level, "exporting the query model to %s: %s", self.query_model_dir, reason)
-        onnx_embed.export(self._sentence_transformer().model, self.query_model_dir, wanted)
+        self._export(wanted)
         return onnx_embed.OnnxEncoder.open(self.query_model_dir, wanted)
+
+    def _export(self, wanted: dict) -> None:
+        """Write the ONNX model straight from the model's files (no torch) while its probe vectors are stored for
+        these very files; else, or if that fails its check, through sentence-transformers and torch."""
+        from assistant import onnx_embed
+
+        model_dir = Path(minilm_path())
+        reference = onnx_embed.stored_reference(model_dir, self.name)
+        if reference is not None:
+            try:
+                onnx_embed.export_bert(model_dir, self.query_model_dir, wanted, reference)
+                return
+            except ValueError as exc:
+                log.warning("exporting the query model through sentence-transformers instead: %s", exc)
+        onnx_embed.export(self._sentence_transformer().model, self.query_model_dir, wanted)
 
     def plan(self, texts: list[str] | None) -> None:
         """Texts that may be indexed next (None: none): the next `encode_documents` call embeds them too."""
@@ -261,7 +331,9 @@ class MiniLMEmbedder:
             todo = [t for t in dict.fromkeys([*texts, *self._planned]) if t not in self._documents]
             self._planned = []
             if todo:
-                self._documents.update(zip(todo, self._encoder.encode_documents(todo, progress=progress)))
+                workers = document_workers(self._cpu_mark)
+                log.debug("embedding %d passages on %d worker(s)", len(todo), workers)
+                self._documents.update(zip(todo, self._encoder.encode_documents(todo, progress, workers)))
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._documents[t] for t in texts])

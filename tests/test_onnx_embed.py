@@ -1,5 +1,6 @@
 """The query path's ONNX export of MiniLM: the same vectors as sentence-transformers, stored and checked like
-the indexes, and a query path that never imports torch, transformers or sentence-transformers."""
+the indexes, written without torch while the stored probe vectors match the model, and a query path that never
+imports torch, transformers or sentence-transformers."""
 
 from __future__ import annotations
 
@@ -83,6 +84,53 @@ def test_the_export_is_stored_like_every_other_artifact(query_model_dir):
     assert manifest["model"] == MINILM_NAME and manifest["dim"] == MINILM_DIM
     assert manifest["probe_min_cosine"] >= onnx_embed.MIN_COSINE
     assert not [p for p in query_model_dir.parent.iterdir() if p.name.startswith(".")]  # no temp dirs left
+
+
+def test_the_stored_probe_vectors_are_sentence_transformers_own_for_the_installed_model(reference):
+    """While they match the model package, a build writes the query model without torch; when the package
+    changes this fails: store them afresh with `python -m assistant.onnx_embed`."""
+    stored = onnx_embed.stored_reference(Path(minilm_path()), MINILM_NAME)
+    assert stored is not None, "stale or missing assistant/query_model_reference.json"
+    cosines = np.sum(stored["vectors"] * reference.encode(list(onnx_embed.PROBES)), axis=1)
+    assert cosines.min() >= 0.999999, cosines
+
+
+def test_the_index_build_wrote_the_query_model_without_torch(query_model_dir):
+    manifest = json.loads((query_model_dir / "manifest.json").read_text())
+    assert manifest["exporter"] == "onnx" and "torch_version" not in manifest
+
+
+def test_the_torch_export_and_the_direct_one_agree(query_model_dir, reference, tmp_path):
+    """The torch export stays the way for model files without stored probe vectors: it must give the same
+    vectors as the one the builds use."""
+    wanted = onnx_embed.identity(MINILM_NAME, MINILM_DIM)
+    manifest = onnx_embed.export(reference.model, tmp_path / "query-model", wanted)
+    assert manifest["exporter"] == "torch" and manifest["probe_min_cosine"] >= onnx_embed.MIN_COSINE
+    traced = onnx_embed.OnnxEncoder.open(tmp_path / "query-model", wanted)
+    direct = onnx_embed.OnnxEncoder.open(query_model_dir, wanted)
+    texts = _dev_texts()
+    cosines = np.sum(traced.encode(texts) * direct.encode(texts), axis=1)
+    assert cosines.min() >= onnx_embed.MIN_COSINE, float(cosines.min())
+
+
+_EXPORT_PROBE = """
+import json, sys
+from pathlib import Path
+from assistant.embed import MiniLMEmbedder
+MiniLMEmbedder(Path(sys.argv[1])).prepare()
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def test_writing_the_query_model_imports_no_torch(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", _EXPORT_PROBE, str(tmp_path / "query-model")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    modules = json.loads(result.stderr.strip().splitlines()[-1])
+    assert not set(BUILD_ONLY) & set(modules), sorted(set(BUILD_ONLY) & set(modules))
+    assert json.loads((tmp_path / "query-model" / "manifest.json").read_text())["exporter"] == "onnx"
 
 
 def test_a_damaged_export_is_refused_and_exported_again(query_model_dir, tmp_path, caplog):

@@ -98,7 +98,7 @@ class _CountingModel:
         self.calls: list[list[str]] = []
         self.hash = HashEmbedder()
 
-    def encode_documents(self, texts, progress=False):
+    def encode_documents(self, texts, progress=False, workers=None):
         self.calls.append(list(texts))
         return self.hash.encode(texts)
 
@@ -107,15 +107,18 @@ def test_passages_of_both_indexes_are_embedded_once_in_one_call(monkeypatch):
     model = _CountingModel()
     embedder = MiniLMEmbedder()
     monkeypatch.setattr(embedder, "_sentence_transformer", lambda: model)
-    clause_texts = ["Opinion 1: internet exchange points", "Part I ¶2: the Forum met", "shared text"]
-    sentence_texts = ["shared text", "the Forum met in Geneva"]
+    clause_texts = ["Opinion 1: internet exchange points", "Part I ¶2: the Forum met", "shared text", "IXPs help"]
+    # a sentence whose acronym was spelled out is another text: it gets its own vector
+    sentence_texts = ["shared text", "the Forum met in Geneva", "IXPs help (Internet Exchange Points)"]
     embedder.plan(clause_texts + sentence_texts)
     first = embedder.encode_documents(clause_texts)
     second = embedder.encode_documents(sentence_texts)
     embedder.plan(None)
     assert len(model.calls) == 1 and sorted(model.calls[0]) == sorted(set(clause_texts + sentence_texts))
+    assert len(model.calls[0]) == 6  # "shared text" once
     np.testing.assert_array_equal(first, model.hash.encode(clause_texts))
     np.testing.assert_array_equal(second, model.hash.encode(sentence_texts))
+    np.testing.assert_array_equal(first[2], second[0])  # both indexes hold the one vector
     embedder.encode_documents(["a new text"])
     assert model.calls[-1] == ["a new text"], "a cleared plan is not embedded again"
 
