@@ -378,9 +378,16 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from assistant.read_report import read_report
+    from ui.gradio_import import import_in_background
+
+    settings = settings_from(args)
+    read_report(settings.corpus_path, settings.max_corpus_bytes)  # a missing report fails before anything loads
+    # gradio's import (the larger part of the start) runs beside the index load; ui.app waits for it.
+    import_in_background()
+    assistant = load_assistant(args, progress=True)
     from ui.app import launch
 
-    assistant = load_assistant(args, progress=True)
     launch(assistant, host=args.host, port=args.port)
     return 0
 

@@ -11,6 +11,7 @@ import base64
 import logging
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "100")
 
-import gradio as gr  # noqa: E402
+from ui.gradio_import import import_gradio  # noqa: E402
+
+gr = import_gradio()  # `import gradio` without its stub rewriting and pandas (see ui/gradio_import.py)
 
 from assistant import language, saved_cases  # noqa: E402
 from assistant.errors import AssistantError, InputError  # noqa: E402
@@ -134,7 +137,9 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
     doc_title = Path(getattr(assistant.settings, "corpus_path", "report")).name
     choices = filter_choices(clauses)
     shell = render.render_shell(doc_title, choices, examples, render.render_report(source, clauses))
-    language.load()  # ~1.4 s once, here rather than on the first question
+    # The language model (~1.4 s, mostly xz decompression, which releases the GIL) loads beside the server's start
+    # rather than before it; a question that needs it first waits for it (language.load holds a lock).
+    threading.Thread(target=language.load, name="load-language-model", daemon=True).start()
 
     def answer(question: str, history: Any, filter_value: str | None, standalone: bool = False) -> Answer:
         filters = parse_filter(filter_value, choices)
@@ -206,15 +211,34 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             log.exception("API ask failed")
             raise gr.Error(GENERIC_FAILURE, print_exception=False) from None
 
-    with gr.Blocks(title=f"Ask {doc_title}", analytics_enabled=False, fill_width=True) as demo:
+    with _no_interim_apps(), gr.Blocks(title=f"Ask {doc_title}", analytics_enabled=False, fill_width=True) as demo:
         gr.HTML(shell, elem_id="chat-app", js_on_load=None, apply_default_css=False)
         gr.api(ask, api_name="ask", concurrency_id="ask")
         # The page's own calls: reachable by clients (tests drive them) but not in the documented API.
         gr.api(turn, api_name="turn", concurrency_id="ask", api_visibility="undocumented")
         gr.api(save_case, api_name="save_case", api_visibility="undocumented")
 
-    demo.queue(default_concurrency_limit=ASK_CONCURRENCY, max_size=QUEUE_MAX)
+    with _no_interim_apps():
+        demo.queue(default_concurrency_limit=ASK_CONCURRENCY, max_size=QUEUE_MAX)
     return demo
+
+
+@contextmanager
+def _no_interim_apps():
+    """Gradio builds a FastAPI app of ~85 routes when a Blocks is created, again when it is closed and again when
+    its queue is set, then `launch` builds the one it serves. The first three are never served; at 0.29 s each
+    (measured on this machine at load average 4) they are skipped, and `demo.app` is None until `launch`."""
+    from gradio.routes import App
+
+    built = App.__dict__.get("create_app")
+    if not isinstance(built, staticmethod):  # another gradio: leave it alone
+        yield
+        return
+    App.create_app = staticmethod(lambda *args, **kwargs: None)
+    try:
+        yield
+    finally:
+        App.create_app = built
 
 
 def clean_turns(history: Any, lookup) -> tuple[str | dict, ...]:
@@ -267,6 +291,9 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
         share=False,
         show_error=False,
         max_file_size=MAX_FILE_SIZE,
+        # Governs only launch's own request to the URL it serves; this server has no TLS (see `launch`), and
+        # verifying would load every CA certificate for a plain-http loopback call: 0.27 s of the start.
+        ssl_verify=False,
         state_session_capacity=settings.session_cap,
         blocked_paths=blocked,
         enable_monitoring=False,
@@ -299,6 +326,8 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, **kw) -> gr.Blo
     demo = build_demo(assistant)
     options = launch_options(assistant, host, port)
     options.update(kw)
+    if options.get("ssl_keyfile") and "ssl_verify" not in kw:
+        options["ssl_verify"] = True
     # Started first: the sweeper finds the session store once launch has made it.
     demo.session_sweeper = guard.SessionSweeper(demo, assistant.settings.session_ttl).start()
     demo.launch(**options)
