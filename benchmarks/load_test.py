@@ -6,6 +6,9 @@ question once the last is answered.
 `--api gradio` (default) asks Gradio's `/ask` through gradio_client; `--api json` posts to `/api/ask` with httpx.
 Prints latency p50/p95/max (per request, seen by the client), requests per second (from the moment every
 client is connected to the last answer) and the error count. Loopback servers only.
+
+`--server-pid PID` also prints the server process's CPU time per request (Linux /proc): on a machine shared with
+other work, latency moves with everything else running, while the server's CPU per request mostly does not.
 """
 
 from __future__ import annotations
@@ -71,6 +74,15 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of another process, from /proc; None where that cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _gradio_asker(url: str, timeout: float):
     from gradio_client import Client
 
@@ -105,7 +117,13 @@ ASKERS = {"gradio": _gradio_asker, "json": _json_asker}
 
 
 def run(
-    url: str, clients: int, per_client: int, questions: list[tuple[str, list[str]]], timeout: float, api: str = "gradio"
+    url: str,
+    clients: int,
+    per_client: int,
+    questions: list[tuple[str, list[str]]],
+    timeout: float,
+    api: str = "gradio",
+    server_pid: int | None = None,
 ) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
@@ -148,9 +166,16 @@ def run(
         except threading.BrokenBarrierError:
             pass
         started, cpu = time.perf_counter(), _cpu_seconds()
+        server_cpu = process_cpu_seconds(server_pid) if server_pid else None
         for future in futures:
             future.result()
     wall, cpu = max(finished, default=started) - started, _cpu_seconds() - cpu
+    server_after = process_cpu_seconds(server_pid) if server_pid else None
+    server_ms = (
+        round(1000 * (server_after - server_cpu) / len(latencies), 1)
+        if server_cpu is not None and server_after is not None and latencies
+        else None
+    )
     return {
         "api": api,
         "clients": clients,
@@ -166,6 +191,7 @@ def run(
         "wall_s": round(wall, 1),
         # The clients share the machine with the server; their own CPU use is part of the picture.
         "client_cpu_s": round(cpu, 1),
+        "server_cpu_ms_per_request": server_ms,
         "error_samples": sorted(set(errors))[:5],
     }
 
@@ -178,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--question-file", type=Path, help="JSONL with a 'question' field (default: the dev set)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     parser.add_argument("--api", choices=sorted(ASKERS), default="gradio", help="gradio: /ask; json: POST /api/ask")
+    parser.add_argument("--server-pid", type=int, help="also print this server process's CPU time per request")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if not is_loopback_url(args.url):
@@ -191,14 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: cannot read questions: {exc}", file=sys.stderr)
         return 2
-    result = run(args.url, args.clients, args.questions, questions, args.timeout, args.api)
+    result = run(args.url, args.clients, args.questions, questions, args.timeout, args.api, args.server_pid)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(
             f"{result['api']}: {result['requests']} requests ({result['clients']} clients × {result['questions_per_client']}) "
             f"in {result['wall_s']} s: p50 {result['p50_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s, "
-            f"{result['throughput_rps']} req/s, errors {result['errors']} (client CPU {result['client_cpu_s']} s)"
+            f"{result['throughput_rps']} req/s, errors {result['errors']} (client CPU {result['client_cpu_s']} s"
+            + (f", server CPU {result['server_cpu_ms_per_request']} ms/request" if args.server_pid else "")
+            + ")"
         )
         for sample in result["error_samples"]:
             print(f"  error: {sample}")

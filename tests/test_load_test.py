@@ -1,0 +1,31 @@
+"""benchmarks/load_test.py's own arithmetic: percentiles and another process's CPU time."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import load_test  # noqa: E402
+
+
+def test_nearest_rank_percentiles():
+    values = [0.1 * i for i in range(1, 21)]
+    assert load_test.percentile(values, 50) == pytest.approx(1.0)
+    assert load_test.percentile(values, 95) == pytest.approx(2.0)  # rank round(19.5) = 20 of 20
+    assert load_test.percentile([], 95) == 0.0
+
+
+def test_server_cpu_is_read_from_proc_or_left_out():
+    if not Path(f"/proc/{os.getpid()}/stat").exists():
+        pytest.skip("no /proc here")
+    before = load_test.process_cpu_seconds(os.getpid())
+    sum(i * i for i in range(300_000))
+    after = load_test.process_cpu_seconds(os.getpid())
+    assert before is not None and after >= before >= 0
+    assert load_test.process_cpu_seconds(2**22 + 12345) is None  # above Linux's largest pid
