@@ -246,7 +246,7 @@ def rewrite_query(question: str, history) -> str:
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
                 return _replace_first(previous, previous_anchors[kind][0], subject)
-        swapped = _swap_topic(previous, subject) or _swap_doer(previous, subject)
+        swapped = _swap_topic(previous, subject) or _swap_doer(previous, subject) or _role_of(previous, subject)
         if swapped:
             return swapped
         return f"{previous.rstrip(' ?')} — {subject}?"
@@ -288,6 +288,14 @@ _DOER_PHRASE = re.compile(
     r"contribute|object|insist)\b",
     re.I,
 )
+
+
+def _role_of(previous: str, subject: str) -> str | None:
+    """"and the vice-chair?" after "who chaired Working Group 2?" asks who holds that role in the same place."""
+    places = [m.group(0) for pat in (_ANCHOR_PATTERNS["opinion"], _ANCHOR_PATTERNS["group"]) for m in pat.finditer(previous)]
+    if not re.match(r"^\W*who\b", previous, re.I) or not places or not re.match(r"^(?:the|its|a)\s+\S", subject, re.I):
+        return None
+    return f"who was {subject.rstrip(' ?')} of {' and '.join(places)}?"
 
 
 def _swap_doer(previous: str, subject: str) -> str | None:
@@ -639,7 +647,7 @@ def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_t
     match = _first_unresolved(text)
     if match is None or match.group(0).lower() not in _PERSONAL:
         return None
-    wanted = {stem(w) for w in _content_words(previous)}
+    wanted = {stem(w.lower()) for w in _content_words(previous)}
     titles = _TITLES_OF["he" if match.group(0).lower() in ("he", "him", "his") else "she"]
     best, best_score = None, -1
     for clause_id in cited:
@@ -647,7 +655,7 @@ def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_t
         for person in _PERSON.finditer(body):
             if person.group(1) not in titles:
                 continue
-            context = {stem(w) for w in _WORD.findall(body[max(0, person.start() - 60) : person.start()])}
+            context = {stem(w.lower()) for w in _WORD.findall(body[max(0, person.start() - 60) : person.start()])}
             score = len(wanted & context)
             if score > best_score:
                 best, best_score = person.group(2).strip(), score

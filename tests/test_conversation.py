@@ -312,3 +312,13 @@ def test_it_after_which_thing_is_that_thing():
     assert read_in_context("what does para 20 of it ask for", turns, _place) == (
         "what does para 20 of the unga resolution ask for? (which unga resolution is that)"
     )
+
+
+def test_and_the_vice_chair_then_he_is_the_vice_chair():
+    row = "Working Group 2: Chair Mr Musab Abdulla (Bahrain); Vice-Chair Mr Tchonang Linze Michel (CAPDA, Cameroon)"
+    turns = [Turn("who chaired working group 2?", ("wg2",))]
+    assert read_in_context("and the vice-chair?", turns, _place) == "who was the vice-chair of working group 2?"
+    turns.append(Turn("and the vice-chair?", ("wg2",)))
+    assert read_in_context("what org is he from?", turns, _place, cited_text={"wg2": row}.get) == (
+        "what org is Tchonang Linze Michel from?"
+    )
