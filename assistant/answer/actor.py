@@ -112,7 +112,7 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     draft = ctx.draft()
     if SPEECH_ASKED.search(query) and not any(_ever_speaks(ctx, a) for a in actors):
         # named (as an officer, as a body an Opinion refers to) but never heard: that is the answer
-        draft.unsupported = f"it records nothing {' or '.join(_as_written(ctx, a) for a in actors)} said or proposed"
+        draft.unsupported = f"it records nothing {' or '.join(as_written(ctx, a) for a in actors)} said or proposed"
     framed: set[str] = set()
     name = " and ".join(a.title() if not a.isupper() else a for a in actors)
     draft.lead = f"What the report records of {name}:"
@@ -131,7 +131,7 @@ def _ever_speaks(ctx: PlanContext, actor: str) -> bool:
     )
 
 
-def _as_written(ctx: PlanContext, actor: str) -> str:
+def as_written(ctx: PlanContext, actor: str) -> str:
     """The actor's name spelled as the report spells it ("IETF", "Sally Wentworth")."""
     m = re.search(rf"\b{re.escape(actor)}\b", ctx.source, re.I)
     return m.group(0) if m else actor.title()

@@ -8,7 +8,7 @@ import re
 from assistant.answer.actor import actor_mentions
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
-from assistant.answer.fact import FATE, decisions
+from assistant.answer.fact import FATE, decisions, group_decisions
 from assistant.answer.overview import OPERATIVE
 from assistant.question import tokenize
 from assistant.records import Clause, Hit
@@ -64,9 +64,7 @@ def compose_compare(
             units = ctx.top_units(topic, body, PER_PLACE)
         elif side.opinion is None:
             # two Working Groups: what each decided about the Opinions it handled
-            inside = {c.id for c in body}
-            units = [u for u in decisions(ctx, tuple(sorted(view.opinion_heads)), limit=None) if u.clause_id in inside]
-            units = units[:PER_PLACE] or ctx.top_units(query, body, PER_PLACE)
+            units = group_decisions(ctx, side)[:PER_PLACE] or ctx.top_units(query, body, PER_PLACE)
         else:
             # "how do they differ?" names no topic: each side's conclusions and calls say what it is for
             shared = {u for pair in _aligned(ctx, sides) for u in pair}

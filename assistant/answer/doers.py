@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.actor import about_opinions
+from assistant.answer.actor import about_opinions, as_written
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, clean_sentence
 from assistant.records import Clause
@@ -84,7 +84,7 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
         candidates = [u for kind, u in units if kind == best_kind]
         scores = ctx.relevance(query, candidates)
         unit = candidates[max(range(len(candidates)), key=lambda i: scores[i])]
-        chosen.setdefault(unit, []).append(_as_written(ctx, actor))
+        chosen.setdefault(unit, []).append(as_written(ctx, actor))
     by_place: dict[str, list[tuple[Unit, list[str]]]] = {}
     for unit in sorted(chosen, key=lambda u: u.start):
         by_place.setdefault(_place_name(view.by_id[unit.clause_id]), []).append((unit, chosen[unit]))
@@ -158,8 +158,3 @@ def _place_name(clause: Clause) -> str:
     if clause.part == "Part II" and clause.opinion is not None:
         return f"Opinion {clause.opinion}"
     return clause.part or "The report"
-
-
-def _as_written(ctx: PlanContext, actor: str) -> str:
-    m = re.search(rf"\b{re.escape(actor)}\b", ctx.source, re.I)
-    return m.group(0) if m else actor.title()

@@ -86,6 +86,12 @@ _CONTINUES = re.compile(
 )
 
 
+def group_decisions(ctx: PlanContext, group_head) -> list[Unit]:
+    """What a Working Group's report states it decided about each Opinion it handled, in order."""
+    inside = {c.id for c in ctx.view.descendants(group_head.id)}
+    return [u for u in decisions(ctx, tuple(sorted(ctx.view.opinion_heads)), limit=None) if u.clause_id in inside]
+
+
 def _next_unit(ctx: PlanContext, unit: Unit, same_clause: bool = False) -> Unit | None:
     """The sentence after `unit` in the report: in its clause, or the first of the clause that follows it under
     the same parent."""

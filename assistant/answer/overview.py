@@ -214,16 +214,15 @@ def _report(ctx: PlanContext, query: str) -> Draft | None:
     draft.lead = "The report, part by part:"
     for name, head in view.part_heads.items():
         children = view.children.get(head.id, [])
-        if name == "Annex I" or (head.part == "Annex I"):
+        if head.part == "Annex I":
             draft.bullets.append(f"**{name}**: what each Working Group decided")
-            from assistant.answer.fact import decisions
+            from assistant.answer.fact import group_decisions
 
-            every = decisions(ctx, tuple(sorted(view.opinion_heads)), limit=None)
             for number in sorted(view.group_heads):
-                inside = {c.id for c in view.descendants(view.group_heads[number].id)}
-                rejected = [u for c in view.descendants(view.group_heads[number].id) if c.kind == "paragraph"
+                group = view.group_heads[number]
+                rejected = [u for c in view.descendants(group.id) if c.kind == "paragraph"
                             for u in view.units(c) if _NOT_ADOPTED.search(u.text)]
-                for unit in sorted([u for u in every if u.clause_id in inside] + rejected[:1], key=lambda u: u.start):
+                for unit in sorted(group_decisions(ctx, group) + rejected[:1], key=lambda u: u.start):
                     draft.bullets.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
         elif children and all(c.kind == "heading" and c.opinion is not None for c in children):
             draft.bullets.append(f"**{name}**: the {len(children)} Opinions adopted")
@@ -237,7 +236,7 @@ def _report(ctx: PlanContext, query: str) -> Draft | None:
                 continue
             draft.bullets.append(f"**{name}**: its main points")
             for unit in part.used:
-                if unit.clause_id and not any(unit.start < u.end and u.start < unit.end for u in draft.used):
+                if not any(unit.start < u.end and u.start < unit.end for u in draft.used):
                     draft.bullets.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
     return draft if draft.bullets else None
 
