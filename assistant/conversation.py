@@ -62,6 +62,15 @@ def spell_out_places(question: str) -> str:
     return _ORDINAL_PART.sub(lambda m: "Part I" if m.group(1).lower() in ("first", "1st") else "Part II", question)
 
 
+_CONTEXT_AFTER = re.compile(r"(?:\s*\((?:[^()]|\([^()]*\))*\))+\s*$")
+
+
+def own_words(query: str) -> str:
+    """A query without the context a reading put after it: "at what price? (Opinion 4; new entrant ISPs)" →
+    "at what price?". Who is asked about is in these words; the context only says where to look."""
+    return _CONTEXT_AFTER.sub("", query) or query
+
+
 def clean_history(history) -> list[str]:
     """The questions of the latest few turns, cleaned and bounded (see `parse_history`)."""
     return [turn.question for turn in parse_history(history)]
@@ -135,9 +144,27 @@ _RELATIONAL = re.compile(
     r"differences?|rationale|decision|arguments?)\W*$",
     re.I,
 )
+# A question about a "the …" it never identifies: "what was the answer?", "where could the discussion continue
+# then?", "who's the contact for that?" (a name or a place in it makes it stand alone: "what is the WTPF?")
+_DEFINITE_ONLY = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:what(?:'s|’s)?|which|who(?:'s|’s)?|where|when|how|why)\s+"
+    r"(?:(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|might)\s+)?(?:the|that)\s+"
+    r"(?!(?:main|key|overall|general)\b)"  # "what were the main outcomes" asks about the whole report
+    r"(?:[a-z’'-]+\s+){0,2}[a-z’'-]+(?:\s+(?:then|now|next|again|finally))?\W*$",
+    re.I,
+)
 _PLACE = re.compile(r"\b(?:opinions?|working groups?|wgs?)\s*\d|\b(?:part|annex)\s+(?:i|ii|1|2)\b", re.I)
 _AUXILIARY_BEFORE = re.compile(r"\b(?:does|did|do|is|was|were|are|has|have|had|can|could|will|would|should)\s*$", re.I)
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w’'-]+|\b[A-Z]{2,}\w*")
+
+
+def _names_nothing(text: str) -> bool:
+    """A question with no subject of its own: "where exactly?", "what was the answer?", "who objected?"."""
+    text = text.strip()
+    return bool(
+        _FRAGMENT.match(text) or _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text)
+        or (_DEFINITE_ONLY.match(text) and not _PLACE.search(text) and not _NAME.search(text))
+    )
 
 
 def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
@@ -152,6 +179,8 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     if _CONTINUATION.search(text) or _BARE_WH.match(text) or _FRAGMENT.match(text):
         return True
     if _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text):
+        return True
+    if _DEFINITE_ONLY.match(text) and not _PLACE.search(text) and not _has_name(text, names):
         return True
     if _ELLIPSIS.search(text) and len(_content_words(text)) <= 3 and not (
         _NAMES_TWO.search(text) or len(_PLACE.findall(spell_out_places(text))) > 1
@@ -179,13 +208,15 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
 
 _POSSESSIVES = frozenset(("its", "their", "his", "her", "hers", "theirs"))
 _CAPITALIZED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b")
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:int|org|com|net)/\S*")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}[a-z]?\b")  # "WTPF", "ICANN", "IXPs"
 
 
 def report_names(text: str) -> frozenset[str]:
     """Words the report only ever writes capitalized in mid-sentence ("Turkey", "Geneva"), in lower case: the
-    names a user may type in lower case."""
-    capitalized = {m.group(0) for m in _CAPITALIZED.finditer(text)}
-    lower = set(re.findall(r"\b[a-z]+\b", text))
+    names a user may type in lower case. Acronyms count ("WTPF"); addresses do not ("www.itu.int/wtpf")."""
+    capitalized = {m.group(0) for m in _CAPITALIZED.finditer(text)} | set(_ACRONYM.findall(text))
+    lower = set(re.findall(r"\b[a-z]+\b", _ADDRESS.sub(" ", text)))
     return frozenset(w.lower() for w in capitalized if w.lower() not in lower and w.lower() not in STOPWORDS)
 
 
@@ -258,7 +289,7 @@ def rewrite_query(question: str, history) -> str:
         for value in values
         if value.lower() not in question.lower()
     ]
-    if _BACK_REFERENCE.search(question) or not (missing or mine):
+    if _BACK_REFERENCE.search(question) or not (missing or mine) or _names_nothing(question):
         # "Who moderated it?": what "it" is lives in the earlier question's words, not only its names
         missing.append(_subject(previous))
     if not any(missing):
@@ -383,12 +414,16 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
         # article belong to the sentence ("adopt the opinions" names no opinion)
         modifiers: list[str] = []
         for word in reversed(before):
-            bare = word.lower().strip(",;:?!.’'\"")
+            if re.search(r"[?!.;:)]$", word):
+                break  # "was it adopted? (brazil's draft opinion)": the phrase starts after a sentence ends
+            bare = word.lower().strip(",;:?!.’'\"(")
             if bare in ("and", "or"):  # "the multistakeholderism and enhanced cooperation opinions"
                 continue
             if bare in STOPWORDS or bare in _WORDS_OF_NUMBER:
                 break
             modifiers.append(word)
+            if word.startswith("("):
+                break
         for distance, word in enumerate([*modifiers, *after], start=1):
             for w in _title_words(word):
                 # the stemmer cuts "multistakeholder" and the title's "multi-stakeholderism" differently
@@ -513,10 +548,14 @@ _PLACE_PRONOUN = re.compile(
 )
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _ASKED_THING = re.compile(
-    r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+((?:[\w’'/-]+\s+){0,3}?[\w’'/-]+)\s+(?:is|was|are|were|does|did|do|has|had)\b",
+    r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?!(?:is|was|are|were|does|did|do|has|had|can|could|will|would)\b)"
+    r"((?:[\w’'/-]+\s+){0,3}?[\w’'/-]+)\s+(?:is|was|are|were|does|did|do|has|had)\b",
     re.I,
 )
 _PLACE_WORD = re.compile(r"\b(?:opinions?|groups?|wgs?|working|parts?|annex|one|ones|thing|things)\b", re.I)
+_ASKED_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:countries|country|delegations?|people|speakers?))\b", re.I)
+_ACTS_PRONOUN = re.compile(r"^\W*(?:and\s+|so\s+)?\w+\s+(?:did|do|does|had|have|were|are)\s+(?:they|he|she)\b", re.I)
+_PEOPLE_PRONOUNS = frozenset(("they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers"))
 _PLACE_QUESTION = re.compile(r"\b(?:which|what)\s+(opinions?|working groups?|wgs?|groups?)\b", re.I)
 
 
@@ -608,6 +647,13 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         return None  # the last turn was about something else ("the study"): its words carry over instead
     if not asked_place and _actor_of(previous) and not _OTHER.search(text):
         return None  # after "what did Senegal want in Opinion 2?", "it" is what Senegal wanted, "they" Senegal
+    first = _first_unresolved(text)
+    if first is not None and first.group(0).lower() in _PEOPLE_PRONOUNS and (
+        _ASKED_WHO.match(previous) or _ACTS_PRONOUN.search(previous)
+    ):
+        # after "who argued about Opinion 1?", "they" are whoever the answer named, not the Opinion; after "what
+        # did they want changed?", the same people still
+        return None
     if asked_place:
         kind = "Opinion" if asked_place.group(1).lower().startswith("opinion") else "Working Group"
         named = [p for p in named if p.startswith(kind)]
@@ -636,14 +682,33 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
 
 
 _PERSONAL = frozenset(("he", "him", "his", "she", "her", "hers"))
-# "Mr Petko Kantchev", "Dr Y.J. Park", "H.E. Mr Ivo Ivanovski": how the report introduces a person
-_PERSON = re.compile(r"\b(Mr|Ms|Mrs|Dr|Prof)\.?\s+([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})")
-_TITLES_OF = {"he": ("Mr", "Dr", "Prof"), "she": ("Ms", "Mrs", "Dr", "Prof")}
+# "Mr Petko Kantchev", "Dr Y.J. Park", "H.E. Mme Doris Leuthard", "H.E Blaise Louembé": how the report introduces a
+# person; the honorific tells "he" from "she" where it can
+_PERSON = re.compile(
+    r"\b(?:H\.\s?E\.?\s+)?(Mr|Ms|Mrs|Mme|Miss|Dr|Prof|Sir|(?<=H\.E\. )|(?<=H\.E ))\.?\s*"
+    r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
+)
+_TITLES_OF = {"he": ("Mr", "Dr", "Prof", "Sir", ""), "she": ("Ms", "Mrs", "Mme", "Miss", "Dr", "Prof", "")}
+# How far around a name its own words reach: the person's entry in a list ("· Mr Rashid Ismailov (Russia);") or
+# sentence, at most this many characters either side
+_PERSON_CONTEXT = 160
+_ENTRY_END = re.compile(r"[;·•\n]|[.!?]\s")
+
+
+def _words_around(body: str, start: int, end: int) -> set[str]:
+    """The stems of the words in a person's own entry or sentence: "Chairman of the Forum" for Ivo Ivanovski."""
+    left = body[max(0, start - _PERSON_CONTEXT) : start]
+    breaks = list(_ENTRY_END.finditer(left))
+    left = left[breaks[-1].end() :] if breaks else left
+    right = body[end : end + _PERSON_CONTEXT]
+    stop = _ENTRY_END.search(right)
+    right = right[: stop.start()] if stop else right
+    return {stem(w.lower()) for w in _WORD.findall(f"{left} {right}")}
 
 
 def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_text) -> str | None:
-    """"What was his other role?" after "Who chaired it?": "his" is the person the last answer cited, the one
-    introduced nearest to the words of the last question ("Chair Mr Petko Kantchev" for "chaired")."""
+    """"What was his other role?" after "Who chaired it?": "his" is the person the last answer cited whose own
+    entry or sentence shares most words with the last question ("Chair Mr Petko Kantchev" for "chaired")."""
     match = _first_unresolved(text)
     if match is None or match.group(0).lower() not in _PERSONAL:
         return None
@@ -655,8 +720,9 @@ def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_t
         for person in _PERSON.finditer(body):
             if person.group(1) not in titles:
                 continue
-            context = {stem(w.lower()) for w in _WORD.findall(body[max(0, person.start() - 60) : person.start()])}
-            score = len(wanted & context)
+            around = _words_around(body, person.start(), person.end())
+            # "chaired" asks for the "Chairman of the Forum" as much as for a "Chair"
+            score = sum(any(a.startswith(w) or w.startswith(a) for a in around if min(len(a), len(w)) >= 4) for w in wanted)
             if score > best_score:
                 best, best_score = person.group(2).strip(), score
     if best is None:

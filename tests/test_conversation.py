@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from assistant.conversation import anchors, clean_history, is_follow_up, rewrite_query
+from assistant.conversation import anchors, clean_history, is_follow_up, name_opinions, own_words, rewrite_query
 
 pytestmark = pytest.mark.unit
 
@@ -322,3 +322,61 @@ def test_and_the_vice_chair_then_he_is_the_vice_chair():
     assert read_in_context("what org is he from?", turns, _place, cited_text={"wg2": row}.get) == (
         "what org is Tchonang Linze Michel from?"
     )
+
+
+OPENING = (
+    "The Policy Forum opened with addresses from: Dr Hamadoun I. Touré, ITU Secretary-General; H.E. Mme Doris "
+    "Leuthard, Federal Counsellor, Department of Environment, Transport, Energy and Communications, Switzerland."
+)
+ELECTED = (
+    "Six Vice-Chairs were elected for the Forum: · Ms Magdalena Gaj (Poland); · Mr Rashid Ismailov (Russia). "
+    "H.E. Mr Ivo Ivanovski, Minister of Information Society, TFYR Macedonia, was elected Chairman of the Forum."
+)
+
+
+def test_she_is_the_woman_the_answer_named_whatever_her_honorific():
+    turns = [Turn("what did the swiss federal counsellor talk about", ("p2",))]
+    read = read_in_context("which forum did she say her govt supports?", turns, _place, cited_text={"p2": OPENING}.get)
+    assert read.startswith("which forum did Doris Leuthard say")
+
+
+def test_he_is_the_person_whose_own_entry_matches_the_question_on_either_side_of_the_name():
+    turns = [Turn("who chaired the whole forum", ("p6", "wg1"))]
+    texts = {"p6": ELECTED, "wg1": "Working Group 1: Chair Mr Daniel Cavalcanti (Brazil)"}
+    assert read_in_context("what country is he from", turns, _place, cited_text=texts.get) == (
+        "what country is Ivo Ivanovski from"
+    )
+
+
+def test_they_after_a_who_question_are_the_people_answered_not_the_place():
+    turns = [Turn("who argued about Opinion 1 in the working group?", ("annex-1/wg-1/p3",))]
+    read = read_in_context("what did they want changed?", turns, _place)
+    assert "Opinion 1 want" not in read and "argued about Opinion 1" in read
+    turns.append(Turn("what did they want changed?", ("annex-1/wg-1/p4",)))
+    assert "did Opinion 1 get" not in read_in_context("did they get it?", turns, _place)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what was the answer?", "where could the discussion continue then?", "who's the contact for that?",
+     "what was the final wording agreed", "where exactly?"],
+)
+def test_a_question_about_an_unidentified_thing_takes_the_whole_last_question(question):
+    turns = [Turn("what did the uk ask about opinion 2")]
+    assert "uk ask about opinion 2" in read_in_context(question, turns, _place)
+
+
+def test_a_thing_asked_about_is_never_an_auxiliary():
+    turns = [Turn("what did brazil do after the may 15 afternoon session")]
+    assert "the did" not in read_in_context("how much time did delegates get to look at it", turns, _place)
+
+
+def test_an_opinion_is_named_only_by_the_words_of_its_own_phrase():
+    titles = {4: "In Support of IPv6 Adoption and Transition from IPv4"}
+    question = "was it adopted? (brazils new draft opinion about)"
+    assert name_opinions(question, titles) == question
+
+
+def test_own_words_leave_out_the_context_a_reading_added():
+    assert own_words("at what price? (Opinion 4; new entrant ISPs say)") == "at what price?"
+    assert own_words("what did Ghana propose") == "what did Ghana propose"

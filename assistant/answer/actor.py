@@ -8,6 +8,7 @@ import re
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft
 from assistant.answer.overview import OUTCOME
+from assistant.conversation import own_words
 from assistant.records import Hit
 from assistant.sentences import Unit
 
@@ -110,7 +111,7 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     if not found:
         return None
     draft = ctx.draft()
-    if SPEECH_ASKED.search(query) and not any(_ever_speaks(ctx, a) for a in actors):
+    if SPEECH_ASKED.search(own_words(query)) and not any(_ever_speaks(ctx, a) for a in actors):
         # named (as an officer, as a body an Opinion refers to) but never heard: that is the answer
         draft.unsupported = f"it records nothing {' or '.join(as_written(ctx, a) for a in actors)} said or proposed"
     framed: set[str] = set()
