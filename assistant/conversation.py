@@ -282,6 +282,12 @@ def rewrite_query(question: str, history) -> str:
             return swapped
         return f"{previous.rstrip(' ?')} — {subject}?"
 
+    if _ELLIPSIS.search(question) and len(_content_words(question)) <= 3:
+        # "does Opinion 4 say the same?" after "what does Opinion 3 say about IPv6 traffic?" asks that of Opinion 4
+        for kind, values in mine.items():
+            if kind in previous_anchors and previous_anchors[kind][0].lower() != values[0].lower():
+                return _replace_first(previous, previous_anchors[kind][0], values[0])
+
     missing = [
         value
         for kind, values in previous_anchors.items()
@@ -491,17 +497,22 @@ def name_sections(question: str) -> str:
     question = name_ordinal_items(question)
     if not _NUMBERED.search(question) or _SECTION_NAMED.search(question):
         return question
+    asked = own_words(question)  # "what was the answer? (what did the UK ask …)": the context's verbs are not asked
     phrases = [
         phrase
         for pattern, phrase in _SECTION_WORDS
-        if any(not _OTHER_SUBJECT.search(question[: m.start()]) for m in pattern.finditer(question))
+        if any(not _OTHER_SUBJECT.search(asked[: m.start()]) for m in pattern.finditer(asked))
     ]
     return f"{question} ({'; '.join(phrases)})" if phrases else question
 
 
-# "What does the Broadband Commission urge …": the verb is another body's, quoted by the Opinion, not the
-# Opinion's own call; the section it lives in is not the one the verb names.
-_OTHER_SUBJECT = re.compile(r"\b(?:does|do|did)\s+(?:the\s+)?(?!opinions?\b|forum\b|wtpf\b|it\b)[A-Z][\w/-]*(?:\s+[A-Z][\w/-]*)*\s+$")
+# "What does the Broadband Commission urge …", "what did the uk ask about opinion 2": the verb is another body's,
+# quoted by the Opinion or said in the debate, not the Opinion's own call; the section it lives in is not the one
+# the verb names.
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:does|do|did)\s+(?:the\s+)?(?!(?:opinions?|forum|wtpf|it|they|this|that)\b)[\w/-]+(?:\s+[\w/-]+){0,2}\s+$",
+    re.I,
+)
 
 
 # ---------------------------------------------------------------- reading a question in its conversation

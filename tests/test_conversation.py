@@ -380,3 +380,17 @@ def test_an_opinion_is_named_only_by_the_words_of_its_own_phrase():
 def test_own_words_leave_out_the_context_a_reading_added():
     assert own_words("at what price? (Opinion 4; new entrant ISPs say)") == "at what price?"
     assert own_words("what did Ghana propose") == "what did Ghana propose"
+
+
+def test_the_same_asked_of_another_place_is_the_last_question_asked_of_it():
+    assert rewrite_query("does Opinion 4 say the same?", ["what does opinion 3 recognize about ipv6 traffic"]) == (
+        "what does Opinion 4 recognize about ipv6 traffic"
+    )
+
+
+def test_a_verb_another_speaker_did_names_no_section_of_the_opinion():
+    from assistant.conversation import name_sections
+
+    assert name_sections("what did the uk ask about Opinion 2") == "what did the uk ask about Opinion 2"
+    assert name_sections("what does Opinion 2 ask of Member States") == "what does Opinion 2 ask of Member States (invites)"
+    assert "(invites)" not in name_sections("what was the answer? (Opinion 2; the uk ask about Opinion 2)")
