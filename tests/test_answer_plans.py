@@ -235,3 +235,13 @@ def test_an_overview_of_the_whole_report_goes_part_by_part(planner, clauses):
     assert result.answer.startswith("The report, part by part:")
     assert "**Part II**: the 6 Opinions adopted" in result.answer
     assert "Working Group 3 endorsed Draft Opinion 5" in result.answer and "was not adopted" in result.answer
+
+
+def test_an_actor_is_named_as_the_report_spells_it_not_as_typed():
+    from assistant.answer.actor import as_written
+
+    class _Ctx:
+        source = "Contact: someone@example.co.uk. The UK sought clarification. The UK agreed."
+
+    assert as_written(_Ctx(), "uk") == "UK"
+    assert as_written(_Ctx(), "ghana") == "Ghana"

@@ -115,7 +115,7 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
         # named (as an officer, as a body an Opinion refers to) but never heard: that is the answer
         draft.unsupported = f"it records nothing {' or '.join(as_written(ctx, a) for a in actors)} said or proposed"
     framed: set[str] = set()
-    name = " and ".join(a.title() if not a.isupper() else a for a in actors)
+    name = " and ".join(as_written(ctx, a) for a in actors)
     draft.lead = f"What the report records of {name}:"
     for unit in found:
         draft.bullets.append(ctx.line(draft, unit, framed))
@@ -134,8 +134,11 @@ def _ever_speaks(ctx: PlanContext, actor: str) -> bool:
 
 def as_written(ctx: PlanContext, actor: str) -> str:
     """The actor's name spelled as the report spells it ("IETF", "Sally Wentworth")."""
-    m = re.search(rf"\b{re.escape(actor)}\b", ctx.source, re.I)
-    return m.group(0) if m else actor.title()
+    spellings: dict[str, int] = {}
+    for m in re.finditer(rf"\b{re.escape(actor)}\b", ctx.source, re.I):
+        if not m.group(0).islower():  # "UK", not the "uk" of an e-mail address
+            spellings[m.group(0)] = spellings.get(m.group(0), 0) + 1
+    return max(spellings, key=spellings.get) if spellings else actor.title()
 
 
 def about_opinions(clause, opinions, view=None) -> bool:
