@@ -200,10 +200,27 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
         head = _head_clause(before, text[match.end():])
         if _content_words(head) or _PLACE.search(head):
             continue  # "was brazil's draft adopted or was it dropped": the pronoun's antecedent is in an earlier clause
-        if word in _POSSESSIVES and (_PLACE.search(before) or _has_name(before, names) or _has_doer(before)):
-            continue  # "why did turkey back off its amendments", "how does Opinion 3 define its scope"
+        if word in _POSSESSIVES and (
+            _PLACE.search(before) or _has_name(before, names) or _has_doer(before) or _WHICH_DOER.match(before)
+        ):
+            # "why did turkey back off its amendments", "how does Opinion 3 define its scope", "which working group
+            # changed its opinions"
+            continue
+        after = text[match.end():]
+        if word == "they" and _VERB_NEXT.match(after) and (_PLACE.search(text) or _has_name(after, names)):
+            continue  # "why did they keep Opinions 3 and 4 apart": a "they" that acts on a named place is whoever was there
         return True
     return False
+
+
+# "which working group changed …": the thing asked about does the acting
+_WHICH_DOER = re.compile(
+    r"^\W*which\s+(?!(?:is|was|are|were|does|did|do|has|had|can|could|will|would)\b)[a-z]+(?:\s+[a-z]+)?\s+"
+    r"(?!(?:is|was|are|were|does|did|do|its|their|his|her|it|they|of|in|on|for|to|from|with|about|by|and|or)\b)[a-z]+\b",
+    re.I,
+)
+# "they" as a subject: a word follows that is not another pronoun ("did they keep …", not "… they?")
+_VERB_NEXT = re.compile(r"\s+(?!(?:it|its|them|their|this|that|those|these)\b)[a-z]+\b", re.I)
 
 
 _POSSESSIVES = frozenset(("its", "their", "his", "her", "hers", "theirs"))

@@ -394,3 +394,17 @@ def test_a_verb_another_speaker_did_names_no_section_of_the_opinion():
     assert name_sections("what did the uk ask about Opinion 2") == "what did the uk ask about Opinion 2"
     assert name_sections("what does Opinion 2 ask of Member States") == "what does Opinion 2 ask of Member States (invites)"
     assert "(invites)" not in name_sections("what was the answer? (Opinion 2; the uk ask about Opinion 2)")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["why did they keep Opinions 3 and 4 separate", "which working group made more changes to its opinions, wg1 or wg3?",
+     "which opinion defines its scope"],
+)
+def test_a_pronoun_for_whoever_acted_on_a_named_place_stands_alone(question):
+    assert not is_follow_up(question)
+
+
+@pytest.mark.parametrize("question", ["did they get it?", "what did they want changed?", "which clause of its preamble"])
+def test_a_pronoun_with_nothing_named_stays_a_follow_up(question):
+    assert is_follow_up(question)
