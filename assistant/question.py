@@ -39,6 +39,10 @@ _PERCENT = re.compile(r"\d\s?(?:%|per ?cent\b)|\b(?:half|thirds?|quarters?|fifth
 _AMOUNT = re.compile(
     r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:USD|CHF|EUR|dollars?|francs?|euros?|million|billion)\b|\b(?:USD|CHF|EUR)\s?\d", re.I
 )
+_SAID_ABOUT = re.compile(
+    r"\b(?:say|says|said|mention\w*|discuss\w*|anything|something|tell me|talk\w*)\b.{0,20}?\b(?:about|on|regarding|concerning)\b",
+    re.I,
+)
 _UPCOMING = re.compile(r"\b(next|upcoming|following)\s+(?:world\b|wtpf|forum|policy forum|meeting|session|conference)", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _REFERENCE_BEFORE = re.compile(
@@ -85,9 +89,11 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
         asked = {n.lower() for n in NUMBER.findall(question)}
         if not any(n not in asked for text in sentences for n in _counts(text)):
             return "a number"
-    if _MONEY_QUESTION.search(question) and not any(_AMOUNT.search(text) for text in sentences):
+    # "what does the report say about the price of access?" asks what is said on a topic, not for an amount
+    on_topic = _SAID_ABOUT.search(question) is not None
+    if _MONEY_QUESTION.search(question) and not on_topic and not any(_AMOUNT.search(text) for text in sentences):
         return "an amount of money"
-    if _SHARE_QUESTION.search(question) and not any(_PERCENT.search(text) for text in sentences):
+    if _SHARE_QUESTION.search(question) and not on_topic and not any(_PERCENT.search(text) for text in sentences):
         return "a percentage"
     upcoming = _UPCOMING.search(question)
     if upcoming and not any(re.search(rf"\b{upcoming.group(1)}\b", text, re.I) for text in sentences):

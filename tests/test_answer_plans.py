@@ -44,6 +44,8 @@ def answer(planner, clauses, query, *ids):
         ("gist of opinion 1?", "overview"),
         ("what happened in working group 3", "overview"),
         ("list the six opinions", "list"),
+        ("what are the six opinions about?", "list"),
+        ("what were the three working groups about", "list"),
         ("who were the vice-chairs", "list"),
         ("did the forum adopt opinion 6", "yesno"),
         ("who chaired working group 2?", "fact"),
@@ -245,3 +247,24 @@ def test_an_actor_is_named_as_the_report_spells_it_not_as_typed():
 
     assert as_written(_Ctx(), "uk") == "UK"
     assert as_written(_Ctx(), "ghana") == "Ghana"
+
+
+def test_a_debate_asked_about_a_topic_is_the_working_group_record_of_the_opinion_it_is_in(planner, clauses):
+    ids = [c.id for c in clauses if c.part == "Part II" and c.opinion == 6 and c.kind != "heading"][:5]
+    planned = planner.plan("explain the disagreement about enhanced cooperation", hits_for(clauses, *ids))
+    assert planned.plan == "overview"
+    quoted = [planner.context.view.by_id[u.clause_id] for u in planned.draft.used]
+    assert quoted and all(c.part == "Annex I" and c.working_group == 3 for c in quoted)
+
+
+def test_text_a_sentence_continues_is_quoted_with_the_sentence_that_introduces_it(planner, clauses):
+    ctx = planner.context
+    clause = next(c for c in clauses if "proposed the inclusion of the following paragraph" in c.text)
+    proposed = next(u for u in ctx.view.units(clause) if u.text.lower().startswith("to promote"))
+    draft = ctx.draft()
+    (line,) = ctx.lines(draft, proposed, set(), nested=False)
+    assert "proposed the inclusion of the following paragraph under the invite section" in line
+    assert "clarity: invites Member States" in line and line.endswith("[1]")
+    draft.lead = line
+    result = draft.finish("q", "q", "fact", [], 5)
+    assert len(result.citations) == 1 and quote_is_verbatim(ctx.source, result.citations[0])

@@ -42,6 +42,10 @@ def test_answers_must_state_what_the_question_asks_for():
     )
     assert missing_specifics("what share of people are offline", ["two-thirds of the world's people are offline"]) is None
     assert missing_specifics("what did it cost itu to host it", ["the Forum was held at the CICG"]) == "an amount of money"
+    # what is said on a topic is asked, not an amount
+    assert missing_specifics(
+        "What does the report say about the price of Internet access?", ["the price of local Internet access"]
+    ) is None
 
 
 REPORT = (

@@ -59,6 +59,15 @@ class PlanContext:
     def lines(self, draft: Draft, unit: Unit, framed: set[str], nested: bool, max_items: int = 14) -> list[str]:
         """`unit` as answer lines: one, or a list's lead-in with its items after it (as sub-bullets when
         `nested`), so a lead-in quoted never comes without what it introduces."""
+        openers = [u for u in self.openers(unit) if not any(u.start < done.end and done.start < u.end for done in draft.used)]
+        if openers:
+            # "…proposed the inclusion of the following paragraph: | invites Member States | to promote …": the
+            # words a sentence continues are quoted with it, so proposed text never reads as the report's own
+            first = self.frame(openers[0], framed).strip().rstrip(".:")
+            first += ":" if openers[0].text.rstrip().endswith(":") else ""
+            rest = " ".join(self.source[openers[0].end : unit.end].split())  # verbatim, its colon kept
+            marker = [draft.cite(u) for u in [*openers, unit]][-1]  # one clause, one marker
+            return [f"{clean_sentence(f'{first}{rest}' if rest[:1] in ':;,' else f'{first} {rest}')} {marker}"]
         listed = self.introduced(unit)
         if listed is None:
             return [self.line(draft, unit, framed)]
@@ -68,6 +77,23 @@ class PlanContext:
         out += [f"{nest}{clean_sentence(item.text)} {draft.cite(item)}" for item in items[:max_items]]
         if len(items) > max_items:
             out.append(f"{nest}… and {len(items) - max_items} more.")
+        return out
+
+    def openers(self, unit: Unit, most: int = 3) -> list[Unit]:
+        """The sentences `unit` continues, back to one that starts a sentence: none unless it starts in lower
+        case in the middle of its clause."""
+        clause = self.view.by_id.get(unit.clause_id)
+        if clause is None:
+            return []
+        units = self.view.units(clause)
+        out: list[Unit] = []
+        current = unit
+        while len(out) < most and self.source[current.start : current.start + 1].islower():
+            before = [u for u in units if u.end <= current.start]
+            if not before:
+                break
+            current = before[-1]
+            out.insert(0, current)
         return out
 
     def introduced(self, unit: Unit) -> tuple[Unit, list[Unit]] | None:

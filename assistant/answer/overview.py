@@ -69,7 +69,7 @@ def _titled(ctx: PlanContext, query: str) -> Clause | None:
 
 def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
     if places.opinions and (places.groups or DEBATE_WORDS.search(query)):
-        debate = _debate(ctx, query, places)
+        debate = compose_debate(ctx, query, places)
         if debate is not None:
             debate.anchored = True
             return debate
@@ -172,7 +172,7 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
     return draft
 
 
-def _debate(ctx: PlanContext, query: str, places) -> Draft | None:
+def compose_debate(ctx: PlanContext, query: str, places) -> Draft | None:
     """How an Opinion was debated: the Working Group report's sentences about it, closest first kept, told
     in order."""
     from assistant.answer.actor import about_opinions
@@ -191,7 +191,10 @@ def _debate(ctx: PlanContext, query: str, places) -> Draft | None:
         return None
     draft = ctx.draft()
     framed: set[str] = set()
-    lines = [ctx.line(draft, u, framed) for u in units]
+    lines: list[str] = []
+    for unit in units:
+        if not any(unit.start < done.end and done.start < unit.end for done in draft.used):
+            lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
 
@@ -290,7 +293,11 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
                               min_share=0.6)
     draft = ctx.draft()
     framed: set[str] = set()
-    lines = [ctx.line(draft, u, framed) for u in units + [u for u in elsewhere if u not in units]]
+    lines: list[str] = []
+    for unit in units + [u for u in elsewhere if u not in units]:
+        if any(unit.start < done.end and done.start < unit.end for done in draft.used):
+            continue  # already quoted as an item of a list its lead-in brought
+        lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
 

@@ -16,7 +16,7 @@ from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
-from assistant.answer.overview import compose_overview
+from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
 from assistant.answer.fact import FATE
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.records import Answer, Filters, Hit
@@ -83,6 +83,13 @@ class Planner:
             draft = compose_actor(ctx, query, hits, actors, places)
         elif shape == "definition":
             draft = compose_definition(ctx, query, hits)
+        if draft is None and not places.count and shape in ("fact", "reason", "overview") and DEBATE_WORDS.search(query):
+            # "explain the disagreement about enhanced cooperation": the debate is in the Working Group report on
+            # the Opinion the topic is found in
+            opinion = _opinion_of(hits[: self.k])
+            if opinion is not None:
+                draft = compose_debate(ctx, query, Places((opinion,), ()))
+                shape = "overview" if draft is not None else shape
         if draft is not None:
             if shape in ("actor", "definition") or (shape in ("list", "compare") and places.count):
                 draft.anchored = True
@@ -93,3 +100,13 @@ class Planner:
     def finish(self, planned: Planned, question: str, query: str, hits: list[Hit]) -> Answer:
         answer = planned.draft.finish(question, query, planned.plan, hits, self.k)
         return replace(answer, plan=planned.plan)
+
+
+def _opinion_of(hits: list[Hit]) -> int | None:
+    """The Opinion most of the hits are clauses of, when most are."""
+    counts: dict[int, int] = {}
+    for hit in hits:
+        if hit.clause.part == "Part II" and hit.clause.opinion is not None:
+            counts[hit.clause.opinion] = counts.get(hit.clause.opinion, 0) + 1
+    best = max(counts, key=counts.get, default=None)
+    return best if best is not None and counts[best] * 2 > len(hits) else None

@@ -53,6 +53,7 @@ _LIST = re.compile(
     r"consider|note)\w*\b",
     re.I,
 )
+_COUNTED = re.compile(r"\bthe\s+(?:two|three|four|five|six|seven|eight|nine|ten|[2-9]|1\d)\s+(?:\w+\s+)?\w+s\b", re.I)
 _YESNO = re.compile(
     r"^\W*(?:and\s+|so\s+|but\s+)?(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should|"
     r"isn'?t|wasn'?t|didn'?t|doesn'?t|any)\b",
@@ -100,6 +101,8 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
     if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q) and not _YESNO.search(q):
         return "actor"  # "what happened to India's points": each of India's points; but "a rundown of Brazil's
         # draft from start to finish" is the story of the draft, and "was Brazil's draft adopted?" its fate
+    if _COUNTED.search(q) and not places and not _WHOLE_STORY.search(q):
+        return "list"  # "what are the six opinions about?": a set counted out is listed, each with its subject
     if _OVERVIEW.search(q):
         return "overview"
     if _LIST.search(q):
