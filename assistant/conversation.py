@@ -605,9 +605,9 @@ def read_in_context(
     return _resolve(question, previous, turns[-1].cited, place_label, cited_text)
 
 
-def _places_of(previous: str, cited: tuple[str, ...], place_label) -> tuple[list[str], list[str]]:
+def _places_of(previous: str, cited: tuple[str, ...], place_label) -> tuple[list[str], list[str], dict[str, int]]:
     """The places the last turn was about: those its question named, and those its answer cited (most cited
-    first)."""
+    first, with how many citations each has)."""
     named = [f"Opinion {n}" for n in _numbers_after(r"opinions?", previous)]
     named += [f"Working Group {n}" for n in _numbers_after(r"(?:working\s+groups?|wgs?)", previous)]
     counts: dict[str, int] = {}
@@ -615,7 +615,7 @@ def _places_of(previous: str, cited: tuple[str, ...], place_label) -> tuple[list
         for label in place_label(clause_id):
             counts[label] = counts.get(label, 0) + 1
     ranked = sorted(counts, key=lambda label: -counts[label])
-    return named, ranked
+    return named, ranked, counts
 
 
 def _numbers_after(noun: str, text: str) -> list[int]:
@@ -662,7 +662,7 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
 def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -> str | None:
     """The question with its pronoun replaced by the place the last turn was about, or None when the
     pronoun stands for something else (a proposal, a study, a person)."""
-    named, cited_places = _places_of(previous, cited, place_label)
+    named, cited_places, counts = _places_of(previous, cited, place_label)
     asked_place = _PLACE_QUESTION.search(previous)
     thing = _ASKED_THING.match(previous)
     if thing and not asked_place and not _PLACE_WORD.search(thing.group(1)):
@@ -700,6 +700,9 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         word = match.group(0).lower()
         if word in _PLURAL_WORDS:
             places = named if len(named) > 1 else (named or cited_places[:2])
+        elif asked_place and not named:
+            # "which opinion deals with IPv6?" answered with two: "it" is whichever the user takes, so both
+            places = [p for p in cited_places if counts[p] == counts[cited_places[0]]][:2]
         else:
             places = named[:1] if len(named) == 1 else (named or cited_places)[:1]
         label = _join(places)

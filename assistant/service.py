@@ -15,6 +15,7 @@ from assistant.answer.planner import Planner
 from assistant.compose import Composer
 from assistant.conversation import (
     Turn,
+    is_follow_up,
     name_opinions,
     name_sections,
     parse_history,
@@ -23,6 +24,7 @@ from assistant.conversation import (
     spell_out_places,
 )
 from assistant.embed import make_embedder
+from assistant.errors import AssistantError
 from assistant.glossary import acronyms
 from assistant.language import is_english, not_english_answer
 from assistant.parse import load_report
@@ -150,12 +152,25 @@ class Assistant:
             previous = turns[-1].question if turns else ""
             turns.append(replace(turn, question=name_opinions(turn.question, self._titles, previous=previous)))
         own = spell_out_places(question)
+        if turns and not turns[-1].cited and self.settings.uses("followups") and is_follow_up(own, self._names):
+            # history given as bare questions ("--history", a JSON client): what the last answer cited is what a
+            # pronoun may stand for, so it is answered again (answers are deterministic)
+            turns[-1] = replace(turns[-1], cited=self._cited_by(turns))
         read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         previous = turns[-1].question if turns else ""
         query = name_opinions(read, self._titles, previous=previous)
         if previous and query != name_opinions(read, self._titles):
             read = query  # "the other IPv6 opinion" was told apart by the earlier turn
         return query, (read if read != own else None)
+
+    def _cited_by(self, turns: list[Turn]) -> tuple[str, ...]:
+        """The clauses the answer to the last of `turns` cites."""
+        earlier = [{"question": t.question, "cited": list(t.cited)} for t in turns[:-1]]
+        try:
+            answer = self.ask(turns[-1].question, history=earlier, use_llm=False)
+        except AssistantError:
+            return ()
+        return tuple(c.clause_id for c in answer.citations)
 
     def _cited_text(self, clause_id: str) -> str:
         clause = self._by_id.get(clause_id)

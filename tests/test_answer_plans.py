@@ -268,3 +268,9 @@ def test_text_a_sentence_continues_is_quoted_with_the_sentence_that_introduces_i
     draft.lead = line
     result = draft.finish("q", "q", "fact", [], 5)
     assert len(result.citations) == 1 and quote_is_verbatim(ctx.source, result.citations[0])
+
+
+def test_a_section_asked_of_two_opinions_lists_each(planner, clauses):
+    result = answer(planner, clauses, "What do Opinions 3 and 4 invite?", "opinion-3/invites/a")
+    assert result.answer.startswith("What each invites:")
+    assert "**Opinion 3** invites:" in result.answer and "**Opinion 4** invites:" in result.answer

@@ -408,3 +408,12 @@ def test_a_pronoun_for_whoever_acted_on_a_named_place_stands_alone(question):
 @pytest.mark.parametrize("question", ["did they get it?", "what did they want changed?", "which clause of its preamble"])
 def test_a_pronoun_with_nothing_named_stays_a_follow_up(question):
     assert is_follow_up(question)
+
+
+def test_it_after_a_which_question_answered_with_two_places_is_both():
+    turns = [Turn("which opinion deals with IPv6?", ("opinion-4/h", "opinion-4/view/a", "opinion-3/h", "opinion-3/view/a"))]
+    assert read_in_context("what does it ask the Secretary-General to do?", turns, _place) == (
+        "what does Opinions 3 and 4 ask the Secretary-General to do?"
+    )
+    turns = [Turn("which opinion deals with IPv6?", ("opinion-4/h", "opinion-4/view/a", "opinion-3/view/a"))]
+    assert read_in_context("what does it ask?", turns, _place) == "what does Opinion 4 ask?"

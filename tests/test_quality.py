@@ -84,6 +84,15 @@ def test_why_opinions_3_and_4_stayed_separate(real_assistant):
     assert {c.clause_id for c in answer.citations} <= {c.id for c in real_assistant.clauses if c.working_group == 2}
 
 
+def test_a_follow_up_on_bare_question_history_reads_what_the_last_answer_cited(real_assistant):
+    # "it" after "which opinion deals with IPv6?" is what that answer named; neither IPv6 Opinion asks anything of
+    # the Secretary-General, and that is the answer
+    answer = real_assistant.ask("What does it ask the Secretary-General to do?", history=["Which opinion deals with IPv6?"])
+    assert answer.read_as and "Opinions 3 and 4" in answer.read_as
+    assert answer.answer.startswith("Neither Opinion 3 nor Opinion 4 asks anything of the Secretary-General")
+    assert all(quote_is_verbatim(real_assistant.source, c) for c in answer.citations)
+
+
 def test_follow_up_about_the_vice_chair(real_assistant):
     answer = real_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
     assert "Tchonang" in answer.answer

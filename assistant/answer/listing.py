@@ -138,6 +138,10 @@ def _asked_sections(ctx: PlanContext, query: str, places) -> list[tuple[int, Cla
 
 
 def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+    if len(places.opinions) >= 2:
+        each = _each_opinion(ctx, query, hits, places)
+        if each is not None:
+            return each
     found = find_list(ctx, query, hits, places)
     draft = ctx.draft()
     framed: set[str] = set()
@@ -208,7 +212,9 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
         body = [c for c in view.descendants(place.id) if c.kind != "heading"]
         best = [u for u in decisions(ctx, named) if u.clause_id in {c.id for c in body}][:1] if named and not want_opinion else []
         best = best or ctx.top_units(query, body, 1)
-        line = f"**{name}**: {clean_sentence(title.text)} {draft.cite(title)}" if title else f"**{name}**"
+        # "OPINION 4: In support of IPv6 adoption…" already names itself: the name is not said twice
+        titled = re.sub(rf"^\s*{re.escape(name)}\s*[:.–-]\s*", "", title.text, flags=re.I) if title else ""
+        line = f"**{name}**: {clean_sentence(titled)} {draft.cite(title)}" if title else f"**{name}**"
         if best:
             line += f" {ctx.line(draft, best[0], {ctx.name(place)})}"
         draft.bullets.append(line)
@@ -219,6 +225,35 @@ _ADDRESSEE = re.compile(
     r"\b(?:ask|asks|asked|invite|invites|invited|request|requests|requested|urge|urges|call(?:s)? (?:on|upon))\s+"
     r"(?:the\s+)?((?:ITU\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
 )
+
+
+EACH_ITEMS = 3  # items quoted per Opinion when several are listed side by side; the rest are counted
+
+
+def _each_opinion(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+    """"What do Opinions 3 and 4 invite?": the section asked for, of each Opinion in turn. "What do they ask the
+    Secretary-General to do?" when neither does: that is the answer, and what each does ask follows."""
+    found = {n: find_list(ctx, query, hits, Places((n,), ())) for n in places.opinions}
+    if not all(f is not None and f[0].part == "Part II" and f[0].section for f in found.values()):
+        return None
+    numbers = list(found)
+    missing = [_absent_addressee(ctx, query, found[n][0]) for n in numbers]
+    if any(missing) and not all(missing):
+        return None  # one of them does address it: the plain list of that one answers
+    verb = section_phrase(found[numbers[0]][0].section).split()[0]
+    draft = ctx.draft()
+    if all(missing):
+        names = " nor ".join(f"Opinion {n}" for n in numbers)
+        draft.lead = f"Neither {names} asks anything of the {missing[0]}; what each {verb}:"
+    else:
+        draft.lead = f"What each {verb}:"
+    for n in numbers:
+        container, items = found[n]
+        draft.bullets.append(f"**Opinion {n}** {section_phrase(container.section)}:")
+        draft.bullets += [f"  - {clean_sentence(u.text)} {draft.cite(u)}" for u in items[:EACH_ITEMS]]
+        if len(items) > EACH_ITEMS:
+            draft.bullets.append(f"  - … and {len(items) - EACH_ITEMS} more in {container.label}.")
+    return draft
 
 
 def _absent_addressee(ctx: PlanContext, query: str, container: Clause) -> str | None:
