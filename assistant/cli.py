@@ -198,7 +198,7 @@ def scope_from(args, assistant) -> Filters:
 
 
 def load_assistant(args, progress: bool = False):
-    from assistant.read_report import read_report
+    from assistant.report.read_report import read_report
 
     settings = settings_from(args)
     read_report(settings.corpus_path, settings.max_corpus_bytes)  # fails here, before the index and model load
@@ -215,7 +215,7 @@ def _checked(question: str, args) -> str:
 
 
 def cmd_clauses(args) -> int:
-    from assistant.parse import load_report
+    from assistant.report.parse import load_report
 
     _, clauses = load_report(settings_from(args))  # the stored parse while the report is unchanged: no tiktoken
     if args.id:
@@ -362,7 +362,7 @@ def cmd_chat(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from assistant.evaluate import run_eval_command
+    from assistant.evaluation.evaluate import run_eval_command
 
     return run_eval_command(
         args.questions,
@@ -378,7 +378,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from assistant.read_report import read_report
+    from assistant.report.read_report import read_report
     from ui.gradio_import import import_in_background
 
     settings = settings_from(args)

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 from assistant.answer.context import PlanContext
 from assistant.answer.planner import Planner
-from assistant.compose import Composer
-from assistant.conversation import (
+from assistant.answer.compose import Composer
+from assistant.query.conversation import (
     Turn,
     is_follow_up,
     name_opinions,
@@ -23,17 +23,17 @@ from assistant.conversation import (
     report_names,
     spell_out_places,
 )
-from assistant.embed import make_embedder
+from assistant.search.embed import make_embedder
 from assistant.errors import AssistantError
-from assistant.glossary import acronyms
-from assistant.language import is_english, not_english_answer
-from assistant.parse import load_report
-from assistant.question import missing_specifics, unknown_specifics
+from assistant.report.glossary import acronyms
+from assistant.query.language import is_english, not_english_answer
+from assistant.report.parse import load_report
+from assistant.query.question import missing_specifics, unknown_specifics
 from assistant.records import Answer, Clause, Filters, Hit
-from assistant.retrieve import open_retriever
-from assistant.route import numbered_places
-from assistant.index_store import unit_texts
-from assistant.sentence_index import QueryCachingEmbedder, open_sentence_vectors, sentence_clauses
+from assistant.search.retrieve import open_retriever
+from assistant.search.route import numbered_places
+from assistant.search.index_store import unit_texts
+from assistant.search.sentence_index import QueryCachingEmbedder, open_sentence_vectors, sentence_clauses
 from assistant.settings import Settings
 from assistant.textnorm import check_question
 
@@ -232,7 +232,7 @@ class Assistant:
         return missing
 
     def _generate(self, extractive: Answer, query: str, hits: list[Hit]) -> Answer:
-        from assistant.llm import GeneratorError, fallback_notice
+        from assistant.answer.llm import GeneratorError, fallback_notice
 
         if self.generator is None:
             return replace(extractive, notice=fallback_notice("no LLM endpoint is configured"))
@@ -260,6 +260,6 @@ def _one_thread_per_query() -> None:
 def _make_generator(settings: Settings):
     if not (settings.llm_base_url and settings.llm_model):
         return None
-    from assistant.llm import OpenAICompatibleGenerator
+    from assistant.answer.llm import OpenAICompatibleGenerator
 
     return OpenAICompatibleGenerator.from_settings(settings)

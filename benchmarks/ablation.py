@@ -12,8 +12,8 @@ import sys
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from assistant.evaluate import run_eval  # noqa: E402
-from assistant.questions import load_questions, split_of  # noqa: E402
+from assistant.evaluation.evaluate import run_eval  # noqa: E402
+from assistant.evaluation.questions import load_questions, split_of  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 from assistant.settings import MECHANISMS, Settings  # noqa: E402
 

@@ -17,9 +17,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from stub_llm_server import StubLLMServer  # noqa: E402
 from test_grounding import ANCHOR, CASES  # noqa: E402
 
-from assistant.llm import OpenAICompatibleGenerator  # noqa: E402
-from assistant.parse import load_clauses  # noqa: E402
-from assistant.read_report import read_report  # noqa: E402
+from assistant.answer.llm import OpenAICompatibleGenerator  # noqa: E402
+from assistant.report.parse import load_clauses  # noqa: E402
+from assistant.report.read_report import read_report  # noqa: E402
 from assistant.records import Hit  # noqa: E402
 
 
@@ -47,7 +47,7 @@ def main() -> int:
     ]
     hits = [Hit(clause=c, score=1.0) for c in chosen]
     reasons = _Reasons()
-    logger = logging.getLogger("assistant.llm")
+    logger = logging.getLogger("assistant.answer.llm")
     logger.addHandler(reasons)
     logger.setLevel(logging.INFO)
     print("| case | expected | result | reason |\n|---|---|---|---|")

@@ -16,8 +16,8 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.metrics import percentile  # noqa: E402
-from assistant.questions import load_questions  # noqa: E402
+from assistant.evaluation.metrics import percentile  # noqa: E402
+from assistant.evaluation.questions import load_questions  # noqa: E402
 from assistant.service import Assistant  # noqa: E402
 
 

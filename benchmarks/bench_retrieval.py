@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 
-from assistant import index_store  # noqa: E402
-from assistant.questions import load_questions  # noqa: E402
+from assistant.search import index_store  # noqa: E402
+from assistant.evaluation.questions import load_questions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DIM = 384
@@ -53,10 +53,10 @@ def bench_report(queries: int, repeats: int) -> None:
     FAISS on one OpenMP thread (the retriever sets it), torch (loaded for the build) pinned to one thread."""
     import torch
 
-    from assistant.embed import MINILM_NAME, SentenceTransformerEmbedder, make_embedder, minilm_path
-    from assistant.parse import load_clauses
-    from assistant.read_report import read_report
-    from assistant.retrieve import open_retriever
+    from assistant.search.embed import MINILM_NAME, SentenceTransformerEmbedder, make_embedder, minilm_path
+    from assistant.report.parse import load_clauses
+    from assistant.report.read_report import read_report
+    from assistant.search.retrieve import open_retriever
     from assistant.settings import Settings
 
     settings = Settings.from_env()
@@ -123,7 +123,7 @@ def report_like_sampler():
     """Gaussian vectors with the mean and covariance spectrum of the report's sentence embeddings."""
     import re
 
-    from assistant.embed import MiniLMEmbedder
+    from assistant.search.embed import MiniLMEmbedder
 
     source = (ROOT / "corpus" / "wtpf-13-report.txt").read_text(encoding="utf-8")
     sentences = [s for s in re.split(r"(?<=[.;:])\s+", source) if len(s.split()) > 5]

@@ -5,7 +5,7 @@ is put behind the product's Embedder protocol and indexed through the product's 
 the same passage texts, FAISS index, BM25 index, fusion, routing and answer-type boosts), so only the
 embedder differs between rows. Recall is scored as `assistant eval --retrieval-only` scores it: the question
 text is searched as is (follow-ups without their history), and evidence recall@5 and @10 are counted over the
-retrieved clauses' text and footnotes (assistant.metrics.score_retrieval).
+retrieved clauses' text and footnotes (assistant.evaluation.metrics.score_retrieval).
 
 For each model it prints, as aggregates only:
   * recall@5 / @10 of dense-only retrieval (the FAISS ranking alone, headings skipped as the product skips them)
@@ -56,8 +56,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.metrics import RECALL_KS, score_retrieval  # noqa: E402
-from assistant.questions import load_questions, split_of  # noqa: E402
+from assistant.evaluation.metrics import RECALL_KS, score_retrieval  # noqa: E402
+from assistant.evaluation.questions import load_questions, split_of  # noqa: E402
 from assistant.records import Hit  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.textnorm import check_question, clean_input  # noqa: E402
@@ -108,7 +108,7 @@ class CachedQueries:
 
 def _sentence_transformer(path: str, name: str, query_prefix: str = "", passage_prefix: str = "") -> CachedQueries:
     """A sentence-transformers model on disk, through the product's own wrapper (clipping, batching)."""
-    from assistant.embed import SentenceTransformerEmbedder
+    from assistant.search.embed import SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder(path, name)
     return CachedQueries(
@@ -121,7 +121,7 @@ def _sentence_transformer(path: str, name: str, query_prefix: str = "", passage_
 
 
 def load_minilm(cache: Path) -> CachedQueries:
-    from assistant.embed import MINILM_NAME, minilm_path
+    from assistant.search.embed import MINILM_NAME, minilm_path
 
     return _sentence_transformer(minilm_path(), MINILM_NAME)
 
@@ -233,7 +233,7 @@ def onnx_encoder(st_model, directory: Path):
     import onnxruntime as ort
     import torch
 
-    from assistant.onnx_embed import GRAPH, TOKENIZER, OnnxEncoder, _features, _tokenizer
+    from assistant.search.onnx_embed import GRAPH, TOKENIZER, OnnxEncoder, _features, _tokenizer
 
     modules = [type(m).__name__ for m in st_model]
     if modules[:2] != ["Transformer", "Pooling"]:
@@ -292,7 +292,7 @@ def onnx_encoder(st_model, directory: Path):
 def onnx_costs(embedder: CachedQueries, directory: Path, passages: list[str], latency_texts: list[str]) -> dict:
     """Query latency and the time to embed every passage (sorted by length, batches of the product's size) on
     the ONNX path the product answers with, one thread."""
-    from assistant.embed import DOCUMENT_BATCH
+    from assistant.search.embed import DOCUMENT_BATCH
 
     encoder = onnx_encoder(embedder.st_model, directory)
     p50, p95 = query_latency(CachedQueries("onnx", embedder.dim, encoder.encode, encoder.encode), latency_texts)
@@ -307,8 +307,8 @@ def onnx_costs(embedder: CachedQueries, directory: Path, passages: list[str], la
 def evaluate(key: str, cache: Path, groups, latency_texts: list[str]) -> dict:
     import torch
 
-    from assistant.parse import load_report
-    from assistant.retrieve import open_retriever
+    from assistant.report.parse import load_report
+    from assistant.search.retrieve import open_retriever
 
     torch.set_num_threads(1)
     settings = Settings.from_env(index_dir=cache / f"index-{key}")
@@ -322,7 +322,7 @@ def evaluate(key: str, cache: Path, groups, latency_texts: list[str]) -> dict:
     p50, p95 = query_latency(embedder, latency_texts)
     onnx = {}
     if embedder.st_model is not None:
-        from assistant.index_store import unit_texts
+        from assistant.search.index_store import unit_texts
 
         onnx = onnx_costs(embedder, cache / f"onnx-{key}", unit_texts(clauses), latency_texts)
     row = {

@@ -30,7 +30,7 @@ def source() -> str:
 
 @pytest.fixture(scope="session")
 def clauses(source):
-    from assistant.parse import parse_report
+    from assistant.report.parse import parse_report
 
     return parse_report(source)
 

@@ -8,10 +8,10 @@ from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft
 from assistant.answer.planner import Planner
 from assistant.answer.shape import actor_subjects, question_shape
-from assistant.compose import Composer
-from assistant.glossary import acronyms
+from assistant.answer.compose import Composer
+from assistant.report.glossary import acronyms
 from assistant.records import Hit
-from assistant.verify import quote_is_verbatim
+from assistant.answer.verify import quote_is_verbatim
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer_type import common_names, expected_type, holds_type
+from assistant.query.answer_type import common_names, expected_type, holds_type
 
 pytestmark = pytest.mark.unit
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import embed, onnx_embed
+from assistant.search import embed, onnx_embed
 from assistant.artifacts import IndexUnusable
-from assistant.embed import MiniLMEmbedder
+from assistant.search.embed import MiniLMEmbedder
 
 pytestmark = pytest.mark.unit
 
@@ -256,7 +256,7 @@ def test_a_build_loads_torch_only_without_matching_probe_vectors(monkeypatch, tm
     monkeypatch.setattr(onnx_embed, "export", recorder.torch)
     embedder = MiniLMEmbedder(tmp_path / "query-model")
     monkeypatch.setattr(embedder, "_sentence_transformer", lambda: type("ST", (), {"model": "st-model"})())
-    with caplog.at_level(logging.WARNING, logger="assistant.embed"):
+    with caplog.at_level(logging.WARNING, logger="assistant.search.embed"):
         embedder._export(onnx_embed.identity(embedder.name, embedder.dim))
     assert recorder.calls == calls
     assert any("drifts" in r.getMessage() for r in caplog.records) == fail

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.chunking import token_windows
+from assistant.report.chunking import token_windows
 from assistant.textnorm import count_tokens, decode_tokens, encode_tokens
 
 pytestmark = pytest.mark.unit

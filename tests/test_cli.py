@@ -141,7 +141,7 @@ def test_lorem_ipsum_is_warned_about_and_refused_with_strict(tmp_path):
 
 def test_report_over_the_size_limit_is_refused_before_reading(tmp_path, report_path):
     from assistant.errors import ReportError
-    from assistant.parse import load_clauses
+    from assistant.report.parse import load_clauses
     from assistant.service import Assistant
     from assistant.settings import Settings
 

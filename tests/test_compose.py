@@ -1,9 +1,9 @@
 import pytest
 
-from assistant.compose import Composer
-from assistant.question import missing_specifics, question_kind, tokenize, unknown_specifics
+from assistant.answer.compose import Composer
+from assistant.query.question import missing_specifics, question_kind, tokenize, unknown_specifics
 from assistant.records import Hit
-from assistant.verify import quote_is_verbatim
+from assistant.answer.verify import quote_is_verbatim
 
 pytestmark = pytest.mark.unit
 

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from assistant.conversation import anchors, clean_history, is_follow_up, name_opinions, own_words, rewrite_query
+from assistant.query.conversation import anchors, clean_history, is_follow_up, name_opinions, own_words, rewrite_query
 
 pytestmark = pytest.mark.unit
 
@@ -71,7 +71,7 @@ TITLES = {
 
 
 def test_opinion_named_by_subject_gets_its_number():
-    from assistant.conversation import name_opinions
+    from assistant.query.conversation import name_opinions
 
     assert name_opinions("Was the broadband opinion changed?", TITLES) == "Was the broadband opinion (Opinion 2) changed?"
     assert "(Opinion 3)" in name_opinions("What does the IPv6 capacity-building opinion ask?", TITLES)
@@ -79,7 +79,7 @@ def test_opinion_named_by_subject_gets_its_number():
 
 
 def test_the_word_next_to_opinion_outweighs_a_farther_title_word():
-    from assistant.conversation import name_opinions
+    from assistant.query.conversation import name_opinions
 
     # "exchange" is in Opinion 1's title, "broadband" in Opinion 2's; the one beside "opinion" names it
     named = name_opinions("What are stakeholders asked to exchange in the broadband opinion?", TITLES)
@@ -89,7 +89,7 @@ def test_the_word_next_to_opinion_outweighs_a_farther_title_word():
 
 
 def test_ambiguous_or_numbered_opinions_are_left_alone():
-    from assistant.conversation import name_opinions
+    from assistant.query.conversation import name_opinions
 
     assert name_opinions("What does the IPv6 opinion say?", TITLES) == "What does the IPv6 opinion say?"
     assert name_opinions("What does Opinion 4 say?", TITLES) == "What does Opinion 4 say?"
@@ -97,7 +97,7 @@ def test_ambiguous_or_numbered_opinions_are_left_alone():
 
 
 def test_the_other_opinion_is_the_one_not_asked_about_before():
-    from assistant.conversation import name_opinions
+    from assistant.query.conversation import name_opinions
 
     asked = "What does Opinion 4 invite Member States to do?"
     assert "(Opinion 3)" in name_opinions("And the other IPv6 opinion?", TITLES, previous=asked)
@@ -110,7 +110,7 @@ def test_pronoun_follow_up_carries_the_earlier_subject():
 
 
 def test_everyday_verbs_name_the_opinion_section():
-    from assistant.conversation import name_sections
+    from assistant.query.conversation import name_sections
 
     assert name_sections("What are governments asked to do in Opinion 3?").endswith("(invites)")
     assert name_sections("What does Opinion 4 acknowledge about IPv4?").endswith("(recognizing)")
@@ -121,7 +121,7 @@ def test_everyday_verbs_name_the_opinion_section():
 
 
 def test_an_item_counted_within_a_section_is_spelled_out_as_a_reference():
-    from assistant.conversation import name_sections
+    from assistant.query.conversation import name_sections
 
     assert name_sections("What does Opinion 4's third recognizing clause say?").endswith(
         "(the third point of the recognizing section)")
@@ -133,7 +133,7 @@ def test_an_item_counted_within_a_section_is_spelled_out_as_a_reference():
 
 
 def test_a_verb_said_of_another_body_names_no_section():
-    from assistant.conversation import name_sections
+    from assistant.query.conversation import name_sections
 
     assert name_sections("What does Opinion 3 ask Member States to do?").endswith("(invites)")
     quoted = "What does the Broadband Commission urge countries to do, according to Opinion 2?"
@@ -142,7 +142,7 @@ def test_a_verb_said_of_another_body_names_no_section():
 
 # ---------------------------------------------------------------- reading in context (turns with citations)
 
-from assistant.conversation import Turn, parse_history, read_in_context, report_names  # noqa: E402
+from assistant.query.conversation import Turn, parse_history, read_in_context, report_names  # noqa: E402
 
 
 def _place(clause_id):
@@ -389,7 +389,7 @@ def test_the_same_asked_of_another_place_is_the_last_question_asked_of_it():
 
 
 def test_a_verb_another_speaker_did_names_no_section_of_the_opinion():
-    from assistant.conversation import name_sections
+    from assistant.query.conversation import name_sections
 
     assert name_sections("what did the uk ask about Opinion 2") == "what did the uk ask about Opinion 2"
     assert name_sections("what does Opinion 2 ask of Member States") == "what does Opinion 2 ask of Member States (invites)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.embed import Embedder, HashEmbedder, make_embedder, passage_text
+from assistant.search.embed import Embedder, HashEmbedder, make_embedder, passage_text
 from assistant.records import Clause
 from assistant.settings import Settings
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import evaluate
+from assistant.evaluation import evaluate
 from assistant.errors import AssistantError
-from assistant.questions import Question
+from assistant.evaluation.questions import Question
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.settings import Settings
 
@@ -363,7 +363,7 @@ def test_command_bad_options_exit_2(tmp_path, capsys, fake_service, kwargs, mess
 
 def test_real_pipeline_on_the_dev_set_with_a_token_baseline(hash_assistant, tmp_path):
     """The whole pipeline (fake embedder) on the real report: every question runs, every citation verifies."""
-    from assistant.questions import load_questions
+    from assistant.evaluation.questions import load_questions
 
     questions = load_questions(Path(__file__).resolve().parent.parent / "corpus" / "questions" / "dev.jsonl")
     report = evaluate.run_eval(hash_assistant, questions, chunker="tokens:256", retriever_factory=REAL_FACTORY)

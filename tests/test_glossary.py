@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.glossary import acronyms, expand
+from assistant.report.glossary import acronyms, expand
 
 pytestmark = pytest.mark.unit
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from stub_llm_server import StubLLMServer
 
-from assistant.grounding import unsupported_reason
-from assistant.llm import GeneratorError, OpenAICompatibleGenerator
+from assistant.answer.grounding import unsupported_reason
+from assistant.answer.llm import GeneratorError, OpenAICompatibleGenerator
 from assistant.records import Hit
 
 pytestmark = pytest.mark.unit

@@ -10,9 +10,9 @@ import faiss
 import numpy as np
 import pytest
 
-from assistant import index_store
-from assistant.embed import HashEmbedder
-from assistant.index_store import IndexUnusable, identity, load, make_dense_index, open_index
+from assistant.search import index_store
+from assistant.search.embed import HashEmbedder
+from assistant.search.index_store import IndexUnusable, identity, load, make_dense_index, open_index
 from assistant.records import Clause, Footnote
 
 pytestmark = pytest.mark.unit

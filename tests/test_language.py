@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.language import NOT_ENGLISH, is_english, not_english_answer
+from assistant.query.language import NOT_ENGLISH, is_english, not_english_answer
 
 pytestmark = pytest.mark.unit
 
@@ -53,7 +53,7 @@ def test_the_assistant_abstains_on_a_french_question(hash_assistant):
 
 
 def test_plain_english_questions_skip_the_model_and_other_languages_do_not():
-    from assistant.language import obviously_english
+    from assistant.query.language import obviously_english
 
     assert obviously_english("Who chaired Working Group 2?")
     assert obviously_english("what did the US say about IPv6")

@@ -9,14 +9,14 @@ import pytest
 from stub_llm_server import StubLLMServer, refused_url
 
 from assistant.errors import AssistantError
-from assistant.llm import (
+from assistant.answer.llm import (
     ABSTAIN_TEXT,
     GeneratorError,
     OpenAICompatibleGenerator,
     chat_completions_url,
     fallback_notice,
 )
-from assistant.llm_prompt import (
+from assistant.answer.llm_prompt import (
     CLOSE_TAG,
     OPEN_TAG,
     SYSTEM_PROMPT,
@@ -27,7 +27,7 @@ from assistant.llm_prompt import (
 from assistant.records import Clause, Hit
 from assistant.settings import Settings
 from assistant.textnorm import count_tokens, fold_ws
-from assistant.verify import quote_is_verbatim
+from assistant.answer.verify import quote_is_verbatim
 
 pytestmark = pytest.mark.unit
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import metrics
-from assistant.questions import Question
+from assistant.evaluation import metrics
+from assistant.evaluation.questions import Question
 from assistant.records import Answer, Citation, Clause, Footnote, Hit
 
 pytestmark = pytest.mark.unit

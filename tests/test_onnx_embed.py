@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import onnx_embed
+from assistant.search import onnx_embed
 from assistant.artifacts import IndexUnusable
-from assistant.embed import MINILM_DIM, MINILM_NAME, MiniLMEmbedder, SentenceTransformerEmbedder, minilm_path
-from assistant.questions import load_questions
+from assistant.search.embed import MINILM_DIM, MINILM_NAME, MiniLMEmbedder, SentenceTransformerEmbedder, minilm_path
+from assistant.evaluation.questions import load_questions
 
 pytestmark = pytest.mark.model
 
@@ -62,7 +62,7 @@ def test_query_vectors_match_sentence_transformers_on_every_dev_question(query_m
 
 def test_indexed_passages_match_sentence_transformers(real_assistant, reference):
     """The report's passages are embedded by the export too: the stored vectors are sentence-transformers'."""
-    from assistant.index_store import unit_texts
+    from assistant.search.index_store import unit_texts
 
     for retriever in (real_assistant.retriever, real_assistant.composer.vectors.retriever):
         index = retriever.index
@@ -88,7 +88,7 @@ def test_the_export_is_stored_like_every_other_artifact(query_model_dir):
 
 def test_the_stored_probe_vectors_are_sentence_transformers_own_for_the_installed_model(reference):
     """While they match the model package, a build writes the query model without torch; when the package
-    changes this fails: store them afresh with `python -m assistant.onnx_embed`."""
+    changes this fails: store them afresh with `python -m assistant.search.onnx_embed`."""
     stored = onnx_embed.stored_reference(Path(minilm_path()), MINILM_NAME)
     assert stored is not None, "stale or missing assistant/query_model_reference.json"
     cosines = np.sum(stored["vectors"] * reference.encode(list(onnx_embed.PROBES)), axis=1)
@@ -116,7 +116,7 @@ def test_the_torch_export_and_the_direct_one_agree(query_model_dir, reference, t
 _EXPORT_PROBE = """
 import json, sys
 from pathlib import Path
-from assistant.embed import MiniLMEmbedder
+from assistant.search.embed import MiniLMEmbedder
 MiniLMEmbedder(Path(sys.argv[1])).prepare()
 print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
 """
@@ -143,7 +143,7 @@ def test_a_damaged_export_is_refused_and_exported_again(query_model_dir, tmp_pat
     with pytest.raises(IndexUnusable, match="model.weights is corrupted"):
         onnx_embed.OnnxEncoder.open(copy, onnx_embed.identity(MINILM_NAME, MINILM_DIM))
     embedder = MiniLMEmbedder(copy)
-    with caplog.at_level(logging.WARNING, logger="assistant.embed"):
+    with caplog.at_level(logging.WARNING, logger="assistant.search.embed"):
         vector = embedder.encode(["Who chaired Working Group 2?"])
     assert any("model.weights is corrupted" in r.getMessage() for r in caplog.records)
     fresh = onnx_embed.OnnxEncoder.open(copy, onnx_embed.identity(MINILM_NAME, MINILM_DIM))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ReportError
-from assistant.parse import PARSER_VERSION, load_clauses, parse_report
-from assistant.parse_generic import BULLET, FOOTNOTE_BODY, clean_text, non_content_spans
+from assistant.report.parse import PARSER_VERSION, load_clauses, parse_report
+from assistant.report.parse_generic import BULLET, FOOTNOTE_BODY, clean_text, non_content_spans
 from assistant.records import Clause
 from assistant.textnorm import count_tokens, fold_ws
 
@@ -186,7 +186,7 @@ def test_report_without_known_headings_is_paragraphs():
 
 
 def test_empty_inputs_of_the_line_model():
-    from assistant.parse_generic import scan_lines
+    from assistant.report.parse_generic import scan_lines
 
     assert scan_lines("") == [] and non_content_spans("") == [] and clean_text("") == ""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.parse_generic import ITEM_MARKER, ListLevel, candidates, item_key, place_item
+from assistant.report.parse_generic import ITEM_MARKER, ListLevel, candidates, item_key, place_item
 
 pytestmark = pytest.mark.unit
 

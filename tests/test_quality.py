@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import run_eval
-from assistant.questions import load_questions
-from assistant.verify import quote_is_verbatim
+from assistant.evaluation.evaluate import run_eval
+from assistant.evaluation.questions import load_questions
+from assistant.answer.verify import quote_is_verbatim
 
 pytestmark = pytest.mark.model
 
@@ -51,7 +51,7 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
     ],
 )
 def test_user_style_questions_by_split(real_assistant, path, split, facts, recall):
-    from assistant.questions import split_of
+    from assistant.evaluation.questions import split_of
 
     questions = [q for q in load_questions(path) if split_of(q.id) == split]
     result = run_eval(real_assistant, questions, k=5)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant.errors import QuestionFileError
-from assistant.questions import Question, load_questions
+from assistant.evaluation.questions import Question, load_questions
 
 pytestmark = pytest.mark.unit
 
@@ -111,7 +111,7 @@ def test_unanswerable_question_may_have_no_evidence(tmp_path):
 
 
 def test_type_field_is_read_and_checked(tmp_path):
-    from assistant.questions import load_questions
+    from assistant.evaluation.questions import load_questions
 
     path = tmp_path / "q.jsonl"
     path.write_text(
@@ -125,7 +125,7 @@ def test_type_field_is_read_and_checked(tmp_path):
 
 
 def test_split_is_fixed_by_the_id_and_near_sixty_forty():
-    from assistant.questions import split_of
+    from assistant.evaluation.questions import split_of
 
     ids = [f"q{i}" for i in range(2000)]
     assert [split_of(i) for i in ids] == [split_of(i) for i in ids]

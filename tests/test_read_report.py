@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import ReportError
-from assistant.read_report import read_report
+from assistant.report.read_report import read_report
 
 pytestmark = pytest.mark.unit
 

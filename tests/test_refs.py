@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.refs import resolve_references
+from assistant.report.refs import resolve_references
 
 pytestmark = pytest.mark.unit
 
@@ -98,7 +98,7 @@ def test_bare_letters_and_labels(clauses, text, expected):
 
 
 def test_ordinal_item_of_a_lettered_section(clauses):
-    from assistant.refs import resolve_references
+    from assistant.report.refs import resolve_references
 
     refs = resolve_references("What does the second point of Opinion 1's 'is of the view' section say?", clauses)
     assert "opinion-1/is-of-the-view/b" in refs

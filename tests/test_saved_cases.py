@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import pytest
 
 from assistant.errors import AssistantError, InputError
-from assistant.questions import load_questions
-from assistant.saved_cases import append_case, case_record
+from assistant.evaluation.questions import load_questions
+from assistant.evaluation.saved_cases import append_case, case_record
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.unit

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from assistant.records import Clause
-from assistant.sentences import clause_units
+from assistant.report.sentences import clause_units
 
 pytestmark = pytest.mark.unit
 

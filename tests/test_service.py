@@ -7,7 +7,7 @@ import pytest
 from assistant.errors import InputError
 from assistant.records import Filters
 from assistant.service import Assistant
-from assistant.verify import quote_is_verbatim
+from assistant.answer.verify import quote_is_verbatim
 
 pytestmark = pytest.mark.unit
 
@@ -73,7 +73,7 @@ def _closed_port() -> int:
 
 
 def test_dead_llm_endpoint_falls_back_to_the_extractive_answer(hash_assistant):
-    from assistant.llm import OpenAICompatibleGenerator
+    from assistant.answer.llm import OpenAICompatibleGenerator
 
     generator = OpenAICompatibleGenerator(f"http://127.0.0.1:{_closed_port()}/v1", "any-model", timeout=1.0, retries=0)
     a = Assistant(
@@ -89,7 +89,7 @@ def test_dead_llm_endpoint_falls_back_to_the_extractive_answer(hash_assistant):
 def test_llm_backend_answer_goes_through_the_facade_with_checked_citations(hash_assistant):
     from stub_llm_server import StubLLMServer
 
-    from assistant.llm import OpenAICompatibleGenerator
+    from assistant.answer.llm import OpenAICompatibleGenerator
     from assistant.service import CANDIDATES
 
     question = "Who chaired Working Group 2?"

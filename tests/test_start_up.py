@@ -12,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import artifacts, embed
+from assistant import artifacts
+from assistant.search import embed
 from assistant.artifacts import stored_parse
-from assistant.embed import HashEmbedder, MiniLMEmbedder
-from assistant.index_store import StoredBM25
-from assistant.sentence_index import QueryCachingEmbedder
+from assistant.search.embed import HashEmbedder, MiniLMEmbedder
+from assistant.search.index_store import StoredBM25
+from assistant.search.sentence_index import QueryCachingEmbedder
 
 pytestmark = pytest.mark.unit
 

@@ -169,7 +169,7 @@ def test_a_scoped_turn_that_abstains_says_where_and_offers_the_whole_report(clie
 
 
 def test_turn_answers_another_language_with_the_english_message(client):
-    from assistant.language import NOT_ENGLISH
+    from assistant.query.language import NOT_ENGLISH
 
     result = client.predict("Qui a présidé le Groupe de travail 2 ?", [], "Whole report", False, api_name="/turn")
     assert result["ok"] and result["answer"]["abstained"] and result["answer"]["answer"] == NOT_ENGLISH
@@ -194,7 +194,7 @@ def test_turn_bad_input_is_a_one_line_message_marked_as_input(client, question, 
 
 def test_save_case_appends_a_record_that_assistant_eval_runs(client, assistant, cited_question, saved_path, capsys):
     from assistant.cli import main
-    from assistant.questions import load_questions
+    from assistant.evaluation.questions import load_questions
 
     answer = assistant.ask(cited_question)
     case = {"question": cited_question, "history": [], "scope": "Whole report",

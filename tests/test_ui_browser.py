@@ -329,7 +329,7 @@ def test_empty_submits_give_one_notice_and_markup_stays_text(desktop):
 
 
 def test_a_question_in_french_is_asked_to_use_english(desktop):
-    from assistant.language import NOT_ENGLISH
+    from assistant.query.language import NOT_ENGLISH
 
     _ask(desktop, "Qui a présidé le Groupe de travail 2 ?")
     assert _last_answer(desktop).inner_text().strip() == NOT_ENGLISH
@@ -340,7 +340,7 @@ def test_a_question_in_french_is_asked_to_use_english(desktop):
 
 def test_save_as_test_case_writes_a_line_that_assistant_eval_accepts(desktop, saved_path, capsys):
     from assistant.cli import main
-    from assistant.questions import load_questions
+    from assistant.evaluation.questions import load_questions
 
     page = desktop
     _ask(page, "Who chaired Working Group 2?")

@@ -233,7 +233,7 @@ def test_a_scoped_abstention_says_not_found_there_and_offers_the_whole_report():
 
 
 def test_a_question_in_another_language_gets_only_the_english_message():
-    from assistant.language import NOT_ENGLISH, not_english_answer
+    from assistant.query.language import NOT_ENGLISH, not_english_answer
 
     html = render.render_answer(not_english_answer("Qui a présidé ?"), "Opinion 3")
     assert visible_text(html) == NOT_ENGLISH and "widen" not in html and "scope" not in html
@@ -398,8 +398,8 @@ def test_citation_marks_groups_by_clause():
 
 @pytest.fixture(scope="module")
 def real_report():
-    from assistant.parse import parse_report
-    from assistant.read_report import read_report
+    from assistant.report.parse import parse_report
+    from assistant.report.read_report import read_report
     from assistant.settings import Settings
 
     source = read_report(Settings.from_env().corpus_path)

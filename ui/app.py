@@ -27,7 +27,8 @@ from ui.gradio_import import import_gradio  # noqa: E402
 
 gr = import_gradio()  # `import gradio` without its stub rewriting and pandas (see ui/gradio_import.py)
 
-from assistant import language, saved_cases  # noqa: E402
+from assistant.evaluation import saved_cases  # noqa: E402
+from assistant.query import language  # noqa: E402
 from assistant.errors import AssistantError, InputError  # noqa: E402
 from assistant.netloc import is_loopback_host  # noqa: E402
 from assistant.records import Answer, Clause, Filters  # noqa: E402

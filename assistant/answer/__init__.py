@@ -1,5 +1,7 @@
-"""Answer plans: the question's shape and the retrieved clauses choose how the answer is built.
+"""Step 3 — the answer: chosen sentences quoted verbatim, shaped like the question, every quote verified.
 
-One module per plan: `fact` (also reasons and yes/no), `listing`, `overview`, `compare`, `actor`,
-`definition`. Every plan quotes the report verbatim through a `Draft`; `planner.Planner` picks the plan.
+`compose` scores and picks sentences; `verify` checks every quote against the report; the optional LLM backend is
+`llm`, `llm_prompt` and `grounding` (each generated sentence checked against its sources). Answer plans, one module
+per plan: `fact` (also reasons and yes/no), `listing`, `overview`, `compare`, `actor`, `doers`, `definition`. Every
+plan quotes the report through a `Draft`; `planner.Planner` picks the plan.
 """

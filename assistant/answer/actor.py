@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 from assistant.answer.context import PlanContext
+from assistant.answer.decisions import OUTCOME, about_opinions
 from assistant.answer.draft import Draft
-from assistant.answer.overview import OUTCOME
-from assistant.conversation import own_words
+from assistant.query.conversation import own_words
 from assistant.records import Hit
-from assistant.sentences import Unit
+from assistant.report.sentences import Unit
 
 MAX_MENTIONS = 8
 # A sentence opening on these goes on about the one before it.
@@ -139,18 +139,6 @@ def as_written(ctx: PlanContext, actor: str) -> str:
         if not m.group(0).islower():  # "UK", not the "uk" of an e-mail address
             spellings[m.group(0)] = spellings.get(m.group(0), 0) + 1
     return max(spellings, key=spellings.get) if spellings else actor.title()
-
-
-def about_opinions(clause, opinions, view=None) -> bool:
-    """A clause of a named Opinion, or a debate paragraph about it (it, or the subsection it sits in,
-    refers to the Opinion)."""
-    if clause.opinion in opinions:
-        return True
-    refs = list(clause.refs)
-    parent = view.by_id.get(clause.parent or "") if view is not None else None
-    if parent is not None and parent.kind == "heading":
-        refs += parent.refs
-    return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in refs for n in opinions)
 
 
 def _open_quote(source: str, start: int, at: int) -> bool:

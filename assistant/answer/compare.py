@@ -8,11 +8,11 @@ import re
 from assistant.answer.actor import actor_mentions
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
-from assistant.answer.fact import FATE, decisions, group_decisions
+from assistant.answer.decisions import FATE, decisions, group_decisions
 from assistant.answer.overview import OPERATIVE
-from assistant.question import tokenize
+from assistant.query.question import tokenize
 from assistant.records import Clause, Hit
-from assistant.sentences import Unit
+from assistant.report.sentences import Unit
 
 # Words of a comparison question that name no topic ("how do opinions 3 and 4 differ").
 _GENERIC = frozenset(tokenize(

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.report_view import ReportView
-from assistant.compose import Composer, frame_sentence, source_name
+from assistant.answer.compose import Composer, frame_sentence, source_name
 from assistant.records import Clause, Hit
-from assistant.route import numbered_places
-from assistant.sentences import Unit
+from assistant.search.route import numbered_places
+from assistant.report.sentences import Unit
 
 
 @dataclass(frozen=True)

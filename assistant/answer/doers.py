@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.actor import about_opinions, as_written
+from assistant.answer.actor import as_written
+from assistant.answer.decisions import about_opinions
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, clean_sentence
 from assistant.records import Clause
-from assistant.sentences import Unit
+from assistant.report.sentences import Unit
 
 # "which countries / delegations / who … proposed / supported / objected …": the doers asked for, and the act
 _WHO = re.compile(

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.records import Answer, Citation, Clause, Hit
-from assistant.sentences import Unit
-from assistant.verify import quote_is_verbatim
+from assistant.report.sentences import Unit
+from assistant.answer.verify import quote_is_verbatim
 
 # How an Opinion's section word reads at the head of a sentence: "Opinion 4 recognizes that …".
 _SECTION_VERBS = {

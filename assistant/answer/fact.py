@@ -9,16 +9,12 @@ from __future__ import annotations
 import re
 
 from assistant.answer.context import PlanContext
+from assistant.answer.decisions import FATE, decisions
 from assistant.answer.draft import Draft
 from assistant.records import Hit
-from assistant.sentences import Unit
+from assistant.report.sentences import Unit
 
 MAX_SENTENCES = {"fact": 5, "reason": 6, "yesno": 4}
-
-
-# "Was Opinion 3 changed?": the Working Group's own decision about the Opinion settles it.
-FATE = re.compile(r"\b(?:chang\w*|amend\w*|adopt\w*|endors\w*|accept\w*|modif\w*|alter\w*|pass\w*|approv\w*|"
-                   r"final\w*|rejected|dropped|survive\w*|outcome|end up|ended up)\b", re.I)
 
 
 def compose_fact(
@@ -62,34 +58,11 @@ def compose_fact(
     return draft
 
 
-def decisions(ctx: PlanContext, opinions, limit: int | None = 2) -> list[Unit]:
-    """The Working Group's decision sentences about the Opinions ("WG2 endorsed Opinion 3 in its unaltered
-    form"), in the report's order."""
-    from assistant.answer.actor import about_opinions
-    from assistant.answer.overview import DECISION
-
-    view = ctx.view
-    out = []
-    for clause in view.clauses:
-        if clause.part != "Annex I" or clause.kind != "paragraph" or not about_opinions(clause, opinions, view):
-            continue
-        for unit in view.units(clause):
-            if DECISION.search(unit.text) and any(re.search(rf"\bopinions?\s+(?:\d+\s*(?:,|and|&)\s*)*{n}\b", unit.text, re.I) for n in opinions):
-                out.append(unit)
-    return out[:limit]
-
-
 _CONTINUES = re.compile(
     r"^\W*(?:these|this|those|that|such|it|they|he|she|however|but|therefore|thus|hence|consequently|accordingly|"
     r"instead|nevertheless|as a result|in response|in view of|in the end|finally)\b",
     re.I,
 )
-
-
-def group_decisions(ctx: PlanContext, group_head) -> list[Unit]:
-    """What a Working Group's report states it decided about each Opinion it handled, in order."""
-    inside = {c.id for c in ctx.view.descendants(group_head.id)}
-    return [u for u in decisions(ctx, tuple(sorted(ctx.view.opinion_heads)), limit=None) if u.clause_id in inside]
 
 
 def _next_unit(ctx: PlanContext, unit: Unit, same_clause: bool = False) -> Unit | None:

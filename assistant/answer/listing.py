@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 
 from assistant.answer.context import PlanContext, Places
-from assistant.answer.fact import decisions
+from assistant.answer.decisions import about_opinions, decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
-from assistant.question import tokenize
+from assistant.query.question import tokenize
 from assistant.records import Clause, Hit
-from assistant.sentences import Unit
 
 CONTAINER_DEPTH = 5  # hits searched for a list
 MAX_ITEMS = 14
@@ -195,7 +194,6 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
     named = Places.of(query).opinions
     if not want_opinion and named:
         # "which group handled the internet governance opinion (Opinion 5)": the group whose report debates it
-        from assistant.answer.actor import about_opinions
 
         debated = [c.working_group for c in view.clauses
                    if c.part == "Annex I" and c.working_group is not None and about_opinions(c, named, view)]

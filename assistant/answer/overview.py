@@ -9,20 +9,14 @@ import re
 import numpy as np
 
 from assistant.answer.context import PlanContext
-from assistant.compose import source_name
+from assistant.answer.compose import source_name
+from assistant.answer.decisions import DECISION, OUTCOME, about_opinions, group_decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.records import Clause, Hit
-from assistant.question import tokenize
-from assistant.sentences import Unit
+from assistant.query.question import tokenize
+from assistant.report.sentences import Unit
 
 OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?|urges?|calls?)\b", re.I)
-OUTCOME = re.compile(
-    r"\b(?:endorsed|adopted|approved|agreed|submitted|withdr\w*|forwarded|consensus|accepted|concluded|"
-    r"not (?:be )?(?:included|accepted)|decided|moved)\b",
-    re.I,
-)
-# The group's own decision about an Opinion, stated as such ("Working Group 1 endorsed Draft Opinion 1 …").
-DECISION = re.compile(r"\b(?:endorsed|agreed to|adopted|not adopted|decided|concluded|approved)\b", re.I)
 DEBATE_WORDS = re.compile(r"\b(?:debat\w*|discuss\w*|argu\w*|disagree\w*|controvers\w*|negotiat\w*|amend\w*)\b", re.I)
 MAX_OPERATIVE = 8
 TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it  # operative clauses shown in full; the rest are named
@@ -175,8 +169,6 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
 def compose_debate(ctx: PlanContext, query: str, places) -> Draft | None:
     """How an Opinion was debated: the Working Group report's sentences about it, closest first kept, told
     in order."""
-    from assistant.answer.actor import about_opinions
-
     view = ctx.view
     clauses = [
         c for c in view.clauses
@@ -219,7 +211,6 @@ def _report(ctx: PlanContext, query: str) -> Draft | None:
         children = view.children.get(head.id, [])
         if head.part == "Annex I":
             draft.bullets.append(f"**{name}**: what each Working Group decided")
-            from assistant.answer.fact import group_decisions
 
             for number in sorted(view.group_heads):
                 group = view.group_heads[number]

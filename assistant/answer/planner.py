@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from assistant.answer.actor import compose_actor
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
+from assistant.answer.decisions import FATE
 from assistant.answer.definition import compose_definition
 from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
-from assistant.answer.fact import FATE
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.records import Answer, Filters, Hit
 

@@ -8,7 +8,7 @@ from collections import Counter
 from functools import cached_property
 
 from assistant.records import Clause
-from assistant.sentences import Unit
+from assistant.report.sentences import Unit
 from assistant.textnorm import fold_ws
 
 _MARKER = re.compile(r"\[footnoteRef:\d+\]")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.parse_generic import (
+from assistant.report.parse_generic import (
     BULLET,
     ITEM_MARKER,
     LIST_MARKER,

@@ -1,6 +1,6 @@
 """"Save as test case": turn a chat answer into a line of an eval question file, appended atomically.
 
-The record has the eval format of `assistant.questions` (so `assistant eval saved.jsonl` runs it like any other
+The record has the eval format of `assistant.evaluation.questions` (so `assistant eval saved.jsonl` runs it like any other
 set) plus a few fields the harness ignores: `scope` the answer was asked in, and `failing` with the user's
 `note` when it was saved from a thumbs-down.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError, InputError
-from assistant.metrics import locate_evidence
-from assistant.questions import load_questions, parse_question
+from assistant.evaluation.metrics import locate_evidence
+from assistant.evaluation.questions import load_questions, parse_question
 from assistant.textnorm import clean_input
 
 MAX_FACTS = 20

@@ -1,6 +1,6 @@
 """Sentence embeddings behind a small protocol: the bundled MiniLM model, and a hash fake for tests.
 
-MiniLM is exported to ONNX when an index is first built (assistant/onnx_embed.py): written straight from the
+MiniLM is exported to ONNX when an index is first built (assistant/search/onnx_embed.py): written straight from the
 model's files and checked against the vectors sentence-transformers gave for them, or, for model files without
 stored vectors, loaded by sentence-transformers and exported with torch. Everything after that, passages being
 indexed and queries alike, runs on the export with onnxruntime: neither building an index nor answering a
@@ -23,7 +23,7 @@ import numpy as np
 from assistant.records import Clause
 from assistant.settings import Settings
 
-log = logging.getLogger("assistant.embed")
+log = logging.getLogger("assistant.search.embed")
 
 MINILM_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_DIM = 384
@@ -289,7 +289,7 @@ class MiniLMEmbedder:
     def _open_encoder(self, rebuild: bool):
         if self.query_model_dir is None:
             return self._sentence_transformer()
-        from assistant import onnx_embed
+        from assistant.search import onnx_embed
         from assistant.artifacts import IndexUnusable
 
         wanted = onnx_embed.identity(self.name, self.dim)
@@ -308,7 +308,7 @@ class MiniLMEmbedder:
     def _export(self, wanted: dict) -> None:
         """Write the ONNX model straight from the model's files (no torch) while its probe vectors are stored for
         these very files; else, or if that fails its check, through sentence-transformers and torch."""
-        from assistant import onnx_embed
+        from assistant.search import onnx_embed
 
         model_dir = Path(minilm_path())
         reference = onnx_embed.stored_reference(model_dir, self.name)

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.questions import Question
+from assistant.evaluation.questions import Question
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.textnorm import fold_ws
-from assistant.verify import quote_is_verbatim
+from assistant.answer.verify import quote_is_verbatim
 
 Evidence = Sequence[Sequence[str]]  # required pieces, each a list of alternative strings
 Span = tuple[int, int]

@@ -15,7 +15,7 @@ optimizing at load, with the same vectors and no slower queries.
 
 `export_bert` writes the graph with the onnx package from the model's safetensors and config, and checks it
 against the vectors sentence-transformers gave for the probe texts with the same model files (stored in
-query_model_reference.json, keyed by their sha256; `python -m assistant.onnx_embed` stores them afresh).
+query_model_reference.json, keyed by their sha256; `python -m assistant.search.onnx_embed` stores them afresh).
 `export`, for model files without stored vectors, traces the model with torch and checks it against
 sentence-transformers itself. `OnnxEncoder.open` needs only onnxruntime, tokenizers and numpy.
 """
@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant.artifacts import IndexUnusable, publish, sha256_file, verified_manifest
-from assistant.embed import CHARS_PER_TOKEN, DOCUMENT_BATCH, document_workers
+from assistant.search.embed import CHARS_PER_TOKEN, DOCUMENT_BATCH, document_workers
 
-log = logging.getLogger("assistant.embed")
+log = logging.getLogger("assistant.search.embed")
 
 FORMAT = 1
 GRAPH, WEIGHTS, TOKENIZER = "model.onnx", "model.weights", "tokenizer.json"
@@ -216,8 +216,8 @@ def stored_reference(model_dir: Path, model_name: str, path: Path = REFERENCE) -
 
 def write_reference(model_dir: Path, model_name: str, path: Path = REFERENCE) -> dict:
     """Store sentence-transformers' vectors for PROBES with the model files in `model_dir` (run again when the
-    model package changes: `python -m assistant.onnx_embed`)."""
-    from assistant.embed import SentenceTransformerEmbedder
+    model package changes: `python -m assistant.search.onnx_embed`)."""
+    from assistant.search.embed import SentenceTransformerEmbedder
 
     model = SentenceTransformerEmbedder(str(model_dir), model_name).model
     vectors = model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
@@ -523,7 +523,7 @@ class OnnxEncoder:
 
 
 if __name__ == "__main__":
-    from assistant.embed import MINILM_NAME, minilm_path
+    from assistant.search.embed import MINILM_NAME, minilm_path
 
     written = write_reference(Path(minilm_path()), MINILM_NAME)
     print(f"stored {len(written['vectors'])} probe vectors for {written['model_files_sha256'][:12]}… in {REFERENCE}")

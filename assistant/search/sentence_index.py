@@ -12,11 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from assistant.embed import encode_documents
-from assistant.glossary import acronyms, expand
+from assistant.search.embed import encode_documents
+from assistant.report.glossary import acronyms, expand
 from assistant.records import Clause
-from assistant.retrieve import HybridRetriever, open_retriever
-from assistant.sentences import Unit, clause_units
+from assistant.search.retrieve import HybridRetriever, open_retriever
+from assistant.report.sentences import Unit, clause_units
 from assistant.settings import Settings
 
 VARIANT = "sentences"

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.chunking import DEFAULT_OVERLAP, token_windows
+from assistant.report.chunking import DEFAULT_OVERLAP, token_windows
 from assistant.errors import AssistantError
-from assistant.metrics import (
+from assistant.evaluation.metrics import (
     RECALL_KS,
     AnswerScores,
     RetrievalScores,
@@ -30,7 +30,7 @@ from assistant.metrics import (
     score_answers,
     score_retrieval,
 )
-from assistant.questions import SPLITS, Question, load_questions, split_of
+from assistant.evaluation.questions import SPLITS, Question, load_questions, split_of
 from assistant.records import Answer, Clause, Hit
 from assistant.settings import Settings
 from assistant.textnorm import clean_input
@@ -131,7 +131,7 @@ def _search_one(searcher: Searcher, query: str, depth: int, question: Question) 
 
 
 def _default_factory(settings: Settings, chunks: list[Clause], source: str, *, variant: str) -> Searcher:
-    from assistant.retrieve import open_retriever
+    from assistant.search.retrieve import open_retriever
 
     return open_retriever(settings, chunks, source, variant=variant)
 

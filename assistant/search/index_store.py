@@ -37,7 +37,7 @@ from assistant.artifacts import (  # noqa: F401 (sha256_file, writer_lock: read 
     write_clauses,
     writer_lock as _writer_lock,
 )
-from assistant.embed import Embedder, encode_documents, passage_text
+from assistant.search.embed import Embedder, encode_documents, passage_text
 from assistant.records import Clause
 from assistant.textnorm import stem
 

@@ -10,14 +10,14 @@ from collections.abc import Mapping, Sequence
 import faiss
 import numpy as np
 
-from assistant.embed import Embedder, make_embedder
-from assistant.index_store import ClauseIndex, bm25_tokens, identity, open_index
+from assistant.search.embed import Embedder, make_embedder
+from assistant.search.index_store import ClauseIndex, bm25_tokens, identity, open_index
 from assistant.records import Clause, Filters, Hit
-from assistant.route import Places, Route, route_query, route_scores
+from assistant.search.route import Places, Route, route_query, route_scores
 from assistant.settings import Settings
 from assistant.textnorm import clean_input
 
-log = logging.getLogger("assistant.retrieve")
+log = logging.getLogger("assistant.search.retrieve")
 
 # Each ranked list contributes candidates to fusion down to this depth.
 CANDIDATE_DEPTH = 100
@@ -221,7 +221,7 @@ class HybridRetriever:
 
 
 def _parser_version() -> str:
-    from assistant.parse import PARSER_VERSION
+    from assistant.report.parse import PARSER_VERSION
 
     return str(PARSER_VERSION)
 

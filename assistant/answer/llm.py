@@ -3,7 +3,7 @@
 The model only drafts the wording. Each sentence of its reply keeps a citation only if the `[n]` it names was
 given, and the cited span is real report text: a quoted string must occur in the cited clause's raw span, and
 a sentence without a quote cites the clause sentence that shares the most words with it. A sentence then stands
-only if the cited clause supports what it claims (`assistant.grounding`: its words, no added URL, number or
+only if the cited clause supports what it claims (`assistant.answer.grounding`: its words, no added URL, number or
 name, no flipped negation or polarity); any other sentence is removed and the notice says how many were.
 A reply with nothing left, and any transport or format failure, raises GeneratorError, on which the caller
 shows the extractive answer with `fallback_notice(reason)`.
@@ -22,8 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from assistant.errors import AssistantError
-from assistant.grounding import unsupported_reason
-from assistant.llm_prompt import (
+from assistant.answer.grounding import unsupported_reason
+from assistant.answer.llm_prompt import (
     MARKER,
     Prompt,
     best_sentence_span,
@@ -37,7 +37,7 @@ from assistant.llm_prompt import (
 from assistant.netloc import is_loopback_url
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.textnorm import fold_ws
-from assistant.verify import verified
+from assistant.answer.verify import verified
 
 log = logging.getLogger(__name__)
 
@@ -322,7 +322,7 @@ def check_reply(reply: str, clauses: tuple[Clause, ...], source: str) -> Checked
 
 
 def _grounding(sentence: str, spans: list[tuple[int, Clause, int, int]], source: str) -> str | None:
-    """Why the clauses a sentence cites do not support it, or None (see assistant.grounding)."""
+    """Why the clauses a sentence cites do not support it, or None (see assistant.answer.grounding)."""
     cited = list({clause.id: clause for _, clause, _, _ in spans}.values())
     evidence = "\n".join(f"{c.label}\n{c.heading or ''}\n{source[c.start:c.end]}" for c in cited)
     return unsupported_reason(

@@ -7,7 +7,7 @@ A sentence of an LLM reply that cites a clause stands only if the clause support
   - it keeps the clause's polarity: no negation added or dropped against the cited sentence, no "ban" for a
     clause that says "support", no "reject" for "agreed".
 `unsupported_reason` returns why a sentence fails, or None. Quotes themselves are verified elsewhere
-(`assistant.llm_prompt.find_quote`); here a quote only stands for the words it covers.
+(`assistant.answer.llm_prompt.find_quote`); here a quote only stands for the words it covers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.llm_prompt import MARKER
+from assistant.answer.llm_prompt import MARKER
 from assistant.textnorm import fold_ws, stem
 
 # Share of a sentence's content words (outside quotes) that must occur in the cited clauses. On the stub-server

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.question import STOPWORDS
+from assistant.query.question import STOPWORDS
 from assistant.textnorm import clean_input, stem
 
 MAX_HISTORY_TURNS = 6

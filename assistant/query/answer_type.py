@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.question import NUMBER, question_kind
+from assistant.query.question import NUMBER, question_kind
 
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _DATE = re.compile(

@@ -8,11 +8,11 @@ import re
 from dataclasses import replace
 
 from assistant.errors import AssistantError, ReportError
-from assistant.parse_generic import Draft, scan_lines
-from assistant.parse_wtpf import StructuredParser
-from assistant.read_report import read_report
+from assistant.report.parse_generic import Draft, scan_lines
+from assistant.report.parse_wtpf import StructuredParser
+from assistant.report.read_report import read_report
 from assistant.records import Clause, Footnote
-from assistant.refs import resolve_references
+from assistant.report.refs import resolve_references
 from assistant.textnorm import count_tokens
 
 # Bump whenever the clauses produced for the same text change (the index manifest rebuilds on it).

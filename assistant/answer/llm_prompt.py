@@ -2,7 +2,7 @@
 
 All pure functions, no network: `build_prompt` packs numbered clauses within a token budget; the `reply_*`
 helpers cut a reply into sentences, `[n]` markers and quoted strings; `find_quote` and `best_sentence_span`
-find the report text a sentence may cite. `assistant.llm` puts them together and verifies the result.
+find the report text a sentence may cite. `assistant.answer.llm` puts them together and verifies the result.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.records import Clause
 from assistant.textnorm import count_tokens, decode_tokens, encode_tokens, fold_ws
-from assistant.verify import locate_quote
+from assistant.answer.verify import locate_quote
 
 OPEN_TAG = "<clauses>"
 CLOSE_TAG = "</clauses>"

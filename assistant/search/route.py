@@ -3,7 +3,7 @@
 Recognized places: opinions ("Opinion 4", "Opinions 3 and 4", "the fourth opinion"), working groups
 ("Working Group 2", "WG2"), parts ("Part I", "Annex I"), and an opinion's sections ("recognizing",
 "invites Member States") when an opinion or working group is also named. Clause-level references
-("Opinion 4 recognizing (g)") go through `assistant.refs.resolve_references` when it is available.
+("Opinion 4 recognizing (g)") go through `assistant.report.refs.resolve_references` when it is available.
 Everything else (countries, organizations, topics) is left to BM25 and the dense index.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 
 from assistant.records import Clause
 
-log = logging.getLogger("assistant.route")
+log = logging.getLogger("assistant.search.route")
 
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -125,7 +125,7 @@ class Places:
 
     @classmethod
     def of(cls, clauses: list[Clause]) -> "Places":
-        from assistant.index_store import bm25_tokens
+        from assistant.search.index_store import bm25_tokens
 
         parts: dict[str, str] = {}
         for name in {c.part for c in clauses if c.part}:
@@ -153,7 +153,7 @@ class Places:
 
 def title_words(text: str) -> frozenset[str]:
     """Stemmed words of a title or query, hyphenated compounds also joined ("multi-stakeholderism")."""
-    from assistant.index_store import bm25_tokens
+    from assistant.search.index_store import bm25_tokens
 
     joined = re.sub(r"(?<=\w)-(?=\w)", "", text)
     return frozenset(t for t in bm25_tokens(text) + bm25_tokens(joined) if len(t) > 1 and not t.isdigit())
@@ -205,7 +205,7 @@ def numbered_places(query: str) -> tuple[set[int], set[int]]:
 
 def parse_route(query: str, places: Places, clause_ids: tuple[str, ...] = ()) -> Route:
     """The places named in `query` that exist in this corpus."""
-    from assistant.index_store import bm25_tokens
+    from assistant.search.index_store import bm25_tokens
 
     opinions, groups = numbered_places(query)
     parts = set()
@@ -350,7 +350,7 @@ def route_scores(route: Route, clauses: list[Clause], places: Places | None = No
 def resolve_clause_refs(query: str, clauses: list[Clause]) -> tuple[str, ...]:
     """Clause ids the query points at ("Opinion 4 recognizing (g)"), via the parser's reference resolver."""
     try:
-        from assistant.refs import resolve_references
+        from assistant.report.refs import resolve_references
     except ImportError:
         return ()
     try:

@@ -15,14 +15,14 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.answer_type import common_names, expected_type, holds_type
+from assistant.query.answer_type import common_names, expected_type, holds_type
 from assistant.records import Answer, Citation, Clause, Hit
-from assistant.refs import resolve_references
-from assistant.route import numbered_places
-from assistant.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
-from assistant.sentences import Unit, clause_units
+from assistant.report.refs import resolve_references
+from assistant.search.route import numbered_places
+from assistant.query.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
+from assistant.report.sentences import Unit, clause_units
 from assistant.textnorm import stem
-from assistant.verify import renumber, verified
+from assistant.answer.verify import renumber, verified
 
 _DATE = re.compile(
     r"\b(?:\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:January|February|March|April|May|June|July|August|September|"

@@ -1,0 +1,54 @@
+"""What the Working Groups decided about each Opinion: the sentences that state an outcome or a decision, and
+the debate paragraphs that are about an Opinion. Plans that tell an Opinion's fate (yes/no, reason, overview,
+comparison, actor) read them here."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.context import PlanContext
+from assistant.report.sentences import Unit
+
+OUTCOME = re.compile(
+    r"\b(?:endorsed|adopted|approved|agreed|submitted|withdr\w*|forwarded|consensus|accepted|concluded|"
+    r"not (?:be )?(?:included|accepted)|decided|moved)\b",
+    re.I,
+)
+# The group's own decision about an Opinion, stated as such ("Working Group 1 endorsed Draft Opinion 1 …").
+DECISION = re.compile(r"\b(?:endorsed|agreed to|adopted|not adopted|decided|concluded|approved)\b", re.I)
+# "Was Opinion 3 changed?": the Working Group's own decision about the Opinion settles it.
+FATE = re.compile(r"\b(?:chang\w*|amend\w*|adopt\w*|endors\w*|accept\w*|modif\w*|alter\w*|pass\w*|approv\w*|"
+                   r"final\w*|rejected|dropped|survive\w*|outcome|end up|ended up)\b", re.I)
+
+
+
+def about_opinions(clause, opinions, view=None) -> bool:
+    """A clause of a named Opinion, or a debate paragraph about it (it, or the subsection it sits in,
+    refers to the Opinion)."""
+    if clause.opinion in opinions:
+        return True
+    refs = list(clause.refs)
+    parent = view.by_id.get(clause.parent or "") if view is not None else None
+    if parent is not None and parent.kind == "heading":
+        refs += parent.refs
+    return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in refs for n in opinions)
+
+
+def decisions(ctx: PlanContext, opinions, limit: int | None = 2) -> list[Unit]:
+    """The Working Group's decision sentences about the Opinions ("WG2 endorsed Opinion 3 in its unaltered
+    form"), in the report's order."""
+    view = ctx.view
+    out = []
+    for clause in view.clauses:
+        if clause.part != "Annex I" or clause.kind != "paragraph" or not about_opinions(clause, opinions, view):
+            continue
+        for unit in view.units(clause):
+            if DECISION.search(unit.text) and any(re.search(rf"\bopinions?\s+(?:\d+\s*(?:,|and|&)\s*)*{n}\b", unit.text, re.I) for n in opinions):
+                out.append(unit)
+    return out[:limit]
+
+
+def group_decisions(ctx: PlanContext, group_head) -> list[Unit]:
+    """What a Working Group's report states it decided about each Opinion it handled, in order."""
+    inside = {c.id for c in ctx.view.descendants(group_head.id)}
+    return [u for u in decisions(ctx, tuple(sorted(ctx.view.opinion_heads)), limit=None) if u.clause_id in inside]
