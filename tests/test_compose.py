@@ -154,3 +154,14 @@ def test_a_fact_about_a_numbered_group_is_not_answered_from_its_neighbours(sourc
     answer = composer.compose("Who chaired Working Group 2?", "Who chaired Working Group 2?", hits_for(clauses, *rows))
     cited = {c.clause_id for c in answer.citations}
     assert cited == {"part-1/working-groups/wg-2"}
+
+
+def test_a_framed_sentence_starting_with_a_connective_reads_on_in_lower_case():
+    from assistant.answer.compose import frame_sentence
+    from assistant.records import Clause
+
+    clause = Clause(id="annex-1/wg-3/p6", label="Annex I › Working Group 3 › ¶6", part="Annex I", kind="paragraph",
+                    text="However, delegates argued.", start=0, end=26, working_group=3)
+    assert frame_sentence(clause, "However, delegates argued.", set(), frozenset({"however"})) == (
+        "According to the Working Group 3 report, however, delegates argued."
+    )

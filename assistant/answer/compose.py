@@ -450,7 +450,7 @@ def frame_sentence(clause: Clause, text: str, framed: set[str], common_words: fr
     if name in framed:
         return text[0].upper() + text[1:]
     framed.add(name)
-    first = text.split(" ", 1)[0]
+    first = text.split(" ", 1)[0].rstrip(",;:")  # "However, …" is "however"
     second = text.split(" ", 2)[1] if text.count(" ") >= 1 else ""
     # "The Policy Forum", "Considering the…"; not "Turkey", nor "Working Group 2"
     if first[1:].islower() and (
