@@ -31,8 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s", "urllib3", "gradio"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    quiet_libraries()
     try:
         return args.run(args) or 0
     except AssistantError as exc:
@@ -49,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def quiet_libraries() -> None:
+    """Libraries' own chatter (faiss says which build it loaded) stays out of the log below warnings."""
+    for noisy in ("httpx", "sentence_transformers", "faiss", "bm25s", "urllib3", "gradio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def k_value(text: str) -> int:
     """--k: a whole number of results from 1 to MAX_K (argparse prints the message and exits 2)."""
     try:
@@ -58,6 +63,16 @@ def k_value(text: str) -> int:
     if not 1 <= k <= MAX_K:
         raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_K} (got {k})")
     return k
+
+
+def worker_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid worker count {text!r}: a whole number 0 to 4") from None
+    if not 0 <= n <= 4:
+        raise argparse.ArgumentTypeError(f"invalid worker count {n}: 0 to 4")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="the browser chat")
     p.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--workers", type=worker_count, default=None,
+                   help="processes answering questions, 0 to answer in the server process "
+                        "(default: one per core, up to 4; 0 when answering through --llm)")
     _add_llm(p)
     p.set_defaults(run=cmd_serve)
     return parser
@@ -380,15 +398,29 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from assistant.report.read_report import read_report
     from ui.gradio_import import import_in_background
+    from ui.workers import AnswerWorkers, default_workers
 
     settings = settings_from(args)
     read_report(settings.corpus_path, settings.max_corpus_bytes)  # a missing report fails before anything loads
     # gradio's import (the larger part of the start) runs beside the index load; ui.app waits for it.
     import_in_background()
-    assistant = load_assistant(args, progress=True)
+    workers = default_workers(settings) if args.workers is None else args.workers
+    if workers:
+        # The first worker loads the index in its own process while this one imports gradio (see ui/workers.py);
+        # its load error, if any, is raised here.
+        assistant = AnswerWorkers(settings, workers, progress=True).start()
+    else:
+        assistant = load_assistant(args, progress=True)
     from ui.app import launch
 
-    launch(assistant, host=args.host, port=args.port)
+    try:
+        demo = launch(assistant, host=args.host, port=args.port, prevent_thread_lock=True)
+        if workers:
+            assistant.start_rest()
+        demo.block_thread()
+    finally:
+        if workers:
+            assistant.close()
     return 0
 
 

@@ -7,7 +7,8 @@ question once the last is answered.
 Prints latency p50/p95/max (per request, seen by the client), requests per second (from the moment every
 client is connected to the last answer) and the error count. Loopback servers only.
 
-`--server-pid PID` also prints the server process's CPU time per request (Linux /proc): on a machine shared with
+`--server-pid PID` also prints the server's CPU time per request (Linux /proc), the server process and its
+answer workers (`assistant serve --workers`) together, and the workers' share apart: on a machine shared with
 other work, latency moves with everything else running, while the server's CPU per request mostly does not.
 """
 
@@ -81,6 +82,31 @@ def process_cpu_seconds(pid: int) -> float | None:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
     except (OSError, ValueError, IndexError):
         return None
+
+
+def child_pids(pid: int) -> list[int]:
+    """Every live process below `pid` (its answer workers), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> tuple[float | None, float]:
+    """CPU seconds of `pid` and, apart, of the processes below it."""
+    children = [process_cpu_seconds(c) for c in child_pids(pid)]
+    return process_cpu_seconds(pid), sum(c for c in children if c is not None)
 
 
 def _gradio_asker(url: str, timeout: float):
@@ -166,15 +192,15 @@ def run(
         except threading.BrokenBarrierError:
             pass
         started, cpu = time.perf_counter(), _cpu_seconds()
-        server_cpu = process_cpu_seconds(server_pid) if server_pid else None
+        server_cpu, workers_cpu = tree_cpu_seconds(server_pid) if server_pid else (None, 0.0)
         for future in futures:
             future.result()
     wall, cpu = max(finished, default=started) - started, _cpu_seconds() - cpu
-    server_after = process_cpu_seconds(server_pid) if server_pid else None
+    server_after, workers_after = tree_cpu_seconds(server_pid) if server_pid else (None, 0.0)
+    measured = server_cpu is not None and server_after is not None and latencies
+    workers_ms = round(1000 * (workers_after - workers_cpu) / len(latencies), 1) if measured else None
     server_ms = (
-        round(1000 * (server_after - server_cpu) / len(latencies), 1)
-        if server_cpu is not None and server_after is not None and latencies
-        else None
+        round(1000 * (server_after - server_cpu) / len(latencies) + workers_ms, 1) if measured else None
     )
     return {
         "api": api,
@@ -191,7 +217,8 @@ def run(
         "wall_s": round(wall, 1),
         # The clients share the machine with the server; their own CPU use is part of the picture.
         "client_cpu_s": round(cpu, 1),
-        "server_cpu_ms_per_request": server_ms,
+        "server_cpu_ms_per_request": server_ms,  # the server process and its answer workers
+        "workers_cpu_ms_per_request": workers_ms,
         "error_samples": sorted(set(errors))[:5],
     }
 
@@ -226,7 +253,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{result['api']}: {result['requests']} requests ({result['clients']} clients × {result['questions_per_client']}) "
             f"in {result['wall_s']} s: p50 {result['p50_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s, "
             f"{result['throughput_rps']} req/s, errors {result['errors']} (client CPU {result['client_cpu_s']} s"
-            + (f", server CPU {result['server_cpu_ms_per_request']} ms/request" if args.server_pid else "")
+            + (
+                f", server CPU {result['server_cpu_ms_per_request']} ms/request"
+                f" of which answer workers {result['workers_cpu_ms_per_request']}"
+                if args.server_pid
+                else ""
+            )
             + ")"
         )
         for sample in result["error_samples"]:

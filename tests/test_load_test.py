@@ -29,3 +29,18 @@ def test_server_cpu_is_read_from_proc_or_left_out():
     after = load_test.process_cpu_seconds(os.getpid())
     assert before is not None and after >= before >= 0
     assert load_test.process_cpu_seconds(2**22 + 12345) is None  # above Linux's largest pid
+
+
+def test_server_cpu_counts_the_answer_workers():
+    if not Path(f"/proc/{os.getpid()}/stat").exists():
+        pytest.skip("no /proc here")
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert child.pid in load_test.child_pids(os.getpid())
+        own, below = load_test.tree_cpu_seconds(os.getpid())
+        assert own is not None and below >= 0
+    finally:
+        child.kill()
+        child.wait()

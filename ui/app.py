@@ -35,6 +35,7 @@ from assistant.records import Answer, Clause, Filters  # noqa: E402
 from assistant.settings import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.textnorm import clean_input  # noqa: E402
 from ui import guard, render  # noqa: E402
+from ui.workers import FairPool  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,11 @@ MAX_CITED = 20  # clause ids per earlier turn; an answer cites at most a handful
 # read-only once loaded and a query runs on one onnxruntime thread that releases the GIL, so requests overlap
 # safely; past a few at once on 2 cores they only queue inside the threadpool.
 ASK_CONCURRENCY = 4
-_ANSWER_SLOTS = threading.BoundedSemaphore(ASK_CONCURRENCY)
+_ANSWER_SLOTS = FairPool()  # slots taken in arrival order (a Semaphore lets late callers overtake; ui/workers.py)
+for _slot in range(ASK_CONCURRENCY):
+    _ANSWER_SLOTS.put(_slot)
 QUEUE_MAX = 256
+QUEUE_STATUS_SECONDS = 10.0  # how often a queued client hears its place in the queue (see build_demo)
 MAX_FILE_SIZE = "1mb"  # nothing is uploaded; keep the route's limit small
 GENERIC_FAILURE = "Sorry, something went wrong while answering. The problem has been logged; please try again."
 
@@ -98,8 +102,11 @@ def parse_filter(value: str | None, choices: list[str]) -> Filters | None:
 
 def bounded_ask(assistant, question: str, **options) -> Answer:
     """`assistant.ask`, with at most ASK_CONCURRENCY answers being computed at once in this process."""
-    with _ANSWER_SLOTS:
+    slot = _ANSWER_SLOTS.get()
+    try:
         return assistant.ask(question, **options)
+    finally:
+        _ANSWER_SLOTS.put(slot)
 
 
 # ---------------------------------------------------------------- the page
@@ -138,9 +145,6 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
     doc_title = Path(getattr(assistant.settings, "corpus_path", "report")).name
     choices = filter_choices(clauses)
     shell = render.render_shell(doc_title, choices, examples, render.render_report(source, clauses))
-    # The language model (~1.4 s, mostly xz decompression, which releases the GIL) loads beside the server's start
-    # rather than before it; a question that needs it first waits for it (language.load holds a lock).
-    threading.Thread(target=language.load, name="load-language-model", daemon=True).start()
 
     def answer(question: str, history: Any, filter_value: str | None, standalone: bool = False) -> Answer:
         filters = parse_filter(filter_value, choices)
@@ -220,13 +224,21 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
         gr.api(save_case, api_name="save_case", api_visibility="undocumented")
 
     # Under the 40-client load test the time goes to the answers (~18 ms of server CPU each) and to Gradio's queue
-    # protocol (~9 ms more per call than POST /api/ask, ~12 ms of gradio_client CPU): all one process's GIL on two
-    # cores. Tried and measured, 6 runs each at load average 2-4: starting chat and /ask events at once (limit 40,
-    # the answer slots parking the rest) cut the queue's position messages from 1,417 to 463 per 400 requests but
-    # moved neither server CPU (28.9 → 28.3 ms/request) nor p95 (2.6 → 2.9 s, within the noise), so the limit stays
+    # protocol (~9 ms more per call than POST /api/ask, ~12 ms of gradio_client CPU): in one process, all of it
+    # under one GIL on two cores, hence `assistant serve`'s answer worker processes (ui/workers.py). Tried and
+    # measured, 6 runs each at load average 2-4: starting chat and /ask events at once (limit 40, the answer slots
+    # parking the rest) cut the queue's position messages from 1,417 to 463 per 400 requests but moved neither
+    # server CPU (28.9 → 28.3 ms/request) nor p95 (2.6 → 2.9 s, within the noise), so the limit stays
     # ASK_CONCURRENCY. `queue=False` would change nothing for gradio_client, which always joins the queue.
+    # Queue positions go out every QUEUE_STATUS_SECONDS, not to every waiting client each time an event starts
+    # (Gradio's "auto"): with 40 clients that is dozens of SSE messages per answer, which no page of this app
+    # shows. Measured under the 40-client load test with 2 answer workers, 2 runs each at load average 2-3 from
+    # other work: the server process's CPU per request 15.6-18.8 → 13.2-14.8 ms, gradio_client's 15.8-18.3 →
+    # 12.0-13.0 ms.
     with _no_interim_apps():
-        demo.queue(default_concurrency_limit=ASK_CONCURRENCY, max_size=QUEUE_MAX)
+        demo.queue(
+            default_concurrency_limit=ASK_CONCURRENCY, max_size=QUEUE_MAX, status_update_rate=QUEUE_STATUS_SECONDS
+        )
     return demo
 
 
@@ -337,5 +349,12 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, **kw) -> gr.Blo
         options["ssl_verify"] = True
     # Started first: the sweeper finds the session store once launch has made it.
     demo.session_sweeper = guard.SessionSweeper(demo, assistant.settings.session_ttl).start()
-    demo.launch(**options)
+    block = not options.pop("prevent_thread_lock", False)
+    demo.launch(**options, prevent_thread_lock=True)
+    # The language model (~1.4 s of CPU, mostly xz decompression) loads once the server answers rather than during
+    # its start, where it took a core from gradio's import and the index load; a question that needs it first
+    # waits for it (language.load holds a lock).
+    threading.Thread(target=language.load, name="load-language-model", daemon=True).start()
+    if block:
+        demo.block_thread()
     return demo

@@ -1,0 +1,273 @@
+"""Answers computed in worker processes for `assistant serve`, each holding its own loaded `Assistant`.
+
+Why: in one process every answer (~15-20 ms of Python, see below) shares the interpreter lock with Gradio's
+queue, SSE streams and uvicorn, so the server used one core at most: ~28 ms of server CPU per gradio_client call
+capped it near 35 req/s, and 40 looping clients waited 2-2.6 s at p95 (benchmarks/load_test.py, 2 cores). With the
+answers in their own processes, the server process keeps only the HTTP and queue work and the answers run on the
+other core beside it. The start gets shorter too: the first worker loads the index while the server process
+imports gradio, instead of the two taking turns at one lock.
+
+`AnswerWorkers` stands in for an `Assistant` where the chat and the API use one (`source`, `clauses`, `clause`,
+`settings`, `ask`), so ui/app.py and ui/api.py serve either. Each worker answers one question at a time; a call
+waits for a free worker in arrival order. The answers are the same: every worker runs `Assistant.ask` over the
+same index, and the `Answer` comes back pickled. A worker that dies is replaced; the call it was answering fails
+with a logged error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import threading
+import traceback
+from multiprocessing.connection import Connection, Pipe
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.errors import AssistantError
+
+log = logging.getLogger(__name__)
+
+# One worker per core: an answer is CPU work, so more workers than cores only take turns. Capped because each
+# worker holds its own loaded assistant (~155 MB resident, measured after `Assistant.load` of the WTPF report).
+MAX_WORKERS = 4
+# A fresh interpreter that imports this module only: the server process has threads (gradio's import) by the time
+# a worker starts, so no fork; and not multiprocessing's "spawn", which would import the server's `__main__`
+# again in the child (for `python -m assistant`, the whole command line).
+_CHILD = "import sys; from ui.workers import _child_main; _child_main(int(sys.argv[1]))"
+
+
+def default_workers(settings) -> int:
+    """Worker processes for this machine; 0 (answer in the server process) when answers come from a language
+    model endpoint, where a call waits on the network rather than the CPU and threads overlap it for free."""
+    if getattr(settings, "llm_base_url", None) and getattr(settings, "llm_model", None):
+        return 0
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+
+
+class FairPool:
+    """Free workers handed out in the order calls asked for one.
+
+    `queue.Queue` is not fair under load: a thread that finds the queue empty waits, and when it is woken but a
+    newly arriving thread has taken the item first, it waits again at the back of the line. With 40 clients that
+    left some requests waiting several times longer than the rest. Here a free worker goes straight to the longest
+    waiting call."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._free: deque = deque()
+        self._waiting: deque = deque()  # [item, lock held until the item is handed over]
+
+    def get(self):
+        with self._lock:
+            if self._free:  # free workers exist only while no call waits
+                return self._free.popleft()
+            slot = [None, threading.Lock()]
+            slot[1].acquire()
+            self._waiting.append(slot)
+        slot[1].acquire()
+        return slot[0]
+
+    def put(self, item) -> None:
+        with self._lock:
+            if self._waiting:
+                slot = self._waiting.popleft()
+                slot[0] = item
+                slot[1].release()
+            else:
+                self._free.append(item)
+
+
+class WorkerFailed(RuntimeError):
+    """An answer failed in a worker with an error that is not the user's (the worker's traceback is its text)."""
+
+
+class AnswerWorkers:
+    """`count` processes answering questions for one server; see the module docstring."""
+
+    def __init__(self, settings, count: int, *, progress: bool = False):
+        if count < 1:
+            raise ValueError("AnswerWorkers needs at least one worker")
+        self.settings = settings
+        self.count = count
+        self.progress = progress
+        self.source: str = ""
+        self.clauses: list = []
+        self._by_id: dict = {}
+        self._idle = FairPool()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    # ------------------------------------------------------------ start and stop
+
+    def start(self) -> "AnswerWorkers":
+        """Start the first worker and wait until it has loaded; its load error is raised here, as `Assistant.load`
+        would raise it. The others start with `start_rest`."""
+        first = self._spawn(progress=self.progress)
+        self.source, self.clauses = self._wait_ready(first)
+        self._by_id = {c.id: c for c in self.clauses}
+        self._idle.put(first)
+        return self
+
+    def start_rest(self) -> None:
+        """Start the other workers one after another in the background. Called once the server answers: a load
+        started earlier takes a core from gradio's import and the server's start (measured: first answer
+        3.1 s → 5-6 s with a second worker loading during the import, on 2 cores)."""
+        if self.count > 1:
+            threading.Thread(target=self._start_rest, name="start-answer-workers", daemon=True).start()
+
+    def _start_rest(self) -> None:
+        for _ in range(self.count - 1):
+            if not self._add_worker():
+                return
+
+    def _add_worker(self) -> bool:
+        try:
+            worker = self._spawn(progress=False)
+            self._wait_ready(worker)
+        except Exception:
+            log.exception("an answer worker failed to start")
+            return False
+        if self._closed:
+            self._stop(worker)
+            return False
+        self._idle.put(worker)
+        return True
+
+    def _spawn(self, progress: bool) -> _Worker:
+        ours, theirs = Pipe(duplex=True)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _CHILD, str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env=os.environ.copy(),
+            )
+        finally:
+            theirs.close()  # the child holds its end: when it exits, recv() here ends instead of waiting forever
+        worker = _Worker(process, ours)
+        with self._lock:
+            self._all.append(worker)
+        ours.send((self.settings, progress, logging.getLogger().level))
+        return worker
+
+    def _wait_ready(self, worker: _Worker):
+        try:
+            status, *payload = worker.conn.recv()
+        except (EOFError, OSError):
+            self._stop(worker)
+            raise WorkerFailed(f"the answer worker exited while loading (exit code {worker.process.poll()})")
+        if status != "ready":
+            self._stop(worker)
+            raise payload[0]
+        return payload
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            self._stop(worker)
+
+    def _stop(self, worker: _Worker) -> None:
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        try:
+            worker.conn.close()  # the worker sees end-of-file and returns
+        except OSError:
+            pass
+        try:
+            worker.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            worker.process.wait(timeout=5)
+
+    # ------------------------------------------------------------ what the app uses
+
+    def clause(self, clause_id: str):
+        return self._by_id.get(clause_id)
+
+    def ask(self, question: str, **options):
+        """`Assistant.ask` in the next free worker: its Answer, or its error raised here."""
+        worker = self._idle.get()
+        try:
+            worker.conn.send((question, options))
+            status, result = worker.conn.recv()
+        except (EOFError, OSError, pickle.PicklingError) as exc:
+            code = worker.process.poll()
+            self._stop(worker)
+            if not self._closed:
+                threading.Thread(target=self._add_worker, name="replace-answer-worker", daemon=True).start()
+            raise WorkerFailed(f"the answer worker stopped (exit code {code}): {type(exc).__name__}") from None
+        self._idle.put(worker)
+        if status == "error":
+            raise result
+        return result
+
+
+def _child_main(fd: int) -> None:
+    """A worker's life: read its settings, load the assistant, say so (with the report and its clauses), answer
+    until end-of-file."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server; the worker ends when its pipe closes
+    conn = Connection(fd)
+    try:
+        settings, progress, log_level = conn.recv()
+    except (EOFError, OSError):
+        return
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from assistant.cli import quiet_libraries
+
+    quiet_libraries()
+    try:
+        from assistant.service import Assistant
+
+        assistant = Assistant.load(settings, progress=progress)
+    except BaseException as exc:  # noqa: BLE001 - reported to the server process, which raises it
+        _send(conn, ("error", _portable(exc)))
+        return
+    if not _send(conn, ("ready", assistant.source, assistant.clauses)):
+        return
+    while True:
+        try:
+            question, options = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            reply = ("ok", assistant.ask(question, **options))
+        except Exception as exc:  # noqa: BLE001 - the server process logs or shows it as it would its own
+            reply = ("error", _portable(exc))
+        if not _send(conn, reply):
+            return
+
+
+def _send(conn, message) -> bool:
+    try:
+        conn.send(message)
+        return True
+    except (BrokenPipeError, EOFError, OSError):
+        return False
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The error as the server process should raise it: the user's errors as they are, others with the
+    worker's traceback as their message (their own class may not survive pickling)."""
+    if isinstance(exc, AssistantError):
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return exc
+        except Exception:  # noqa: BLE001
+            return AssistantError(str(exc))
+    return WorkerFailed("".join(traceback.format_exception(exc)).rstrip())
