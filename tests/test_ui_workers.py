@@ -96,11 +96,11 @@ def test_close_ends_the_processes(hash_assistant):
 
 def test_free_workers_go_to_the_longest_waiting_call():
     pool = FairPool()
-    order, started = [], []
+    got, started = {}, []
 
     def take(name):
         started.append(name)
-        order.append((name, pool.get()))
+        got[name] = pool.get()
 
     threads = []
     for name in "abc":
@@ -112,7 +112,7 @@ def test_free_workers_go_to_the_longest_waiting_call():
         pool.put(item)
     for t in threads:
         t.join()
-    assert order == [("a", 1), ("b", 2), ("c", 3)]
+    assert got == {"a": 1, "b": 2, "c": 3}
     pool.put(4)
     assert pool.get() == 4
 

@@ -244,6 +244,11 @@ def _child_main(fd: int) -> None:
     _warm_up(assistant)
     if not _send(conn, ("ready", assistant.source, assistant.clauses)):
         return
+    # `Assistant.ask` checks the language of a question that is not plainly English; the model (~1.4 s to load)
+    # loads beside the first answers rather than inside the first such question (language.load holds a lock).
+    from assistant.query import language
+
+    threading.Thread(target=language.load, name="load-language-model", daemon=True).start()
     while True:
         try:
             question, options = conn.recv()
