@@ -7,6 +7,15 @@ answers in their own processes, the server process keeps only the HTTP and queue
 other core beside it. The start gets shorter too: the first worker loads the index while the server process
 imports gradio, instead of the two taking turns at one lock.
 
+Measured on the 2-core machine against the single-process server, each pair run back to back (the machine shared
+with other work throughout, so the load average is given):
+  - serve → first /api/ask answer, 5 runs each at load 2.0-2.2: median 4.68 → 3.62 s (max 5.10 → 3.85 s);
+  - 40 gradio_client clients × 10, 4 runs each at load 1.4-3 with the second core mostly free: p95 2.0-3.3 →
+    1.5-2.0 s, 30-35 → 42-55 req/s; `POST /api/ask` 54-56 → 88-106 req/s;
+  - but with another process keeping a core busy, 19-22 against 24-33 req/s: the split costs ~5 ms more CPU per
+    request (the pipe, pickling, and a query-vector cache per worker instead of one), which only pays while the
+    second core is free. `--workers 0` serves the old way.
+
 `AnswerWorkers` stands in for an `Assistant` where the chat and the API use one (`source`, `clauses`, `clause`,
 `settings`, `ask`), so ui/app.py and ui/api.py serve either. Each worker answers one question at a time; a call
 waits for a free worker in arrival order. The answers are the same: every worker runs `Assistant.ask` over the
