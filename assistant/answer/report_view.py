@@ -30,6 +30,7 @@ MIN_ITEM_CHARS = 8  # an inline "item" shorter than this is a fragment of prose 
 class ReportView:
     def __init__(self, source: str, clauses: list[Clause], units, things: frozenset[str] = frozenset()):
         self.source = source
+        self._phrases: dict[str, bool] = {}
         self.clauses = list(clauses)
         self.by_id = {c.id: c for c in clauses}
         self.units = units  # clause → its quotable sentences
@@ -165,7 +166,7 @@ class ReportView:
                 while i + 1 < len(words):
                     nxt = re.sub(r"['’]s$", "", words[i + 1]).lower()
                     titled = " ".join(w.capitalize() for w in phrase + [nxt])
-                    if nxt and re.search(rf"\b{re.escape(titled)}\b", self.source):
+                    if nxt and self._in_source(titled):
                         phrase.append(nxt)
                         i += 1
                     else:
@@ -173,6 +174,14 @@ class ReportView:
                 out.append(" ".join(phrase))
             i += 1
         return tuple(dict.fromkeys(out))
+
+    def _in_source(self, phrase: str) -> bool:
+        """Whether the report writes `phrase` as a whole phrase; remembered, as the doers plan asks it for every
+        sentence it scans (a whole-report regex search each time took ~1 s on one question)."""
+        found = self._phrases.get(phrase)
+        if found is None:
+            found = self._phrases[phrase] = re.search(rf"\b{re.escape(phrase)}\b", self.source) is not None
+        return found
 
     def _prefix_count(self, word: str) -> int:
         """"russia" is the report's "Russian Federation": a name the word begins."""
