@@ -22,6 +22,7 @@ from assistant.query.conversation import (
     read_in_context,
     report_names,
     spell_out_places,
+    spell_out_shorthand,
 )
 from assistant.search.embed import make_embedder
 from assistant.errors import AssistantError
@@ -151,7 +152,7 @@ class Assistant:
         for turn in parse_history(history):
             previous = turns[-1].question if turns else ""
             turns.append(replace(turn, question=name_opinions(turn.question, self._titles, previous=previous)))
-        own = spell_out_places(question)
+        own = spell_out_places(spell_out_shorthand(question))
         if turns and not turns[-1].cited and self.settings.uses("followups") and is_follow_up(own, self._names):
             # history given as bare questions ("--history", a JSON client): what the last answer cited is what a
             # pronoun may stand for, so it is answered again (answers are deterministic)

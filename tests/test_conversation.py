@@ -2,7 +2,15 @@ import re
 
 import pytest
 
-from assistant.query.conversation import anchors, clean_history, is_follow_up, name_opinions, own_words, rewrite_query
+from assistant.query.conversation import (
+    anchors,
+    clean_history,
+    is_follow_up,
+    name_opinions,
+    own_words,
+    rewrite_query,
+    spell_out_shorthand,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -417,3 +425,12 @@ def test_it_after_a_which_question_answered_with_two_places_is_both():
     )
     turns = [Turn("which opinion deals with IPv6?", ("opinion-4/h", "opinion-4/view/a", "opinion-3/view/a"))]
     assert read_in_context("what does it ask?", turns, _place) == "what does Opinion 4 ask?"
+
+
+def test_chat_shorthand_is_spelled_out_as_whole_words_only():
+    assert spell_out_shorthand("how many ppl attended") == "how many people attended"
+    assert spell_out_shorthand("what did the SG say abt govts") == "what did the Secretary-General say about governments"
+    assert spell_out_shorthand("the prep process w/ the IEG") == "the preparatory process with the IEG"
+    # inside a word, a URL or an e-mail address, it is not shorthand
+    for untouched in ("sgt pepper", "the organization", "www.itu.int/org", "info@itu.int", "preparation"):
+        assert spell_out_shorthand(untouched) == untouched

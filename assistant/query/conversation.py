@@ -62,6 +62,28 @@ def spell_out_places(question: str) -> str:
     return _ORDINAL_PART.sub(lambda m: "Part I" if m.group(1).lower() in ("first", "1st") else "Part II", question)
 
 
+# Chat shorthand for words the report spells out. Retrieval, the unknown-word check ("it never mentions ppl")
+# and the plans read the spelled-out word; the reading shown to the user is not changed by it.
+_SHORTHAND = {
+    "ppl": "people", "govt": "government", "govts": "governments", "gov": "government", "govs": "governments",
+    "intl": "international", "int'l": "international", "mgmt": "management", "info": "information",
+    "thru": "through", "w/": "with", "w/o": "without", "b/c": "because", "abt": "about", "wrt": "with regard to",
+    "mtg": "meeting", "mtgs": "meetings", "dept": "department", "org": "organization", "orgs": "organizations",
+    "sg": "Secretary-General", "sec-gen": "Secretary-General", "plenipot": "Plenipotentiary",
+    "prep": "preparatory", "yr": "year", "yrs": "years", "approx": "approximately", "govt's": "government's",
+}
+_SHORTHAND_WORD = re.compile(
+    r"(?<![\w/'’@.-])(" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True))
+    + r")(?![\w/'’@-]|\.\w)",  # not inside a word, a URL or an e-mail address
+    re.I,
+)
+
+
+def spell_out_shorthand(question: str) -> str:
+    """"how many ppl attended", "what did the sg say" → the words the report uses ("people", "Secretary-General")."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
+
+
 _CONTEXT_AFTER = re.compile(r"(?:\s*\((?:[^()]|\([^()]*\))*\))+\s*$")
 
 
@@ -554,7 +576,7 @@ def parse_history(history) -> list[Turn]:
             text, cited = item, ()
         if not isinstance(text, str):
             continue
-        text = spell_out_places(clean_input(text)[:MAX_HISTORY_CHARS])
+        text = spell_out_places(spell_out_shorthand(clean_input(text)[:MAX_HISTORY_CHARS]))
         if any(ch.isalnum() for ch in text):
             ids = tuple(c for c in cited if isinstance(c, str))[:MAX_CITED] if isinstance(cited, (list, tuple)) else ()
             turns.append(Turn(text, ids))
