@@ -274,3 +274,32 @@ def test_a_section_asked_of_two_opinions_lists_each(planner, clauses):
     result = answer(planner, clauses, "What do Opinions 3 and 4 invite?", "opinion-3/invites/a")
     assert result.answer.startswith("What each invites:")
     assert "**Opinion 3** invites:" in result.answer and "**Opinion 4** invites:" in result.answer
+
+
+def test_an_opinion_overview_tells_what_it_concludes_and_asks_before_its_preamble(planner, clauses):
+    result = answer(planner, clauses, "gist of opinion 1?", "opinion-1/is-of-the-view/a")
+    text = result.answer
+    # every operative section gets room, however long the one before it is
+    assert text.index("It is of the view that establishment") < text.index("It invites Member States and Sector Members")
+    assert text.index("It invites") < text.index("It recalls") < text.index("It considers")
+    # the items of the invitation's lead-in are its sub-bullets
+    assert "to work in a collaborative manner to: [" in text
+    assert "\n  - promote the further development" in text
+
+
+def test_a_list_of_numbered_labels_runs_to_its_sentence_end_past_abbreviations(planner, clauses):
+    result = answer(planner, clauses, "which resolutions was wtpf-13 to discuss", "part-1/p2")
+    for title in ("Resolution 101: “Internet Protocol", "Resolution 102: “ITU’s role", "Resolution 133: “Roles of"):
+        assert title in result.answer
+    assert "domain names” (Rev. Guadalajara, 2010)" in result.answer
+
+
+def test_a_count_asked_of_an_actor_is_a_fact_not_what_the_actor_did():
+    assert question_shape("how many contributions did the IEG receive", actors=("ieg",)) == "fact"
+    assert question_shape("what contributions did the IEG make", actors=("ieg",)) == "actor"
+
+
+def test_sentences_that_go_on_from_a_chosen_one_come_with_it(planner, clauses):
+    result = answer(planner, clauses, "what did Leuthard say in her speech", "part-1/p9")
+    assert "She highlighted how the Internet" in result.answer
+    assert "She stressed the importance of the responsibility of governments" in result.answer

@@ -24,6 +24,7 @@ _SECTION_VERBS = {
     "taking into account": "takes into account",
     "bearing in mind": "bears in mind",
     "emphasizing": "emphasizes",
+    "invite": "invites",  # Opinion 1's section is headed "invite"
 }
 
 

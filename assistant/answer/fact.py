@@ -15,6 +15,7 @@ from assistant.records import Hit
 from assistant.report.sentences import Unit
 
 MAX_SENTENCES = {"fact": 5, "reason": 6, "yesno": 4}
+MAX_CONTINUING = 3  # sentences that go on from the best match ("She also stressed …") quoted with it
 
 
 def compose_fact(
@@ -32,13 +33,20 @@ def compose_fact(
         after = _next_unit(ctx, best)
         if after is not None and after not in units:
             units.insert(units.index(best) + 1, after)
+    added = 0
     if chosen:
         # a sentence that opens by pointing back ("These documents were not discussed", "However, …") finishes
-        # the one before it: the best match brings it along
-        best = max(chosen, key=lambda item: item.score).unit
-        after = _next_unit(ctx, best, same_clause=True)
-        if after is not None and after not in units and _CONTINUES.match(after.text):
-            units.insert(units.index(best) + 1, after)
+        # the one before it, so a chosen sentence brings along the run that goes on from it ("In her speech,
+        # Mme Leuthard emphasized … She highlighted … She stressed …")
+        for item in sorted(chosen, key=lambda item: -item.score):
+            current = item.unit
+            while added < MAX_CONTINUING:
+                after = _next_unit(ctx, current, same_clause=True)
+                if after is None or after in units or not _CONTINUES.match(after.text):
+                    break
+                units.insert(units.index(current) + 1, after)
+                added += 1
+                current = after
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
         decided = decisions(ctx, places.opinions)
         units = decided + [u for u in units if u not in decided]
@@ -47,7 +55,7 @@ def compose_fact(
     draft = ctx.draft()
     framed: set[str] = set()
     lines: list[str] = []
-    for unit in units[: MAX_SENTENCES.get(plan, 5)]:
+    for unit in units[: MAX_SENTENCES.get(plan, 5) + added]:  # a run told on does not push out other sentences
         if any(unit.start < done.end and done.start < unit.end for done in draft.used):
             continue  # already quoted as an item of a list brought in by its lead-in
         lines += ctx.lines(draft, unit, framed, nested=bool(lines))

@@ -19,6 +19,7 @@ from assistant.report.sentences import Unit
 OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?|urges?|calls?)\b", re.I)
 DEBATE_WORDS = re.compile(r"\b(?:debat\w*|discuss\w*|argu\w*|disagree\w*|controvers\w*|negotiat\w*|amend\w*)\b", re.I)
 MAX_OPERATIVE = 8
+MIN_OPERATIVE_SHARE = 2  # clauses shown of each operative section, however many sections there are
 TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it  # operative clauses shown in full; the rest are named
 PART_SENTENCES = 8
 MAX_PART_ITEMS = 6  # items under a lead-in a part overview quotes: Part I's lists have 4 (speakers) and 6 (vice-chairs)
@@ -111,28 +112,35 @@ def _subsection(ctx: PlanContext, head: Clause) -> Draft | None:
 
 
 def _opinion(ctx: PlanContext, head: Clause) -> Draft:
+    """What the Opinion concludes and asks (its operative sections, each given a share of the room) first,
+    then one line per preamble section: the gist of an Opinion is what it says, not what it recalls."""
     view = ctx.view
     draft = ctx.draft()
     title = view.first_unit(head)
     draft.lead = f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
-    sections = [c for c in view.children.get(head.id, []) if c.kind == "heading"]
-    operative_shown = 0
-    for section in sections:
+    sections = []
+    for section in (c for c in view.children.get(head.id, []) if c.kind == "heading"):
         items = view.items(section) or [u for c in view.children.get(section.id, []) for u in view.units(c)[:1]]
-        if not items:
+        if items:
+            sections.append((section, items))
+    operative = [(s, items) for s, items in sections if OPERATIVE.match(s.section or "")]
+    share = max(MIN_OPERATIVE_SHARE, MAX_OPERATIVE // max(1, len(operative)))
+    for section, items in operative:
+        nested = False  # the items after a lead-in ("… to work in a collaborative manner to:") are its sub-bullets
+        for unit in items[:share]:
+            if nested:
+                draft.bullets.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
+                continue
+            draft.bullets.append(f"It {section_phrase(section.section)} {clean_sentence(unit.text)} {draft.cite(unit)}")
+            nested = unit.text.rstrip().endswith(":")
+        if len(items) > share:
+            draft.bullets[-1] = draft.bullets[-1].replace(" [", f" (and {len(items) - share} more) [", 1)
+    for section, items in sections:
+        if (section, items) in operative:
             continue
-        if OPERATIVE.match(section.section or ""):
-            for unit in items:
-                if operative_shown >= MAX_OPERATIVE:
-                    break
-                draft.bullets.append(f"It {section_phrase(section.section)} {clean_sentence(unit.text)} {draft.cite(unit)}")
-                operative_shown += 1
-        else:
-            first = items[0]
-            more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
-            draft.bullets.append(
-                f"It {section_phrase(section.section)} {clean_sentence(first.text)}{more} {draft.cite(first)}"
-            )
+        first = items[0]
+        more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
+        draft.bullets.append(f"It {section_phrase(section.section)} {clean_sentence(first.text)}{more} {draft.cite(first)}")
     return draft
 
 

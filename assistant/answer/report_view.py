@@ -8,12 +8,12 @@ from collections import Counter
 from functools import cached_property
 
 from assistant.records import Clause
-from assistant.report.sentences import Unit
+from assistant.report.sentences import Unit, ends_in_abbreviation
 from assistant.textnorm import fold_ws
 
 _MARKER = re.compile(r"\[footnoteRef:\d+\]")
 # Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
-_INLINE_LABEL = re.compile(r"\b([A-Z][a-z]+) \d{1,2}:")
+_INLINE_LABEL = re.compile(r"\b([A-Z][a-z]+) \d{1,3}:")  # "Opinion 3:", "Resolution 101:"
 _BULLET = re.compile(r"\s*(?:[·•▪-]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)])\s")
 _CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z’'.-]*[A-Za-z]")
 # Words the report capitalizes as parts of its own structure, not as actors.
@@ -196,8 +196,10 @@ class ReportView:
 
 def _end_of_list(body: str, start: int) -> int:
     """Where an inline list stops: the first sentence end after its last item starts."""
-    m = re.search(r"(?<=[a-z)\]”])\.(?:\s|$)", body[start:])
-    return start + m.start() if m else len(body)
+    for m in re.finditer(r"(?<=[a-z)\]”])\.(?:\s|$)", body[start:]):
+        if not ends_in_abbreviation(body[: start + m.start() + 1]):  # "(Rev. Guadalajara, 2010)" goes on
+            return start + m.start()
+    return len(body)
 
 
 def _trimmed(spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]:

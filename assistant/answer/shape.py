@@ -67,6 +67,10 @@ _ACTOR_VERB = re.compile(
 )
 
 
+# "how many contributions did the IEG receive", "when did Brazil submit it": one fact, whoever it is about
+_ASKS_SPECIFIC = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:many|much|long)|when|where|what (?:date|day|time|year))\b", re.I)
+
+
 _POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?|proposals?|amendments?|asks?|requests?|"
                                r"contributions?|positions?|views?|edits?|suggestions?|text|draft)\b", re.I)
 
@@ -96,7 +100,7 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         return "reason"
     if _BARE_ACRONYM.match(q) or _DEFINITION.search(q):
         return "definition"
-    if actors and _ACTOR_VERB.search(q):
+    if actors and _ACTOR_VERB.search(q) and not _ASKS_SPECIFIC.search(q):
         return "actor"
     if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q) and not _YESNO.search(q):
         return "actor"  # "what happened to India's points": each of India's points; but "a rundown of Brazil's

@@ -29,6 +29,11 @@ _DANGLING = re.compile(r"\s*[;,]\s*(?:and|or)?\s*$|\s+(?:and|or)\s*$")
 MIN_UNIT_CHARS = 3
 
 
+def ends_in_abbreviation(text: str) -> bool:
+    """`text` ends with a token whose full stop does not end a sentence ("(Rev.", "Mr.", "e.g.")."""
+    return _ABBREV.search(text.rstrip("”\"’)")) is not None
+
+
 @dataclass(frozen=True)
 class Unit:
     """One quotable sentence: `source[start:end]` is the quote, `text` its clean form."""
