@@ -18,6 +18,7 @@ from assistant.query.conversation import (
     is_follow_up,
     name_opinions,
     name_sections,
+    own_words,
     parse_history,
     read_in_context,
     report_names,
@@ -29,7 +30,7 @@ from assistant.errors import AssistantError
 from assistant.report.glossary import acronyms
 from assistant.query.language import is_english, not_english_answer
 from assistant.report.parse import load_report
-from assistant.query.question import missing_specifics, unknown_specifics
+from assistant.query.question import asks_what_followed, missing_specifics, unknown_specifics
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.search.retrieve import open_retriever
 from assistant.search.route import numbered_places
@@ -109,7 +110,7 @@ class Assistant:
         cleaned = check_question(question, self.settings.max_query_chars)
         if not is_english(cleaned):
             return not_english_answer(cleaned)
-        own, read_as = self.read(cleaned, () if standalone else history)
+        own, read_as, last_cited = self.read(cleaned, () if standalone else history)
         query = name_sections(own)
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
@@ -121,7 +122,10 @@ class Assistant:
             return self._abstention(cleaned, query, hits, read_as=read_as)
         if filters is not None and self.outside_scope(query, filters):
             return self._abstention(cleaned, query, hits, "what it asks about lies outside the scope searched", read_as)
-        planned = self.planner.plan(query, hits, filters)
+        planned = None
+        if read_as is not None and asks_what_followed(own_words(cleaned)):
+            planned = self.planner.plan_sequel(query, last_cited)
+        planned = planned or self.planner.plan(query, hits, filters)
         if planned.draft is None:
             return self._abstention(cleaned, query, hits, read_as=read_as)
         if planned.draft.unsupported:
@@ -145,9 +149,9 @@ class Assistant:
         top = hits[: self.settings.k]
         return top[: self.retriever.strong_prefix([h.score for h in top])]
 
-    def read(self, question: str, history=()) -> tuple[str, str | None]:
-        """The question as retrieval reads it, and how it was read from the conversation (None when the
-        question stands on its own and nothing was rewritten)."""
+    def read(self, question: str, history=()) -> tuple[str, str | None, tuple[str, ...]]:
+        """The question as retrieval reads it, how it was read from the conversation (None when the
+        question stands on its own and nothing was rewritten), and the clauses the last answer cited."""
         turns: list[Turn] = []
         for turn in parse_history(history):
             previous = turns[-1].question if turns else ""
@@ -162,7 +166,7 @@ class Assistant:
         query = name_opinions(read, self._titles, previous=previous)
         if previous and query != name_opinions(read, self._titles):
             read = query  # "the other IPv6 opinion" was told apart by the earlier turn
-        return query, (read if read != own else None)
+        return query, (read if read != own else None), (turns[-1].cited if turns else ())
 
     def _cited_by(self, turns: list[Turn]) -> tuple[str, ...]:
         """The clauses the answer to the last of `turns` cites."""

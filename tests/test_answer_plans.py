@@ -303,3 +303,20 @@ def test_sentences_that_go_on_from_a_chosen_one_come_with_it(planner, clauses):
     result = answer(planner, clauses, "what did Leuthard say in her speech", "part-1/p9")
     assert "She highlighted how the Internet" in result.answer
     assert "She stressed the importance of the responsibility of governments" in result.answer
+
+
+def test_what_came_of_a_proposal_is_told_from_the_sentences_after_it(planner, clauses):
+    # the last answer quoted Turkey's proposal on Opinion 1 (and what Turkey did elsewhere)
+    cited = ("annex-1/wg-1/p4", "annex-1/wg-2/p7")
+    planned = planner.plan_sequel("did it get in? (Opinion 1; Working Group 1; what did Turkey propose)", cited)
+    result = planner.finish(planned, "did it get in?", "did it get in?", [])
+    assert result.plan == "sequel"
+    assert "Turkey generously accepted that it would not insist on its amendments" in result.answer
+    assert "Working Group 1 endorsed Draft Opinion 1 in its unaltered form" in result.answer
+    assert "Working Group 2" not in result.answer  # the question's own place picks the story
+    # a reply follows the question it answers
+    planned = planner.plan_sequel("what was the answer? (Opinion 2; what did the UK ask)", ("annex-1/wg-1/p9",))
+    result = planner.finish(planned, "what was the answer?", "what was the answer?", [])
+    assert result.answer.startswith("According to the Working Group 1 report, the Secretariat clarified that a precedent")
+    # nothing narrative was cited: nothing to tell on from
+    assert planner.plan_sequel("was it adopted?", ("opinion-1/is-of-the-view/a",)) is None

@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from assistant.query.question import asks_what_followed
 from assistant.query.conversation import (
     anchors,
     clean_history,
@@ -434,3 +435,20 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
     # inside a word, a URL or an e-mail address, it is not shorthand
     for untouched in ("sgt pepper", "the organization", "www.itu.int/org", "info@itu.int", "preparation"):
         assert spell_out_shorthand(untouched) == untouched
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("did it get in?", True),
+        ("was that accepted?", True),
+        ("what was the answer?", True),
+        ("and how did the group respond", True),
+        ("so what happened after that", True),
+        ("what did they propose?", False),
+        ("who answered for the Secretariat at the opening", False),
+        ("was Opinion 3 adopted?", False),
+    ],
+)
+def test_a_follow_up_about_what_came_of_the_last_answer_is_told_apart(question, asks):
+    assert asks_what_followed(question) is asks

@@ -17,6 +17,7 @@ from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
+from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.records import Answer, Filters, Hit
@@ -96,6 +97,13 @@ class Planner:
             return Planned(shape, draft)
         fallback = shape if shape in ("reason", "yesno") else "fact"
         return Planned(fallback, compose_fact(ctx, query, hits, fallback, filters, places))
+
+    def plan_sequel(self, query: str, cited: tuple[str, ...]) -> Planned | None:
+        """What came of what the last answer (citing `cited`) told, when the report states it there."""
+        if not self.enabled or not cited:
+            return None
+        draft = compose_sequel(self.context, query, cited)
+        return Planned("sequel", draft) if draft is not None else None
 
     def finish(self, planned: Planned, question: str, query: str, hits: list[Hit]) -> Answer:
         answer = planned.draft.finish(question, query, planned.plan, hits, self.k)

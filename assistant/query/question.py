@@ -73,6 +73,24 @@ _KINDS = (
 )
 
 
+# A follow-up asking what came of what the last answer told: its fate, or the reply it got.
+_WHAT_FOLLOWED = re.compile(
+    r"\b(?:get|got|make|made)\s+(?:it\s+)?(?:in|through|accepted|adopted)\b|"
+    r"\b(?:did|was|were|is|are)\s+(?:it|that|they|this|those|these|theirs|his|hers)\s+(?:\w+\s+)?"
+    r"(?:accepted|adopted|approved|agreed|included|taken|kept|dropped|rejected|endorsed|passed|granted|get|got|"
+    r"succeed\w*|work\w*|go through)\b|"
+    r"\b(?:the|an?|any)\s+(?:answer|reply|response|reaction|outcome|result)\b|\brespon(?:d|ded|se)\b|\breact\w*|"
+    r"\bhappen\w*\s+(?:next|then|after|to (?:it|that|them))|\bafter that\b|\bin the end\b|\bend(?:ed)? up\b|"
+    r"\bwhat came of\b",
+    re.I,
+)
+
+
+def asks_what_followed(question: str) -> bool:
+    """"did it get in?", "was that accepted?", "what was the answer?", "how did the group respond?"."""
+    return _WHAT_FOLLOWED.search(question) is not None
+
+
 def question_kind(question: str) -> str:
     q = question.lower()
     return next((kind for kind, pattern in _KINDS if pattern.search(q)), "what")
