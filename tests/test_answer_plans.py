@@ -320,3 +320,11 @@ def test_what_came_of_a_proposal_is_told_from_the_sentences_after_it(planner, cl
     assert result.answer.startswith("According to the Working Group 1 report, the Secretariat clarified that a precedent")
     # nothing narrative was cited: nothing to tell on from
     assert planner.plan_sequel("was it adopted?", ("opinion-1/is-of-the-view/a",)) is None
+
+
+def test_a_subsection_named_inside_a_named_group_is_told_to_its_decision(planner, clauses):
+    result = answer(planner, clauses, "rundown of the brazilian draft opinion in wg3 start to finish", "annex-1/wg-3/p1")
+    assert result.plan == "overview"
+    assert "Working Group 3 considered the new Draft Opinion on the Role of Government" in result.answer
+    assert "3.1 Opinion 6" not in result.answer  # the group's other business is not the story asked for
+    assert "the new Draft Opinion was not endorsed by the Working Group" in result.answer

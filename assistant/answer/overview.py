@@ -34,7 +34,12 @@ def place_for(ctx: PlanContext, places, hits: list[Hit], query: str) -> Clause |
     if len(places.opinions) == 1 and not places.groups:
         return view.opinion_heads.get(places.opinions[0])
     if len(places.groups) == 1 and not places.opinions:
-        return view.group_heads.get(places.groups[0])
+        head = view.group_heads.get(places.groups[0])
+        # "Brazil's draft in wg3, start to finish": the subsection of that group's report it names
+        titled = _titled(ctx, query)
+        if head is not None and titled is not None and titled in view.descendants(head.id):
+            return titled
+        return head
     m = re.search(r"\b(part\s+(?:i|1|one)|part\s+(?:ii|2|two)|annex(?:\s+(?:i|1|one))?)\b", query, re.I)
     if m and not places.count:
         word = m.group(1).lower()
@@ -55,9 +60,10 @@ def _titled(ctx: PlanContext, query: str) -> Clause | None:
         if len(title) < 2:
             continue
         rarest = max(title, key=ctx.composer.idf)
-        shared = [t for t in title if t in words]
+        # "brazilian" names what the title's "Brazil" does
+        shared = [t for t in title if t in words or (len(t) >= 5 and any(w.startswith(t) for w in words))]
         share = sum(ctx.composer.idf(t) for t in shared) / sum(ctx.composer.idf(t) for t in title)
-        if rarest in words and len(shared) >= 2 and share > best_share:
+        if rarest in shared and len(shared) >= 2 and share > best_share:
             best, best_share = clause, share
     return best if best_share >= TITLE_SHARE else None
 
@@ -104,9 +110,12 @@ def _subsection(ctx: PlanContext, head: Clause) -> Draft | None:
         picked += [u for i, u in enumerate(units) if i == 0 or DECISION.search(u.text)]
     if not picked:
         return None
+    # the story's end (what was decided) is told whatever its length; the openings fill the rest of the room
+    decided = [u for u in picked if DECISION.search(u.text)][-MAX_OPERATIVE // 2 :]
+    openings = [u for u in picked if u not in decided][: max(0, MAX_OPERATIVE - len(decided))]
     draft = ctx.draft()
     framed: set[str] = set()
-    lines = [ctx.line(draft, u, framed) for u in picked[:MAX_OPERATIVE]]
+    lines = [ctx.line(draft, u, framed) for u in picked if u in decided or u in openings]
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
 
