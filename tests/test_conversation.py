@@ -452,3 +452,9 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
 )
 def test_a_follow_up_about_what_came_of_the_last_answer_is_told_apart(question, asks):
     assert asks_what_followed(question) is asks
+
+
+def test_a_pronoun_after_an_earlier_sentence_of_the_same_question_refers_to_it():
+    assert not is_follow_up("what opinions came out of wtpf 2013? all of them")
+    assert not is_follow_up("who chaired wg2? and what did he say")
+    assert is_follow_up("what did they say?")

@@ -286,7 +286,7 @@ def _has_name(text: str, names: frozenset[str]) -> bool:
 # "… say what it should discuss", "… as it was drafted". A pronoun there can lean on the first clause rather than
 # on the conversation.
 _CLAUSE_BREAK = re.compile(
-    r"[,;]|\s[-–—]\s|\b(?:and|or|but|before|after|once|when|while|because|so|then|as|if|whether|though|although|"
+    r"[,;]|[?!](?=\s)|\s[-–—]\s|\b(?:and|or|but|before|after|once|when|while|because|so|then|as|if|whether|though|although|"
     r"since|until|unless)\b|"
     r"(?<=\w\s)(?:what|who|whom|which|whether|how|why|where)\b",
     re.I,
