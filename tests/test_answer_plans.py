@@ -328,3 +328,8 @@ def test_a_subsection_named_inside_a_named_group_is_told_to_its_decision(planner
     assert "Working Group 3 considered the new Draft Opinion on the Role of Government" in result.answer
     assert "3.1 Opinion 6" not in result.answer  # the group's other business is not the story asked for
     assert "the new Draft Opinion was not endorsed by the Working Group" in result.answer
+
+
+def test_whether_two_opinions_were_merged_is_settled_by_the_groups_decision(planner, clauses):
+    result = answer(planner, clauses, "were opinions 3 and 4 merged into one?", "annex-1/wg-2/p1", "opinion-4/is-of-the-view/a")
+    assert result.answer.startswith("According to the Working Group 2 report, thus WG2 agreed to keep Opinions 3 and 4 separate.")

@@ -437,6 +437,13 @@ def _near_duplicate(a: str, b: str) -> bool:
     return len(wa & wb) / len(wa | wb) > 0.8
 
 
+# A sentence opening with one of these reads on after "According to …, " in lower case ("…, thus WG2 agreed")
+_CONNECTIVES = frozenset(
+    "thus hence therefore however consequently accordingly moreover furthermore nevertheless nonetheless "
+    "meanwhile finally instead also additionally".split()
+)
+
+
 def frame_sentence(clause: Clause, text: str, framed: set[str], common_words: frozenset[str]) -> str:
     """Light framing: name the source once, then let the report's sentence speak."""
     text = text.rstrip(" ;,:")
@@ -455,6 +462,7 @@ def frame_sentence(clause: Clause, text: str, framed: set[str], common_words: fr
     # "The Policy Forum", "Considering the…"; not "Turkey", nor "Working Group 2"
     if first[1:].islower() and (
         first.lower() in STOPWORDS
+        or first.lower() in _CONNECTIVES
         or NUMBER.fullmatch(first)  # "Six Vice-Chairs were elected"
         or (first.lower() in common_words and not second[:1].isupper())
     ):

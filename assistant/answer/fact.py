@@ -48,7 +48,8 @@ def compose_fact(
                 added += 1
                 current = after
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
-        decided = decisions(ctx, places.opinions)
+        # a yes/no is settled by the decisions; a reason explains one, so one decision leaves room for the why
+        decided = decisions(ctx, places.opinions)[: 1 if plan == "reason" else None]
         units = decided + [u for u in units if u not in decided]
     if not units:
         return None
