@@ -333,3 +333,9 @@ def test_a_subsection_named_inside_a_named_group_is_told_to_its_decision(planner
 def test_whether_two_opinions_were_merged_is_settled_by_the_groups_decision(planner, clauses):
     result = answer(planner, clauses, "were opinions 3 and 4 merged into one?", "annex-1/wg-2/p1", "opinion-4/is-of-the-view/a")
     assert result.answer.startswith("According to the Working Group 2 report, thus WG2 agreed to keep Opinions 3 and 4 separate.")
+
+
+def test_a_section_is_chosen_by_the_users_words_not_by_the_earlier_turn_put_after_them(planner, clauses):
+    query = "Opinion 3’s view on transfers between rirs (what does Opinion 3 recognize about the ipv4 transfer market) (is of the view)"
+    result = answer(planner, clauses, query, "opinion-3/recognizing-further/a")
+    assert result.answer.startswith("Opinion 3 is of the view:")

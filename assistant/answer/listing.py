@@ -8,6 +8,7 @@ import re
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import about_opinions, decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
+from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.records import Clause, Hit
 
@@ -48,12 +49,21 @@ def _named_parts(ctx: PlanContext, query: str) -> list[tuple[int, Clause]]:
 def named_sections(query: str) -> set[str]:
     """The Opinion sections a question names, by their first word ("invites", "is", "recognizing"); the
     "recognizing further" section apart when the question says "further"."""
-    keys = {_section_key(m.group(0)) for m in _SECTION.finditer(query)}
+    keys = {_section_key(m.group(0)) for m in _SECTION.finditer(_asked_words(query))}
     if "recogni" in keys:
         keys.add(_FURTHER)
         if re.search(r"\bfurther\b", query, re.I):
             keys.discard("recogni")
     return keys
+
+
+def _asked_words(query: str) -> str:
+    """The user's own words and the section phrases a reading added ("… (is of the view)"), without the earlier
+    turn put after them as context: "its view on transfers (what does Opinion 3 recognize …)" asks for a view."""
+    own = own_words(query)
+    added = [m.group(1) for m in re.finditer(r"\(([^()]*)\)", query[len(own):])
+             if all(_SECTION.fullmatch(part.strip()) for part in m.group(1).split(";"))]
+    return " ".join([own, *added])
 
 
 _SECTION = re.compile(

@@ -497,7 +497,7 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
 _SECTION_WORDS = (
     (re.compile(r"\b(?:ask(?:s|ed|ing)?|urg(?:e|es|ed|ing)|call(?:s|ed)? (?:on|upon)|encourag\w*)\b", re.I), "invites"),
     (re.compile(r"\b(?:acknowledg\w*|admit\w*|accept(?:s|ed)? that)\b", re.I), "recognizing"),
-    (re.compile(r"\b(?:positions?|stances?|believe\w*|think\w*|conclu\w*)\b", re.I), "is of the view"),
+    (re.compile(r"\b(?:positions?|stances?|views?|believe\w*|think\w*|conclu\w*)\b", re.I), "is of the view"),
     (re.compile(r"\b(?:recall\w*|refer(?:s|red)? back|remind\w*)\b", re.I), "recalling"),
     # a summary of an Opinion is what it concludes and what it asks for
     (re.compile(r"\b(?:summar\w*|overview|gist|main points?|key points?|in short|in a nutshell)\b", re.I),
