@@ -339,3 +339,8 @@ def test_a_section_is_chosen_by_the_users_words_not_by_the_earlier_turn_put_afte
     query = "Opinion 3’s view on transfers between rirs (what does Opinion 3 recognize about the ipv4 transfer market) (is of the view)"
     result = answer(planner, clauses, query, "opinion-3/recognizing-further/a")
     assert result.answer.startswith("Opinion 3 is of the view:")
+
+
+def test_the_working_groups_in_general_do_not_name_working_group_1(planner, clauses):
+    result = answer(planner, clauses, "what happened in plenary once the working groups reported back", "part-1/p17")
+    assert not result.answer.startswith("According to the Working Group 1 report, Working Group 1 met")

@@ -53,8 +53,9 @@ def _titled(ctx: PlanContext, query: str) -> Clause | None:
     from Brazil)"): its rarest title word and at least one more are in the question."""
     words = set(tokenize(query))
     best, best_share = None, 0.0
+    numbered = {c.id for c in ctx.view.group_heads.values()}  # named by number, not by "working groups"
     for clause in ctx.view.clauses:
-        if clause.kind != "heading" or clause.part == "Part II" or clause.parent is None:
+        if clause.kind != "heading" or clause.part == "Part II" or clause.parent is None or clause.id in numbered:
             continue
         title = [t for t in dict.fromkeys(tokenize(clause.text)) if not t.isdigit()]
         if len(title) < 2:
