@@ -41,9 +41,27 @@ def _named_parts(ctx: PlanContext, query: str) -> list[tuple[int, Clause]]:
     for head in view.part_heads.values():
         titles = [view.first_unit(c) for c in view.children.get(head.id, [])]
         kind = {t.text.split()[0].rstrip(":").lower() for t in titles if t is not None and t.text.split()}
-        if len(kind) == 1 and re.search(rf"\b{re.escape(kind.pop())}s\b", query, re.I):
-            out.append((0, head))
+        if len(kind) == 1 and re.search(rf"\b{re.escape(next(iter(kind)))}s\b", query, re.I):
+            # the report's own list of the same places, told with what happened to them ("He invited the Forum
+            # to adopt the following Opinions: Opinion 1: …"), says more than the headings
+            told = _listed_elsewhere(view, next(iter(kind)), len(titles))
+            out.append((0, told or head))
     return out
+
+
+_PRONOUN_FIRST = re.compile(r"(?:he|she|they|it)\b", re.I)
+
+
+def _listed_elsewhere(view, kind: str, count: int) -> Clause | None:
+    """A prose clause whose items are the `count` places of `kind`, each opening with its label ("Opinion 3:")."""
+    label = re.compile(rf"{re.escape(kind)}\s+\d+\s*:", re.I)
+    for clause in view.clauses:
+        if clause.kind == "heading" or clause.part == "Part II":
+            continue
+        items = view.items(clause)
+        if len(items) == count and all(label.match(u.text) for u in items):
+            return clause
+    return None
 
 
 def named_sections(query: str) -> set[str]:
@@ -165,6 +183,12 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
         elif lead_unit is not None:
             # the lead-in introduces what follows: "… adopt the following Opinions: [1]"
             draft.lead = re.sub(r"[.:]? (\[\d+\])$", r": \1", ctx.line(draft, lead_unit, framed))
+            before = [u for u in ctx.view.units(container) if u.end <= lead_unit.start]
+            if before and _PRONOUN_FIRST.match(lead_unit.text):
+                # "He invited the Forum to adopt …": who "he" is, from the sentence before
+                framed.clear()
+                first = re.sub(r" \[\d+\]$", "", ctx.line(draft, before[-1], framed))
+                draft.lead = f"{first} {lead_unit.text.rstrip(' .:')}: {draft.cite(lead_unit)}"
         elif container.part == "Part II" and container.section:
             draft.lead = f"Opinion {container.opinion} {section_phrase(container.section)}:"
         elif container.parent is None:
