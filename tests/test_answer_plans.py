@@ -347,3 +347,10 @@ def test_a_section_is_chosen_by_the_users_words_not_by_the_earlier_turn_put_afte
 def test_the_working_groups_in_general_do_not_name_working_group_1(planner, clauses):
     result = answer(planner, clauses, "what happened in plenary once the working groups reported back", "part-1/p17")
     assert not result.answer.startswith("According to the Working Group 1 report, Working Group 1 met")
+
+
+def test_the_shape_is_what_the_users_own_words_ask_not_the_earlier_turn_put_after_them():
+    from assistant.answer.doers import asked_act
+
+    assert asked_act("who's the contact for that? (the chairman suggest brazil do next)") is None
+    assert asked_act("Which country backed it? (Brazil's draft opinion)") == "support"

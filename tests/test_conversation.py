@@ -458,3 +458,8 @@ def test_a_pronoun_after_an_earlier_sentence_of_the_same_question_refers_to_it()
     assert not is_follow_up("what opinions came out of wtpf 2013? all of them")
     assert not is_follow_up("who chaired wg2? and what did he say")
     assert is_follow_up("what did they say?")
+
+
+def test_what_happened_with_it_asks_what_came_of_the_last_answer():
+    assert asks_what_followed("what happened with that")
+    assert not asks_what_followed("what happened with the broadband opinion")

@@ -11,6 +11,7 @@ from assistant.answer.actor import as_written
 from assistant.answer.decisions import about_opinions
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, clean_sentence
+from assistant.query.conversation import own_words
 from assistant.records import Clause
 from assistant.report.sentences import Unit
 
@@ -18,7 +19,7 @@ from assistant.report.sentences import Unit
 _WHO = re.compile(
     r"\b(?:which|what|list(?:\s+all)?(?:\s+the)?|name(?:\s+all)?(?:\s+the)?|all(?:\s+the)?)\s+"
     r"(?:countries|delegations|delegates|members|member states|organi[sz]ations|stakeholders|participants|bodies|"
-    r"companies|entities|ones)\b|\bwho\b",
+    r"companies|entities|ones)\b|\bwho\b|\b(?:which|what)\s+(?:country|delegation|organi[sz]ation|member state|body)\b",
     re.I,
 )
 _ACTS = {
@@ -46,6 +47,7 @@ MAX_DOERS = 12
 
 def asked_act(query: str) -> str | None:
     """The act whose doers the question asks for, by its `_ACTS` key; None if it asks for no doers."""
+    query = own_words(query)  # "who's the contact for that? (the chairman suggest …)": the context's verb is not asked
     if not _WHO.search(query):
         return None
     m = _ASKED_ACT.search(query)

@@ -20,6 +20,7 @@ from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
 from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
+from assistant.query.conversation import own_words
 from assistant.records import Answer, Filters, Hit
 
 # Plans built on the report's structure: when one finds its place, term or actor, the answer stands even
@@ -58,7 +59,8 @@ class Planner:
             return Planned("fact", compose_fact(ctx, query, hits, "fact", filters))
         places = self.places(query, filters)
         actors = actor_subjects(query, ctx.view.actors_in(query))
-        shape = question_shape(query, actors=actors, places=places.count)
+        # the shape is what the user's own words ask; the earlier turn put after them only says what about
+        shape = question_shape(own_words(query), actors=actors, places=places.count)
         if asked_act(query) and shape in ("list", "fact", "actor"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
             doers = compose_doers(ctx, query, places)
