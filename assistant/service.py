@@ -30,6 +30,7 @@ from assistant.errors import AssistantError
 from assistant.report.glossary import acronyms
 from assistant.query.language import is_english, not_english_answer
 from assistant.report.parse import load_report
+from assistant.query.answer_type import unstated_contact
 from assistant.query.question import asks_what_followed, missing_specifics, unknown_specifics
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.search.retrieve import open_retriever
@@ -135,7 +136,8 @@ class Assistant:
         answer = self.planner.finish(planned, cleaned, query, self._shown(hits))
         missing = None
         if uses("missing-specifics") and not planned.structural:
-            missing = missing_specifics(query, [c.quote for c in answer.citations])
+            quotes = [c.quote for c in answer.citations]
+            missing = missing_specifics(query, quotes) or unstated_contact(query, quotes)
         if not answer.citations or missing:
             reason = f"nothing in it states {missing}" if missing else None
             return self._abstention(cleaned, query, hits, reason, read_as)

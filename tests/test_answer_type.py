@@ -74,3 +74,13 @@ def test_actor_is_a_name_the_report_does_not_use_everywhere():
     assert common_names([]) == frozenset()
     # an ordinary word capitalized is no actor, however rare: the report also writes it in lower case
     assert "Delegates" in common_names(["Then Delegates spoke.", "The delegates agreed with Ghana."])
+
+
+def test_an_address_asked_for_and_given_by_no_sentence_is_said_to_be_missing():
+    from assistant.query.answer_type import unstated_contact
+
+    named_only = ["Working Group 3: Chair Mr Petko Kantchev (Bulgaria)"]
+    assert unstated_contact("what's petko kantchev's email address?", named_only) == "an e-mail address or website"
+    given = ["Mr Cavalcanti can be contacted at daniel.cavalcanti@anatel.gov.br"]
+    assert unstated_contact("what's the contact email for the role of governments follow-up?", given) is None
+    assert unstated_contact("who chaired working group 3?", named_only) is None

@@ -75,6 +75,14 @@ def expected_type(question: str) -> str | None:
     return None
 
 
+def unstated_contact(question: str, sentences: list[str]) -> str | None:
+    """An e-mail address or website asked for that none of the answer's sentences gives (the report may name
+    the person asked about without any way to reach them)."""
+    if expected_type(question) == "contact" and not any(holds_type(t, "contact") for t in sentences):
+        return "an e-mail address or website"
+    return None
+
+
 def names(text: str) -> set[str]:
     """Proper names in `text`: capitalized words past a sentence's first, and acronyms."""
     return {re.sub(r"['’]s$", "", m.group(0)) for m in _NAME.finditer(text)}
