@@ -463,3 +463,9 @@ def test_a_pronoun_after_an_earlier_sentence_of_the_same_question_refers_to_it()
 def test_what_happened_with_it_asks_what_came_of_the_last_answer():
     assert asks_what_followed("what happened with that")
     assert not asks_what_followed("what happened with the broadband opinion")
+
+
+def test_that_before_a_noun_for_a_body_or_a_speech_points_at_the_last_turn():
+    assert is_follow_up("who set that commission up?")
+    assert is_follow_up("what did the chair say in that speech")
+    assert not is_follow_up("who set up the Broadband Commission?")

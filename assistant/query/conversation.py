@@ -116,7 +116,9 @@ def anchors(text: str) -> dict[str, list[str]]:
 _THING = (
     r"(?:one|ones|opinions?|groups?|working groups?|drafts?|proposals?|amendments?|texts?|clauses?|contributions?|"
     r"changes?|wording|ideas?|decisions?|points?|issues?|requests?|suggestions?|positions?|paragraphs?|debates?|"
-    r"studies|study|sessions?|person|people|countr(?:y|ies)|delegations?|resolutions?|edits?|tweaks?)"
+    r"studies|study|sessions?|person|people|countr(?:y|ies)|delegations?|resolutions?|edits?|tweaks?|"
+    r"commissions?|committees?|bod(?:y|ies)|organi[sz]ations?|speech(?:es)?|statements?|sections?|documents?|"
+    r"dialogues?|panels?|speakers?|chairs?|ministers?)"
 )
 # "this forum", "this report": the document's own setting, which needs no earlier turn
 _CONTEXT = r"(?:forum|report|year|event|conference|meeting|document|policy|wtpf|session|week|time|way|case|the|a|an)"
