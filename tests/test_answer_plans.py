@@ -321,6 +321,13 @@ def test_what_came_of_a_proposal_is_told_from_the_sentences_after_it(planner, cl
     planned = planner.plan_sequel("what was the answer? (Opinion 2; what did the UK ask)", ("annex-1/wg-1/p9",))
     result = planner.finish(planned, "what was the answer?", "what was the answer?", [])
     assert result.answer.startswith("According to the Working Group 1 report, the Secretariat clarified that a precedent")
+    # the outcome comes with the sentence it answers, and another Opinion's story is left out
+    planned = planner.plan_sequel("did that get into the opinion? (Opinion 3; what did turkey want added to Opinion 3)",
+                                  ("annex-1/wg-2/p6", "annex-1/wg-2/p7"))
+    result = planner.finish(planned, "did that get in?", "did that get in?", [])
+    assert "the Chairman proposed that Turkey’s contribution would be included in the text of the Chairman’s report" in result.answer
+    assert "WG2 endorsed Opinion 3 in its unaltered form" in result.answer
+    assert "Opinion 4" not in result.answer
     # nothing narrative was cited: nothing to tell on from
     assert planner.plan_sequel("was it adopted?", ("opinion-1/is-of-the-view/a",)) is None
 

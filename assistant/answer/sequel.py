@@ -36,6 +36,9 @@ def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...]) -> Draf
     home = view.by_id[anchor.clause_id]
     siblings = view.children.get(home.parent or "", [home])
     after = siblings[siblings.index(home):] if home in siblings else [home]
+    # past the story's own paragraph, what is told of another Opinion than the one asked about is another story
+    after = [c for c in after if c is home or not places.opinions or about_opinions(c, places.opinions, view)
+             or not c.refs]
     candidates = [u for clause in after if clause.kind == "paragraph" for u in view.units(clause) if u.start >= anchor.start]
     told = [u for u in candidates if OUTCOME.search(u.text) or _REPLY.search(u.text)]
     if not told:
@@ -48,6 +51,13 @@ def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...]) -> Draf
     picked = [told[0]]
     picked += [told[i] for i in ranked[:MAX_SEQUEL] if scores[i] >= best * SEQUEL_SHARE and told[i] not in picked]
     picked = picked[:MAX_SEQUEL]
+    # that first outcome usually answers the sentence before it ("… the Chairman proposed that Turkey's
+    # contribution would be included in the Chairman's report. In the spirit of compromise, Turkey accepted the
+    # proposal."), which comes along when it is part of the story told after the anchor
+    units = view.units(view.by_id[told[0].clause_id])
+    at = units.index(told[0]) if told[0] in units else 0
+    if at > 0 and units[at - 1].start > anchor.start and units[at - 1] not in picked:
+        picked.append(units[at - 1])
     # the section's own decision closes the story ("… endorsed Draft Opinion 2 with the addition of …")
     decided = [u for u in told if DECISION.search(u.text)]
     if decided and decided[-1] not in picked:
