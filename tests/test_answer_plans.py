@@ -361,3 +361,9 @@ def test_the_shape_is_what_the_users_own_words_ask_not_the_earlier_turn_put_afte
 
     assert asked_act("who's the contact for that? (the chairman suggest brazil do next)") is None
     assert asked_act("Which country backed it? (Brazil's draft opinion)") == "support"
+
+
+def test_sum_up_asks_for_an_overview_and_a_groups_overview_gives_each_opinions_decision(planner, clauses):
+    assert question_shape("sum up the wg1 chair's report", places=1) == "overview"
+    result = answer(planner, clauses, "sum up the wg1 chair's report", "annex-1/wg-1/p1")
+    assert "1.2 Opinion 2: In view of these discussions, Working Group 1 endorsed Draft Opinion 2" in result.answer

@@ -167,7 +167,9 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
     for sub in subsections:
         units = [u for c in view.descendants(sub.id) if c.kind != "heading" for u in view.units(c)]
         outcome = [u for u in units if DECISION.search(u.text)] or [u for u in units if OUTCOME.search(u.text)]
-        pick = outcome[-1] if outcome else (units[0] if units else None)
+        # the decision about an Opinion ("… endorsed Draft Opinion 2 with …"), not one about the meeting
+        named = [u for u in outcome if re.search(r"\bopinions?\s+\d", u.text, re.I)]
+        pick = (named or outcome)[-1] if outcome else (units[0] if units else None)
         if pick is not None:
             draft.bullets.append(f"{sub.text.strip()}: {clean_sentence(pick.text)} {draft.cite(pick)}")
     if not subsections:
