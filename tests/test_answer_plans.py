@@ -367,3 +367,10 @@ def test_sum_up_asks_for_an_overview_and_a_groups_overview_gives_each_opinions_d
     assert question_shape("sum up the wg1 chair's report", places=1) == "overview"
     result = answer(planner, clauses, "sum up the wg1 chair's report", "annex-1/wg-1/p1")
     assert "1.2 Opinion 2: In view of these discussions, Working Group 1 endorsed Draft Opinion 2" in result.answer
+
+
+def test_a_who_question_naming_a_section_verb_asks_for_a_speaker_not_the_section(planner, clauses):
+    query = "who questioned whether the forum could 'request' the Secretary-General in Opinion 2 instead of inviting?"
+    result = answer(planner, clauses, query, "annex-1/wg-1/p9", "opinion-2/is-of-the-view")
+    assert result.plan != "list"
+    assert "The UK sought clarification" in result.answer or "the UK sought clarification" in result.answer

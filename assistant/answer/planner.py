@@ -6,6 +6,7 @@ compare, actor, definition) that finds nothing to stand on in the report gives w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from assistant.answer.actor import compose_actor
@@ -68,7 +69,9 @@ class Planner:
                 return Planned("list", doers)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
-        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(query):
+        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(query) and (
+            not _ASKS_WHO.match(own_words(query))  # "who questioned whether it could request …" asks for a speaker
+        ):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
         if shape == "compare":
@@ -110,6 +113,9 @@ class Planner:
     def finish(self, planned: Planned, question: str, query: str, hits: list[Hit]) -> Answer:
         answer = planned.draft.finish(question, query, planned.plan, hits, self.k)
         return replace(answer, plan=planned.plan)
+
+
+_ASKS_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|which (?:country|countries|delegations?))\b", re.I)
 
 
 def _opinion_of(hits: list[Hit]) -> int | None:
