@@ -374,3 +374,9 @@ def test_a_who_question_naming_a_section_verb_asks_for_a_speaker_not_the_section
     result = answer(planner, clauses, query, "annex-1/wg-1/p9", "opinion-2/is-of-the-view")
     assert result.plan != "list"
     assert "The UK sought clarification" in result.answer or "the UK sought clarification" in result.answer
+
+
+def test_what_an_actor_did_in_the_place_asked_about_comes_before_what_fills_the_rest(planner, clauses):
+    result = answer(planner, clauses, "how did australia contribute in wg3", "annex-1/wg-3/p1")
+    first = result.answer.split("\n- ")[1]
+    assert first.startswith("According to the Working Group 3 report")

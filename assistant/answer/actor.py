@@ -24,12 +24,13 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
     """Sentences naming the actors (and the outcome told right after), in the report's order, at most
     MAX_MENTIONS of them, the closest to the question kept."""
     found = _closest(ctx, query, list(dict.fromkeys(_mentions(ctx, actors, places))), MAX_MENTIONS)
+    found.sort(key=lambda u: u.start)
     if places.count and len(found) < MAX_MENTIONS // 2:
         # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
-        # what the actor said elsewhere fills the free slots
+        # what the actor said elsewhere fills the free slots, after what it did in the places asked about
         elsewhere = [u for u in dict.fromkeys(_mentions(ctx, actors, None)) if u not in found]
-        found += _closest(ctx, query, elsewhere, MAX_MENTIONS // 2 - len(found))
-    return sorted(found, key=lambda u: u.start)
+        found += sorted(_closest(ctx, query, elsewhere, MAX_MENTIONS // 2 - len(found)), key=lambda u: u.start)
+    return found
 
 
 def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int) -> list[Unit]:
