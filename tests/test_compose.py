@@ -165,3 +165,10 @@ def test_a_framed_sentence_starting_with_a_connective_reads_on_in_lower_case():
     assert frame_sentence(clause, "However, delegates argued.", set(), frozenset({"however"})) == (
         "According to the Working Group 3 report, however, delegates argued."
     )
+
+
+def test_an_irregular_verb_form_shares_its_verbs_token():
+    from assistant.query.question import tokenize
+
+    assert "meet" in tokenize("how long did wg2 meet") and "meet" in tokenize("Working Group 2 met on 15 May")
+    assert tokenize("Australia withdrew it") == tokenize("Australia withdraws it")

@@ -56,9 +56,22 @@ NUMBER = re.compile(
     re.I,
 )
 
+# Irregular verb forms a stemmer leaves apart from their verb: "how long did wg2 meet" is answered by "met".
+_IRREGULAR = {
+    "met": "meet", "held": "hold", "gave": "give", "given": "give", "took": "take", "taken": "take",
+    "said": "say", "made": "make", "led": "lead", "spoke": "speak", "spoken": "speak", "began": "begin",
+    "begun": "begin", "wrote": "write", "written": "write", "brought": "bring", "sought": "seek",
+    "thought": "think", "went": "go", "gone": "go", "came": "come", "saw": "see", "seen": "see", "told": "tell",
+    "found": "find", "ran": "run", "sent": "send", "won": "win", "chose": "choose", "chosen": "choose",
+    "drew": "draw", "drawn": "draw", "withdrew": "withdraw", "withdrawn": "withdraw", "knew": "know",
+    "known": "know", "meant": "mean", "kept": "keep", "stood": "stand", "understood": "understand",
+    "became": "become", "heard": "hear", "paid": "pay", "built": "build", "spent": "spend", "rose": "rise",
+}
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, Snowball-stemmed content words."""
-    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
+    """Lower-cased, Snowball-stemmed content words, irregular verb forms as their verb."""
+    return [stem(_IRREGULAR.get(t, t)) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS and len(t) > 1]
 
 
 # First match wins: "why … how many" is a why-question.
