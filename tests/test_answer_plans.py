@@ -380,3 +380,9 @@ def test_what_an_actor_did_in_the_place_asked_about_comes_before_what_fills_the_
     result = answer(planner, clauses, "how did australia contribute in wg3", "annex-1/wg-3/p1")
     first = result.answer.split("\n- ")[1]
     assert first.startswith("According to the Working Group 3 report")
+
+
+def test_did_any_delegation_do_it_is_answered_with_those_that_did(planner, clauses):
+    result = answer(planner, clauses, "did any delegation support opinions 3 and 4 as they were?", "annex-1/wg-2/p4")
+    assert result.plan == "list"
+    assert "The United States, RIPE NCC and ISOC supported these two opinions in their current form" in result.answer

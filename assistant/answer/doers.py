@@ -19,7 +19,8 @@ from assistant.report.sentences import Unit
 _WHO = re.compile(
     r"\b(?:which|what|list(?:\s+all)?(?:\s+the)?|name(?:\s+all)?(?:\s+the)?|all(?:\s+the)?)\s+"
     r"(?:countries|delegations|delegates|members|member states|organi[sz]ations|stakeholders|participants|bodies|"
-    r"companies|entities|ones)\b|\bwho\b|\b(?:which|what)\s+(?:country|delegation|organi[sz]ation|member state|body)\b",
+    r"companies|entities|ones)\b|\bwho\b|\b(?:which|what|any|anyone|anybody)\s+(?:country|countries|delegations?|organi[sz]ations?|member states?|bod(?:y|ies))\b|"
+    r"\b(?:did|was|were)\s+(?:anyone|anybody)\b",
     re.I,
 )
 _ACTS = {

@@ -62,7 +62,7 @@ class Planner:
         actors = actor_subjects(query, ctx.view.actors_in(query))
         # the shape is what the user's own words ask; the earlier turn put after them only says what about
         shape = question_shape(own_words(query), actors=actors, places=places.count)
-        if asked_act(query) and shape in ("list", "fact", "actor"):
+        if asked_act(query) and shape in ("list", "fact", "actor", "yesno"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
             doers = compose_doers(ctx, query, places)
             if doers is not None:
