@@ -172,3 +172,11 @@ def test_an_irregular_verb_form_shares_its_verbs_token():
 
     assert "meet" in tokenize("how long did wg2 meet") and "meet" in tokenize("Working Group 2 met on 15 May")
     assert tokenize("Australia withdrew it") == tokenize("Australia withdraws it")
+
+
+def test_a_where_question_prefers_a_sentence_that_names_a_place():
+    from assistant.answer.compose import _PLACE_NAMED
+
+    assert _PLACE_NAMED.search("could be continued at other forums such as CSTD, ECOSOC and the IGF")
+    assert _PLACE_NAMED.search("was held at the CICG in Geneva, Switzerland")
+    assert not _PLACE_NAMED.search("many delegates stressed the importance of continuing the discussion")

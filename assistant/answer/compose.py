@@ -29,6 +29,12 @@ _DATE = re.compile(
     r"October|November|December)|(?:19|20)\d\d|\d{1,2}:\d\d)\b"
 )
 _PERSON = re.compile(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E\.?)\s+[A-Z]")
+# A sentence that names where something is or goes: "held at the CICG in Geneva", "continued at other forums
+# such as CSTD, ECOSOC and the IGF"
+_PLACE_NAMED = re.compile(
+    r"\b(?:at|in|within)\s+(?:the\s+)?(?:[A-Z][\w-]+|other\s+(?:forums?|fora|venues?|bodies))|"
+    r"\b(?:forums?|fora|venues?|bodies)\s+such\s+as\b"
+)
 _COUNTED = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+)?([\w-]+)", re.I
 )
@@ -254,6 +260,8 @@ class Composer:
             bonus += 0.2
         elif kind == "how-many" and _counts_asked_thing(text, query_terms):
             bonus += 0.2
+        elif kind == "where" and _PLACE_NAMED.search(text):
+            bonus += 0.15
         elif kind == "why" and _CAUSE.search(text):
             bonus += 0.15
         elif kind == "proposal" and _PROPOSAL.search(text):
