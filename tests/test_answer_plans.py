@@ -386,3 +386,9 @@ def test_did_any_delegation_do_it_is_answered_with_those_that_did(planner, claus
     result = answer(planner, clauses, "did any delegation support opinions 3 and 4 as they were?", "annex-1/wg-2/p4")
     assert result.plan == "list"
     assert "The United States, RIPE NCC and ISOC supported these two opinions in their current form" in result.answer
+
+
+def test_who_argued_about_an_opinion_names_everyone_who_took_part_in_its_debate(planner, clauses):
+    result = answer(planner, clauses, "who argued about Opinion 1 in the working group", "annex-1/wg-1/p3")
+    assert result.answer.startswith("The report names 5 that took part in the debate")
+    assert "Turkey" in result.answer and "Australia" in result.answer

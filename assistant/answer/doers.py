@@ -24,6 +24,10 @@ _WHO = re.compile(
     re.I,
 )
 _ACTS = {
+    # "who argued about it", "who took part in the debate": whoever proposed, backed, objected or spoke
+    "debate": r"propos\w*|suggest\w*|amend\w*|submit\w*|support\w*|backed|endors\w*|object\w*|oppos\w*|"
+              r"argu\w*|insist\w*|request\w*|ask\w*|present\w*|express\w*|highlight\w*|stress\w*|not\w*|"
+              r"clarif\w*|withdr\w*|accept\w*",
     "propos": r"propos\w*|suggest\w*|amend\w*|submit\w*",
     "support": r"support\w*|backed|endors\w*",
     "object": r"object\w*|oppos\w*|disagree\w*|argu\w*|reserv\w*",
@@ -31,12 +35,13 @@ _ACTS = {
     "request": r"request\w*|ask\w*|call\w*",
 }
 _ASKED_ACT = re.compile(
-    r"\b(?:(propos\w*|suggest\w*|amend\w*|submit\w*|contribut\w*)|(support\w*|back(?:ed|ing|s)|endors\w*)|"
+    r"\b(?:(argu\w*\s+(?:about|over|on)|debat\w*|discuss\w*|weigh\w*\s+in|took part|take part)|(propos\w*|suggest\w*|amend\w*|submit\w*|contribut\w*)|(support\w*|back(?:ed|ing|s)|endors\w*)|"
     r"(object\w*|oppos\w*|disagree\w*|against|push\w* back)|(withdr\w*|back\w* (?:off|down)|gave up|dropp\w*)|"
     r"(request\w*|ask\w* for))\b",
     re.I,
 )
 _ACT_PHRASE = {
+    "debate": "took part in the debate",
     "propos": "proposed or contributed text",
     "support": "gave support",
     "object": "objected or argued",
