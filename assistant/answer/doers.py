@@ -6,6 +6,7 @@ grouped by the place they sit in (each Working Group's report)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.answer.actor import as_written
 from assistant.answer.decisions import about_opinions
@@ -141,18 +142,22 @@ def _did(actor: str, verbs: str, text: str, sources: bool) -> bool:
     """`actor` does the act in `text`: named before the verb in the same clause of the sentence ("Turkey's
     contribution proposed", "Avanti and GVF proposed"), or, for proposals (`sources`), as the source of a
     contribution ("contributions by the United States (WTPF-13/6), Turkey …")."""
+    doer, source = _act_patterns(actor, verbs)
+    return doer.search(text) is not None or (sources and source.search(text) is not None)
+
+
+@lru_cache(maxsize=8192)
+def _act_patterns(actor: str, verbs: str) -> tuple[re.Pattern, re.Pattern]:
+    """Compiled once per actor and act: compiling them per sentence took ~1 s of a doers answer (Python's own
+    cache of 512 patterns overflows on a report's few hundred names)."""
     a = re.escape(actor)
     # co-subjects may follow ("The United States, RIPE NCC, and ISOC … expressed"), but no other subject may stand
     # between the name and the verb ("… from Brazil (WTPF-13/5), the Chairman proposed" is the Chairman's act)
     co_subjects = r"(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)*"
     gap = r"[^.;:A-Z]{0,50}?"
-    if re.search(rf"\b{a}\w*(?:['’]s)?{co_subjects}{gap}\s(?:{verbs})\b", text, re.I if False else 0) or re.search(
-        rf"(?i:\b{a}\w*(?:['’]s)?){co_subjects}{gap}\s(?i:{verbs})\b", text
-    ):
-        return True
-    return sources and re.search(
-        rf"\b(?:contributions?|proposals?|amendments?)\s+(?:from|of|by)\s+[^.;:]*?\b{a}\b", text, re.I
-    ) is not None
+    doer = re.compile(rf"(?i:\b{a}\w*(?:['’]s)?){co_subjects}{gap}\s(?i:{verbs})\b")
+    source = re.compile(rf"\b(?:contributions?|proposals?|amendments?)\s+(?:from|of|by)\s+[^.;:]*?\b{a}\b", re.I)
+    return doer, source
 
 
 def _in_places(clause: Clause, places, view) -> bool:
