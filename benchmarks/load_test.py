@@ -84,6 +84,17 @@ def process_cpu_seconds(pid: int) -> float | None:
         return None
 
 
+def machine_cpu_seconds() -> tuple[float, float] | None:
+    """(busy, idle) CPU seconds of the whole machine since boot, all cores, from /proc/stat; None elsewhere."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq + steal) / tick, (idle + iowait) / tick
+
+
 def child_pids(pid: int) -> list[int]:
     """Every live process below `pid` (its answer workers), from /proc."""
     parents: dict[int, list[int]] = {}
@@ -191,17 +202,27 @@ def run(
             start_gate.wait(timeout=timeout)  # every client connected: the clock starts
         except threading.BrokenBarrierError:
             pass
-        started, cpu = time.perf_counter(), _cpu_seconds()
+        started, cpu, machine = time.perf_counter(), _cpu_seconds(), machine_cpu_seconds()
         server_cpu, workers_cpu = tree_cpu_seconds(server_pid) if server_pid else (None, 0.0)
         for future in futures:
             future.result()
     wall, cpu = max(finished, default=started) - started, _cpu_seconds() - cpu
+    machine_after = machine_cpu_seconds()
     server_after, workers_after = tree_cpu_seconds(server_pid) if server_pid else (None, 0.0)
     measured = server_cpu is not None and server_after is not None and latencies
     workers_ms = round(1000 * (workers_after - workers_cpu) / len(latencies), 1) if measured else None
     server_ms = (
         round(1000 * (server_after - server_cpu) / len(latencies) + workers_ms, 1) if measured else None
     )
+    # The whole machine's CPU over the run, in cores: what this test used (clients, server and workers) and the
+    # rest, other processes sharing the machine, whose load moves the latencies.
+    busy_cores = other_cores = None
+    if machine and machine_after and wall > 0:
+        busy, idle = machine_after[0] - machine[0], machine_after[1] - machine[1]
+        busy_cores = round(busy / wall, 2)
+        if measured:
+            ours = cpu + (server_after - server_cpu) + (workers_after - workers_cpu)
+            other_cores = round(max(0.0, busy - ours) / wall, 2)
     return {
         "api": api,
         "clients": clients,
@@ -219,6 +240,10 @@ def run(
         "client_cpu_s": round(cpu, 1),
         "server_cpu_ms_per_request": server_ms,  # the server process and its answer workers
         "workers_cpu_ms_per_request": workers_ms,
+        "client_cpu_ms_per_request": round(1000 * cpu / len(latencies), 1) if latencies else None,
+        "machine_busy_cores": busy_cores,  # every process on the machine, over the run
+        "other_processes_cores": other_cores,  # the machine's busy CPU less this test's (needs --server-pid)
+        "cores": os.cpu_count(),
         "error_samples": sorted(set(errors))[:5],
     }
 
@@ -261,6 +286,16 @@ def main(argv: list[str] | None = None) -> int:
             )
             + ")"
         )
+        if result["machine_busy_cores"] is not None:
+            print(
+                f"  machine: {result['machine_busy_cores']} of {result['cores']} cores busy over the run"
+                + (
+                    f", {result['other_processes_cores']} of them other processes"
+                    if result["other_processes_cores"] is not None
+                    else ""
+                )
+                + f"; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+            )
         for sample in result["error_samples"]:
             print(f"  error: {sample}")
     return 0 if result["errors"] == 0 else 1

@@ -44,3 +44,13 @@ def test_server_cpu_counts_the_answer_workers():
     finally:
         child.kill()
         child.wait()
+
+
+def test_machine_cpu_is_read_from_proc_stat():
+    if not Path("/proc/stat").exists():
+        pytest.skip("no /proc here")
+    before = load_test.machine_cpu_seconds()
+    sum(i * i for i in range(300_000))
+    after = load_test.machine_cpu_seconds()
+    assert before is not None and after is not None
+    assert after[0] >= before[0] >= 0 and after[1] >= before[1] >= 0

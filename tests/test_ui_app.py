@@ -247,6 +247,14 @@ def test_no_file_route_reaches_the_report_or_the_index(server, assistant):
                 assert assistant.source[:200] not in response.text
 
 
+def test_the_login_check_of_an_app_without_login_costs_no_thread(server):
+    import asyncio
+
+    overrides = server.app.dependency_overrides
+    assert overrides and all(asyncio.iscoroutinefunction(check) for check in overrides.values())
+    assert {original.__name__ for original in overrides} == {"login_check"}
+
+
 def test_launch_refuses_share_links_and_extra_paths(assistant):
     from ui.app import launch
 

@@ -3,6 +3,7 @@ a dead worker replaced, free workers handed out in arrival order."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -61,6 +62,41 @@ def test_calls_from_many_threads_all_get_their_own_answer(workers, hash_assistan
 def test_the_users_errors_come_back_as_they_are(workers):
     with pytest.raises(InputError, match="empty"):
         workers.ask("   ")
+    with pytest.raises(InputError, match="empty"):
+        asyncio.run(workers.ask_async("   "))
+
+
+def test_calls_on_an_event_loop_get_the_same_answers_as_threads(workers, hash_assistant):
+    expected = {q: hash_assistant.ask(q).to_dict() for q in QUESTIONS}
+
+    async def many():
+        return await asyncio.gather(*(workers.ask_async(QUESTIONS[i % 2]) for i in range(8)))
+
+    answers = asyncio.run(many())
+    assert [a.to_dict() for a in answers] == [expected[QUESTIONS[i % 2]] for i in range(8)]
+    history = ("Who chaired Working Group 2?",)
+    assert asyncio.run(workers.ask_async("and the vice-chair?", history=history)) == hash_assistant.ask(
+        "and the vice-chair?", history=history
+    )
+
+
+def test_a_cancelled_call_gives_its_worker_back(hash_assistant):
+    pool = AnswerWorkers(hash_assistant.settings, 1).start()
+    try:
+
+        async def cancel_one_then_ask():
+            call = asyncio.ensure_future(pool.ask_async(QUESTIONS[0]))
+            await asyncio.sleep(0)  # the worker is taken and the question sent
+            call.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await call
+            # the one worker answers the next call once its reply to the cancelled one is read
+            return await asyncio.wait_for(pool.ask_async(QUESTIONS[1]), timeout=60)
+
+        assert asyncio.run(cancel_one_then_ask()).to_dict() == hash_assistant.ask(QUESTIONS[1]).to_dict()
+        assert pool.ask(QUESTIONS[0]).to_dict() == hash_assistant.ask(QUESTIONS[0]).to_dict()
+    finally:
+        pool.close()
 
 
 def test_a_worker_that_dies_is_replaced(hash_assistant):
@@ -115,6 +151,35 @@ def test_free_workers_go_to_the_longest_waiting_call():
     assert got == {"a": 1, "b": 2, "c": 3}
     pool.put(4)
     assert pool.get() == 4
+
+
+def test_threads_and_coroutines_wait_in_one_line():
+    pool = FairPool()
+    got = {}
+
+    async def main():
+        def take():
+            got["thread"] = pool.get()
+
+        thread = threading.Thread(target=take)
+        thread.start()
+        while not pool._waiting:
+            await asyncio.sleep(0.001)
+        waiter = asyncio.ensure_future(pool.get_async())
+        cancelled = asyncio.ensure_future(pool.get_async())
+        while len(pool._waiting) < 3:
+            await asyncio.sleep(0.001)
+        cancelled.cancel()
+        await asyncio.sleep(0)
+        pool.put(1)  # to the thread, which asked first
+        pool.put(2)  # to the coroutine; the cancelled one has left the line
+        got["coroutine"] = await waiter
+        await asyncio.to_thread(thread.join)
+        pool.put(3)
+        return await pool.get_async()
+
+    assert asyncio.run(main()) == 3
+    assert got == {"thread": 1, "coroutine": 2}
 
 
 def test_no_workers_when_answers_come_from_a_language_model(hash_assistant):

@@ -61,9 +61,9 @@ ANSWER_DOC = (
 
 
 def api_routes(assistant) -> list:
-    """The JSON endpoint and its docs for one loaded assistant, answering through the chat's `bounded_ask`
-    (one concurrency limit for both)."""
-    from ui.app import GENERIC_FAILURE, bounded_ask, filter_choices, parse_filter
+    """The JSON endpoint and its docs for one loaded assistant, answering through the chat's `ask_off_loop`
+    (the same answer workers, or the same concurrency limit in the server process)."""
+    from ui.app import GENERIC_FAILURE, ask_off_loop, filter_choices, parse_filter
 
     choices = filter_choices(list(assistant.clauses))
     router = APIRouter()
@@ -77,12 +77,12 @@ def api_routes(assistant) -> list:
             400: {"description": "The question or filter cannot be used; `detail` says why."},
         },
     )
-    def api_ask(body: AskRequest) -> JSONResponse:
+    async def api_ask(body: AskRequest) -> JSONResponse:
         history = tuple(turn if isinstance(turn, str) else turn.model_dump() for turn in body.history)
         options = {"standalone": True} if body.standalone else {}
         try:
             filters = parse_filter(body.filters, choices)
-            answer = bounded_ask(assistant, body.question, history=history, filters=filters, **options)
+            answer = await ask_off_loop(assistant, body.question, history=history, filters=filters, **options)
         except AssistantError as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from None
         except Exception:

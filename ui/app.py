@@ -7,13 +7,18 @@ endpoint `POST /api/ask` of ui/api.py beside it.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
 import logging
 import os
 import threading
+import typing
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import anyio.to_thread
 
 # Read by gradio at import time and again when Blocks are built; set before either happens.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -35,7 +40,7 @@ from assistant.records import Answer, Clause, Filters  # noqa: E402
 from assistant.settings import PROJECT_ROOT, Settings  # noqa: E402
 from assistant.textnorm import clean_input  # noqa: E402
 from ui import guard, render  # noqa: E402
-from ui.workers import FairPool  # noqa: E402
+from ui.workers import FairPool, load_then_freeze  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +114,27 @@ def bounded_ask(assistant, question: str, **options) -> Answer:
         _ANSWER_SLOTS.put(slot)
 
 
+async def ask_off_loop(assistant, question: str, **options) -> Answer:
+    """The answer, awaited on the server's event loop: from an answer worker directly when the assistant is one
+    (`AnswerWorkers.ask_async`: the worker's reply is read on the loop), else `bounded_ask` in a thread.
+
+    Gradio runs a plain function in a thread of its pool; every chat and `/ask` call then cost a thread
+    hand-over and a thread blocked on the worker's pipe, both under the one interpreter lock the queue and the
+    SSE streams need."""
+    ask_async = getattr(assistant, "ask_async", None)
+    if ask_async is not None:
+        return await ask_async(question, **options)
+    return await anyio.to_thread.run_sync(functools.partial(bounded_ask, assistant, question, **options))
+
+
+def resolved_hints(fn):
+    """`fn` with its annotations evaluated once. This module's annotations are strings (`from __future__ import
+    annotations`), and Gradio reads an endpoint's type hints at every event: each call compiled and evaluated
+    the same strings again."""
+    fn.__annotations__ = typing.get_type_hints(fn)
+    return fn
+
+
 # ---------------------------------------------------------------- the page
 
 
@@ -146,26 +172,34 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
     choices = filter_choices(clauses)
     shell = render.render_shell(doc_title, choices, examples, render.render_report(source, clauses))
 
-    def answer(question: str, history: Any, filter_value: str | None, standalone: bool = False) -> Answer:
+    async def answer(question: str, history: Any, filter_value: str | None, standalone: bool = False) -> Answer:
         filters = parse_filter(filter_value, choices)
         turns = clean_turns(history, lookup)
         if standalone:
-            return bounded_ask(assistant, question, history=turns, filters=filters, standalone=True)
-        return bounded_ask(assistant, question, history=turns, filters=filters)
+            return await ask_off_loop(assistant, question, history=turns, filters=filters, standalone=True)
+        return await ask_off_loop(assistant, question, history=turns, filters=filters)
 
-    def turn(question: str, history: list | None = None, scope: str | None = None, standalone: bool = False) -> dict:
+    async def turn(
+        question: str, history: list | None = None, scope: str | None = None, standalone: bool = False
+    ) -> dict:
         """One chat turn: the answer JSON with its HTML, Markdown and marked report clauses, or an error."""
         scope_name = scope if scope and not render.is_whole_report(scope) else WHOLE_REPORT
         try:
-            if question and clean_input(question) and not language.is_english(clean_input(question)):
-                result = language.not_english_answer(clean_input(question))
+            text = clean_input(question) if question else ""
+            # the language model is asked (and, in the first seconds after the start, loaded) only for a question
+            # that is not plainly English: off the event loop
+            if text and not language.obviously_english(text) and not await anyio.to_thread.run_sync(
+                language.is_english, text
+            ):
+                result = language.not_english_answer(text)
             else:
-                result = answer(question or "", history, scope, bool(standalone))
+                result = await answer(question or "", history, scope, bool(standalone))
         except AssistantError as exc:
             return {"ok": False, "error": str(exc), "input": isinstance(exc, InputError)}
         except Exception:
             log.exception("answering %r failed", (question or "")[:200])
             return {"ok": False, "error": GENERIC_FAILURE, "input": False}
+        # ~1 ms of rendering, on the loop
         marks = render.citation_marks(result.citations)
         return {
             "ok": True,
@@ -200,7 +234,7 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
             return {"ok": False, "error": GENERIC_FAILURE}
         return {"ok": True, "id": case_id, "path": _shown_path(path)}
 
-    def ask(question: str, history: list | None = None, filters: str | None = None) -> dict:
+    async def ask(question: str, history: list | None = None, filters: str | None = None) -> dict:
         """Answer a question about the report with verified clause citations.
 
         history: earlier user questions of the conversation, oldest first (for follow-ups): each a string or
@@ -209,7 +243,7 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
         """
         try:
             question, turns, filters = guard.api_arguments(question, history, filters, MAX_HISTORY)
-            return answer(question, turns, filters).to_dict()
+            return (await answer(question, turns, filters)).to_dict()
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except Exception:
@@ -218,10 +252,10 @@ def build_demo(assistant, examples: tuple[str, ...] = EXAMPLES) -> gr.Blocks:
 
     with _no_interim_apps(), gr.Blocks(title=f"Ask {doc_title}", analytics_enabled=False, fill_width=True) as demo:
         gr.HTML(shell, elem_id="chat-app", js_on_load=None, apply_default_css=False)
-        gr.api(ask, api_name="ask", concurrency_id="ask")
+        gr.api(resolved_hints(ask), api_name="ask", concurrency_id="ask")
         # The page's own calls: reachable by clients (tests drive them) but not in the documented API.
-        gr.api(turn, api_name="turn", concurrency_id="ask", api_visibility="undocumented")
-        gr.api(save_case, api_name="save_case", api_visibility="undocumented")
+        gr.api(resolved_hints(turn), api_name="turn", concurrency_id="ask", api_visibility="undocumented")
+        gr.api(resolved_hints(save_case), api_name="save_case", api_visibility="undocumented")
 
     # Under the 40-client load test the time goes to the answers (~18 ms of server CPU each) and to Gradio's queue
     # protocol (~9 ms more per call than POST /api/ask, ~12 ms of gradio_client CPU): in one process, all of it
@@ -335,6 +369,38 @@ def launch_options(assistant, host: str = "127.0.0.1", port: int = 7860) -> dict
     )
 
 
+def skip_login_check(app) -> bool:
+    """Gradio checks a login before `queue/join` and `queue/data`, the two requests of every chat and `/ask` call,
+    with a plain function that FastAPI runs in its thread pool: two thread hand-overs per call, under the
+    interpreter lock the event loop needs (~10% of the server process's samples under the 40-client load test).
+    This app has no login (`launch` takes no `auth`), so the check is overridden, through FastAPI's
+    `dependency_overrides`, by a coroutine with nothing to check. Returns whether it was."""
+    if app is None or getattr(app, "auth", None) is not None or getattr(app, "auth_dependency", None) is not None:
+        return False
+    checks = {
+        dependency.call
+        for route in _all_routes(app.router)
+        for dependency in getattr(getattr(route, "dependant", None), "dependencies", ())
+        if getattr(dependency.call, "__name__", "") == "login_check" and not asyncio.iscoroutinefunction(dependency.call)
+    }
+
+    async def no_login() -> None:
+        """No login to check: the app is served without `auth`."""
+
+    for check in checks:
+        app.dependency_overrides[check] = no_login
+    return bool(checks)
+
+
+def _all_routes(router):
+    for route in getattr(router, "routes", ()):
+        inner = getattr(route, "original_router", None)  # an included router (FastAPI ≥ 0.13x)
+        if inner is not None:
+            yield from _all_routes(inner)
+        else:
+            yield route
+
+
 def launch(assistant, host: str = "127.0.0.1", port: int = 7860, **kw) -> gr.Blocks:
     """Serve the chat; blocks until stopped unless `prevent_thread_lock=True`. Returns the Blocks."""
     for unsafe in ("share", "allowed_paths"):
@@ -351,10 +417,11 @@ def launch(assistant, host: str = "127.0.0.1", port: int = 7860, **kw) -> gr.Blo
     demo.session_sweeper = guard.SessionSweeper(demo, assistant.settings.session_ttl).start()
     block = not options.pop("prevent_thread_lock", False)
     demo.launch(**options, prevent_thread_lock=True)
+    skip_login_check(demo.app)
     # The language model (~1.4 s of CPU, mostly xz decompression) loads once the server answers rather than during
     # its start, where it took a core from gradio's import and the index load; a question that needs it first
     # waits for it (language.load holds a lock).
-    threading.Thread(target=language.load, name="load-language-model", daemon=True).start()
+    threading.Thread(target=load_then_freeze, args=(language.load,), name="load-language-model", daemon=True).start()
     if block:
         demo.block_thread()
     return demo
