@@ -392,3 +392,8 @@ def test_who_argued_about_an_opinion_names_everyone_who_took_part_in_its_debate(
     result = answer(planner, clauses, "who argued about Opinion 1 in the working group", "annex-1/wg-1/p3")
     assert result.answer.startswith("The report names 5 that took part in the debate")
     assert "Turkey" in result.answer and "Australia" in result.answer
+
+
+def test_a_paragraph_that_opens_on_a_speech_goes_on_telling_it(planner, clauses):
+    result = answer(planner, clauses, "what did toure say in his speech", "part-1/p8")
+    assert "ITU will continue its bridge-building role" in result.answer

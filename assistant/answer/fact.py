@@ -40,9 +40,13 @@ def compose_fact(
         # Mme Leuthard emphasized … She highlighted … She stressed …")
         for item in sorted(chosen, key=lambda item: -item.score):
             current = item.unit
+            # "In his speech, Dr Touré underlined … ITU will continue its bridge-building role …": a paragraph
+            # that opens on a speech goes on telling it
+            speech = _SPEECH_OPENS.match(current.text) is not None and ctx.view.units(
+                ctx.view.by_id[current.clause_id])[:1] == [current]
             while added < MAX_CONTINUING:
                 after = _next_unit(ctx, current, same_clause=True)
-                if after is None or after in units or not _CONTINUES.match(after.text):
+                if after is None or after in units or not (speech or _CONTINUES.match(after.text)):
                     break
                 units.insert(units.index(current) + 1, after)
                 added += 1
@@ -67,6 +71,9 @@ def compose_fact(
     return draft
 
 
+_SPEECH_OPENS = re.compile(
+    r"^\W*in\s+(?:his|her|their|its)\s+(?:\w+\s+)?(?:speech|statement|address|remarks|intervention|presentation)\b", re.I
+)
 _CONTINUES = re.compile(
     r"^\W*(?:these|this|those|that|such|it|they|he|she|however|but|therefore|thus|hence|consequently|accordingly|"
     r"instead|nevertheless|as a result|in response|in view of|in the end|finally)\b",
