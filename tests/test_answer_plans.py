@@ -397,3 +397,9 @@ def test_who_argued_about_an_opinion_names_everyone_who_took_part_in_its_debate(
 def test_a_paragraph_that_opens_on_a_speech_goes_on_telling_it(planner, clauses):
     result = answer(planner, clauses, "what did toure say in his speech", "part-1/p8")
     assert "ITU will continue its bridge-building role" in result.answer
+
+
+def test_a_topic_told_over_two_paragraphs_is_read_in_both(planner, clauses):
+    result = answer(planner, clauses, "what was the strategic dialogue about", "part-1/p5", "part-1/p4")
+    assert "Session 2 debated the vital applications of broadband" in result.answer
+    assert "For Session 1, participants generally agreed" in result.answer

@@ -25,6 +25,7 @@ PART_SENTENCES = 8
 MAX_PART_ITEMS = 6  # items under a lead-in a part overview quotes: Part I's lists have 4 (speakers) and 6 (vice-chairs)
 TOPIC_SENTENCES = 7
 PARAGRAPH_SENTENCES = 5  # of the paragraph about the topic, told from its start
+TOPIC_IDF = 3.0  # a word this rare names a topic: "dialogu" 4.6, "strateg" 4.3, "brazil" 3.2; not "broadband" 2.7
 
 
 def place_for(ctx: PlanContext, places, hits: list[Hit], query: str) -> Clause | None:
@@ -300,6 +301,16 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
         return None
     home = ctx.view.by_id[best[0].clause_id]
     units = [u for u in ctx.view.units(home) if len(u.text) >= 25][:PARAGRAPH_SENTENCES]
+    # a topic told over two paragraphs ("… preceded by a Strategic Dialogue …" / "… presented the outcomes of the
+    # Strategic Dialogue …"): the neighbour that names the question's rarest word is read too, in order
+    topic = _rarest_shared(ctx, query, home)
+    siblings = ctx.view.children.get(home.parent or "", [])
+    if topic and home in siblings:
+        at = siblings.index(home)
+        for neighbour in (siblings[at - 1] if at > 0 else None, siblings[at + 1] if at + 1 < len(siblings) else None):
+            if neighbour is not None and neighbour.kind == "paragraph" and topic in tokenize(neighbour.text):
+                more = [u for u in ctx.view.units(neighbour) if len(u.text) >= 25][:PARAGRAPH_SENTENCES]
+                units = sorted(set(units) | set(more), key=lambda u: u.start)[: PARAGRAPH_SENTENCES + 3]
     elsewhere = ctx.top_units(query, [h.clause for h in hits[:8] if h.clause.id != home.id], TOPIC_SENTENCES - len(units),
                               min_share=0.6)
     draft = ctx.draft()
@@ -311,6 +322,13 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
         lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
+
+
+def _rarest_shared(ctx: PlanContext, query: str, clause: Clause) -> str | None:
+    """The question's rarest word that the clause also uses, when it is rare enough to name a topic."""
+    shared = set(tokenize(query)) & set(tokenize(clause.text))
+    rare = [t for t in shared if ctx.composer.idf(t) >= TOPIC_IDF]
+    return max(rare, key=ctx.composer.idf) if rare else None
 
 
 def _lower_first(text: str) -> str:
