@@ -403,3 +403,8 @@ def test_a_topic_told_over_two_paragraphs_is_read_in_both(planner, clauses):
     result = answer(planner, clauses, "what was the strategic dialogue about", "part-1/p5", "part-1/p4")
     assert "Session 2 debated the vital applications of broadband" in result.answer
     assert "For Session 1, participants generally agreed" in result.answer
+
+
+def test_text_an_actor_proposed_is_quoted_on_the_line_that_introduces_it(planner, clauses):
+    result = answer(planner, clauses, "what did turkey propose for opinion 3?", "annex-1/wg-2/p6")
+    assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in result.answer

@@ -23,14 +23,34 @@ MAX_GOING_ON = 3
 def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> list[Unit]:
     """Sentences naming the actors (and the outcome told right after), in the report's order, at most
     MAX_MENTIONS of them, the closest to the question kept."""
-    found = _closest(ctx, query, list(dict.fromkeys(_mentions(ctx, actors, places))), MAX_MENTIONS)
-    found.sort(key=lambda u: u.start)
+    mentioned = list(dict.fromkeys(_mentions(ctx, actors, places)))
+    found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS), mentioned)
     if places.count and len(found) < MAX_MENTIONS // 2:
         # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
         # what the actor said elsewhere fills the free slots, after what it did in the places asked about
         elsewhere = [u for u in dict.fromkeys(_mentions(ctx, actors, None)) if u not in found]
-        found += sorted(_closest(ctx, query, elsewhere, MAX_MENTIONS // 2 - len(found)), key=lambda u: u.start)
+        found += _with_what_follows_a_colon(ctx, _closest(ctx, query, elsewhere, MAX_MENTIONS // 2 - len(found)), elsewhere)
     return found
+
+
+def _with_what_follows_a_colon(ctx: PlanContext, kept: list[Unit], mentioned: list[Unit]) -> list[Unit]:
+    """In the report's order; "Turkey proposed an addition of the following text:" kept brings the text it
+    proposed (the next sentences, up to the quotation's end), so a lead-in never ends a line unfinished."""
+    out = sorted(kept, key=lambda u: u.start)
+    view = ctx.view
+    for unit in list(out):
+        if not unit.text.rstrip().endswith(":"):
+            continue
+        clause = view.by_id[unit.clause_id]
+        siblings = view.children.get(clause.parent or "", [clause])
+        after = siblings[siblings.index(clause):] if clause in siblings else [clause]
+        following = [u for c in after[:4] if c.kind != "heading" for u in view.units(c) if u.start > unit.start][:3]
+        for item in following:
+            if item not in out:
+                out.append(item)
+            if "”" in item.text or "\"" in item.text:
+                break  # the quotation closes here
+    return sorted(out, key=lambda u: u.start)
 
 
 def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int) -> list[Unit]:
@@ -118,8 +138,24 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     framed: set[str] = set()
     name = " and ".join(as_written(ctx, a) for a in actors)
     draft.lead = f"What the report records of {name}:"
-    for unit in found:
-        draft.bullets.append(ctx.line(draft, unit, framed))
+    i = 0
+    while i < len(found):
+        unit = found[i]
+        quoted = []
+        if unit.text.rstrip().endswith(":"):
+            # the proposed text on the lead-in's line: "… proposed an addition of the following text: “Requests …”"
+            while i + 1 + len(quoted) < len(found) and found[i + 1 + len(quoted)].clause_id == unit.clause_id:
+                quoted.append(found[i + 1 + len(quoted)])
+        if quoted:
+            lead = re.sub(r" \[\d+\]$", "", ctx.line(draft, unit, framed)).rstrip(".")
+            lead = lead if lead.endswith(":") else lead + ":"
+            for item in quoted:
+                draft.cite(item)
+            text = " ".join(item.text for item in quoted)
+            draft.bullets.append(f"{lead} {text} {draft.cite(unit)}")
+        else:
+            draft.bullets.append(ctx.line(draft, unit, framed))
+        i += 1 + len(quoted)
     return draft
 
 
