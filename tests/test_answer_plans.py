@@ -408,3 +408,10 @@ def test_a_topic_told_over_two_paragraphs_is_read_in_both(planner, clauses):
 def test_text_an_actor_proposed_is_quoted_on_the_line_that_introduces_it(planner, clauses):
     result = answer(planner, clauses, "what did turkey propose for opinion 3?", "annex-1/wg-2/p6")
     assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in result.answer
+
+
+def test_a_body_typed_in_lower_case_is_the_one_asked_of(planner, clauses, source):
+    from assistant.answer.listing import addressee
+
+    assert addressee(source, "what does it ask the secretary-general to do?") == "Secretary-General"
+    assert addressee(source, "what r member states invited to do") is None  # "to do" names no body

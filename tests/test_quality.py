@@ -116,3 +116,10 @@ def test_off_topic_questions_abstain_with_related_clauses(real_assistant, questi
     answer = real_assistant.ask(question)
     assert answer.abstained and "does not address" in answer.answer
     assert answer.citations == () and answer.related
+
+
+def test_it_after_which_opinion_with_a_body_typed_in_lower_case(real_assistant):
+    first = real_assistant.ask("which opinion deals with ipv6?")
+    history = [{"question": "which opinion deals with ipv6?", "cited": [c.clause_id for c in first.citations]}]
+    answer = real_assistant.ask("what does it ask the secretary-general to do?", history=history)
+    assert answer.answer.startswith("Neither Opinion 3 nor Opinion 4 asks anything of the Secretary-General")

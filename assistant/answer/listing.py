@@ -67,7 +67,7 @@ def _listed_elsewhere(view, kind: str, count: int) -> Clause | None:
 def named_sections(query: str) -> set[str]:
     """The Opinion sections a question names, by their first word ("invites", "is", "recognizing"); the
     "recognizing further" section apart when the question says "further"."""
-    keys = {_section_key(m.group(0)) for m in _SECTION.finditer(_asked_words(query))}
+    keys = {_section_key(m.group(0)) for m in _SECTION.finditer(asked_words(query))}
     if "recogni" in keys:
         keys.add(_FURTHER)
         if re.search(r"\bfurther\b", query, re.I):
@@ -75,7 +75,7 @@ def named_sections(query: str) -> set[str]:
     return keys
 
 
-def _asked_words(query: str) -> str:
+def asked_words(query: str) -> str:
     """The user's own words and the section phrases a reading added ("… (is of the view)"), without the earlier
     turn put after them as context: "its view on transfers (what does Opinion 3 recognize …)" asks for a view."""
     own = own_words(query)
@@ -147,8 +147,8 @@ def _asked_sections(ctx: PlanContext, query: str, places) -> list[tuple[int, Cla
     """The sections of the named Opinion the question asks for ("what does Opinion 4 invite")."""
     view = ctx.view
     sections = named_sections(query)
-    addressee = _ADDRESSEE.search(query)
-    name = re.sub(r"^ITU\s+", "", addressee.group(1)).lower() if addressee else ""
+    asked_of = addressee(ctx.source, query)
+    name = re.sub(r"^ITU\s+", "", asked_of).lower() if asked_of else ""
     out, addressed = [], []
     for number in places.opinions:
         head = view.opinion_heads.get(number)
@@ -257,6 +257,30 @@ _ADDRESSEE = re.compile(
     r"\b(?:ask|asks|asked|invite|invites|invited|request|requests|requested|urge|urges|call(?:s)? (?:on|upon))\s+"
     r"(?:the\s+)?((?:ITU\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)"
 )
+_ADDRESSEE_TYPED = re.compile(
+    r"\b(?:ask|asks|asked|invite|invites|invited|request|requests|requested|urge|urges|call(?:s)? (?:on|upon))\s+"
+    r"(?:the\s+)?((?:itu\s+)?[a-z][\w-]+(?:\s+[a-z][\w-]+){0,2})",
+    re.I,
+)
+
+
+def addressee(source: str, query: str) -> str | None:
+    """The body a question says something is asked of: written with capitals ("ask the Secretary-General"), or
+    typed in lower case as a name the report writes with capitals ("ask the secretary-general")."""
+    m = _ADDRESSEE.search(query)
+    if m is not None:
+        return m.group(1)
+    m = _ADDRESSEE_TYPED.search(query)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):
+        titled = " ".join(w.upper() if w.lower() == "itu" else w.title() for w in words[:n])
+        # a name: the report writes it with capitals and never in lower case ("to", "all" are words, not bodies)
+        lower = " ".join(words[:n]).lower()
+        if re.search(rf"\b{re.escape(titled)}\b", source) and not re.search(rf"\b{re.escape(lower)}\b", source):
+            return titled
+    return None
 
 
 EACH_ITEMS = 3  # items quoted per Opinion when several are listed side by side; the rest are counted
@@ -293,10 +317,10 @@ def _absent_addressee(ctx: PlanContext, query: str, container: Clause) -> str | 
     sections is addressed to it."""
     if container.opinion is None or container.part != "Part II":
         return None
-    m = _ADDRESSEE.search(query)
-    if m is None or re.match(r"(?:Opinion|Working|Member)\b", m.group(1)):
+    asked_of = addressee(ctx.source, query)
+    if asked_of is None or re.match(r"(?:Opinion|Working|Member)\b", asked_of):
         return None
-    name = re.sub(r"^ITU\s+", "", m.group(1))
+    name = re.sub(r"^ITU\s+", "", asked_of)
     head = ctx.view.opinion_heads.get(container.opinion)
     operative = [c for c in ctx.view.descendants(head.id) if re.match(r"(?:invit|request|urg|call)", c.section or "", re.I)]
     text = " ".join(c.text for c in operative).lower()

@@ -69,7 +69,7 @@ class Planner:
                 return Planned("list", doers)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
-        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(query) and (
+        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(own_words(query)) and (
             not _ASKS_WHO.match(own_words(query))  # "who questioned whether it could request …" asks for a speaker
         ):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section

@@ -118,7 +118,7 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
 
 # What an Opinion does in its sections, as people ask it ("what does it ask", "its position").
 _SECTION_ASKED = re.compile(
-    r"\b(?:invit\w*|request\w*|is of the view|recogni[sz]\w*|consider\w*|noting|notes|recall\w*|positions?|"
+    r"\b(?:invit\w*|request\w*|is of the view|recogni[sz]\w*|consider\w*|noting|notes|recall\w*|positions?|views?|"
     r"stance|conclu\w*|asks?|asked|urg\w*|call(?:s|ed)? (?:on|for|upon)|encourag\w*)\b",
     re.I,
 )
