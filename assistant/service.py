@@ -139,7 +139,7 @@ class Assistant:
             quotes = [c.quote for c in answer.citations]
             missing = missing_specifics(query, quotes) or unstated_contact(query, quotes)
         if not answer.citations or missing:
-            reason = f"nothing in it states {missing}" if missing else None
+            reason = f"nothing it says on this states {missing}" if missing else None
             return self._abstention(cleaned, query, hits, reason, read_as)
         want_llm = self.generator is not None if use_llm is None else use_llm
         if want_llm:
