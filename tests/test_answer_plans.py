@@ -415,3 +415,10 @@ def test_a_body_typed_in_lower_case_is_the_one_asked_of(planner, clauses, source
 
     assert addressee(source, "what does it ask the secretary-general to do?") == "Secretary-General"
     assert addressee(source, "what r member states invited to do") is None  # "to do" names no body
+
+
+def test_proposed_text_is_never_quoted_without_the_sentence_that_introduces_it(planner, clauses):
+    result = answer(planner, clauses, "what does it ask the secretary-general to do?", "annex-1/wg-2/p6")
+    assert "“Requests Secretary-General" in result.answer
+    line = next(l for l in result.answer.splitlines() if "“Requests Secretary-General" in l)
+    assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in line

@@ -189,7 +189,9 @@ class Composer:
                 units = self.units(clause)
                 i = units.index(item.unit) if item.unit in units else -1
                 before = self.source[clause.start : item.unit.start]
-                if i > 0 and before.count("“") > before.count("”"):
+                # inside a quotation, or opening one it does not close ("“Requests Secretary-General")
+                opens = item.unit.text.lstrip().startswith("“") and item.unit.text.count("“") > item.unit.text.count("”")
+                if i > 0 and (before.count("“") > before.count("”") or opens):
                     j = i - 1
                     while j > 0 and self.source[clause.start : units[j].start].count("“") > self.source[
                         clause.start : units[j].start

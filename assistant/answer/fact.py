@@ -60,9 +60,33 @@ def compose_fact(
     draft = ctx.draft()
     framed: set[str] = set()
     lines: list[str] = []
-    for unit in units[: MAX_SENTENCES.get(plan, 5) + added]:  # a run told on does not push out other sentences
+    kept = units[: MAX_SENTENCES.get(plan, 5) + added]  # a run told on does not push out other sentences
+    i = 0
+    while i < len(kept):
+        unit = kept[i]
+        i += 1
         if any(unit.start < done.end and done.start < unit.end for done in draft.used):
             continue  # already quoted as an item of a list brought in by its lead-in
+        quoted = []
+        if unit.text.rstrip().endswith(":"):
+            # "Turkey proposed an addition of the following text: “Requests Secretary-General …”": the text it
+            # introduces is quoted on its line, even past the answer's length
+            rest = [u for u in ctx.view.units(ctx.view.by_id[unit.clause_id]) if u.start >= unit.end][:3]
+            for item in rest if rest and rest[0].text.lstrip().startswith(("“", '"')) else []:
+                quoted.append(item)
+                if "”" in item.text:
+                    break  # the quotation closes here
+        if quoted and all(u.start >= unit.end for u in quoted):
+            lead = ctx.lines(draft, unit, framed, nested=bool(lines))
+            if len(lead) == 1:  # not a list's lead-in with its items
+                for item in quoted:
+                    draft.cite(item)
+                text = " ".join(item.text for item in quoted)
+                lines.append(re.sub(r"[.:]? (\[\d+\])$", lambda m: f": {text} {m.group(1)}", lead[0]))
+                kept = [u for u in kept if u not in quoted]
+                continue
+            lines += lead
+            continue
         lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     if len(lines) <= 2:
         draft.lead = " ".join(lines)
