@@ -469,3 +469,14 @@ def test_that_before_a_noun_for_a_body_or_a_speech_points_at_the_last_turn():
     assert is_follow_up("who set that commission up?")
     assert is_follow_up("what did the chair say in that speech")
     assert not is_follow_up("who set up the Broadband Commission?")
+
+
+def test_it_after_a_preposition_is_the_thing_the_place_was_asked_about():
+    from assistant.query.conversation import Turn, read_in_context
+
+    turns = [Turn("what does Opinion 6 say about a CSTD working group?", ())]
+    read = read_in_context("who has to be represented on it?", turns, lambda _id: [])
+    assert read.startswith("who has to be represented on the CSTD working group?")
+    # the place acting, or its fate, is still the place
+    assert read_in_context("what does it invite?", turns, lambda _id: []).startswith("what does Opinion 6 invite")
+    assert "Opinion 6" in read_in_context("was it adopted?", turns, lambda _id: []).split("(")[0]

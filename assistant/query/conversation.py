@@ -604,6 +604,14 @@ _ASKED_THING = re.compile(
     r"((?:[\w’'/-]+\s+){0,3}?[\w’'/-]+)\s+(?:is|was|are|were|does|did|do|has|had)\b",
     re.I,
 )
+# "was it adopted?" asks about the place whatever it was asked about
+_FATE_ASKED = re.compile(r"\b(?:adopt\w*|endors\w*|chang\w*|amend\w*|accept\w*|approv\w*|pass\w*|reject\w*|merg\w*)\b", re.I)
+# "what does Opinion 6 say about a CSTD working group?": the thing a place is asked about
+_SAID_ABOUT = re.compile(
+    r"\b(?:say|says|said|mention\w*|note\w*|recogni[sz]e\w*|tell|think)\s+(?:\w+\s+)?about\s+(?:an?\s+|the\s+|that\s+)?"
+    r"((?:[\w’'/-]+\s+){0,3}?[\w’'/-]+)\s*[?.!]*$",
+    re.I,
+)
 _PLACE_WORD = re.compile(r"\b(?:opinions?|groups?|wgs?|working|parts?|annex|one|ones|thing|things)\b", re.I)
 _ASKED_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:countries|country|delegations?|people|speakers?))\b", re.I)
 _ACTS_PRONOUN = re.compile(r"^\W*(?:and\s+|so\s+)?\w+\s+(?:did|do|does|had|have|were|are)\s+(?:they|he|she)\b", re.I)
@@ -695,6 +703,18 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         if match is not None and match.group(0).lower() in ("it", "its", "that", "this", "they", "them", "their"):
             owner = "’s" if match.group(0).lower() in ("its", "their") else ""
             return f"{_sub(text, match, f'the {thing.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    topic = _SAID_ABOUT.search(previous)
+    if topic and not _PLACE.search(topic.group(1)) and not _FATE_ASKED.search(text) and not re.match(
+        r"(?:opinions?|working\s+groups?|wgs?|it|them|this|that|these|those)\b", topic.group(1), re.I
+    ):
+        # "what does op6 say about a CSTD working group?" then "who has to be represented on it?": "it" is the
+        # thing the place was asked about, not the place
+        match = _first_unresolved(text)
+        # "represented on it", "what is in it": after a preposition; "what does it invite" is the place acting
+        if match is not None and match.group(0).lower() == "it" and re.search(
+            r"\b(?:on|in|of|about|to|for|with|from|into|at|by|under|within)\s+$", text[: match.start()], re.I
+        ):
+            return f"{_sub(text, match, f'the {topic.group(1)}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
     if not named and not asked_place:
         return None  # the last turn was about something else ("the study"): its words carry over instead
     if not asked_place and _actor_of(previous) and not _OTHER.search(text):
