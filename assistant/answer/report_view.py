@@ -191,7 +191,10 @@ class ReportView:
         sentence it scans (a whole-report regex search each time took ~1 s on one question)."""
         found = self._phrases.get(phrase)
         if found is None:
-            found = self._phrases[phrase] = re.search(rf"\b{re.escape(phrase)}\b", self.source) is not None
+            # a plain substring test first: most phrases asked about are not in the report at all, and compiling a
+            # pattern for each made a doers answer's first ask take ~1 s
+            found = phrase in self.source and re.search(rf"\b{re.escape(phrase)}\b", self.source) is not None
+            self._phrases[phrase] = found
         return found
 
     def _prefix_count(self, word: str) -> int:
