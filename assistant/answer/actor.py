@@ -147,12 +147,7 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
             while i + 1 + len(quoted) < len(found) and found[i + 1 + len(quoted)].clause_id == unit.clause_id:
                 quoted.append(found[i + 1 + len(quoted)])
         if quoted:
-            lead = re.sub(r" \[\d+\]$", "", ctx.line(draft, unit, framed)).rstrip(".")
-            lead = lead if lead.endswith(":") else lead + ":"
-            for item in quoted:
-                draft.cite(item)
-            text = " ".join(item.text for item in quoted)
-            draft.bullets.append(f"{lead} {text} {draft.cite(unit)}")
+            draft.bullets.append(ctx.with_quoted(draft, ctx.line(draft, unit, framed), quoted))
         else:
             draft.bullets.append(ctx.line(draft, unit, framed))
         i += 1 + len(quoted)

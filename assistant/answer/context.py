@@ -79,6 +79,14 @@ class PlanContext:
             out.append(f"{nest}… and {len(items) - max_items} more.")
         return out
 
+    def with_quoted(self, draft: Draft, line: str, quoted: list[Unit]) -> str:
+        """`line`, a lead-in ending on its citation marker, with the text it introduces quoted after its colon
+        ("Turkey proposed an addition of the following text: “Requests …” [3]"); one clause, one marker."""
+        for item in quoted:
+            draft.cite(item)
+        text = " ".join(item.text for item in quoted)
+        return re.sub(r"[.:]? (\[\d+\])$", lambda m: f": {text} {m.group(1)}", line)
+
     def openers(self, unit: Unit, most: int = 3) -> list[Unit]:
         """The sentences `unit` continues, back to one that starts a sentence: none unless it starts in lower
         case in the middle of its clause."""

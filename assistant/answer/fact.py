@@ -79,10 +79,7 @@ def compose_fact(
         if quoted and all(u.start >= unit.end for u in quoted):
             lead = ctx.lines(draft, unit, framed, nested=bool(lines))
             if len(lead) == 1:  # not a list's lead-in with its items
-                for item in quoted:
-                    draft.cite(item)
-                text = " ".join(item.text for item in quoted)
-                lines.append(re.sub(r"[.:]? (\[\d+\])$", lambda m: f": {text} {m.group(1)}", lead[0]))
+                lines.append(ctx.with_quoted(draft, lead[0], quoted))
                 kept = [u for u in kept if u not in quoted]
                 continue
             lines += lead

@@ -18,9 +18,9 @@ from assistant.report.sentences import Unit
 
 OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?|urges?|calls?)\b", re.I)
 DEBATE_WORDS = re.compile(r"\b(?:debat\w*|discuss\w*|argu\w*|disagree\w*|controvers\w*|negotiat\w*|amend\w*)\b", re.I)
-MAX_OPERATIVE = 8
+MAX_OPERATIVE = 8  # operative clauses shown in full; the rest are named
 MIN_OPERATIVE_SHARE = 2  # clauses shown of each operative section, however many sections there are
-TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it  # operative clauses shown in full; the rest are named
+TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it
 PART_SENTENCES = 8
 MAX_PART_ITEMS = 6  # items under a lead-in a part overview quotes: Part I's lists have 4 (speakers) and 6 (vice-chairs)
 TOPIC_SENTENCES = 7
@@ -147,8 +147,8 @@ def _opinion(ctx: PlanContext, head: Clause) -> Draft:
         if len(items) > share:
             draft.bullets[-1] = draft.bullets[-1].replace(" [", f" (and {len(items) - share} more) [", 1)
     for section, items in sections:
-        if (section, items) in operative:
-            continue
+        if OPERATIVE.match(section.section or ""):
+            continue  # told above
         first = items[0]
         more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
         draft.bullets.append(f"It {section_phrase(section.section)} {clean_sentence(first.text)}{more} {draft.cite(first)}")

@@ -61,7 +61,8 @@ class Planner:
         places = self.places(query, filters)
         actors = actor_subjects(query, ctx.view.actors_in(query))
         # the shape is what the user's own words ask; the earlier turn put after them only says what about
-        shape = question_shape(own_words(query), actors=actors, places=places.count)
+        own = own_words(query)
+        shape = question_shape(own, actors=actors, places=places.count)
         if asked_act(query) and shape in ("list", "fact", "actor", "yesno"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
             doers = compose_doers(ctx, query, places)
@@ -69,8 +70,8 @@ class Planner:
                 return Planned("list", doers)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
-        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(own_words(query)) and (
-            not _ASKS_WHO.match(own_words(query))  # "who questioned whether it could request …" asks for a speaker
+        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(own) and (
+            not _ASKS_WHO.match(own)  # "who questioned whether it could request …" asks for a speaker
         ):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None

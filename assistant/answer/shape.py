@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.query.question import SUMMARY_WORDS
+
 SHAPES = ("compare", "reason", "definition", "overview", "actor", "list", "yesno", "fact")
 
 _COMPARE = re.compile(
@@ -29,7 +31,7 @@ _DEFINITION = re.compile(
 )
 _BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
 _OVERVIEW = re.compile(
-    r"\b(?:summar\w*|sum(?:s|med|ming)? (?:\w+ )?up|overview|gist|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
+    rf"\b(?:{SUMMARY_WORDS}|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
     r"(?:main |key )?takeaways?|key findings|(?:main|key) outcomes?|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|tell me about|"
     r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
@@ -37,7 +39,7 @@ _OVERVIEW = re.compile(
     re.I,
 )
 _WHOLE_STORY = re.compile(
-    r"\b(?:summar\w*|sum(?:s|med|ming)? (?:\w+ )?up|overview|gist|rundown|recap|from start to finish|start to end|how did (?:the |it |they )?.{0,50}"
+    rf"\b(?:{SUMMARY_WORDS}|rundown|recap|from start to finish|start to end|how did (?:the |it |they )?.{{0,50}}"
     r"\b(?:go|unfold|play out|turn out|pan out))\b",
     re.I,
 )

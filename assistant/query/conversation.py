@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.query.question import STOPWORDS
+from assistant.query.question import STOPWORDS, SUMMARY_WORDS
 from assistant.textnorm import clean_input, stem
 
 MAX_HISTORY_TURNS = 6
@@ -502,7 +502,7 @@ _SECTION_WORDS = (
     (re.compile(r"\b(?:positions?|stances?|views?|believe\w*|think\w*|conclu\w*)\b", re.I), "is of the view"),
     (re.compile(r"\b(?:recall\w*|refer(?:s|red)? back|remind\w*)\b", re.I), "recalling"),
     # a summary of an Opinion is what it concludes and what it asks for
-    (re.compile(r"\b(?:summar\w*|sum(?:s|med|ming)? (?:\w+ )?up|overview|gist|main points?|key points?|in short|in a nutshell)\b", re.I),
+    (re.compile(rf"\b(?:{SUMMARY_WORDS}|main points?|key points?|in short|in a nutshell)\b", re.I),
      "is of the view; invites"),
 )
 _SECTION_NAMED = re.compile(

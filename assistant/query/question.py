@@ -27,7 +27,9 @@ STOPWORDS = frozenset(
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 QUESTION_KINDS = ("summary", "who", "when", "where", "how-many", "why", "proposal", "what")
-_SUMMARY = re.compile(r"\b(?:summar\w*|sum(?:s|med|ming)? (?:\w+ )?up|overview|gist|main points?|key points?|in a nutshell)\b")
+# Words that ask for a summary, wherever a question's wording is read for one (kind, shape, Opinion sections).
+SUMMARY_WORDS = r"summar\w*|sum(?:s|med|ming)? (?:\w+ )?up|overview|gist"
+_SUMMARY = re.compile(rf"\b(?:{SUMMARY_WORDS}|main points?|key points?|in a nutshell)\b")
 _MONEY_QUESTION = re.compile(
     r"\b(?:budget|fees?|(?:going )?price (?:of|per|for)|how much money|cost(?:s|ed)? (?:to|of)|"
     r"(?:how much|what) (?:did|does|do|will|would|is|was) (?:it|they|\w+) (?:cost|spend)|spent on)\b",
