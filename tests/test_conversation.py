@@ -480,3 +480,11 @@ def test_it_after_a_preposition_is_the_thing_the_place_was_asked_about():
     # the place acting, or its fate, is still the place
     assert read_in_context("what does it invite?", turns, lambda _id: []).startswith("what does Opinion 6 invite")
     assert "Opinion 6" in read_in_context("was it adopted?", turns, lambda _id: []).split("(")[0]
+
+
+def test_wg_shorthand_is_spelled_out_like_op():
+    from assistant.query.conversation import spell_out_places
+
+    assert spell_out_places("who chaired wg2?") == "who chaired Working Group 2?"
+    assert spell_out_places("WG 3 vs op 5") == "Working Group 3 vs Opinion 5"
+    assert spell_out_places("the wgs met") == "the wgs met"

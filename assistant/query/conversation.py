@@ -49,6 +49,7 @@ _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 
 
 _SHORT_OPINION = re.compile(r"\b(?:op|opin|opn)\.?\s?#?\s?(\d{1,2})\b", re.I)
+_SHORT_GROUP = re.compile(r"\bwg\s?#?\s?(\d{1,2})\b", re.I)
 
 
 _ORDINAL_PART = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd)\s+part\b(?:\s+of\s+the\s+report)?", re.I)
@@ -57,8 +58,8 @@ _ORDINAL_PART = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd)\s+part\b(?:\s+o
 def spell_out_places(question: str) -> str:
     """Shorthand people type for a place, written out as the report names it: "op 5" → "Opinion 5", "the first
     part of the report" → "Part I"."""
-    # "wg2" is left as typed: the report writes "WG2" itself, and routing reads it as Working Group 2
     question = _SHORT_OPINION.sub(lambda m: f"Opinion {m.group(1)}", question)
+    question = _SHORT_GROUP.sub(lambda m: f"Working Group {m.group(1)}", question)
     return _ORDINAL_PART.sub(lambda m: "Part I" if m.group(1).lower() in ("first", "1st") else "Part II", question)
 
 
