@@ -4,6 +4,7 @@ said, grouped by place in the report's order, each with the outcome stated next 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import OUTCOME, about_opinions
@@ -116,15 +117,20 @@ _REPORTING = (
 def speaks(actor: str, text: str) -> bool:
     """Whether `text` tells something `actor` said or did, rather than only naming it (in a list of officers,
     as a body an Opinion refers to)."""
+    return _speech_pattern(actor).search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _speech_pattern(actor: str) -> re.Pattern:
+    # compiled once per name: Python's own cache of 512 patterns overflows on the report's names
     a = re.escape(actor)
-    return re.search(
+    return re.compile(
         rf"\b{a}\w*(?:['’]s)?[^.;:]{{0,60}}?\s{_REPORTING}\b|"
         rf"\b(?:delegates?|delegations?|representatives?)\s+(?:of|from)\s+(?:the\s+)?{a}|"
         rf"\b(?:contributions?|proposals?|amendments?|submissions?)\s+(?:from|of|by)\s+(?:[\w-]+,?\s+)*?{a}|"
         rf"\b{a}\w*['’]s\s+(?:contributions?|proposals?|amendments?|speech|statement|intervention|views?)\b",
-        text,
         re.I,
-    ) is not None
+    )
 
 
 def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
@@ -166,8 +172,14 @@ def _ever_speaks(ctx: PlanContext, actor: str) -> bool:
 
 def as_written(ctx: PlanContext, actor: str) -> str:
     """The actor's name spelled as the report spells it ("IETF", "Sally Wentworth")."""
+    return _spelling(ctx.source, actor)
+
+
+@lru_cache(maxsize=1024)
+def _spelling(source: str, actor: str) -> str:
+    # remembered: each call reads the whole report (~2 ms), and a doers answer asks for every name it lists
     spellings: dict[str, int] = {}
-    for m in re.finditer(rf"\b{re.escape(actor)}\b", ctx.source, re.I):
+    for m in re.finditer(rf"\b{re.escape(actor)}\b", source, re.I):
         if not m.group(0).islower():  # "UK", not the "uk" of an e-mail address
             spellings[m.group(0)] = spellings.get(m.group(0), 0) + 1
     return max(spellings, key=spellings.get) if spellings else actor.title()
