@@ -80,6 +80,19 @@ def test_calls_on_an_event_loop_get_the_same_answers_as_threads(workers, hash_as
     )
 
 
+def test_a_call_on_the_servers_loop_leaves_the_pipe_blocking(workers, hash_assistant):
+    """uvloop, which the server runs on, makes a watched pipe non-blocking: a reply longer than the socket buffer
+    was then read half and failed with BlockingIOError. After a call the pipe must read and write whole again."""
+    uvloop = pytest.importorskip("uvloop")
+
+    async def two():
+        return await asyncio.gather(*(workers.ask_async(q) for q in QUESTIONS))
+
+    answers = uvloop.run(two())
+    assert [a.to_dict() for a in answers] == [hash_assistant.ask(q).to_dict() for q in QUESTIONS]
+    assert all(os.get_blocking(w.conn.fileno()) for w in workers._all)
+
+
 def test_a_cancelled_call_gives_its_worker_back(hash_assistant):
     pool = AnswerWorkers(hash_assistant.settings, 1).start()
     try:

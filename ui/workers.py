@@ -274,6 +274,10 @@ class AnswerWorkers:
         def readable() -> None:
             loop.remove_reader(fd)
             try:
+                # uvloop (the server's loop) makes a watched descriptor non-blocking, so a reply longer than the
+                # socket's buffer ended in BlockingIOError half-read (1 of 400 requests in a load test) and
+                # cost the worker: read it whole, blocking, as `ask` does
+                os.set_blocking(fd, True)
                 message = worker.conn.recv()
             except (EOFError, OSError, pickle.UnpicklingError) as exc:
                 self._failed(worker, exc, reply)
@@ -283,6 +287,7 @@ class AnswerWorkers:
                 reply.set_result(message)
 
         try:
+            os.set_blocking(fd, True)  # a long history is sent whole, whatever the last watch left
             worker.conn.send((question, options))
             loop.add_reader(fd, readable)
         except (EOFError, OSError, pickle.PicklingError) as exc:
