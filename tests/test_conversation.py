@@ -488,3 +488,38 @@ def test_wg_shorthand_is_spelled_out_like_op():
     assert spell_out_places("who chaired wg2?") == "who chaired Working Group 2?"
     assert spell_out_places("WG 3 vs op 5") == "Working Group 3 vs Opinion 5"
     assert spell_out_places("the wgs met") == "the wgs met"
+
+
+def test_he_is_the_person_the_last_question_named_before_anyone_the_answer_names_beside():
+    openers = "Dr Hamadoun I. Touré opened the Forum. Mr Fadi Chehadé, President and CEO of ICANN, spoke next."
+    turns = [Turn("tell me about fadi chehade", ("p1",))]
+    assert read_in_context("what was his message?", turns, _place, cited_text={"p1": openers}.get) == (
+        "what was Fadi Chehadé’s message?"
+    )
+
+
+def test_there_at_the_end_of_a_question_about_what_happened_leans_on_the_last_turn():
+    assert is_follow_up("so what was decided there")
+    assert is_follow_up("what happened there?")
+    assert not is_follow_up("how many ministers were there?")  # at the forum: stands alone
+    assert not is_follow_up("number of delegates there?")
+
+
+def test_it_after_a_question_about_something_said_is_what_was_said():
+    turns = [Turn("what was india's amendment in working group 3?", ("wg3",))]
+    read = read_in_context("was it accepted?", turns, _place)
+    assert read.startswith("was india's amendment accepted?")
+    # the point of a place is the place's: "it" stays the Opinion
+    turns = [Turn("what is the main point of Opinion 2?", ("opinion-2/invites/a",))]
+    assert read_in_context("who objected to it?", turns, _place) == "who objected to Opinion 2?"
+
+
+def test_who_else_carries_the_whole_last_question():
+    read = rewrite_query("who else did the same?", ["what did Avanti propose in Working Group 1"])
+    assert "Avanti" in read and "Working Group 1" in read
+
+
+def test_and_another_role_asks_it_of_whatever_the_last_who_question_acted_on():
+    assert read_in_context("and the vice-chair?", [Turn("who chaired the policy forum?")], _place) == (
+        "who was the vice-chair of the policy forum?"
+    )

@@ -192,6 +192,10 @@ def _names_nothing(text: str) -> bool:
     )
 
 
+# "what did leaders commit to there?": "there" for the place or event just asked about (not "is there", "were there")
+_THERE = re.compile(r"(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bbe)(?<!\bbeen)\s+there\s*[?.!]*$", re.I)
+
+
 def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     """Whether the question leans on the conversation: an ellipsis ("and the vice-chair?", "what about
     Opinion 4?", "why?", "who else?"), or a pronoun with nothing in the question to refer to ("what does it
@@ -203,6 +207,8 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     text = question.strip()
     if _CONTINUATION.search(text) or _BARE_WH.match(text) or _FRAGMENT.match(text):
         return True
+    if _THERE.search(text) and re.search(r"\b(?:did|does|do|happen\w*)\b", text, re.I):
+        return True  # "what happened there?"; "number of ministers there?" is at the forum
     if _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text):
         return True
     if _DEFINITE_ONLY.match(text) and not _PLACE.search(text) and not _has_name(text, names):
@@ -337,7 +343,7 @@ def rewrite_query(question: str, history) -> str:
         for value in values
         if value.lower() not in question.lower()
     ]
-    if _BACK_REFERENCE.search(question) or not (missing or mine) or _names_nothing(question):
+    if _BACK_REFERENCE.search(question) or _ELLIPSIS.search(question) or not (missing or mine) or _names_nothing(question):
         # "Who moderated it?": what "it" is lives in the earlier question's words, not only its names
         missing.append(_subject(previous))
     if not any(missing):
@@ -372,6 +378,9 @@ _DOER_PHRASE = re.compile(
 def _role_of(previous: str, subject: str) -> str | None:
     """"and the vice-chair?" after "who chaired Working Group 2?" asks who holds that role in the same place."""
     places = [m.group(0) for pat in (_ANCHOR_PATTERNS["opinion"], _ANCHOR_PATTERNS["group"]) for m in pat.finditer(previous)]
+    acted_on = re.match(r"^\W*who\s+(\w+ed|led|ran|headed)\s+(.+?)[\s?.!]*$", previous, re.I)
+    if not places and acted_on:
+        places = [acted_on.group(2)]  # "who chaired the three working groups?" then "and the vice chairs?"
     if not re.match(r"^\W*who\b", previous, re.I) or not places or not re.match(r"^(?:the|its|a)\s+\S", subject, re.I):
         return None
     return f"who was {subject.rstrip(' ?')} of {' and '.join(places)}?"
@@ -599,6 +608,14 @@ _PLACE_PRONOUN = re.compile(
     r"it|its|it's|they|them|their|(?:this|that|these|those|the same)\s+(?:one|opinions?|groups?|working groups?|drafts?)",
     re.I,
 )
+# "what was the uk's question?", "what is india's main point": a thing someone said, which a later "it" stands for
+_ASKED_WHAT_WAS_SAID = re.compile(
+    r"^\W*(?:and\s+|so\s+)?what(?:'s|’s|\s+(?:is|was|were|are))\s+((?:the\s+|an?\s+)?(?:[\w’'-]+\s+){0,2}?"
+    r"(?:question|proposal|amendment|request|suggestion|statement|point|contribution|idea|objection|concern|"
+    r"change|addition|edit|position|argument|complaint)s?)\b"
+    r"(?!\s+of\s+(?:the\s+)?(?:opinions?|draft|working|wgs?|groups?|part|annex)\b)",  # "the main point of Opinion 4" is the place’s
+    re.I,
+)
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _ASKED_THING = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?!(?:is|was|are|were|does|did|do|has|had|can|could|will|would)\b)"
@@ -704,6 +721,13 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         if match is not None and match.group(0).lower() in ("it", "its", "that", "this", "they", "them", "their"):
             owner = "’s" if match.group(0).lower() in ("its", "their") else ""
             return f"{_sub(text, match, f'the {thing.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    said = _ASKED_WHAT_WAS_SAID.match(previous)
+    if said and not asked_place:
+        # "what was the uk's question there?" then "how did the secretariat answer it?": "it" is what was said
+        match = _first_unresolved(text)
+        if match is not None and match.group(0).lower() in ("it", "its", "that", "this"):
+            owner = "’s" if match.group(0).lower() == "its" else ""
+            return f"{_sub(text, match, f'{said.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
     topic = _SAID_ABOUT.search(previous)
     if topic and not _PLACE.search(topic.group(1)) and not _FATE_ASKED.search(text) and not re.match(
         r"(?:opinions?|working\s+groups?|wgs?|it|them|this|that|these|those)\b", topic.group(1), re.I
@@ -789,6 +813,7 @@ def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_t
     if match is None or match.group(0).lower() not in _PERSONAL:
         return None
     wanted = {stem(w.lower()) for w in _content_words(previous)}
+    asked = {w.lower() for w in _WORD.findall(previous)}
     titles = _TITLES_OF["he" if match.group(0).lower() in ("he", "him", "his") else "she"]
     best, best_score = None, -1
     for clause_id in cited:
@@ -799,6 +824,8 @@ def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_t
             around = _words_around(body, person.start(), person.end())
             # "chaired" asks for the "Chairman of the Forum" as much as for a "Chair"
             score = sum(any(a.startswith(w) or w.startswith(a) for a in around if min(len(a), len(w)) >= 4) for w in wanted)
+            # "who's robert kahn?" then "what did he talk about?": the person the last question named comes first
+            score += 100 * sum(w.lower() in asked for w in re.findall(r"[A-Za-z’'-]{3,}", person.group(2)))
             if score > best_score:
                 best, best_score = person.group(2).strip(), score
     if best is None:
