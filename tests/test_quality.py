@@ -21,6 +21,7 @@ USERS2 = DEV.parent / "users2.jsonl"  # written later, from the report alone, be
 USERS3 = DEV.parent / "users3.jsonl"  # conversations, written the same way, later still
 USERS4 = DEV.parent / "users4.jsonl"  # every shape, written the same way, before the changes it measured
 USERS5 = DEV.parent / "users5.jsonl"  # follow-ups, comparisons, overviews and unanswerables, written the same way
+USERS6 = DEV.parent / "users6.jsonl"  # conversations 3-4 turns deep and tempting unanswerables, written the same way
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,8 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
     [
         # measured: users tune facts 0.897 / recall@5 0.871, test 0.805 / 0.863; users2 tune 0.881 / 0.852,
         # test 0.725 / 0.779; users3 tune 0.864 / 0.930, test 0.743 / 0.793; users4 tune 0.910 / 0.906, test
-        # 0.772 / 0.833; users5 tune 0.820 / 0.807, test 0.830 / 0.837 (all under the 0.85 / 0.90 on test)
+        # 0.772 / 0.833; users5 tune 0.820 / 0.807, test 0.830 / 0.837; users6 tune 0.812 / 0.811, test 0.764 / 0.783
+        # (all under the 0.85 / 0.90 on test)
         (USERS, "tune", 0.87, 0.85),
         (USERS, "test", 0.78, 0.84),
         (USERS2, "tune", 0.86, 0.83),
@@ -54,6 +56,8 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
         (USERS4, "test", 0.75, 0.81),
         (USERS5, "tune", 0.80, 0.78),
         (USERS5, "test", 0.81, 0.81),
+        (USERS6, "tune", 0.79, 0.79),
+        (USERS6, "test", 0.74, 0.76),
     ],
 )
 def test_user_style_questions_by_split(real_assistant, path, split, facts, recall):
