@@ -422,3 +422,24 @@ def test_proposed_text_is_never_quoted_without_the_sentence_that_introduces_it(p
     assert "“Requests Secretary-General" in result.answer
     line = next(l for l in result.answer.splitlines() if "“Requests Secretary-General" in l)
     assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in line
+
+
+def test_what_became_of_every_draft_is_each_opinions_decision_in_order(planner, clauses):
+    result = answer(planner, clauses, "were any of the draft opinions modified in the working groups?", "part-1/p17")
+    assert result.plan == "list"
+    positions = [result.answer.find(f"**Opinion {n}**") for n in range(1, 7)]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "“relevant”" in result.answer and "“organization”" in result.answer
+    assert result.answer.count("Not endorsed") == 1  # the new draft a group turned down, told once
+    cited = {planner.context.view.by_id[c.clause_id].part for c in result.citations}
+    assert cited == {"Annex I"}
+    for citation in result.citations:
+        assert quote_is_verbatim(planner.context.source, citation)
+
+
+def test_a_list_of_the_opinions_or_of_what_was_proposed_is_not_their_fates():
+    from assistant.answer.fates import asks_every_fate
+
+    assert asks_every_fate("which opinions got changed?")
+    assert not asks_every_fate("list the six opinions adopted")  # the titles, not the decisions
+    assert not asks_every_fate("which changes to the drafts did delegations propose?")

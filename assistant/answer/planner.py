@@ -17,6 +17,7 @@ from assistant.answer.definition import compose_definition
 from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
+from assistant.answer.fates import asks_every_fate, compose_fates
 from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
 from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
@@ -68,6 +69,11 @@ class Planner:
             doers = compose_doers(ctx, query, places)
             if doers is not None:
                 return Planned("list", doers)
+        if shape in ("list", "fact", "yesno") and not places.count and not actors and asks_every_fate(query):
+            # "which opinions were amended?": each Opinion's decision, gathered from the Working Group reports
+            fates = compose_fates(ctx, query)
+            if fates is not None:
+                return Planned("list", fates)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
         elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(own) and (

@@ -1,0 +1,63 @@
+"""What became of every draft Opinion: "which opinions were amended?", "were any of the drafts changed?". The
+answer is spread over the Working Group reports, one decision per Opinion ("Working Group 1 endorsed Draft
+Opinion 2 with the addition of the word “relevant” …"), so each Opinion's decision is gathered in the
+Opinions' order, with any draft a group did not endorse."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.context import PlanContext
+from assistant.answer.decisions import decisions
+from assistant.answer.draft import Draft, clean_sentence
+from assistant.query.conversation import own_words
+
+# The question is about the drafts as a whole: "the opinions", "any of the drafts", "which opinions"
+_ALL_DRAFTS = re.compile(
+    r"\b(?:(?:which|what|any|all|each|every|the|of the)\s+(?:(?:six|draft|final)\s+)*(?:opinions|drafts|draft opinions)|"
+    r"(?:which|what|any|all|each|every)\s+(?:of\s+the\s+)?(?:six\s+)?(?:opinions?|drafts?))\b",
+    re.I,
+)
+# Asked what changed, not which were adopted: "list the opinions adopted" wants the six titles
+_CHANGED = re.compile(
+    r"\b(?:chang\w*|amend\w*|modif\w*|alter\w*|edit\w*|revis\w*|tweak\w*|rejected|dropped|unaltered|unchanged|"
+    r"happen\w*\s+to)\b",
+    re.I,
+)
+_PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|want\w*|ask\w*|request\w*|submit\w*|sought|push\w*)\b", re.I)
+# A draft a group turned down names no Opinion number ("the new Draft Opinion was not endorsed")
+_NOT_ENDORSED = re.compile(r"\bnot\s+(?:be\s+)?(?:endorsed|adopted|accepted)\b", re.I)
+
+
+def asks_every_fate(query: str) -> bool:
+    """"which opinions were changed in the working groups?", "were any of the drafts amended?"."""
+    own = own_words(query)
+    # what was proposed or asked for is the doers' and the debate's, not the decisions'
+    return bool(_CHANGED.search(own) and _ALL_DRAFTS.search(own)) and not _PROPOSED.search(own)
+
+
+def compose_fates(ctx: PlanContext, query: str) -> Draft | None:
+    view = ctx.view
+    draft = ctx.draft()
+    for number in sorted(view.opinion_heads):
+        found = decisions(ctx, (number,), limit=None)
+        # the group's endorsement states the change, if any, with it; another decision ("agreed to keep
+        # Opinions 3 and 4 separate") only when there is none
+        endorsed = [u for u in found if re.search(r"\bendorsed\b", u.text, re.I)] or found
+        if endorsed:
+            unit = endorsed[0]
+            draft.bullets.append(f"**Opinion {number}**: {clean_sentence(unit.text)} {draft.cite(unit)}")
+    if len(draft.bullets) < 2:
+        return None
+    turned_down = [
+        u for clause in view.clauses if clause.part == "Annex I" and clause.kind == "paragraph"
+        for u in view.units(clause)
+        if _NOT_ENDORSED.search(u.text) and re.search(r"\bdraft\s+opinion\b", u.text, re.I) and not draft.has(u)
+    ]
+    # one sentence for it: the group's own "was not endorsed" before the chairman's summing up
+    turned_down.sort(key=lambda u: not re.search(r"\bendorsed\b", u.text, re.I))
+    for unit in turned_down[:1]:
+        draft.bullets.append(f"Not endorsed: {clean_sentence(unit.text)} {draft.cite(unit)}")
+    draft.lead = "What the Working Groups decided about each draft Opinion:"
+    draft.anchored = True
+    return draft
