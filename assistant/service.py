@@ -31,7 +31,7 @@ from assistant.report.glossary import acronyms
 from assistant.query.language import is_english, not_english_answer
 from assistant.report.parse import load_report
 from assistant.query.answer_type import unstated_contact
-from assistant.query.question import asks_what_followed, missing_specifics, unknown_specifics
+from assistant.query.question import after_the_report, asks_what_followed, missing_specifics, report_year, unknown_specifics
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.search.retrieve import open_retriever
 from assistant.search.route import numbered_places
@@ -66,6 +66,7 @@ class Assistant:
             PlanContext(source, clauses, self.composer, acronyms(source)), settings.k, enabled=settings.uses("plans")
         )
         self._report_lower = source.lower()
+        self._written = report_year(source)
         self._by_id = {c.id: c for c in clauses}
         self._opinions = {c.opinion for c in clauses if c.opinion is not None}
         self._titles = {c.opinion: c.opinion_title for c in clauses if c.opinion is not None and c.opinion_title}
@@ -117,6 +118,8 @@ class Assistant:
         hits = self.retriever.search(query, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
         uses = self.settings.uses
         unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) if uses("unknown-specifics") else None
+        if not unknown and uses("after-the-report"):
+            unknown = after_the_report(own_words(query), self._written)
         if unknown:
             return self._abstention(cleaned, query, hits, unknown, read_as)
         if not hits or self.missing_places(query):

@@ -17,6 +17,7 @@ MECHANISMS = (
     "weak-tail",  # hits past the third under a share of the best are not returned
     "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
     "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
+    "after-the-report",  # abstain when the question asks what happened after the report was written
     "off-topic",  # abstain when the question is mostly words the report never uses and nothing is close
     "plans",  # answer plans shaped like the question (list, overview, compare, reason, actor, definition, yes/no)
     "followups",  # follow-ups resolved from the previous turn

@@ -180,3 +180,16 @@ def test_a_where_question_prefers_a_sentence_that_names_a_place():
     assert _PLACE_NAMED.search("could be continued at other forums such as CSTD, ECOSOC and the IGF")
     assert _PLACE_NAMED.search("was held at the CICG in Geneva, Switzerland")
     assert not _PLACE_NAMED.search("many delegates stressed the importance of continuing the discussion")
+
+
+def test_a_question_about_a_year_after_the_report_is_one_it_cannot_answer():
+    from assistant.query.question import after_the_report, report_year
+
+    report = "The Forum met on 14-16 May 2013. The group is to report to WTSA 2016 and, in 2014, to the Commission."
+    written = report_year(report)
+    assert written == 2013  # the days it dates, not the plans it names
+    assert "2014" in after_the_report("what did the commission decide in 2014?", written)
+    assert "2015" in after_the_report("was it adopted in 2015", written)
+    assert after_the_report("what is the group to do in 2014?", written) is None  # asked of the plan, not past
+    assert after_the_report("what did the forum decide in 2013?", written) is None
+    assert after_the_report("what did the commission decide in 2014?", None) is None

@@ -134,6 +134,33 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     return None
 
 
+_YEAR_NAMED = re.compile(r"\b(?:19|20)\d\d\b")
+_DATED = re.compile(
+    r"\b\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\s+((?:19|20)\d\d)\b"
+)
+_PAST_ACT = re.compile(r"\b(?:did|was|were|had|has|have)\b|\b[a-z]+ed\b", re.I)
+
+
+def report_year(report_text: str) -> int | None:
+    """The year of the latest day the report dates ("14-16 May 2013"): when it was written, at the earliest.
+    Years named alone ("to report to WTSA 2016") are plans, not days it saw."""
+    years = [int(y) for y in _DATED.findall(report_text)]
+    return max(years) if years else None
+
+
+def after_the_report(question: str, written: int | None) -> str | None:
+    """What a report cannot tell: what happened in a year after it was written ("what did the CSTD group
+    recommend in 2014?"), asked in the past tense. ("… after the forum?" without a year was tried as well: it
+    abstained on one answerable test question for each unanswerable it caught.)"""
+    if not _PAST_ACT.search(question):
+        return None  # "what should happen in 2014" may be what the report asks for
+    later = [int(y) for y in _YEAR_NAMED.findall(question) if written is not None and int(y) > written]
+    if later:
+        return f"it was written in {written} and tells nothing of what happened in {max(later)}"
+    return None
+
+
 def _counts(text: str) -> list[str]:
     """Numbers that count something: not years, and not the numbers of paragraphs, resolutions or opinions."""
     out = []
