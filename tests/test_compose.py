@@ -61,6 +61,9 @@ REPORT = (
         ("What did Ghana propose?", None),
         ("What was Germany's position on IPv6?", "it never mentions Germany"),
         ("What did the UK ask?", None),
+        ("what was germany's contribution number", "it never mentions germany"),  # typed in lower case
+        ("what was ghana's proposal", None),
+        ("wg2's views on ipv6?", None),  # too short to judge as a name
         ("What points did the Swiss minister make?", None),  # an adjective, not the actor
         ("Which city hosted WTPF-09?", "it never mentions WTPF-09"),
         ("Who attended WTPF-13?", None),

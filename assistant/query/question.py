@@ -195,7 +195,12 @@ _ACTOR = re.compile(
     r"\b((?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'.-]*)['’]s\s+(?:proposals?|contributions?|positions?|views?|amendments?|"
     r"requests?|statements?|drafts?|suggestions?|delegation|delegate|stance)\b"
 )
-_ACTOR_LOWER = re.compile(rf"\b(?:did|does|do|has|had|will|would|could)\s+(?:the\s+)?([a-z][\w’'-]*)\s+{_ACTOR_VERB}", re.I)
+_ACTOR_LOWER = re.compile(
+    rf"\b(?:did|does|do|has|had|will|would|could)\s+(?:the\s+)?([a-z][\w’'-]*)\s+{_ACTOR_VERB}|"
+    r"\b([a-z][\w-]*)['’]s\s+(?:proposals?|contributions?|positions?|views?|amendments?|requests?|statements?|"
+    r"drafts?|suggestions?|delegation|delegate|stance)\b",
+    re.I,
+)
 _HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
 # The topic at the end of "What position did the forum take on net neutrality?"
 _TOPIC = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,2})\s*[?.!]*\s*$", re.I)
@@ -223,7 +228,7 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
             return f"it never mentions {name}"
     # typed in lower case: "what did china propose" — the one word before the verb is the actor
     for match in _ACTOR_LOWER.finditer(question):
-        word = match.group(1)
+        word = match.group(1) or match.group(2)  # "what did china propose", "germany's contribution"
         if len(word) > 3 and word.lower() not in STOPWORDS and not _knows(word, vocabulary, joined):
             return f"it never mentions {word}"
     counted = _HOW_MANY.search(question)
