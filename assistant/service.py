@@ -132,8 +132,6 @@ class Assistant:
         planned = planned or self.planner.plan(query, hits, filters)
         if planned.draft is None:
             return self._abstention(cleaned, query, hits, read_as=read_as)
-        if planned.draft.unsupported:
-            return self._abstention(cleaned, query, hits, planned.draft.unsupported, read_as)
         if not planned.structural and uses("off-topic") and self.off_topic(query, hits):
             return self._abstention(cleaned, query, hits, "it is about things the report never mentions", read_as)
         answer = self.planner.finish(planned, cleaned, query, self._shown(hits))

@@ -184,30 +184,6 @@ def test_a_quoted_lead_in_brings_its_items_in_a_fact_answer_too(planner, clauses
         assert quote_is_verbatim(planner.context.source, citation)
 
 
-@pytest.mark.parametrize(
-    "actor, text, said",
-    [
-        ("APNIC", "After the approval of these two opinions, APNIC, on behalf of the RIRs, expressed a very positive note.", True),
-        ("Ghana", "Ghana proposed the addition of the phrase “to spur up demand for”.", True),
-        ("Turkey", "The delegate of Turkey presented their proposal to merge draft Opinions 3 & 4.", True),
-        ("Sally Wentworth", "Working Group 1: Chair Mr Daniel Cavalcanti (Brazil); Vice-Chair Ms Sally Wentworth (Internet Society).", False),
-        ("IETF", "to work with the IETF, ISOC and the RIRs on capacity building.", False),
-    ],
-)
-def test_a_name_only_listed_is_not_someone_speaking(actor, text, said):
-    from assistant.answer.actor import speaks
-
-    assert speaks(actor, text) is said
-
-
-def test_what_someone_never_said_is_not_answered_with_where_they_are_named(planner, clauses):
-    planned = planner.plan("what did sally wentworth say in the working group", hits_for(clauses, "part-1/p12"))
-    assert planned.plan == "actor"
-    assert planned.draft.unsupported == "it records nothing Sally Wentworth said or proposed"
-    planned = planner.plan("what did ghana propose", hits_for(clauses, "part-1/p12"))
-    assert planned.draft is not None and planned.draft.unsupported is None
-
-
 def test_which_group_handled_a_named_opinion_is_the_group_whose_report_decided_it(planner, clauses):
     result = answer(planner, clauses, "which working group handled Opinion 5", "opinion-5/recognizing/a", "opinion-5/preamble")
     assert result.answer.startswith("Working Group 3:")

@@ -9,7 +9,6 @@ from functools import lru_cache
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import OUTCOME, about_opinions
 from assistant.answer.draft import Draft
-from assistant.query.conversation import own_words
 from assistant.records import Hit
 from assistant.report.sentences import Unit
 
@@ -96,51 +95,11 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     return found
 
 
-# "What did X say / propose / argue …": the question asks for X's own words or acts
-SPEECH_ASKED = re.compile(
-    r"\b(?:say|said|says|talk\w*|speak\w*|spoke|propos\w*|suggest\w*|argu\w*|think|thought|"
-    r"comment\w*|stat(?:e|ed)|tell|told|object\w*)\b",
-    re.I,
-)
-# How the report tells what someone said or did: the name before a reporting verb ("Ghana proposed", "India, in
-# its contribution, asked"), after "the delegate of" or "contribution(s) from", or owning a proposal.
-_REPORTING = (
-    r"(?:said|stated|propos\w*|suggest\w*|request\w*|ask\w*|not\w*|stress\w*|underlin\w*|emphasi[sz]\w*|"
-    r"highlight\w*|present\w*|express\w*|support\w*|oppos\w*|argu\w*|recogni[sz]\w*|call\w*|urg\w*|welcom\w*|"
-    r"recall\w*|sought|want\w*|withdr\w*|accept\w*|agree\w*|insist\w*|rais\w*|deliver\w*|submit\w*|"
-    r"contribut\w*|explain\w*|clarif\w*|point\w* out|indicat\w*|believ\w*|reiterat\w*|describ\w*|thank\w*|"
-    r"question\w*|object\w*|reserv\w*|introduc\w*|brought|mention\w*|spoke|refer\w*|debat\w*|discuss\w*|"
-    r"conclu\w*|affirm\w*|encourag\w*|invit\w*|offer\w*|remind\w*|warn\w*|observ\w*|acknowledg\w*)"
-)
-
-
-def speaks(actor: str, text: str) -> bool:
-    """Whether `text` tells something `actor` said or did, rather than only naming it (in a list of officers,
-    as a body an Opinion refers to)."""
-    return _speech_pattern(actor).search(text) is not None
-
-
-@lru_cache(maxsize=4096)
-def _speech_pattern(actor: str) -> re.Pattern:
-    # compiled once per name: Python's own cache of 512 patterns overflows on the report's names
-    a = re.escape(actor)
-    return re.compile(
-        rf"\b{a}\w*(?:['’]s)?[^.;:]{{0,60}}?\s{_REPORTING}\b|"
-        rf"\b(?:delegates?|delegations?|representatives?)\s+(?:of|from)\s+(?:the\s+)?{a}|"
-        rf"\b(?:contributions?|proposals?|amendments?|submissions?)\s+(?:from|of|by)\s+(?:[\w-]+,?\s+)*?{a}|"
-        rf"\b{a}\w*['’]s\s+(?:contributions?|proposals?|amendments?|speech|statement|intervention|views?)\b",
-        re.I,
-    )
-
-
 def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
     found = actor_mentions(ctx, query, actors, places)
     if not found:
         return None
     draft = ctx.draft()
-    if SPEECH_ASKED.search(own_words(query)) and not any(_ever_speaks(ctx, a) for a in actors):
-        # named (as an officer, as a body an Opinion refers to) but never heard: that is the answer
-        draft.unsupported = f"it records nothing {' or '.join(as_written(ctx, a) for a in actors)} said or proposed"
     framed: set[str] = set()
     name = " and ".join(as_written(ctx, a) for a in actors)
     draft.lead = f"What the report records of {name}:"
@@ -158,16 +117,6 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
             draft.bullets.append(ctx.line(draft, unit, framed))
         i += 1 + len(quoted)
     return draft
-
-
-def _ever_speaks(ctx: PlanContext, actor: str) -> bool:
-    """Whether the report, anywhere, tells something `actor` said or did."""
-    pattern = re.compile(rf"\b{re.escape(actor)}", re.I)
-    return any(
-        speaks(actor, unit.text)
-        for clause in ctx.view.clauses if clause.kind != "heading" and pattern.search(clause.text)
-        for unit in ctx.view.units(clause)
-    )
 
 
 def as_written(ctx: PlanContext, actor: str) -> str:

@@ -59,9 +59,6 @@ class Draft:
     # the answer stands on something the question names (an Opinion by number, a defined term, an actor),
     # so it holds even when no single sentence is close in meaning to a terse question
     anchored: bool = False
-    # what the question asks that the report does not say, found while planning ("it records nothing Sally
-    # Wentworth said"): the answer then says so instead
-    unsupported: str | None = None
 
     def cite(self, unit: Unit) -> str:
         """The citation marker for a quoted unit; one citation per clause."""
