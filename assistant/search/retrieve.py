@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -202,7 +203,8 @@ class HybridRetriever:
 
         dense_pos = {item: r for r, item in enumerate(dense_rank, start=1)}
         bm25_pos = {item: r for r, item in enumerate(bm25_rank, start=1)}
-        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        # the k best of ~130 candidates (a named Opinion brings all its clauses): a heap, not a full sort
+        best = heapq.nsmallest(k, fused.items(), key=lambda kv: (-kv[1], kv[0]))
         if cut_weak_tail:
             best = best[: self.strong_prefix([score for _, score in best])]
         hits = []
