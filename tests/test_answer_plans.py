@@ -121,6 +121,16 @@ def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
     assert "In the debate:" in result.answer and "Opinions 3 and 4" in result.answer  # the debate names both
 
 
+def test_a_comparison_of_a_named_section_sets_its_items_side_by_side(planner, clauses):
+    result = answer(planner, clauses, "what do opinions 5 and 6 each invite, compared", "opinion-5/invites-member-states-and-other-stakeholders")
+    assert result.plan == "compare"
+    view = planner.context.view
+    cited = [view.by_id[c.clause_id] for c in result.citations]
+    for opinion in (5, 6):
+        invited = [c for c in cited if c.opinion == opinion and c.part == "Part II" and c.section]
+        assert invited and all(c.section.lower().startswith("invit") for c in invited)
+
+
 def test_an_actor_answer_gathers_what_the_actor_did_with_its_outcome(planner, clauses):
     result = answer(planner, clauses, "what did ghana propose", "annex-1/wg-1/p9")
     assert result.plan == "actor"

@@ -9,6 +9,7 @@ from assistant.answer.actor import actor_mentions
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.decisions import FATE, decisions, group_decisions
+from assistant.answer.listing import section_key, named_sections
 from assistant.answer.overview import OPERATIVE
 from assistant.query.question import tokenize
 from assistant.records import Clause, Hit
@@ -20,6 +21,7 @@ _GENERIC = frozenset(tokenize(
     "contrast similar same both each other two the between focus main point points report"
 ))
 PER_PLACE = 3
+PER_SECTION = 6  # items of a section the question names, on each side (Opinion 3 invites four, Opinion 4 three)
 BEST = 2  # sentences shown for each side
 SAME_TEXT = 0.9  # cosine above which two clauses say the same thing (wording aside)
 DEBATE = 2  # sentences of the debate that name both places
@@ -51,11 +53,16 @@ def compose_compare(
     picked: list[list[Unit]] = []
     topic = _topic(query)
     fate = FATE.search(query) and sides[0].opinion is not None
+    sections = named_sections(query) if sides[0].opinion is not None and sides[0].part == "Part II" else set()
     for side, name, title in zip(sides, names, titles):
         body = [c for c in view.descendants(side.id) if c.kind != "heading"]
+        asked = [c for c in body if c.section and section_key(c.section) in sections]
         if actors:
             # "India's asks on Opinion 5 versus Opinion 6": what the actor did about each side
             units = actor_mentions(ctx, query, actors, _only(side))
+        elif asked:
+            # "how do the 'invites' bits differ": the sections named, item by item, on each side
+            units = [u for c in asked for u in view.units(c)[:1]][:PER_SECTION]
         elif fate:
             # "changes made to Opinion 5 vs Opinion 6": what the Working Group decided about each
             units = decisions(ctx, (side.opinion,))[:1] + ctx.top_units(topic or query, body, PER_PLACE - 1)

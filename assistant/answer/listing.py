@@ -67,7 +67,7 @@ def _listed_elsewhere(view, kind: str, count: int) -> Clause | None:
 def named_sections(query: str) -> set[str]:
     """The Opinion sections a question names, by their first word ("invites", "is", "recognizing"); the
     "recognizing further" section apart when the question says "further"."""
-    keys = {_section_key(m.group(0)) for m in _SECTION.finditer(asked_words(query))}
+    keys = {section_key(m.group(0)) for m in _SECTION.finditer(asked_words(query))}
     if "recogni" in keys:
         keys.add(_FURTHER)
         if re.search(r"\bfurther\b", query, re.I):
@@ -92,7 +92,7 @@ _SECTION = re.compile(
 _FURTHER = "recogni+"
 
 
-def _section_key(section: str) -> str:
+def section_key(section: str) -> str:
     if re.match(r"recogni[sz]ing further\b", section, re.I):
         return _FURTHER
     word = section.lower().split()[0] if section.split() else ""
@@ -159,7 +159,7 @@ def _asked_sections(ctx: PlanContext, query: str, places) -> list[tuple[int, Cla
                 continue
             if name and name in clause.section.lower():
                 addressed.append((0, clause))  # "ask the Secretary-General": the section addressed to it
-            elif _section_key(clause.section) in sections:
+            elif section_key(clause.section) in sections:
                 out.append((0, clause))
     return addressed or out
 
