@@ -523,3 +523,8 @@ def test_and_another_role_asks_it_of_whatever_the_last_who_question_acted_on():
     assert read_in_context("and the vice-chair?", [Turn("who chaired the policy forum?")], _place) == (
         "who was the vice-chair of the policy forum?"
     )
+
+
+def test_a_name_the_earlier_words_carry_is_not_appended_twice():
+    read = rewrite_query("who could people contact about it", ["where did Petko Kantchev suggest brazil take it"])
+    assert read.count("Kantchev") == 1 and "brazil" in read

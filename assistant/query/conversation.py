@@ -348,7 +348,10 @@ def rewrite_query(question: str, history) -> str:
         missing.append(_subject(previous))
     if not any(missing):
         return question
-    return f"{question.rstrip()} ({'; '.join(_dedupe(m for m in missing if m))})"
+    kept = _dedupe(m for m in missing if m)
+    # "Petko; Kantchev; Petko Kantchev suggest …": a name the earlier question's words carry anyway is not repeated
+    kept = [m for m in kept if not any(m is not o and re.search(rf"\b{re.escape(m)}\b", o, re.I) for o in kept)]
+    return f"{question.rstrip()} ({'; '.join(kept)})"
 
 
 _TOPIC_PREPOSITION = re.compile(r"^(about|on|regarding|concerning|for|in|from|to|with)\s+\S", re.I)
