@@ -196,3 +196,19 @@ def test_a_question_about_a_year_after_the_report_is_one_it_cannot_answer():
     assert after_the_report("what is the group to do in 2014?", written) is None  # asked of the plan, not past
     assert after_the_report("what did the forum decide in 2013?", written) is None
     assert after_the_report("what did the commission decide in 2014?", None) is None
+
+
+def test_an_item_chosen_below_the_best_brings_the_lead_in_of_its_list(source, clauses):
+    from assistant.answer.compose import Scored
+
+    composer = Composer(source, clauses)
+    by_id = {c.id: c for c in clauses}
+    best = composer.units(by_id["opinion-5/invites-member-states-and-other-stakeholders"])[0]
+    item = composer.units(by_id["opinion-5/recognizing/b/iii"])[0]
+    lead_in = composer.units(by_id["opinion-5/recognizing/b"])[-1]
+    chosen = [Scored(best, 1.0, 0), Scored(item, 0.8, 2)]
+    out = [s.unit for s in composer._lead_in_first(chosen, hits_for(clauses, "opinion-5/invites-member-states-and-other-stakeholders"))]
+    assert out == [best, lead_in, item]
+    # an item the question points at by name stays alone
+    named = [Hit(clause=by_id["opinion-5/recognizing/b/iii"], score=1.0, parts={"route": 1.0})]
+    assert [s.unit for s in composer._lead_in_first(chosen, named)] == [best, item]

@@ -380,16 +380,20 @@ class Composer:
         return 0.0 if vector is None else float(vector @ query_vector)
 
     def _lead_in_first(self, chosen: list[Scored], hits: list[Hit]) -> list[Scored]:
-        """When the best match is one item of a list the question does not name, the answer is the list."""
-        first = self.clauses[chosen[0].unit.clause_id] if chosen else None
-        if first is None or first.kind != "sub-clause" or first.parent not in self.clauses:
-            return chosen
-        if any(h.clause.id == first.id and h.parts.get("route", 0.0) >= 1.0 for h in hits):
-            return chosen
-        units = self.units(self.clauses[first.parent])
-        if not units or not _LEAD_IN.search(units[-1].text):
-            return chosen
-        return [Scored(units[-1], chosen[0].score, chosen[0].rank)] + chosen
+        """When the best match is one item of a list the question does not name, the answer is the list; an
+        item further down brings its lead-in before it, so the list it belongs to is told whole."""
+        out = list(chosen)
+        for item in chosen:
+            clause = self.clauses[item.unit.clause_id]
+            if clause.kind != "sub-clause" or clause.parent not in self.clauses:
+                continue
+            if any(h.clause.id == clause.id and h.parts.get("route", 0.0) >= 1.0 for h in hits):
+                continue
+            units = self.units(self.clauses[clause.parent])
+            if not units or not _LEAD_IN.search(units[-1].text) or units[-1] in (x.unit for x in out):
+                continue
+            out.insert(out.index(item), Scored(units[-1], item.score, item.rank))
+        return out
 
     def _with_listed_items(self, chosen: list[Scored], max_sentences: int) -> list[Scored]:
         """A lead-in ("that the Directors of the TSB and BDT have,") is followed by the items it introduces;
