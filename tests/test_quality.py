@@ -30,7 +30,7 @@ def report(real_assistant):
 
 
 def test_retrieval_finds_the_evidence_in_few_characters(report):
-    # the passages answers show, quoted clauses first (measured: recall@5 0.929, 1,500 characters)
+    # the passages answers show, quoted clauses first (measured: recall@5 0.923, 1,501 characters)
     shown = report.systems[0]
     assert shown.system == "answer"
     assert shown.recall[5] >= 0.92
