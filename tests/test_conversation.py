@@ -422,8 +422,9 @@ def test_a_pronoun_with_nothing_named_stays_a_follow_up(question):
 def test_it_after_a_which_question_answered_with_two_places_is_both():
     turns = [Turn("which opinion deals with IPv6?", ("opinion-4/h", "opinion-4/view/a", "opinion-3/h", "opinion-3/view/a"))]
     assert read_in_context("what does it ask the Secretary-General to do?", turns, _place) == (
-        "what does Opinions 3 and 4 ask the Secretary-General to do?"
+        "what do Opinions 3 and 4 ask the Secretary-General to do?"
     )
+    assert read_in_context("is it about transition?", turns, _place) == "are Opinions 3 and 4 about transition?"
     turns = [Turn("which opinion deals with IPv6?", ("opinion-4/h", "opinion-4/view/a", "opinion-3/view/a"))]
     assert read_in_context("what does it ask?", turns, _place) == "what does Opinion 4 ask?"
 

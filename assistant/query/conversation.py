@@ -780,8 +780,18 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         label = _join(places)
         if word in ("its", "their", "his", "her", "theirs", "hers"):
             label += "’s"
-        return _sub(text, match, label)
+        read = _sub(text, match, label)
+        if len(places) > 1 and not label.endswith("’s"):
+            # "what does it ask …" read as of two Opinions: "what do Opinions 3 and 4 ask …"
+            before = _SINGULAR_VERB.search(read[: match.start()])
+            if before is not None:
+                read = read[: before.start(1)] + _PLURAL_VERB[before.group(1).lower()] + read[before.end(1):]
+        return read
     return None
+
+
+_PLURAL_VERB = {"does": "do", "is": "are", "was": "were", "has": "have"}
+_SINGULAR_VERB = re.compile(r"\b(does|is|was|has)\s+$", re.I)
 
 
 _PERSONAL = frozenset(("he", "him", "his", "she", "her", "hers"))
