@@ -524,6 +524,9 @@ def test_and_another_role_asks_it_of_whatever_the_last_who_question_acted_on():
     assert read_in_context("and the vice-chair?", [Turn("who chaired the policy forum?")], _place) == (
         "who was the vice-chair of the policy forum?"
     )
+    assert read_in_context("and the vice chairs?", [Turn("who chaired the three working groups?")], _place) == (
+        "who were the vice chairs of the three working groups?"
+    )
 
 
 def test_a_name_the_earlier_words_carry_is_not_appended_twice():

@@ -386,7 +386,9 @@ def _role_of(previous: str, subject: str) -> str | None:
         places = [acted_on.group(2)]  # "who chaired the three working groups?" then "and the vice chairs?"
     if not re.match(r"^\W*who\b", previous, re.I) or not places or not re.match(r"^(?:the|its|a)\s+\S", subject, re.I):
         return None
-    return f"who was {subject.rstrip(' ?')} of {' and '.join(places)}?"
+    subject = subject.rstrip(' ?')
+    verb = "were" if re.search(r"s$", subject) and not re.search(r"(?:ss|us)$", subject) else "was"
+    return f"who {verb} {subject} of {' and '.join(places)}?"
 
 
 def _swap_doer(previous: str, subject: str) -> str | None:
