@@ -35,7 +35,9 @@ _OVERVIEW = re.compile(
     r"(?:main |key )?takeaways?|key findings|(?:main|key) outcomes?|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|tell me about|"
     r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
-    r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out))\b",
+    r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
+    r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"
+    r"how did .{0,50}\bwork)\b",
     re.I,
 )
 _WHOLE_STORY = re.compile(
