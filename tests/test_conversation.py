@@ -442,6 +442,7 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
     "question, asks",
     [
         ("did it get in?", True),
+        ("did it make it into the final text?", True),
         ("was that accepted?", True),
         ("what was the answer?", True),
         ("and how did the group respond", True),

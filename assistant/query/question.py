@@ -90,7 +90,7 @@ _KINDS = (
 
 # A follow-up asking what came of what the last answer told: its fate, or the reply it got.
 _WHAT_FOLLOWED = re.compile(
-    r"\b(?:get|got|make|made)\s+(?:it\s+)?(?:in|through|accepted|adopted)\b|"
+    r"\b(?:get|got|make|made)\s+(?:it\s+)?(?:in|into|through|accepted|adopted)\b|"
     r"\b(?:did|was|were|is|are)\s+(?:it|that|they|this|those|these|theirs|his|hers)\s+(?:\w+\s+)?"
     r"(?:accepted|adopted|approved|agreed|included|taken|kept|dropped|rejected|endorsed|passed|granted|get|got|"
     r"succeed\w*|work\w*|go through)\b|"
