@@ -22,6 +22,7 @@ USERS3 = DEV.parent / "users3.jsonl"  # conversations, written the same way, lat
 USERS4 = DEV.parent / "users4.jsonl"  # every shape, written the same way, before the changes it measured
 USERS5 = DEV.parent / "users5.jsonl"  # follow-ups, comparisons, overviews and unanswerables, written the same way
 USERS6 = DEV.parent / "users6.jsonl"  # conversations 3-4 turns deep and tempting unanswerables, written the same way
+USERS7 = DEV.parent / "users7.jsonl"  # every shape, 35 follow-ups, written the same way; never tuned on
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def report(real_assistant):
 
 
 def test_retrieval_finds_the_evidence_in_few_characters(report):
-    # the passages answers show, quoted clauses first (measured: recall@5 0.923, 1,501 characters)
+    # the passages answers show, quoted clauses first (measured: recall@5 0.929, 1,501 characters)
     shown = report.systems[0]
     assert shown.system == "answer"
     assert shown.recall[5] >= 0.92
@@ -44,10 +45,10 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
 @pytest.mark.parametrize(
     "path, split, facts, recall",
     [
-        # measured: users tune facts 0.918 / recall@5 0.880, test 0.837 / 0.866; users2 tune 0.903 / 0.868,
-        # test 0.725 / 0.791; users3 tune 0.882 / 0.912, test 0.743 / 0.793; users4 tune 0.885 / 0.883, test
-        # 0.788 / 0.851; users5 tune 0.832 / 0.820, test 0.830 / 0.848; users6 tune 0.816 / 0.811, test 0.764 / 0.804
-        # (all under the 0.85 / 0.90 on test)
+        # measured: users tune facts 0.918 / recall@5 0.880, test 0.837 / 0.866; users2 tune 0.915 / 0.875,
+        # test 0.736 / 0.806; users3 tune 0.900 / 0.912, test 0.743 / 0.793; users4 tune 0.893 / 0.893, test
+        # 0.804 / 0.851; users5 tune 0.832 / 0.826, test 0.830 / 0.848; users6 tune 0.816 / 0.808, test 0.764 / 0.804;
+        # users7 tune 0.836 / 0.925, test 0.848 / 0.843 (all under the 0.85 / 0.90 on test)
         (USERS, "tune", 0.87, 0.85),
         (USERS, "test", 0.78, 0.84),
         (USERS2, "tune", 0.86, 0.83),
@@ -60,6 +61,8 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
         (USERS5, "test", 0.81, 0.81),
         (USERS6, "tune", 0.79, 0.79),
         (USERS6, "test", 0.74, 0.76),
+        (USERS7, "tune", 0.81, 0.89),
+        (USERS7, "test", 0.82, 0.81),
     ],
 )
 def test_user_style_questions_by_split(real_assistant, path, split, facts, recall):
@@ -76,7 +79,7 @@ def test_user_style_questions_by_split(real_assistant, path, split, facts, recal
 def test_answers_are_cited_verbatim_and_carry_the_facts(report):
     answers = report.answers
     assert answers.citations_total > 0 and answers.citations_valid == answers.citations_total
-    assert answers.fact_recall >= 0.89  # measured 0.919
+    assert answers.fact_recall >= 0.89  # measured 0.925
     assert answers.evidence_quoted / answers.answerable >= 0.87
 
 
