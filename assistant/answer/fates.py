@@ -10,7 +10,6 @@ import re
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import decisions
 from assistant.answer.draft import Draft, clean_sentence
-from assistant.query.conversation import own_words
 
 # The question is about the drafts as a whole: "the opinions", "any of the drafts", "which opinions"
 _ALL_DRAFTS = re.compile(
@@ -29,9 +28,9 @@ _PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|want\w*|ask\w*|request\w*|sub
 _NOT_ENDORSED = re.compile(r"\bnot\s+(?:be\s+)?(?:endorsed|adopted|accepted)\b", re.I)
 
 
-def asks_every_fate(query: str) -> bool:
-    """"which opinions were changed in the working groups?", "were any of the drafts amended?"."""
-    own = own_words(query)
+def asks_every_fate(own: str) -> bool:
+    """"which opinions were changed in the working groups?", "were any of the drafts amended?"; `own` is the
+    user's own words (`own_words`), not the earlier turn read after them."""
     # what was proposed or asked for is the doers' and the debate's, not the decisions'
     return bool(_CHANGED.search(own) and _ALL_DRAFTS.search(own)) and not _PROPOSED.search(own)
 

@@ -69,7 +69,7 @@ class Planner:
             doers = compose_doers(ctx, query, places)
             if doers is not None:
                 return Planned("list", doers)
-        if shape in ("list", "fact", "yesno") and not places.count and not actors and asks_every_fate(query):
+        if shape in ("list", "fact", "yesno") and not places.count and not actors and asks_every_fate(own):
             # "which opinions were amended?": each Opinion's decision, gathered from the Working Group reports
             fates = compose_fates(ctx, query)
             if fates is not None:

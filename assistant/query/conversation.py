@@ -387,7 +387,7 @@ def _role_of(previous: str, subject: str) -> str | None:
     if not re.match(r"^\W*who\b", previous, re.I) or not places or not re.match(r"^(?:the|its|a)\s+\S", subject, re.I):
         return None
     subject = subject.rstrip(' ?')
-    verb = "were" if re.search(r"s$", subject) and not re.search(r"(?:ss|us)$", subject) else "was"
+    verb = "were" if re.search(r"(?<![su])s$", subject) else "was"  # "the vice chairs", not "the status"
     return f"who {verb} {subject} of {' and '.join(places)}?"
 
 
