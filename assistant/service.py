@@ -31,7 +31,15 @@ from assistant.report.glossary import acronyms
 from assistant.query.language import is_english, not_english_answer
 from assistant.report.parse import load_report
 from assistant.query.answer_type import unstated_contact
-from assistant.query.question import after_the_report, asks_what_followed, missing_specifics, report_year, unknown_specifics
+from assistant.query.question import (
+    after_the_report,
+    asks_what_followed,
+    missing_specifics,
+    report_year,
+    uncited_content,
+    unknown_specifics,
+    unstated_members,
+)
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.search.retrieve import open_retriever
 from assistant.search.route import numbered_places
@@ -72,6 +80,7 @@ class Assistant:
         self._titles = {c.opinion: c.opinion_title for c in clauses if c.opinion is not None and c.opinion_title}
         self._groups = {c.working_group for c in clauses if c.working_group is not None}
         self._names = report_names(source)
+        self._sentences = [u.text for c in clauses if c.kind != "heading" for u in self.composer.units(c)]
 
     @classmethod
     def load(cls, settings: Settings | None = None, *, progress: bool = False, rebuild: bool = False) -> "Assistant":
@@ -123,6 +132,8 @@ class Assistant:
         unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) if uses("unknown-specifics") else None
         if not unknown and uses("after-the-report"):
             unknown = after_the_report(own_words(query), self._written)
+        if not unknown and uses("only-referred"):
+            unknown = unstated_members(own_words(query), self._sentences) or uncited_content(own_words(query), self._sentences)
         if unknown:
             return self._abstention(cleaned, query, hits, unknown, read_as)
         if not hits or self.missing_places(query):

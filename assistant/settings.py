@@ -18,6 +18,7 @@ MECHANISMS = (
     "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
     "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
     "after-the-report",  # abstain when the question asks what happened after the report was written
+    "only-referred",  # abstain when the report only counts the members asked for, or only cites the document asked about
     "off-topic",  # abstain when the question is mostly words the report never uses and nothing is close
     "plans",  # answer plans shaped like the question (list, overview, compare, reason, actor, definition, yes/no)
     "followups",  # follow-ups resolved from the previous turn

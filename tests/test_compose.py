@@ -212,3 +212,47 @@ def test_an_item_chosen_below_the_best_brings_the_lead_in_of_its_list(source, cl
     # an item the question points at by name stays alone
     named = [Hit(clause=by_id["opinion-5/recognizing/b/iii"], score=1.0, parts={"route": 1.0})]
     assert [s.unit for s in composer._lead_in_first(chosen, named)] == [best, item]
+
+
+def test_members_the_report_only_counts_are_not_named_from_nearby_sentences():
+    from assistant.query.question import unstated_members
+
+    report = _sentences(
+        "Eleven panelists and two Scribes participated in debates in two Sessions, “Building out Broadband” and "
+        "“Broadband Driving Development”. Six Vice-Chairs were elected for the Forum:\nMs A (Poland)\n"
+        "Annexed to the Report were six Draft Opinions. He invited the Forum to adopt the following Opinions:\n"
+    )
+    assert "Eleven panelists" in unstated_members("who were the eleven panelists?", report)
+    assert "two Scribes" in unstated_members("which two scribes took part", report)
+    assert unstated_members("names of the 2 sessions?", report) is None  # wrong count word: not the phrase counted
+    assert unstated_members("what were the two sessions called", report) is None  # not asked as members
+    assert unstated_members("who were the six vice-chairs", report) is None  # a colon: the names follow
+    assert unstated_members("which six opinions were forwarded", report) is None  # listed after "the following"
+    assert unstated_members("which two sessions were held", report) is None  # named in quotes right after
+    assert unstated_members("who were the three rapporteurs", report) is None  # never counted: not this check
+
+
+def test_a_numbered_document_the_report_only_cites_has_no_content_to_give():
+    from assistant.query.question import uncited_content
+
+    report = _sentences(
+        "RIPE-NCC referred the meeting to information document 12, submitted by APNIC. "
+        "Resolution 101 (Rev. Guadalajara, 2010), as reaffirmed by Decision 562, decided that WTPF-13 would meet. "
+        "Opinion 6 recognizes UNGA Resolution A/RES/67/195 which states the “significance of the process”. "
+        "It recalls the UNGA Resolutions (2011 A/RES/65/141, 2012 A/RES/67/195)."
+    )
+    assert "document 12" in uncited_content("what exactly is in information document 12 from apnic", report)
+    assert "65/141" in uncited_content("what did unga resolution 65/141 say", report)
+    assert uncited_content("what does unga resolution 67/195 state", report) is None  # "which states …"
+    assert uncited_content("what did resolution 101 say", report) is None  # "decided that …"
+    assert uncited_content("what's in opinion 4", report) is None  # a part of the report, not a cited document
+    assert uncited_content("what did the contribution WTPF-13/7 propose", report) is None
+    assert uncited_content("what is in document 99", report) is None  # never cited: another check's business
+
+
+def _sentences(text: str) -> list[str]:
+    from assistant.records import Clause
+    from assistant.report.sentences import clause_units
+
+    clause = Clause(id="p1", label="¶1", part="Part I", kind="paragraph", start=0, end=len(text), text=text)
+    return [u.text for u in clause_units(clause, text)]

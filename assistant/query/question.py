@@ -266,3 +266,101 @@ def _knows(word: str, vocabulary, joined: str) -> bool:
         return True
     return any(len(v) >= 5 and (stem.startswith(v) or (len(stem) >= 5 and v.startswith(stem)))
                for stem in stems for v in vocabulary)
+
+
+# --- What the report refers to without telling it ---------------------------------------------------------
+
+_COUNT_WORD = (
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred)"
+)
+# "who were the eleven panelists", "which five un entities attended", "names of the 12 IEG members"
+_ASKS_MEMBERS = re.compile(
+    rf"^\W*(?:and\s+|so\s+)?(?:who\s+(?:were|are)|which|name(?:s)?\s+(?:of\s+)?|list)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?"
+    rf"(?P<count>{_COUNT_WORD})\s+(?P<noun>(?:[\w-]+\s+){{0,3}}?[a-z][\w-]*s)\b",
+    re.I,
+)
+
+
+def unstated_members(question: str, sentences: list[str]) -> str | None:
+    """Who or what the members of a set are, asked where the report only counts them: "who were the eleven
+    panelists?" against "Eleven panelists and two Scribes participated …". The set counts as listed when a
+    sentence that counts or introduces it goes on to name its members (a colon, a quotation, a capitalized name
+    right after the count)."""
+    asked = _ASKS_MEMBERS.search(question)
+    if asked is None:
+        return None
+    count = asked.group("count").lower()
+    head = asked.group("noun").split()[-1].lower()
+    counting = re.compile(rf"\b{re.escape(count)}\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(stem(head)[:5])}\w*", re.I)
+    counted = None
+    for sentence in sentences:
+        for m in counting.finditer(sentence):
+            counted = counted or m.group(0)
+            after = sentence[m.end():]
+            if sentence.rstrip().endswith(":") or re.match(r"\s*(?:[:(“\"]|,\s*[“\"A-Z])", after):
+                return None  # the members are named right there
+    if not counted:
+        return None
+    # elsewhere introduced as a list: "… to adopt the following Opinions:"
+    introduced = re.compile(rf"\bfollowing\b.*\b{re.escape(head)}\s*:\s*$", re.I)
+    if any(introduced.search(sentence) for sentence in sentences):
+        return None
+    return f"it counts them (“{counted}”) but does not name them"
+
+
+_ASKS_CONTENT = re.compile(
+    r"\bwhat(?:\s+(?:actually|exactly|really))?(?:'s|’s|\s+is|\s+was|\s+are)?\s+(?:actually\s+|exactly\s+|really\s+)?in\s+"
+    r"(?P<a>.+?)\s*(?:[?.!]|$)|"
+    r"\bwhat\s+(?:does|did|do)\s+(?P<b>.+?)\s+(?:actually\s+|exactly\s+|really\s+)?"
+    r"(?:say|state|recommend|contain|conclude|find|cover|set out|propose|argue)\b|"
+    r"\b(?:conclusions?|recommendations?|contents?|findings|main points?)\s+(?:of|in)\s+(?P<c>.+?)\s*(?:[?.!]|$)|"
+    r"\bwhat\s+points?\s+(?:does|did|do)\s+(?P<d>.+?)\s+make\b",
+    re.I,
+)
+# What a question names as a document of its own, not a part of the report or a delegation's contribution.
+_DOCUMENT = re.compile(r"\b(?:documents?|docs?|guidelines?|resolutions?|decisions?|declarations?|papers?|stud(?:y|ies))\b", re.I)
+# After a cited document, what it says: "decided that …", "which states the …", "Resolution 101: “…”"
+_CONTENT_TOLD = re.compile(
+    r"^\W{0,3}(?:\([^)]*\)\W*)*(?:[:“\"]|,?\s*(?:which|that|as)?\s*(?:also\s+)?(?:states?|stated|says|said|"
+    r"decided|decides|resolved?|resolves|recommend\w*|calls?|called|notes?|noted|recogni[sz]\w*|affirm\w*|"
+    r"reaffirm\w*|provides?|invites?|instructs?|urges?|encourages?|requests?|concludes?|concluded|highlight\w*|"
+    r"emphasi[sz]\w*|stress\w*|underlin\w*|outlin\w*|describ\w*|sets? out|deals? with|address\w*|contains?|"
+    r"on\s+[“\"]|entitled|titled))",
+    re.I,
+)
+
+
+def uncited_content(question: str, sentences: list[str]) -> str | None:
+    """The content of a numbered document asked for where the report only cites it: "what's in information
+    document 12 from APNIC?" against "… referred the meeting to information document 12, submitted by APNIC".
+    The document is one the question names with a number ("document 12", "GSR 2011", "65/141"); its content
+    is told when some sentence naming it goes on with what it says, decides or asks."""
+    asked = _ASKS_CONTENT.search(question)
+    if asked is None:
+        return None
+    thing = next(g for g in asked.groups() if g)
+    if not _DOCUMENT.search(thing):
+        return None
+    ids = [t for t in re.findall(r"[\w/.-]*\d[\w/.-]*", thing) if not re.fullmatch(r"(?:19|20)\d\d", t)] or re.findall(
+        r"\b(?:19|20)\d\d\b", thing
+    )
+    if not ids:
+        return None
+    words = [w for w in re.findall(r"[a-z]+", thing.lower()) if w not in STOPWORDS and len(w) > 2]
+    found = False
+    for sentence in sentences:
+        for ident in ids:
+            for m in re.finditer(rf"(?<!\w){re.escape(ident)}(?![\w/])", sentence, re.I):
+                # the number names the asked-for thing here: one of the question's words stands close before it
+                near = sentence[max(0, m.start() - 60): m.start()].lower()
+                if words and not any(re.search(rf"\b{re.escape(w[:5])}", near) for w in words):
+                    continue
+                found = True
+                rest = re.sub(r"^[\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*", "", sentence[m.end():])  # the rest of its name
+                if _CONTENT_TOLD.match(rest):
+                    return None
+    if not found:
+        return None
+    return f"it cites {re.split(r' [-–—] |, ', thing)[0].strip()} but does not say what it contains"
+
