@@ -46,6 +46,8 @@ def answer(planner, clauses, query, *ids):
         ("how did the consultation before the forum work", "overview"),
         ("working group 1 outcome overall?", "overview"),
         ("the big picture on enhanced cooperation", "overview"),
+        ("whats opinion 3 basically saying", "overview"),
+        ("give me the short version of what wg3 got done", "overview"),
         ("list the six opinions", "list"),
         ("what are the six opinions about?", "list"),
         ("what were the three working groups about", "list"),

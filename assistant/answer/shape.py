@@ -37,7 +37,7 @@ _OVERVIEW = re.compile(
     r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
     r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
     r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"
-    r"how did .{0,50}\bwork)\b",
+    r"how did .{0,50}\bwork|basically|essentially|short version|in short)\b",
     re.I,
 )
 _WHOLE_STORY = re.compile(
