@@ -102,3 +102,8 @@ def _stemmer():
 def stem(word: str) -> str:
     """Snowball (Porter 2) English stem, shared by BM25 and the answer scorer."""
     return _stemmer().stemWord(word)
+
+
+def unaccented(text: str) -> str:
+    """`text` without accents ("Touré" → "Toure"), letter for letter: people type names without them."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))

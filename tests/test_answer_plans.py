@@ -434,3 +434,19 @@ def test_a_list_of_the_opinions_or_of_what_was_proposed_is_not_their_fates():
     assert asks_every_fate("which opinions got changed?")
     assert not asks_every_fate("list the six opinions adopted")  # the titles, not the decisions
     assert not asks_every_fate("which changes to the drafts did delegations propose?")
+
+
+def test_names_typed_without_accents_or_misspelt_in_the_report_find_the_person():
+    from assistant.answer.report_view import ReportView
+    from assistant.records import Clause
+
+    text = (
+        "The Forum opened with addresses from Dr Hamadoun I. Touré and Dr Robert E. Kahn, co-founder of the "
+        "Internet. In his speech, Dr Robert E. Khan took stock of where we are today."
+    )
+    clause = Clause(id="p1", label="¶1", text=text, start=0, end=len(text), kind="paragraph", part="Part I")
+    view = ReportView(text, [clause], lambda c: [])
+    assert view.actors_in("what did toure say") == ("touré",)  # the report's spelling, accent and all
+    assert view.actors_in("what did kahn say") == ("kahn",)  # a capital after an initial's full stop is a name
+    assert view.transposed("kahn") == ["khan"]  # the same name, two letters swapped, in the speech
+    assert view.transposed("touré") == []

@@ -18,6 +18,9 @@ ANAPHOR = re.compile(r"^(?:This|These|That|Those|They|Their|It|Its|He|She|His|He
 # "She stressed …", "He noted …": the person just named goes on speaking
 PERSON_GOES_ON = re.compile(r"^(?:He|She|His|Her)\b")
 MAX_GOING_ON = 3
+SPEECH_OPENS = re.compile(
+    r"^\W*in\s+(?:his|her|their|its)\s+(?:\w+\s+)?(?:speech|statement|address|remarks|intervention|presentation)\b", re.I
+)
 
 
 def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> list[Unit]:
@@ -62,7 +65,8 @@ def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int) -> list[Un
 
 def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     view = ctx.view
-    pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in actors), re.I)
+    spellings = [a for actor in actors for a in (actor, *view.transposed(actor))]  # "Kahn", and "Khan" once
+    pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
     found: list[Unit] = []
     for clause in view.clauses:
         if clause.kind == "heading":
@@ -92,6 +96,10 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
                     while j < len(units) and j <= i + MAX_GOING_ON and PERSON_GOES_ON.match(units[j].text):
                         found.append(units[j])
                         j += 1
+                elif i == 0 and SPEECH_OPENS.match(unit.text):
+                    # "In his speech, Dr Touré underlined … ITU will continue its bridge-building role …": a
+                    # paragraph that opens on a speech goes on telling it
+                    found += units[1 : 1 + MAX_GOING_ON]
     return found
 
 

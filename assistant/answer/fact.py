@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.actor import SPEECH_OPENS
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, decisions
 from assistant.answer.draft import Draft
@@ -42,7 +43,7 @@ def compose_fact(
             current = item.unit
             # "In his speech, Dr Touré underlined … ITU will continue its bridge-building role …": a paragraph
             # that opens on a speech goes on telling it
-            speech = _SPEECH_OPENS.match(current.text) is not None and ctx.view.units(
+            speech = SPEECH_OPENS.match(current.text) is not None and ctx.view.units(
                 ctx.view.by_id[current.clause_id])[:1] == [current]
             while added < MAX_CONTINUING:
                 after = _next_unit(ctx, current, same_clause=True)
@@ -92,9 +93,6 @@ def compose_fact(
     return draft
 
 
-_SPEECH_OPENS = re.compile(
-    r"^\W*in\s+(?:his|her|their|its)\s+(?:\w+\s+)?(?:speech|statement|address|remarks|intervention|presentation)\b", re.I
-)
 _CONTINUES = re.compile(
     r"^\W*(?:these|this|those|that|such|it|they|he|she|however|but|therefore|thus|hence|consequently|accordingly|"
     r"instead|nevertheless|as a result|in response|in view of|in the end|finally)\b",

@@ -9,13 +9,13 @@ from functools import cached_property
 
 from assistant.records import Clause
 from assistant.report.sentences import Unit, ends_in_abbreviation
-from assistant.textnorm import fold_ws
+from assistant.textnorm import fold_ws, unaccented
 
 _MARKER = re.compile(r"\[footnoteRef:\d+\]")
 # Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
 _INLINE_LABEL = re.compile(r"\b([A-Z][a-z]+) \d{1,3}:")  # "Opinion 3:", "Resolution 101:"
 _BULLET = re.compile(r"\s*(?:[·•▪-]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)])\s")
-_CAPITALIZED = re.compile(r"\b[A-Z][A-Za-z’'.-]*[A-Za-z]")
+_CAPITALIZED = re.compile(r"\b[A-Z][^\W\d_’'.-]*(?:[’'.-][^\W\d_]+)*[^\W\d_]")
 # Words the report capitalizes as parts of its own structure, not as actors.
 _STRUCTURE = frozenset(
     "opinion opinions draft working group groups part annex chairman chairmen chair vice report plenary forum "
@@ -146,13 +146,31 @@ class ReportView:
             # a capital after a sentence end says nothing: "After a 45-minute adjournment"
             found = {
                 m.group(0).lower() for m in _CAPITALIZED.finditer(clause.text)
-                if m.start() > 0 and clause.text[: m.start()].rstrip()[-1:] not in ".!?:;·•“\"("
+                if m.start() > 0 and (clause.text[: m.start()].rstrip()[-1:] not in ".!?:;·•“\"("
+                                      or ends_in_abbreviation(clause.text[: m.start()].rstrip()))  # "Robert E. Kahn"
             }
             spread.update(
                 w for w in found
                 if w not in lower_words and w not in _STRUCTURE and len(w) > 1 and w.rstrip("s") not in self.things
             )
         return dict(spread)
+
+    @cached_property
+    def _folded_actors(self) -> dict[str, str]:
+        """Actor words by their unaccented form ("toure" → "touré"): people type names without accents."""
+        return {unaccented(w): w for w in self.actor_words if unaccented(w) != w}
+
+    def _spelled(self, word: str) -> str:
+        """`word` as the report spells it: with its accents, if it is a name the report writes with them."""
+        return word if word in self.actor_words else self._folded_actors.get(word, word)
+
+    def transposed(self, word: str) -> list[str]:
+        """Names the report also writes with two neighbouring letters swapped ("Kahn" and "Khan"): one name
+        misspelt in one place, which the reader of the report takes for the same person."""
+        if len(word) < 4:
+            return []
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)}
+        return sorted(w for w in swaps if w != word and w in self.actor_words)
 
     def actors_in(self, question: str) -> tuple[str, ...]:
         """Actors the question names ("ghana", "the united states", "russia's"), as report spellings; remembered
@@ -165,11 +183,11 @@ class ReportView:
         return found
 
     def _find_actors(self, question: str) -> tuple[str, ...]:
-        words = re.findall(r"[A-Za-z][A-Za-z’'.-]*", question)
+        words = re.findall(r"[^\W\d_][^\W\d_’'.-]*(?:[’'.-][^\W\d_]*)*", question)
         out: list[str] = []
         i = 0
         while i < len(words):
-            word = re.sub(r"['’]s$", "", words[i]).strip(".").lower()
+            word = self._spelled(re.sub(r"['’]s$", "", words[i]).strip(".").lower())
             count = self.actor_words.get(word) or self._prefix_count(word)
             if count and count <= ACTOR_MAX_CLAUSES:
                 phrase = [word]
@@ -236,3 +254,4 @@ def _trimmed(spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]
         if e - s >= 3:
             out.append((s, e))
     return out
+

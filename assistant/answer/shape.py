@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.question import SUMMARY_WORDS
+from assistant.textnorm import unaccented
 
 SHAPES = ("compare", "reason", "definition", "overview", "actor", "list", "yesno", "fact")
 
@@ -82,10 +83,11 @@ _POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?
 def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
     """The actors a question asks about as the doer: named before its verb ("what did Ghana propose") or
     as an owner ("India's points") — not the one a verb is done to ("ask the Secretary-General")."""
+    question = unaccented(question)  # "toure" asks about the report's "Touré"
     verb = _ACTOR_VERB.search(question)
     out = []
     for actor in actors:
-        at = re.search(rf"\b{re.escape(actor)}", question, re.I)
+        at = re.search(rf"\b{re.escape(unaccented(actor))}", question, re.I)
         if at is None:
             continue
         owner = re.match(r"['’]s\b", question[at.end() + len(re.match(r"[\w-]*", question[at.end():]).group(0)):])
