@@ -450,3 +450,20 @@ def test_names_typed_without_accents_or_misspelt_in_the_report_find_the_person()
     assert view.actors_in("what did kahn say") == ("kahn",)  # a capital after an initial's full stop is a name
     assert view.transposed("kahn") == ["khan"]  # the same name, two letters swapped, in the speech
     assert view.transposed("touré") == []
+
+
+def test_things_the_report_tells_apart_by_number_are_compared_side_by_side():
+    from types import SimpleNamespace
+
+    from assistant.answer.compare import numbered_things
+
+    report = SimpleNamespace(source=(
+        "Debates ran in two Sessions. Session 1 debated whether access is a right. Session 2 debated applications. "
+        "Opinion 3 and Opinion 4 concern IPv6. Working Group 1 met once."
+    ))
+    assert numbered_things(report, "session 1 vs session 2, what did each debate") == ["Session 1", "Session 2"]
+    assert numbered_things(report, "difference between the two sessions?") == ["Session 1", "Session 2"]
+    assert numbered_things(report, "how did session 1 and 2 differ") == ["Session 1", "Session 2"]
+    assert numbered_things(report, "how do the two opinions differ") == []  # places: the place comparison's job
+    assert numbered_things(report, "session 1 vs session 7") == []  # no Session 7 to compare
+    assert numbered_things(report, "how do the two debates differ") == []  # never told apart by number

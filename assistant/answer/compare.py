@@ -43,7 +43,7 @@ def compose_compare(
 ) -> Draft | None:
     sides = places_compared(ctx, places, hits)
     if len(sides) != 2:
-        return None
+        return None if places.count else compose_numbered(ctx, query)
     view = ctx.view
     draft = ctx.draft()
     names = [_place_name(s) for s in sides]
@@ -200,3 +200,64 @@ def _debate(ctx: PlanContext, query: str, sides: list[Clause]) -> list[Unit]:
     scores = ctx.relevance(query, units)
     ranked = sorted(zip(scores, range(len(units))), key=lambda x: -x[0])[:DEBATE]
     return [units[i] for _, i in sorted(ranked, key=lambda x: units[x[1]].start)]
+
+
+# Nouns whose numbers name the report's own places or its paragraphs, compared by the plan above or not at all
+_NOT_NUMBERED_THINGS = frozenset(
+    "opinion opinions group groups wg wgs op part parts annex para paras paragraph paragraphs page pages the".split()
+)
+_NUMBERED = re.compile(r"\b([A-Za-z]{3,})\s+(\d{1,3})((?:\s*(?:,|and|&|or|vs\.?|versus|to)\s*\d{1,3}\b)*)", re.I)
+_SET_OF = re.compile(r"\b(?:two|three|four|both|each|all|2|3|4)\s+(?:(?:of\s+)?the\s+)?(?:[\w-]+\s+){0,3}?([a-z]{3,}?)s\b", re.I)
+
+
+def numbered_things(ctx: PlanContext, query: str) -> list[str]:
+    """Things of one kind the report tells apart by number, as the question asks for them: "session 1 vs
+    session 2", or "the two sessions" where the report has a Session 1 and a Session 2."""
+    source = ctx.source
+    labels: list[str] = []
+    for m in _NUMBERED.finditer(query):
+        noun = m.group(1)
+        if noun.lower() in _NOT_NUMBERED_THINGS:
+            continue
+        for n in [m.group(2), *re.findall(r"\d+", m.group(3))]:
+            found = re.search(rf"\b{re.escape(noun)}\s+{n}\b(?![.,]?\d)", source, re.I)
+            if found and found.group(0) not in labels:
+                labels.append(found.group(0))
+    if len(labels) >= 2:
+        return labels
+    asked = _SET_OF.search(query)
+    if asked is None or asked.group(1).lower() in _NOT_NUMBERED_THINGS:
+        return []
+    numbered = [m.group(0) for m in re.finditer(rf"\b{re.escape(asked.group(1))}\s+\d{{1,3}}\b(?![.,]?\d)", source, re.I)]
+    labels = list(dict.fromkeys(" ".join(w.capitalize() if w.isalpha() else w for w in x.split()) for x in numbered))
+    return labels if 2 <= len(labels) <= 4 else []
+
+
+def compose_numbered(ctx: PlanContext, query: str) -> Draft | None:
+    """"How did session 1 and session 2 differ?": the sentences that tell of each, side by side."""
+    labels = numbered_things(ctx, query)
+    if len(labels) < 2:
+        return None
+    view = ctx.view
+    draft = ctx.draft()
+    sides: list[list[Unit]] = []
+    for label in labels:
+        pattern = re.compile(rf"\b{re.escape(label)}\b(?![.,]?\d)", re.I)
+        units = [u for c in view.clauses if c.kind != "heading" for u in view.units(c) if pattern.search(u.text)]
+        sides.append(units)
+    if sum(1 for units in sides if units) < 2:
+        return None
+    draft.lead = f"{' and '.join(labels)} compared:"
+    # the sentence that introduces them together ("… in two Sessions, “Building out Broadband” and …") first
+    noun = labels[0].split()[0]
+    together = re.compile(rf"\b(?:two|three|four|both|\d)\s+{re.escape(noun)}s\b", re.I)
+    intro = next((u for c in view.clauses if c.kind != "heading" for u in view.units(c) if together.search(u.text)), None)
+    if intro is not None:
+        draft.bullets.append(ctx.line(draft, intro, set()))
+    for label, units in zip(labels, sides):
+        if not units:
+            continue
+        draft.bullets.append(f"**{label}**")
+        for unit in ctx.top_units(_topic(query) or query, units, PER_PLACE) if len(units) > PER_PLACE else units:
+            draft.bullets.append(f"  - {ctx.line(draft, unit, set())}")
+    return draft

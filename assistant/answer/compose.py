@@ -478,7 +478,7 @@ def frame_sentence(clause: Clause, text: str, framed: set[str], common_words: fr
         first.lower() in STOPWORDS
         or first.lower() in _CONNECTIVES
         or NUMBER.fullmatch(first)  # "Six Vice-Chairs were elected"
-        or (first.lower() in common_words and not second[:1].isupper())
+        or (first.lower() in common_words and not second[:1].isupper() and not second[:1].isdigit())  # "Session 2"
     ):
         text = text[0].lower() + text[1:]
     return f"According to {name}, {text}"
