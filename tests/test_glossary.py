@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.report.glossary import acronyms, expand
+from assistant.report.glossary import acronyms, expand, defining
 
 pytestmark = pytest.mark.unit
 
@@ -21,3 +21,14 @@ def test_expand_adds_the_other_form_once():
     assert acronyms("") == {} and expand("", {}) == ""
 
 
+
+
+def test_an_acronym_defined_with_or_counts_only_where_its_initials_spell_it():
+    text = (
+        "contributions by Avanti (WTPF-13/12) and the Global VSAT Forum or GVF (WTPF-13/13). "
+        "It met in Geneva or ITU headquarters."
+    )
+    found = acronyms(text)
+    assert found["GVF"] == "Global VSAT Forum"
+    assert "ITU" not in found  # "Geneva or ITU": the initials spell nothing
+    assert defining("GVF", found["GVF"]).search(text)

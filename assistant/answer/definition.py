@@ -7,6 +7,7 @@ import re
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft
 from assistant.records import Hit
+from assistant.report.glossary import defining
 
 USES = 2  # sentences using the term, after the defining one
 
@@ -25,13 +26,13 @@ def compose_definition(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft |
         return None
     long_form = ctx.glossary[acronym]
     view = ctx.view
-    defining = re.compile(rf"{re.escape(long_form)}\s*\({acronym}s?\)", re.I)
+    defines = defining(acronym, long_form)
     uses = re.compile(rf"\b{acronym}s?\b")
     definition = None
     using = []
     for clause in view.clauses:
         for unit in view.units(clause):
-            if definition is None and defining.search(unit.text):
+            if definition is None and defines.search(unit.text):
                 definition = unit
             elif uses.search(unit.text) or long_form.lower() in unit.text.lower():
                 using.append(unit)

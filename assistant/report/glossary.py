@@ -13,8 +13,13 @@ _DEFINITION = re.compile(
 )
 
 
+# "the Global VSAT Forum or GVF": the same, written with "or", taken only where the initials spell the acronym
+_OR_DEFINITION = re.compile(r"((?:[A-Z][\w’'/-]*\s+){1,7}[A-Z][\w’'/-]*)\s+or\s+([A-Z]{2,8})\b")
+
+
 def acronyms(source: str) -> dict[str, str]:
-    """Acronym → its long form, from "Long Form (LF)" definitions; the first definition wins."""
+    """Acronym → its long form, from "Long Form (LF)" definitions (or "Long Form or LF" where the initials spell
+    it); the first definition wins."""
     found: dict[str, str] = {}
     for match in _DEFINITION.finditer(source):
         acronym, words = match.group(2), match.group(1).split()
@@ -23,7 +28,18 @@ def acronyms(source: str) -> dict[str, str]:
             continue
         start = capitals[-min(len(acronym), len(capitals))]
         found.setdefault(acronym, " ".join(words[start:]))
+    for match in _OR_DEFINITION.finditer(source):
+        acronym, words = match.group(2), match.group(1).split()
+        for start in range(len(words)):
+            if "".join(w[0] for w in words[start:]) == acronym:
+                found.setdefault(acronym, " ".join(words[start:]))
+                break
     return found
+
+
+def defining(acronym: str, long_form: str) -> re.Pattern:
+    """Where the report defines `acronym`: "Long Form (LF)" or "Long Form or LF"."""
+    return re.compile(rf"{re.escape(long_form)}\s*(?:\({acronym}s?\)|or\s+{acronym}\b)", re.I)
 
 
 def expand(text: str, glossary: dict[str, str]) -> str:
