@@ -467,3 +467,11 @@ def test_things_the_report_tells_apart_by_number_are_compared_side_by_side():
     assert numbered_things(report, "how do the two opinions differ") == []  # places: the place comparison's job
     assert numbered_things(report, "session 1 vs session 7") == []  # no Session 7 to compare
     assert numbered_things(report, "how do the two debates differ") == []  # never told apart by number
+
+
+def test_an_actor_asking_or_saying_in_any_verb_form_asks_what_the_actor_did():
+    from assistant.answer.shape import question_shape
+
+    assert question_shape("what was the uk asking about in wg1", actors=("uk",), places=1) == "actor"
+    assert question_shape("what was ghana saying on opinion 2", actors=("ghana",), places=1) == "actor"
+    assert question_shape("what was the uk asking about in wg1", places=1) == "overview"  # no actor: the place

@@ -65,7 +65,7 @@ _YESNO = re.compile(
     re.I,
 )
 _ACTOR_VERB = re.compile(
-    r"\b(?:propos\w*|suggest\w*|say|said|says|want\w*|ask(?:ed|s)?|object\w*|oppos\w*|argu\w*|insist\w*|push\w*|"
+    r"\b(?:propos\w*|suggest\w*|say|said|says|saying|want\w*|ask(?:ed|s|ing)?|object\w*|oppos\w*|argu\w*|insist\w*|push\w*|"
     r"contribut\w*|submit\w*|position|stance|views?|amend\w*|request\w*|support\w*|withdr\w*|role|"
     r"involve\w*|raise\w*|offer\w*|stress\w*|point|input)\b",
     re.I,
