@@ -256,3 +256,11 @@ def _sentences(text: str) -> list[str]:
 
     clause = Clause(id="p1", label="¶1", part="Part I", kind="paragraph", start=0, end=len(text), text=text)
     return [u.text for u in clause_units(clause, text)]
+
+
+def test_places_named_one_by_one_answer_where_more_than_a_vague_place():
+    from assistant.answer.compose import _PLACES_LISTED
+
+    assert _PLACES_LISTED.search("could be continued at other forums such as CSTD, ECOSOC and the IGF")
+    assert _PLACES_LISTED.search("It was held at the CICG in Geneva and the ITU headquarters") is None
+    assert _PLACES_LISTED.search("continuing the discussion on the role of governments in various fora") is None
