@@ -475,3 +475,23 @@ def test_an_actor_asking_or_saying_in_any_verb_form_asks_what_the_actor_did():
     assert question_shape("what was the uk asking about in wg1", actors=("uk",), places=1) == "actor"
     assert question_shape("what was ghana saying on opinion 2", actors=("ghana",), places=1) == "actor"
     assert question_shape("what was the uk asking about in wg1", places=1) == "overview"  # no actor: the place
+
+
+def test_what_an_actor_talked_about_or_its_message_asks_for_the_actor():
+    from assistant.answer.shape import question_shape
+
+    assert question_shape("what did robert kahn talk about", actors=("robert", "kahn")) == "actor"
+    assert question_shape("what was fadi chehade's message", actors=("fadi", "chehadé")) == "actor"
+    assert question_shape("icann remarks in wg2", actors=("icann",), places=1) == "actor"
+    assert question_shape("what did the forum talk about", actors=()) != "actor"
+
+
+def test_a_role_many_people_hold_is_not_an_actor_to_trace():
+    from assistant.answer.report_view import ReportView
+    from assistant.records import Clause
+
+    text = "A record 33 Ministers attended. H.E. Mr Ivo Ivanovski, Minister of Information Society, chaired it."
+    clause = Clause(id="p1", label="¶1", text=text, start=0, end=len(text), kind="paragraph", part="Part I")
+    view = ReportView(text, [clause], lambda c: [])
+    assert view.actors_in("what did the swiss minister say") == ()
+    assert "ivanovski" in view.actors_in("what did ivanovski say")

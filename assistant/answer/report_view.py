@@ -20,7 +20,10 @@ _CAPITALIZED = re.compile(r"\b[A-Z][^\W\d_’'.-]*(?:[’'.-][^\W\d_]+)*[^\W\d_]
 _STRUCTURE = frozenset(
     "opinion opinions draft working group groups part annex chairman chairmen chair vice report plenary forum "
     "policy member states sector members session secretary general secretariat resolution resolutions "
-    "recognizing considering noting recalling invites requests mr ms mrs mme dr prof h.e h.e. he wg wgs".split()
+    "recognizing considering noting recalling invites requests mr ms mrs mme dr prof h.e h.e. he wg wgs "
+    # roles, which many people hold: "the Swiss minister" is not everyone the report calls a Minister
+    "minister ministers deputy counsellor president ceo director directors vice-chairman vice-chairmen vice-chair "
+    "vice-chairs chairmanship moderator".split()
 )
 # A name in more clauses than this is the report's vocabulary (ITU, IPv6, Internet), not an actor to trace.
 ACTOR_MAX_CLAUSES = 20

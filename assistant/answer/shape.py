@@ -67,7 +67,8 @@ _YESNO = re.compile(
 _ACTOR_VERB = re.compile(
     r"\b(?:propos\w*|suggest\w*|say|said|says|saying|want\w*|ask(?:ed|s|ing)?|object\w*|oppos\w*|argu\w*|insist\w*|push\w*|"
     r"contribut\w*|submit\w*|position|stance|views?|amend\w*|request\w*|support\w*|withdr\w*|role|"
-    r"involve\w*|raise\w*|offer\w*|stress\w*|point|input)\b",
+    r"involve\w*|raise\w*|offer\w*|stress\w*|point|input|talk\w*|messages?|remarks?|interventions?|line|"
+    r"speech|statement)\b",
     re.I,
 )
 
