@@ -22,7 +22,9 @@ from assistant.query.conversation import (
     parse_history,
     read_in_context,
     report_names,
+    spell_out_people,
     spell_out_places,
+    report_people,
     spell_out_shorthand,
 )
 from assistant.search.embed import make_embedder
@@ -80,6 +82,7 @@ class Assistant:
         self._titles = {c.opinion: c.opinion_title for c in clauses if c.opinion is not None and c.opinion_title}
         self._groups = {c.working_group for c in clauses if c.working_group is not None}
         self._names = report_names(source)
+        self._people = report_people(source)
         self._sentences = [u.text for c in clauses if c.kind != "heading" for u in self.composer.units(c)]
 
     @classmethod
@@ -173,7 +176,7 @@ class Assistant:
         for turn in parse_history(history):
             previous = turns[-1].question if turns else ""
             turns.append(replace(turn, question=name_opinions(turn.question, self._titles, previous=previous)))
-        own = spell_out_places(spell_out_shorthand(question))
+        own = spell_out_people(spell_out_places(spell_out_shorthand(question)), self._people)
         if turns and not turns[-1].cited and self.settings.uses("followups") and is_follow_up(own, self._names):
             # history given as bare questions ("--history", a JSON client): what the last answer cited is what a
             # pronoun may stand for, so it is answered again (answers are deterministic)

@@ -533,3 +533,21 @@ def test_and_another_role_asks_it_of_whatever_the_last_who_question_acted_on():
 def test_a_name_the_earlier_words_carry_is_not_appended_twice():
     read = rewrite_query("who could people contact about it", ["where did Petko Kantchev suggest brazil take it"])
     assert read.count("Kantchev") == 1 and "brazil" in read
+
+
+def test_a_person_described_by_words_of_their_own_entry_is_named():
+    from assistant.query.conversation import report_people, spell_out_people
+
+    report = (
+        "The Policy Forum opened with addresses from: · Dr Hamadoun I. Touré, ITU Secretary-General; "
+        "· H.E. Mme Doris Leuthard, Federal Counsellor, Department of Environment, Switzerland; "
+        "· Mr Fadi Chehadé, President and CEO of ICANN; · Dr Robert E. Kahn, President, CNRI, and the co-founder "
+        "of the Internet.\nH.E. Mr Ivo Ivanovski, Minister of Information Society, TFYR Macedonia, was elected."
+    )
+    people = report_people(report)
+    assert spell_out_people("what did the icann ceo say", people) == "what did Fadi Chehadé say"
+    assert spell_out_people("what did the swiss minister stress", people) == "what did Doris Leuthard stress"
+    assert spell_out_people("and the internet co-founder?", people) == "and Robert E. Kahn?"
+    assert spell_out_people("what did the president say", people) == "what did the president say"  # two of them
+    assert spell_out_people("who was the swiss speaker", people) == "who was the swiss speaker"  # asks who it is
+    assert spell_out_people("what does it ask the ITU Secretary-General to do", people).endswith("Secretary-General to do")

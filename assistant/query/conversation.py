@@ -882,3 +882,53 @@ def _first_unresolved(text: str):
 
 def _sub(text: str, match, label: str) -> str:
     return text[: match.start()] + label + text[match.end():]
+
+
+# "the icann ceo", "the swiss minister's speech", "the internet co-founder": a person described by role and by
+# words of the report's own entry for them ("Mr Fadi Chehadé, President and CEO of ICANN")
+_DESCRIBED = re.compile(
+    r"(?:\bthe\s+|^\W*(?!(?:and|so|but|what|who|how|did|does|is|was)\b))((?:[\w-]+\s+){1,3}?)(ceo|president|counsell?or|co-?founder|founder|minister|boss|chief|"
+    r"head|guy|man|woman|lady|official|rep|representative|speaker)\b",
+    re.I,
+)
+_ASKS_WHO_IT_IS = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|whose|name|what(?:'s|’s| is| was) the name)\b", re.I)
+# Roles that must be in the person's entry; the others ("boss", "guy", "minister") only point at someone
+_ENTRY_ROLES = frozenset({"ceo", "president", "counsellor", "counselor", "cofounder", "co-founder", "founder",
+                          })
+
+
+def report_people(text: str) -> list[tuple[str, frozenset[str]]]:
+    """The people the report introduces ("Mr Fadi Chehadé"), each once, with the stems of their own entry."""
+    people: dict[str, set[str]] = {}
+    for person in _PERSON.finditer(text):
+        name = person.group(2).strip()
+        if len(name.split()) < 2 or name.isupper():
+            continue
+        people.setdefault(name, set()).update(_words_around(text, person.start(), person.end()))
+    return [(name, frozenset(words)) for name, words in people.items()]
+
+
+def spell_out_people(question: str, people: list[tuple[str, frozenset[str]]], asked_for: bool = False) -> str:
+    """"what did the icann ceo say" → "what did Fadi Chehadé say": a person described by words that the entry of
+    one person of the report, and only one, holds. A question asking who that is keeps its words, unless
+    `asked_for` (an earlier turn, which the answer has told)."""
+    if not asked_for and _ASKS_WHO_IT_IS.match(question):
+        return question  # "who was the swiss speaker?" asks for the person the words describe
+    for m in _DESCRIBED.finditer(question):
+        modifiers = [w.lower() for w in m.group(1).split() if w.lower() not in STOPWORDS]
+        if not modifiers:
+            continue
+        role = m.group(2).lower()
+        wanted = [stem(w) for w in modifiers] + ([stem(role.replace("-", ""))] if role in _ENTRY_ROLES else [])
+        matched = [name for name, words in people if all(any(_same_word(w, e) for e in words) for w in wanted)]
+        if len(matched) == 1:
+            return question[: m.start()] + matched[0] + question[m.end():]
+    return question
+
+
+def _same_word(asked: str, entry: str) -> bool:
+    """"swiss" of "Switzerland", "cofound" of "co-found": a shared start, or one word inside the other."""
+    entry = entry.replace("-", "")
+    if len(asked) < 4 or len(entry) < 4:
+        return asked == entry
+    return asked[:3] == entry[:3] or asked in entry or entry in asked
