@@ -177,6 +177,7 @@ def _place(clause_id):
         "what is this forum",
         "Who led the group of experts that prepared the forum?",
         "so were opinions 3 and 4 merged in the end",
+        "anything on IDNs in opinion 5?",
     ],
 )
 def test_a_question_that_names_its_own_subject_stands_alone(question):
@@ -188,7 +189,8 @@ def test_a_question_that_names_its_own_subject_stands_alone(question):
 @pytest.mark.parametrize(
     "question",
     ["What does it ask the Secretary-General to do?", "Who argued against it?", "and the vice-chair?", "why?",
-     "the other one?", "at what price?", "was that wording argued over", "Did that make it into the final text?"],
+     "the other one?", "at what price?", "was that wording argued over", "Did that make it into the final text?",
+     "anything specifically on developing countries?"],
 )
 def test_a_question_leaning_on_the_conversation_is_a_follow_up(question):
     assert is_follow_up(question)

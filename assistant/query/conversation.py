@@ -159,6 +159,12 @@ _NAMES_NOTHING = re.compile(
     re.I,
 )
 # A verb whose object was in the answer before: "who objected?", "who proposed?"
+# A topic without a verb, asked of what was just talked about: "anything specifically on developing countries?"
+_ANYTHING_ON = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:anything|something|any\s+mention)\s+(?:else\s+|more\s+|specific(?:ally)?\s+)?"
+    r"(?:on|about|regarding|re|for)\s+(?:[\w’'-]+\s*){1,4}\W*$",
+    re.I,
+)
 _UNFINISHED = re.compile(r"^\W*(?:and\s+)?who(?:\s+(?:was|were|did|had))?\s+[a-z]+ed\W*$", re.I)
 # A noun that needs a complement the question does not give: "what were the reasons?", "what was the outcome?",
 # "give me the full text", "what's the exact wording?"
@@ -210,6 +216,8 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     if _THERE.search(text) and re.search(r"\b(?:did|does|do|happen\w*)\b", text, re.I):
         return True  # "what happened there?"; "number of ministers there?" is at the forum
     if _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text):
+        return True
+    if _ANYTHING_ON.match(text) and not _PLACE.search(text) and not _has_name(text, names):
         return True
     if _DEFINITE_ONLY.match(text) and not _PLACE.search(text) and not _has_name(text, names):
         return True
