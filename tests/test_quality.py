@@ -22,7 +22,8 @@ USERS3 = DEV.parent / "users3.jsonl"  # conversations, written the same way, lat
 USERS4 = DEV.parent / "users4.jsonl"  # every shape, written the same way, before the changes it measured
 USERS5 = DEV.parent / "users5.jsonl"  # follow-ups, comparisons, overviews and unanswerables, written the same way
 USERS6 = DEV.parent / "users6.jsonl"  # conversations 3-4 turns deep and tempting unanswerables, written the same way
-USERS7 = DEV.parent / "users7.jsonl"  # every shape, 35 follow-ups, written the same way; never tuned on
+USERS7 = DEV.parent / "users7.jsonl"  # every shape, 35 follow-ups, written the same way
+USERS8 = DEV.parent / "users8.jsonl"  # every shape, 30 follow-ups, written from the report alone; test never read
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +46,11 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
 @pytest.mark.parametrize(
     "path, split, facts, recall",
     [
-        # measured: users tune facts 0.918 / recall@5 0.880, test 0.837 / 0.866; users2 tune 0.915 / 0.875,
-        # test 0.736 / 0.806; users3 tune 0.900 / 0.912, test 0.743 / 0.793; users4 tune 0.893 / 0.893, test
-        # 0.804 / 0.851; users5 tune 0.832 / 0.826, test 0.830 / 0.848; users6 tune 0.816 / 0.808, test 0.764 / 0.804;
-        # users7 tune 0.836 / 0.925, test 0.848 / 0.843 (all under the 0.85 / 0.90 on test)
+        # measured: users tune facts 0.924 / recall@5 0.880, test 0.843 / 0.884; users2 tune 0.910 / 0.869,
+        # test 0.754 / 0.806; users3 tune 0.918 / 0.912, test 0.743 / 0.793; users4 tune 0.914 / 0.893, test
+        # 0.812 / 0.851; users5 tune 0.871 / 0.849, test 0.837 / 0.858; users6 tune 0.816 / 0.808, test 0.804 / 0.821;
+        # users7 tune 0.855 / 0.943, test 0.848 / 0.843; users8 tune 0.912 / 0.961, test 0.615 / 0.662 (all but
+        # users under the 0.85 / 0.90 on test)
         (USERS, "tune", 0.87, 0.85),
         (USERS, "test", 0.78, 0.84),
         (USERS2, "tune", 0.86, 0.83),
@@ -63,6 +65,8 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
         (USERS6, "test", 0.74, 0.76),
         (USERS7, "tune", 0.81, 0.89),
         (USERS7, "test", 0.82, 0.81),
+        (USERS8, "tune", 0.88, 0.93),
+        (USERS8, "test", 0.58, 0.62),
     ],
 )
 def test_user_style_questions_by_split(real_assistant, path, split, facts, recall):
