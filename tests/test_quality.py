@@ -136,3 +136,13 @@ def test_it_after_which_opinion_with_a_body_typed_in_lower_case(real_assistant):
     history = [{"question": "which opinion deals with ipv6?", "cited": [c.clause_id for c in first.citations]}]
     answer = real_assistant.ask("what does it ask the secretary-general to do?", history=history)
     assert answer.answer.startswith("Neither Opinion 3 nor Opinion 4 asks anything of the Secretary-General")
+
+
+def test_an_overview_of_a_topic_told_before_the_forum_is_that_topic_not_the_whole_report(real_assistant):
+    answer = real_assistant.ask("summarise the broadband strategic dialogue that happened before the forum")
+    text = answer.answer
+    assert answer.plan == "overview" and not text.startswith("The report, part by part")
+    for piece in ("Session 1", "Session 2", "basic human need", "Millennium Development Goals"):
+        assert piece in text, piece
+    assert "(Geneva, 2013) [" not in text  # an Opinion's opening words say nothing alone
+    assert real_assistant.ask("summarize the forum").answer.startswith("The report, part by part")

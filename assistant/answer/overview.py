@@ -12,6 +12,7 @@ from assistant.answer.context import PlanContext
 from assistant.answer.compose import source_name
 from assistant.answer.decisions import DECISION, OUTCOME, about_opinions, group_decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
+from assistant.answer.shape import OVERVIEW_WORDING
 from assistant.records import Clause, Hit
 from assistant.query.question import tokenize
 from assistant.report.sentences import Unit
@@ -77,7 +78,7 @@ def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> D
             debate.anchored = True
             return debate
     place = place_for(ctx, places, hits, query)
-    if place is None and not places.count and _WHOLE.search(query):
+    if place is None and not places.count and _WHOLE.search(query) and not _names_a_topic(ctx, query):
         report = _report(ctx, query)
         if report is not None:
             report.anchored = True
@@ -311,8 +312,8 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
             if neighbour is not None and neighbour.kind == "paragraph" and topic in tokenize(neighbour.text):
                 more = [u for u in ctx.view.units(neighbour) if len(u.text) >= 25][:PARAGRAPH_SENTENCES]
                 units = sorted(set(units) | set(more), key=lambda u: u.start)[: PARAGRAPH_SENTENCES + 3]
-    elsewhere = ctx.top_units(query, [h.clause for h in hits[:8] if h.clause.id != home.id], TOPIC_SENTENCES - len(units),
-                              min_share=0.6)
+    others = [h.clause for h in hits[:8] if h.clause.id != home.id and not ctx.view.is_opening(h.clause)]
+    elsewhere = ctx.top_units(query, others, TOPIC_SENTENCES - len(units), min_share=0.6)
     draft = ctx.draft()
     framed: set[str] = set()
     lines: list[str] = []
@@ -322,6 +323,15 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
         lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
+
+
+def _names_a_topic(ctx: PlanContext, query: str) -> bool:
+    """"summarise the strategic dialogue that happened before the forum": a word rare enough to name a topic,
+    besides those that name the whole report, makes the question about that topic."""
+    words = _WHOLE.sub(" ", OVERVIEW_WORDING.sub(" ", query))
+    whole = set(tokenize("report document forum event wtpf policy world telecommunication ict"))
+    return any(ctx.composer.idf(t) >= TOPIC_IDF for t in set(tokenize(words)) - whole
+               if t in ctx.composer.vocabulary and not t.isdigit())
 
 
 def _rarest_shared(ctx: PlanContext, query: str, clause: Clause) -> str | None:

@@ -31,7 +31,7 @@ _DEFINITION = re.compile(
     re.I,
 )
 _BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
-_OVERVIEW = re.compile(
+OVERVIEW_WORDING = re.compile(
     rf"\b(?:{SUMMARY_WORDS}|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
     r"(?:main |key )?takeaways?|key findings|(?:main|key) outcomes?|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|tell me about|"
@@ -114,7 +114,7 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         # draft from start to finish" is the story of the draft, and "was Brazil's draft adopted?" its fate
     if _COUNTED.search(q) and not places and not _WHOLE_STORY.search(q):
         return "list"  # "what are the six opinions about?": a set counted out is listed, each with its subject
-    if _OVERVIEW.search(q):
+    if OVERVIEW_WORDING.search(q):
         return "overview"
     if _LIST.search(q):
         return "list"
