@@ -146,3 +146,9 @@ def test_an_overview_of_a_topic_told_before_the_forum_is_that_topic_not_the_whol
         assert piece in text, piece
     assert "(Geneva, 2013) [" not in text  # an Opinion's opening words say nothing alone
     assert real_assistant.ask("summarize the forum").answer.startswith("The report, part by part")
+
+
+def test_a_working_group_overview_tells_what_a_decision_settled(real_assistant):
+    text = real_assistant.ask("recap of the wg2 report").answer
+    assert "proposal to merge draft Opinions 3 & 4" in text and "keep Opinions 3 and 4 separate" in text
+    assert text.index("proposal to merge") < text.index("keep Opinions 3 and 4 separate")

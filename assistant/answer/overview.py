@@ -173,12 +173,13 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
         named = [u for u in outcome if re.search(r"\bopinions?\s+\d", u.text, re.I)]
         pick = (named or outcome)[-1] if outcome else (units[0] if units else None)
         if pick is not None:
-            draft.bullets.append(f"{sub.text.strip()}: {clean_sentence(pick.text)} {draft.cite(pick)}")
+            told = " ".join(f"{clean_sentence(u.text)} {draft.cite(u)}" for u in _with_what_it_settles(view, pick))
+            draft.bullets.append(f"{sub.text.strip()}: {told}")
     if not subsections:
         units = [u for c in paragraphs[1:] for u in view.units(c)]
         decided = [u for u in units if DECISION.search(u.text)] or [u for u in units if OUTCOME.search(u.text)]
         for unit in decided[:4]:
-            draft.bullets.append(f"{clean_sentence(unit.text)} {draft.cite(unit)}")
+            draft.bullets.append(" ".join(f"{clean_sentence(u.text)} {draft.cite(u)}" for u in _with_what_it_settles(view, unit)))
     signature = next((c for c in below if c.kind == "signature"), None)
     if signature is not None and view.first_unit(signature) is not None:
         unit = view.first_unit(signature)
@@ -186,6 +187,18 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
     if not draft.lead:
         draft.lead = f"{ctx.name(head)[:1].upper()}{ctx.name(head)[1:]}:"
     return draft
+
+
+_CONSEQUENCE = re.compile(r"^\W*(?:thus|therefore|consequently|as a result|accordingly|hence)\b", re.I)
+
+
+def _with_what_it_settles(view, decision: Unit) -> list[Unit]:
+    """A decision, after the sentence its paragraph opened with when it opens on a consequence: "Thus WG2 agreed to
+    keep Opinions 3 and 4 separate" settles "The delegate of Turkey presented their proposal to merge …"."""
+    units = view.units(view.by_id[decision.clause_id])
+    if _CONSEQUENCE.match(decision.text) and units and units[0] != decision:
+        return [units[0], decision]
+    return [decision]
 
 
 def compose_debate(ctx: PlanContext, query: str, places) -> Draft | None:
