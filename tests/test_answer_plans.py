@@ -495,3 +495,10 @@ def test_a_role_many_people_hold_is_not_an_actor_to_trace():
     view = ReportView(text, [clause], lambda c: [])
     assert view.actors_in("what did the swiss minister say") == ()
     assert "ivanovski" in view.actors_in("what did ivanovski say")
+
+
+def test_names_written_side_by_side_are_one_name_in_the_lead():
+    from assistant.answer.actor import _joined
+
+    assert _joined("what did Robert E. Kahn say", ["Robert", "Kahn"]) == "Robert Kahn"
+    assert _joined("what did ghana and senegal propose", ["Ghana", "Senegal"]) == "Ghana and Senegal"

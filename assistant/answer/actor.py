@@ -109,7 +109,7 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
         return None
     draft = ctx.draft()
     framed: set[str] = set()
-    name = " and ".join(as_written(ctx, a) for a in actors)
+    name = _joined(query, [as_written(ctx, a) for a in actors])
     draft.lead = f"What the report records of {name}:"
     i = 0
     while i < len(found):
@@ -125,6 +125,17 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
             draft.bullets.append(ctx.line(draft, unit, framed))
         i += 1 + len(quoted)
     return draft
+
+
+def _joined(query: str, names: list[str]) -> str:
+    """"Robert Kahn", not "Robert and Kahn": names the question writes side by side are one name."""
+    out = names[:1]
+    for name in names[1:]:
+        if re.search(rf"\b{re.escape(out[-1].split()[-1])}\s+(?:[A-Z]\.\s+)?{re.escape(name)}\b", query, re.I):
+            out[-1] = f"{out[-1]} {name}"
+        else:
+            out.append(name)
+    return " and ".join(out)
 
 
 def as_written(ctx: PlanContext, actor: str) -> str:
