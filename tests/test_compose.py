@@ -264,3 +264,13 @@ def test_places_named_one_by_one_answer_where_more_than_a_vague_place():
     assert _PLACES_LISTED.search("could be continued at other forums such as CSTD, ECOSOC and the IGF")
     assert _PLACES_LISTED.search("It was held at the CICG in Geneva") is None  # one place: any place's bonus
     assert _PLACES_LISTED.search("continuing the discussion on the role of governments in various fora") is None
+
+
+def test_numbered_things_outside_the_routed_places_are_labels_to_match():
+    from assistant.answer.compose import numbered_labels
+
+    labels = numbered_labels("and what did they say came out of session 1")
+    assert len(labels) == 1 and labels[0].search("For Session 1, participants generally agreed")
+    assert not labels[0].search("Session 12 met") and not labels[0].search("Session 1.5")
+    assert numbered_labels("how do opinions 3 and 4 differ") == []  # places are routed; "and 4" names nothing
+    assert numbered_labels("what happened to para 61")[0].search("paragraph 61 of the Tunis Agenda")
