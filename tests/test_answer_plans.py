@@ -502,3 +502,11 @@ def test_names_written_side_by_side_are_one_name_in_the_lead():
 
     assert _joined("what did Robert E. Kahn say", ["Robert", "Kahn"]) == "Robert Kahn"
     assert _joined("what did ghana and senegal propose", ["Ghana", "Senegal"]) == "Ghana and Senegal"
+
+
+def test_support_or_opposition_expressed_is_what_came_of_a_proposal():
+    from assistant.answer.sequel import _REPLY
+
+    assert _REPLY.search("a number of countries expressed their support for the amendment proposed by Turkey")
+    assert _REPLY.search("Several delegations objected to the new text")
+    assert not _REPLY.search("Turkey's contribution proposed the addition of the word relevant")

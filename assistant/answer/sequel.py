@@ -13,7 +13,8 @@ from assistant.report.sentences import Unit
 
 # A reply is an outcome too: "The Secretariat clarified that a precedent existed …"
 _REPLY = re.compile(r"\b(?:clarified|explained|replied|responded|answered|insist\w*|unaltered|unchanged|"
-                    r"current form|reflected|compromise)\b", re.I)
+                    r"current form|reflected|compromise|expressed (?:their|its) (?:support|opposition|concern)|"
+                    r"objected|opposed)\b", re.I)
 MAX_SEQUEL = 3  # sentences told: the outcome, and at most two more that state one
 SEQUEL_SHARE = 0.6  # of the best sentence's closeness to the question a further sentence needs
 
