@@ -22,9 +22,9 @@ from assistant.query.conversation import (
     parse_history,
     read_in_context,
     report_names,
+    report_people,
     spell_out_people,
     spell_out_places,
-    report_people,
     spell_out_shorthand,
 )
 from assistant.search.embed import make_embedder

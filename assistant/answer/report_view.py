@@ -257,4 +257,3 @@ def _trimmed(spans: list[tuple[int, int]], source: str) -> list[tuple[int, int]]
         if e - s >= 3:
             out.append((s, e))
     return out
-

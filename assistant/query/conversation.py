@@ -158,13 +158,13 @@ _NAMES_NOTHING = re.compile(
     r"(?:\s+there)?\W*$",
     re.I,
 )
-# A verb whose object was in the answer before: "who objected?", "who proposed?"
 # A topic without a verb, asked of what was just talked about: "anything specifically on developing countries?"
 _ANYTHING_ON = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?(?:anything|something|any\s+mention)\s+(?:else\s+|more\s+|specific(?:ally)?\s+)?"
     r"(?:on|about|regarding|re|for)\s+(?:[\w’'-]+\s*){1,4}\W*$",
     re.I,
 )
+# A verb whose object was in the answer before: "who objected?", "who proposed?"
 _UNFINISHED = re.compile(r"^\W*(?:and\s+)?who(?:\s+(?:was|were|did|had))?\s+[a-z]+ed\W*$", re.I)
 # A noun that needs a complement the question does not give: "what were the reasons?", "what was the outcome?",
 # "give me the full text", "what's the exact wording?"
@@ -217,9 +217,8 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
         return True  # "what happened there?"; "number of ministers there?" is at the forum
     if _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text):
         return True
-    if _ANYTHING_ON.match(text) and not _PLACE.search(text) and not _has_name(text, names):
-        return True
-    if _DEFINITE_ONLY.match(text) and not _PLACE.search(text) and not _has_name(text, names):
+    unnamed_topic = _ANYTHING_ON.match(text) or _DEFINITE_ONLY.match(text)
+    if unnamed_topic and not _PLACE.search(text) and not _has_name(text, names):
         return True
     if _ELLIPSIS.search(text) and len(_content_words(text)) <= 3 and not (
         _NAMES_TWO.search(text) or len(_PLACE.findall(spell_out_places(text))) > 1
@@ -901,8 +900,7 @@ _DESCRIBED = re.compile(
 )
 _ASKS_WHO_IT_IS = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|whose|name|what(?:'s|’s| is| was) the name)\b", re.I)
 # Roles that must be in the person's entry; the others ("boss", "guy", "minister") only point at someone
-_ENTRY_ROLES = frozenset({"ceo", "president", "counsellor", "counselor", "cofounder", "co-founder", "founder",
-                          })
+_ENTRY_ROLES = frozenset({"ceo", "president", "counsellor", "counselor", "cofounder", "co-founder", "founder"})
 
 
 def report_people(text: str) -> list[tuple[str, frozenset[str]]]:
@@ -916,11 +914,10 @@ def report_people(text: str) -> list[tuple[str, frozenset[str]]]:
     return [(name, frozenset(words)) for name, words in people.items()]
 
 
-def spell_out_people(question: str, people: list[tuple[str, frozenset[str]]], asked_for: bool = False) -> str:
+def spell_out_people(question: str, people: list[tuple[str, frozenset[str]]]) -> str:
     """"what did the icann ceo say" → "what did Fadi Chehadé say": a person described by words that the entry of
-    one person of the report, and only one, holds. A question asking who that is keeps its words, unless
-    `asked_for` (an earlier turn, which the answer has told)."""
-    if not asked_for and _ASKS_WHO_IT_IS.match(question):
+    one person of the report, and only one, holds. A question asking who that is keeps its words."""
+    if _ASKS_WHO_IT_IS.match(question):
         return question  # "who was the swiss speaker?" asks for the person the words describe
     for m in _DESCRIBED.finditer(question):
         modifiers = [w.lower() for w in m.group(1).split() if w.lower() not in STOPWORDS]
