@@ -73,7 +73,8 @@ class Assistant:
         self.generator = generator
         self.composer = Composer(source, clauses, vectors)
         self.planner = Planner(
-            PlanContext(source, clauses, self.composer, acronyms(source)), settings.k, enabled=settings.uses("plans")
+            PlanContext(source, clauses, self.composer, acronyms(source)), settings.k, enabled=settings.uses("plans"),
+            unvoiced=settings.uses("unvoiced"),
         )
         self._report_lower = source.lower()
         self._written = report_year(source)
@@ -148,7 +149,7 @@ class Assistant:
             planned = self.planner.plan_sequel(query, last_cited)
         planned = planned or self.planner.plan(query, hits, filters)
         if planned.draft is None:
-            return self._abstention(cleaned, query, hits, read_as=read_as)
+            return self._abstention(cleaned, query, hits, planned.unsaid, read_as)
         if not planned.structural and uses("off-topic") and self.off_topic(query, hits):
             return self._abstention(cleaned, query, hits, "it is about things the report never mentions", read_as)
         answer = self.planner.finish(planned, cleaned, query, self._shown(hits))

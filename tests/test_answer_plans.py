@@ -143,6 +143,29 @@ def test_an_actor_answer_gathers_what_the_actor_did_with_its_outcome(planner, cl
     assert "Chairman’s Report" in result.answer  # where the amendment ended up
 
 
+def test_a_working_group_chair_is_traced_as_the_chairman_of_that_groups_report(planner, clauses):
+    view = planner.context.view
+    assert ("Musab Abdulla", 2, "Chair") in view.group_roles  # signed "Mr Musab Abdulla (Bahrain) Chairman of …"
+    assert ("Sally Wentworth", 1, "Vice-Chair") in view.group_roles
+    result = answer(planner, clauses, "what did kantchev say about the role of governments", "annex-1/wg-3/p1")
+    assert result.plan == "actor"
+    assert "the Chairman" in result.answer  # "It was emphasized by the Chairman that we should not shy away …"
+
+
+def test_an_actor_the_report_only_names_is_never_heard(planner, clauses):
+    from assistant.answer.actor import voiced
+
+    ctx = planner.context
+    assert voiced(ctx, ("ghana",))  # "Ghana proposed …"
+    assert voiced(ctx, ("turkey",))  # "the amendment proposed by Turkey"
+    assert voiced(ctx, ("chehadé",))  # "Mr Fadi Chehadé, President and CEO of ICANN, delivered …"
+    assert not voiced(ctx, ("jha",))  # "Mr Rabindra N. Jha (India)." in the list of Vice-Chairs
+    assert not voiced(ctx, ("sally wentworth",))  # a Vice-Chair, only thanked as "the Vice-Chairman"
+    planned = planner.plan("what did rabindra jha say at the forum", hits_for(clauses, "part-1/p1"))
+    assert planned.draft is None and "Rabindra Jha" in planned.unsaid
+    assert planner.plan("what role did rabindra jha have", hits_for(clauses, "part-1/p1")).unsaid is None
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")
@@ -498,10 +521,10 @@ def test_a_role_many_people_hold_is_not_an_actor_to_trace():
 
 
 def test_names_written_side_by_side_are_one_name_in_the_lead():
-    from assistant.answer.actor import _joined
+    from assistant.answer.actor import joined_names
 
-    assert _joined("what did Robert E. Kahn say", ["Robert", "Kahn"]) == "Robert Kahn"
-    assert _joined("what did ghana and senegal propose", ["Ghana", "Senegal"]) == "Ghana and Senegal"
+    assert joined_names("what did Robert E. Kahn say", ["Robert", "Kahn"]) == "Robert Kahn"
+    assert joined_names("what did ghana and senegal propose", ["Ghana", "Senegal"]) == "Ghana and Senegal"
 
 
 def test_support_or_opposition_expressed_is_what_came_of_a_proposal():

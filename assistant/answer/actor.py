@@ -66,11 +66,12 @@ def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int) -> list[Un
 def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     view = ctx.view
     spellings = [a for actor in actors for a in (actor, *view.transposed(actor))]  # "Kahn", and "Khan" once
-    pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+    named = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
     found: list[Unit] = []
     for clause in view.clauses:
         if clause.kind == "heading":
             continue
+        pattern = _in_clause(view, actors, clause, named)
         if places is not None and places.opinions and not about_opinions(clause, places.opinions, view):
             continue
         if places is not None and places.groups and clause.working_group not in places.groups:
@@ -103,13 +104,75 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     return found
 
 
+def _in_clause(view, actors: tuple[str, ...], clause, named: re.Pattern) -> re.Pattern:
+    """How `clause` names the actors: by name, or by the role it knows them by ("the Chairman" of a Working
+    Group's report is the one who chairs it: "It was emphasized by the Chairman that we should not shy away")."""
+    alias = next((a for a in (view.role_alias(actor, clause) for actor in actors) if a is not None), None)
+    return re.compile(f"{named.pattern}|{alias.pattern}", re.I) if alias else named
+
+
+# What a question asks an actor to have said: "what did X say / argue / propose", "X's view", "X's statement".
+_ASKS_VOICE = re.compile(
+    r"\b(?:say|said|says|saying|talk\w*|spe(?:ak|aks|aking|oke)|comment\w*|mention\w*|remarks?|argu\w*|propos\w*|"
+    r"suggest\w*|want\w*|think|thought|stress\w*|raise\w*|messages?|speech|statement|interventions?|views?|"
+    r"position|stance|line|points?|object\w*|oppos\w*|insist\w*|push\w*|request\w*|contribut\w*|submit\w*)\b",
+    re.I,
+)
+_VERB_WORDS = (
+    r"said|spoke|made|gave|took|drew|brought|put|led|held|sought|felt|thought|saw|began|wrote|told|sent|"
+    r"\w+ed|(?:is|are|was|were)\s+of\s+the\s+view"
+)
+# between a name and its verb: a parenthesis, "delegate", an aside between commas, a co-actor
+_ACTS_AFTER = re.compile(
+    rf"^[\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*(?:\s*\([^)]*\))?(?:\s+(?:delegat\w*|representatives?|delegation))?"
+    rf"(?:\s*,[^.;]{{1,120}}?,|(?:\s*,\s*[A-Z][\w’'. -]*?(?:\s*\([^)]*\))?)*,?\s+and\s+(?:the\s+)?[A-Z][\w’'. -]*?(?:\s*\([^)]*\))?)?"
+    rf"\s+(?:(?:also|further|then|had|has|have|was|were|would|could|did|not|strongly|again|especially|graciously)\s+)*"
+    rf"(?:{_VERB_WORDS})\b"
+)
+# before a name: "proposed by Turkey", "contributions from the United States (…), Turkey", "the delegate of Ghana"
+_ACTS_BEFORE = re.compile(
+    r"(?:\b(?:by|from)\s+(?:the\s+)?(?:[A-Z][^,;.:]*?(?:\([^)]*\))?,\s*(?:and\s+)?)*|"
+    r"\b(?:delegat\w*|representatives?|delegation|behalf)\s+of\s+(?:the\s+)?|\baccording\s+to\s+(?:the\s+)?)$",
+    re.I,
+)
+
+
+def asks_voice(question: str) -> bool:
+    """Whether the question asks what an actor said or put forward, not what part they had."""
+    return _ASKS_VOICE.search(question) is not None
+
+
+def voiced(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
+    """Whether the report has the actors say or do anything anywhere: a name followed by its verb ("Ghana
+    proposed"), after "by" ("proposed by Turkey"), as an owner ("Turkey's contribution"), or opening a speech.
+    A person only listed ("Mr Rabindra N. Jha (India).") or named in a role line is never heard."""
+    view = ctx.view
+    spellings = [a for actor in actors for a in (actor, *view.transposed(actor))]
+    named = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+    for clause in view.clauses:
+        if clause.kind == "heading":
+            continue
+        pattern = _in_clause(view, actors, clause, named)
+        units = view.units(clause)
+        for i, unit in enumerate(units):
+            for m in pattern.finditer(unit.text):
+                rest = unit.text[m.end():]
+                if _ACTS_AFTER.match(rest) or re.match(r"[\w.-]*['’]s\b", rest):
+                    return True
+                if _ACTS_BEFORE.search(unit.text[: m.start()]):
+                    return True
+            if i == 0 and SPEECH_OPENS.match(unit.text) and any(pattern.search(u.text) for u in units[:2]):
+                return True
+    return False
+
+
 def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
     found = actor_mentions(ctx, query, actors, places)
     if not found:
         return None
     draft = ctx.draft()
     framed: set[str] = set()
-    name = _joined(query, [as_written(ctx, a) for a in actors])
+    name = joined_names(query, [as_written(ctx, a) for a in actors])
     draft.lead = f"What the report records of {name}:"
     i = 0
     while i < len(found):
@@ -127,7 +190,7 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     return draft
 
 
-def _joined(query: str, names: list[str]) -> str:
+def joined_names(query: str, names: list[str]) -> str:
     """"Robert Kahn", not "Robert and Kahn": names the question writes side by side are one name."""
     out = names[:1]
     for name in names[1:]:

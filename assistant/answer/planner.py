@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answer.actor import compose_actor
+from assistant.answer.actor import as_written, asks_voice, compose_actor, joined_names, voiced
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
@@ -34,6 +34,7 @@ STRUCTURAL = frozenset({"list", "overview", "compare", "actor", "definition"})
 class Planned:
     plan: str
     draft: Draft | None
+    unsaid: str | None = None  # why there is nothing to answer with, when the report says why
 
     @property
     def structural(self) -> bool:
@@ -41,10 +42,11 @@ class Planned:
 
 
 class Planner:
-    def __init__(self, context: PlanContext, k: int, enabled: bool = True):
+    def __init__(self, context: PlanContext, k: int, enabled: bool = True, unvoiced: bool = True):
         self.context = context
         self.k = k
         self.enabled = enabled
+        self.unvoiced = unvoiced  # abstain when the actor asked about is never heard in the report
 
     def places(self, query: str, filters: Filters | None) -> Places:
         places = Places.of(query)
@@ -93,6 +95,10 @@ class Planner:
             if not (places.opinions if asks_opinion else places.groups):  # "which group handled Opinion 3"
                 draft, shape = compose_places(ctx, query, hits), "list"
         elif shape == "actor":
+            if self.unvoiced and asks_voice(own) and not voiced(ctx, actors):
+                # "what did Sally Wentworth say?": the report names her as Vice-Chair, never as saying anything
+                named = joined_names(query, [as_written(ctx, a) for a in actors])
+                return Planned("actor", None, f"it names {named} but records nothing said or put forward")
             draft = compose_actor(ctx, query, hits, actors, places)
         elif shape == "definition":
             draft = compose_definition(ctx, query, hits)

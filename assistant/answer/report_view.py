@@ -25,6 +25,15 @@ _STRUCTURE = frozenset(
     "minister ministers deputy counsellor president ceo director directors vice-chairman vice-chairmen vice-chair "
     "vice-chairs chairmanship moderator".split()
 )
+_TITLE = r"(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.E\.?)\.?\s+"
+_NAME = r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){1,3}?"
+_GROUP_ROLE = re.compile(
+    rf"(?:\bchaired\s+by|\b(?P<vice>Vice-)?Chair(?:man)?)\s+{_TITLE}(?P<name>{_NAME})(?=\s*[(,;:]|\s+with\b|\s*$)|"
+    rf"^{_TITLE}(?P<signed>{_NAME})(?:\s*\([^)]*\))?\s+(?P<signed_vice>Vice-)?Chairman\s+of\s+Working\s+Group",
+)
+# "the Chairman" of a Working Group's report is the one who chairs it; never the "Vice-Chairman"
+_CHAIR_ALIAS = re.compile(r"\bthe\s+(?<!-)Chair(?:man)?\b", re.I)
+_VICE_ALIAS = re.compile(r"\bthe\s+Vice-Chair(?:man)?\b", re.I)
 # A name in more clauses than this is the report's vocabulary (ITU, IPv6, Internet), not an actor to trace.
 ACTOR_MAX_CLAUSES = 20
 ACTORS_MEMO = 8192  # texts whose actors are remembered: the report's ~700 sentences and the latest questions
@@ -157,6 +166,31 @@ class ReportView:
                 if w not in lower_words and w not in _STRUCTURE and len(w) > 1 and w.rstrip("s") not in self.things
             )
         return dict(spread)
+
+    @cached_property
+    def group_roles(self) -> list[tuple[str, int, str]]:
+        """Who chairs a Working Group, as its own report names them: (name, group, "Chair" or "Vice-Chair"). A
+        report opening "chaired by Mr Daniel Calvacanti (Brazil) with Vice-Chair Ms Sally Wentworth" or signed
+        "Mr Petko KANTCHEV Chairman of Working Group 3" goes on to speak of them as "the Chairman"."""
+        roles: list[tuple[str, int, str]] = []
+        for clause in self.clauses:
+            if clause.part != "Annex I" or clause.working_group is None:
+                continue
+            for unit in self.units(clause):
+                for m in _GROUP_ROLE.finditer(unit.text):
+                    vice = bool(m.group("vice") or m.group("signed_vice"))
+                    name = m.group("name") or m.group("signed")
+                    roles.append((name, clause.working_group, "Vice-Chair" if vice else "Chair"))
+        return list(dict.fromkeys(roles))
+
+    def role_alias(self, actor: str, clause: Clause) -> re.Pattern | None:
+        """How `clause` speaks of `actor` by role ("the Chairman" in the report of the group they chair), if it does."""
+        for name, group, role in self.group_roles:
+            if clause.working_group == group and clause.part == "Annex I" and any(
+                re.search(rf"\b{re.escape(a)}\b", name, re.I) for a in (actor, *self.transposed(actor))
+            ):
+                return _VICE_ALIAS if role == "Vice-Chair" else _CHAIR_ALIAS
+        return None
 
     @cached_property
     def _folded_actors(self) -> dict[str, str]:
