@@ -107,3 +107,15 @@ def stem(word: str) -> str:
 def unaccented(text: str) -> str:
     """`text` without accents ("Touré" → "Toure"), letter for letter: people type names without them."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+_DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "ese")
+
+
+def demonym_of(word: str, names) -> str | None:
+    """The name in `names` a people is called after ("brazilians" → "brazil", "ghanaian" → "ghana"), if any."""
+    word = word.lower()
+    for ending in _DEMONYM_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4 and word[: -len(ending)] in names:
+            return word[: -len(ending)]
+    return None

@@ -553,3 +553,17 @@ def test_a_person_described_by_words_of_their_own_entry_is_named():
     assert spell_out_people("what did the president say", people) == "what did the president say"  # two of them
     assert spell_out_people("who was the swiss speaker", people) == "who was the swiss speaker"  # asks who it is
     assert spell_out_people("what does it ask the ITU Secretary-General to do", people).endswith("Secretary-General to do")
+
+
+def test_a_people_named_after_a_country_names_it():
+    from assistant.query.conversation import is_follow_up
+    from assistant.textnorm import demonym_of
+
+    names = frozenset({"brazil", "ghana", "unga", "turkey"})
+    assert demonym_of("brazilians", names) == "brazil" and demonym_of("ghanaian", names) == "ghana"
+    assert demonym_of("turkeys", names) is None and demonym_of("bran", names) is None
+    assert not is_follow_up("what did the brazilians want", names)
+    assert is_follow_up("what did the delegates want", names)
+    # a "they" after a named thing is whoever wrote it, not someone from the last turn
+    assert not is_follow_up("what does enhanced cooperation mean according to the unga res they quote", names)
+    assert is_follow_up("what did they quote", names)

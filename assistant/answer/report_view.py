@@ -9,7 +9,7 @@ from functools import cached_property
 
 from assistant.records import Clause
 from assistant.report.sentences import Unit, ends_in_abbreviation
-from assistant.textnorm import fold_ws, unaccented
+from assistant.textnorm import demonym_of, fold_ws, unaccented
 
 _MARKER = re.compile(r"\[footnoteRef:\d+\]")
 # Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
@@ -226,6 +226,8 @@ class ReportView:
         while i < len(words):
             word = self._spelled(re.sub(r"['’]s$", "", words[i]).strip(".").lower())
             count = self.actor_words.get(word) or self._prefix_count(word)
+            if not count and (people_of := demonym_of(word, self.actor_words)):
+                word, count = people_of, self.actor_words[people_of]  # "the brazilians" are Brazil
             if count and count <= ACTOR_MAX_CLAUSES:
                 phrase = [word]
                 # "united states": keep the following capitalized word of the same name

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query.question import STOPWORDS, SUMMARY_WORDS
-from assistant.textnorm import clean_input, stem
+from assistant.textnorm import clean_input, demonym_of, stem
 
 MAX_HISTORY_TURNS = 6
 MAX_HISTORY_CHARS = 500
@@ -245,8 +245,12 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
             # changed its opinions"
             continue
         after = text[match.end():]
-        if word == "they" and _VERB_NEXT.match(after) and (_PLACE.search(text) or _has_name(after, names)):
-            continue  # "why did they keep Opinions 3 and 4 apart": a "they" that acts on a named place is whoever was there
+        if word == "they" and _VERB_NEXT.match(after) and (
+            _PLACE.search(text) or _has_name(after, names) or _has_name(before, names)
+        ):
+            # "why did they keep Opinions 3 and 4 apart": a "they" that acts on a named place is whoever was there;
+            # "what does enhanced cooperation mean in the UNGA resolution they quote": whoever wrote what is named
+            continue
         return True
     return False
 
@@ -293,8 +297,9 @@ def _has_doer(text: str) -> bool:
 
 def _has_name(text: str, names: frozenset[str]) -> bool:
     """A proper name in `text`: capitalized after the first word, an acronym, or one of the report's names."""
+    words = [w.lower().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text)]
     return any(m.group(0).lower() not in _NOT_NAMES for m in _NAME.finditer(text)) or any(
-        w.lower().removesuffix("'s").removesuffix("’s") in names for w in _WORD.findall(text)
+        w in names or demonym_of(w, names) for w in words  # "the brazilians" name Brazil
     )
 
 
