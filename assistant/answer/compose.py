@@ -309,7 +309,7 @@ class Composer:
         for unit, rank, route in self._candidates(query, hits, filters):
             meaning = self._meaning(query_vector, unit)
             score = self._score(terms, total, kind, unit, rank, meaning, wanted) + route
-            if labels and any(label.search(unit.text) for label in labels):
+            if labels and any(label.search(unit.text) or label.numbered(self.source, unit.start) for label in labels):
                 score += LABEL_BONUS
             scored.append(Scored(unit, score, rank))
         if not scored:
@@ -475,12 +475,26 @@ LABEL_BONUS = 0.2
 _ROUTED_NOUNS = frozenset("opinion opinions group groups part parts annex wg wgs op may june the".split())
 
 
-def numbered_labels(question: str) -> list[re.Pattern]:
-    """Patterns for the numbered things `question` names outside the routed places."""
+@dataclass(frozen=True)
+class NumberedLabel:
+    """A numbered thing a question names ("paragraph 21"): named so in a sentence, or labelling it ("21.\tRequests …")."""
+
+    named: re.Pattern
+    number: str
+
+    def search(self, text: str) -> re.Match | None:
+        return self.named.search(text)
+
+    def numbered(self, source: str, start: int) -> bool:
+        return re.search(rf"(?:^|[\s“\"(]){self.number}[.)]\s*$", source[max(0, start - 8): start]) is not None
+
+
+def numbered_labels(question: str) -> list[NumberedLabel]:
+    """The numbered things `question` names outside the routed places."""
     out = []
     for noun, number in _NUMBERED_LABEL.findall(question):
         if noun.lower() not in _ROUTED_NOUNS and noun.lower() not in STOPWORDS:
-            out.append(re.compile(rf"\b{re.escape(noun[:4])}\w*\.?\s+{number}\b(?![.,/]?\d)", re.I))
+            out.append(NumberedLabel(re.compile(rf"\b{re.escape(noun[:4])}\w*\.?\s+{number}\b(?![.,/]?\d)", re.I), number))
     return out
 
 

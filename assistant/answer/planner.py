@@ -13,6 +13,7 @@ from assistant.answer.actor import as_written, asks_voice, compose_actor, joined
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
+from assistant.answer.compose import numbered_labels
 from assistant.answer.definition import compose_definition
 from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
@@ -66,6 +67,8 @@ class Planner:
         # the shape is what the user's own words ask; the earlier turn put after them only says what about
         own = own_words(query)
         shape = question_shape(own, actors=actors, places=places.count)
+        if shape == "list" and _asks_of_another_text(own) and not _ASKS_LIST.match(own):
+            shape = "fact"
         if asked_act(query) and shape in ("list", "fact", "actor", "yesno"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
             doers = compose_doers(ctx, query, places)
@@ -80,6 +83,7 @@ class Planner:
             shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
         elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(own) and (
             not _ASKS_WHO.match(own)  # "who questioned whether it could request …" asks for a speaker
+            and not _asks_of_another_text(own)
         ):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
@@ -128,7 +132,19 @@ class Planner:
         return replace(answer, plan=planned.plan)
 
 
+_DOCUMENT_ASKS = re.compile(
+    r"\b(?:what|who|whom)\s+(?:does|did|do)\s+(?:the\s+|that\s+|this\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:resolutions?|res|decisions?|declarations?|agenda|documents?)\b",
+    re.I,
+)
+_ASKS_LIST = re.compile(r"^\W*(?:and\s+|so\s+)?(?:list|name|enumerate|itemi[sz]e)\b", re.I)
 _ASKS_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|which (?:country|countries|delegations?))\b", re.I)
+
+
+def _asks_of_another_text(question: str) -> bool:
+    """What a numbered paragraph or a document quoted asks ("what does para 20 of it ask for", "what does the UN
+    resolution it quotes ask the CSTD chair to do"): that text's words, not an Opinion's section."""
+    return bool(numbered_labels(question)) or _DOCUMENT_ASKS.search(question) is not None
 
 
 def _opinion_of(hits: list[Hit]) -> int | None:

@@ -81,6 +81,9 @@ _POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?
                                r"contributions?|positions?|views?|edits?|suggestions?|text|draft)\b", re.I)
 
 
+_DOCUMENT_NEXT = re.compile(r"\s+(?:resolutions?|res|decisions?|declarations?|documents?|agenda|reports?)\b", re.I)
+
+
 def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
     """The actors a question asks about as the doer: named before its verb ("what did Ghana propose") or
     as an owner ("India's points") — not the one a verb is done to ("ask the Secretary-General")."""
@@ -91,7 +94,10 @@ def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
         at = re.search(rf"\b{re.escape(unaccented(actor))}", question, re.I)
         if at is None:
             continue
-        owner = re.match(r"['’]s\b", question[at.end() + len(re.match(r"[\w-]*", question[at.end():]).group(0)):])
+        rest = question[at.end() + len(re.match(r"[\w-]*", question[at.end():]).group(0)):]
+        owner = re.match(r"['’]s\b", rest)
+        if _DOCUMENT_NEXT.match(rest):
+            continue  # "what does para 21 of the UNGA resolution say": the resolution speaks, not the UN General Assembly
         if owner or verb is None or at.start() < verb.start():
             out.append(actor)
     return tuple(out)

@@ -178,7 +178,7 @@ _RELATIONAL = re.compile(
 # A question about a "the …" it never identifies: "what was the answer?", "where could the discussion continue
 # then?", "who's the contact for that?" (a name or a place in it makes it stand alone: "what is the WTPF?")
 _DEFINITE_ONLY = re.compile(
-    r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:what(?:'s|’s)?|which|who(?:'s|’s)?|where|when|how|why)\s+"
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:what|which|who|where|when|how|why)(?:'s|’s)?\s+"
     r"(?:(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|might)\s+)?(?:the|that)\s+"
     r"(?!(?:main|key|overall|general)\b)"  # "what were the main outcomes" asks about the whole report
     r"(?:[a-z’'-]+\s+){0,2}[a-z’'-]+(?:\s+(?:then|now|next|again|finally))?\W*$",

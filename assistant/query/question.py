@@ -331,6 +331,9 @@ _CONTENT_TOLD = re.compile(
 )
 
 
+_MONTH_NEXT = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
 def uncited_content(question: str, sentences: list[str]) -> str | None:
     """The content of a numbered document asked for where the report only cites it: "what's in information
     document 12 from APNIC?" against "… referred the meeting to information document 12, submitted by APNIC".
@@ -352,6 +355,8 @@ def uncited_content(question: str, sentences: list[str]) -> str | None:
     for sentence in sentences:
         for ident in ids:
             for m in re.finditer(rf"(?<!\w){re.escape(ident)}(?![\w/])", sentence, re.I):
+                if _MONTH_NEXT.match(sentence[m.end():]):
+                    continue  # "on 21 Dec. 2012" is a date, not paragraph 21
                 # the number names the asked-for thing here: one of the question's words stands close before it
                 near = sentence[max(0, m.start() - 60): m.start()].lower()
                 if words and not any(re.search(rf"\b{re.escape(w[:5])}", near) for w in words):
