@@ -81,6 +81,10 @@ REPORT = (
         ("What position did the forum take on technology neutrality?", None),
         ("What did it say about multistakeholderism?", None),  # one word, and the report's hyphenated one
         ("What did it say about the Internet afterwards?", None),  # the last word is not a known head
+        ("how many delegates were there in africa according to the report", "it never mentions africa"),
+        ("how many delegates were in ghana?", None),
+        ("explain opinion 4 in english", None),  # how to answer, not where
+        ("what did they say about it in plain english", None),
         ("", None),
     ],
 )

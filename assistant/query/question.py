@@ -206,6 +206,18 @@ _HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
 _TOPIC = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,2})\s*[?.!]*\s*$", re.I)
 
 
+# a one-word place a question is restricted to: "… in africa", "… in africa according to the report", "… in asia right now"
+_WHERE_IN = re.compile(
+    r"\b(?:in|across|within|throughout)\s+([a-z][a-z-]{2,})(?=\s*(?:$|[?.!,;]|\s+(?:according|right|now|today|"
+    r"currently|at|in|on|per|during|since|and|or|back|then|these|those)\b))",
+    re.I,
+)
+
+# "in english", "in brief", "in a nutshell": how to answer, not where
+_MANNER = frozenset("english plain brief short detail details general total particular practice theory summary simple "
+                    "essence effect fact sum layman laymans lay nutshell words full depth".split())
+
+
 def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None:
     """Something specific the question asks about that the report never mentions, as a reason to show.
 
@@ -234,6 +246,10 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
     counted = _HOW_MANY.search(question)
     if counted and not _knows(counted.group(1), vocabulary, joined):
         return f"it never mentions {counted.group(1).lower()}"
+    for match in _WHERE_IN.finditer(question):
+        # "how many IXPs are there in africa": the place the question is about, which the report never names
+        if match.group(1).lower() not in _MANNER and not _knows(match.group(1), vocabulary, joined):
+            return f"it never mentions {match.group(1)}"
     topic = _TOPIC.search(question)
     if topic:
         # a compound whose modifier the report never uses names another thing than its head alone does:
