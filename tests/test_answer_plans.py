@@ -533,3 +533,10 @@ def test_support_or_opposition_expressed_is_what_came_of_a_proposal():
     assert _REPLY.search("a number of countries expressed their support for the amendment proposed by Turkey")
     assert _REPLY.search("Several delegations objected to the new text")
     assert not _REPLY.search("Turkey's contribution proposed the addition of the word relevant")
+
+
+def test_the_opinions_a_named_working_group_handled_are_its_own_list(planner, clauses):
+    result = answer(planner, clauses, "what two opinions did working group 1 handle", "annex-1/wg-1/p2")
+    assert result.plan == "list"
+    assert "- Draft Opinion 1: Promoting IXPs" in result.answer and "- Draft Opinion 2: Fostering" in result.answer
+    assert "Opinion 5" not in result.answer  # not the six the Forum adopted

@@ -31,6 +31,10 @@ def _candidates(ctx: PlanContext, query: str, hits: list[Hit], places) -> list[t
         parent = view.by_id.get(hit.clause.parent or "")
         if parent is not None:
             out.append((rank, parent))
+    for group in places.groups:
+        head = view.group_heads.get(group)
+        if head is not None:
+            out += [(CONTAINER_DEPTH, c) for c in view.descendants(head.id) if c.kind != "heading"]
     return out
 
 
@@ -47,6 +51,13 @@ def _named_parts(ctx: PlanContext, query: str) -> list[tuple[int, Clause]]:
             told = _listed_elsewhere(view, next(iter(kind)), len(titles))
             out.append((0, told or head))
     return out
+
+
+def _items_of_kind_asked(query: str, items) -> bool:
+    """Items all labelled as the things the question asks for in the plural: "Draft Opinion 1: …" for "opinions"."""
+    labels = {m.group(1).lower() for u in items if (m := re.match(r"(?:draft\s+)?([a-z]+)\s+\d+\s*:", u.text, re.I))}
+    return len(labels) == 1 and len([u for u in items if re.match(r"(?:draft\s+)?[a-z]+\s+\d+\s*:", u.text, re.I)]) == len(
+        items) and re.search(rf"\b{re.escape(next(iter(labels)))}s\b", query, re.I) is not None
 
 
 _PRONOUN_FIRST = re.compile(r"(?:he|she|they|it)\b", re.I)
@@ -109,7 +120,8 @@ def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Cl
     best, best_score = None, float("-inf")
     seen: set[str] = set()
     asked = _asked_sections(ctx, query, places)
-    named = _named_parts(ctx, query) if not asked else []
+    # "what two opinions did working group 1 handle": the group's own list, not the report's six
+    named = _named_parts(ctx, query) if not asked and not places.groups else []
     for rank, candidate in asked or named + _candidates(ctx, query, hits, places):
         if candidate.id in seen:
             continue
@@ -129,8 +141,9 @@ def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Cl
         heading = set(tokenize(candidate.text)) if candidate.kind == "heading" else set()
         if heading:
             score += W_HEADING * len(heading & set(tokenize(query))) / len(heading)
-        if (rank, candidate) in named:
-            score += 1.0  # the question names what the part is made of
+        if (rank, candidate) in named or (places.groups and _items_of_kind_asked(query, items)):
+            score += 1.0  # the question names what the part is made of, or what the group it names listed
+            named.append((rank, candidate))
         if score > best_score:
             best, best_score = (candidate, items), score
     if best is None or asked or any(best[0] is c for _, c in named):

@@ -13,7 +13,7 @@ from assistant.textnorm import demonym_of, fold_ws, unaccented
 
 _MARKER = re.compile(r"\[footnoteRef:\d+\]")
 # Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
-_INLINE_LABEL = re.compile(r"\b([A-Z][a-z]+) \d{1,3}:")  # "Opinion 3:", "Resolution 101:"
+_INLINE_LABEL = re.compile(r"\b(?:Draft )?([A-Z][a-z]+) \d{1,3}:")  # "Opinion 3:", "Resolution 101:", "Draft Opinion 1:"
 _BULLET = re.compile(r"\s*(?:[·•▪-]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)])\s")
 _CAPITALIZED = re.compile(r"\b[A-Z][^\W\d_’'.-]*(?:[’'.-][^\W\d_]+)*[^\W\d_]")
 # Words the report capitalizes as parts of its own structure, not as actors.
