@@ -567,3 +567,18 @@ def test_a_people_named_after_a_country_names_it():
     # a "they" after a named thing is whoever wrote it, not someone from the last turn
     assert not is_follow_up("what does enhanced cooperation mean according to the unga res they quote", names)
     assert is_follow_up("what did they quote", names)
+
+
+def test_which_one_chooses_among_the_opinions_the_last_answer_cited():
+    turns = [Turn("what two opinions did working group 1 handle", ("annex-1/wg-1/p1", "opinion-1/x", "opinion-2/y"))]
+    assert is_follow_up("which one got changed")
+    assert read_in_context("which one got changed", turns, _place) == "which of Opinions 1 and 2 got changed"
+
+
+def test_a_deep_follow_up_stays_in_the_place_the_conversation_began_in():
+    turns = [Turn("what was working group 3 doing", ()), Turn("who brought the extra draft", ()),
+             Turn("how did that end", ())]
+    read = read_in_context("where did the chair say they should keep talking about it", turns, _place)
+    assert read.endswith("(Working Group 3)")
+    # a person's other roles, or "the other one", lie elsewhere
+    assert "Working Group 3" not in read_in_context("what was his other role?", turns, _place)

@@ -217,6 +217,8 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
         return True  # "what happened there?"; "number of ministers there?" is at the forum
     if _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text):
         return True
+    if _WHICH_ONE.match(text) and not _PLACE.search(text):
+        return True  # "which one got changed?": one of what the last answer named
     unnamed_topic = _ANYTHING_ON.match(text) or _DEFINITE_ONLY.match(text)
     if unnamed_topic and not _PLACE.search(text) and not _has_name(text, names):
         return True
@@ -255,6 +257,12 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     return False
 
 
+# A choice among things the question does not name: "which one got changed?", "which of them was adopted?"
+_WHICH_ONE = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)?which\s+(?:one|ones|of\s+(?:them|those|these|the\s+two|both))\b"
+    r"(?!\s+of\s+the\b)",
+    re.I,
+)
 # "which working group changed …": the thing asked about does the acting
 _WHICH_DOER = re.compile(
     r"^\W*which\s+(?!(?:is|was|are|were|does|did|do|has|had|can|could|will|would)\b)[a-z]+(?:\s+[a-z]+)?\s+"
@@ -664,12 +672,35 @@ def read_in_context(
     if not turns or not is_follow_up(question, names):
         return question
     previous = turns[0].question
+    place = _last_place(previous)
     for earlier, turn in zip(turns, turns[1:]):
         if is_follow_up(turn.question, names):
             previous = _resolve(turn.question, previous, earlier.cited, place_label, cited_text)
         else:
             previous = turn.question
-    return _resolve(question, previous, turns[-1].cited, place_label, cited_text)
+        place = _last_place(previous) or place
+    read = _resolve(question, previous, turns[-1].cited, place_label, cited_text)
+    if place and len(turns) > 1 and not _PLACE.search(spell_out_places(read)) and not _AWAY.search(question):
+        # three turns on, "where did the chair say they should keep talking about it" is still in the Working
+        # Group the conversation began with, though the turn before named it no more
+        read = f"{read.rstrip()} ({place})"
+    return read
+
+
+# "his other role", "the other ipv6 one": a person, whose roles span places, or something away from the last place
+_AWAY = re.compile(r"\b(?:he|him|his|she|her|hers|other|else)\b", re.I)
+
+
+def _last_place(text: str) -> str | None:
+    """The last Opinion or Working Group `text` names, spelled out ("Working Group 3")."""
+    found = list(_PLACE.finditer(spell_out_places(text)))
+    if not found:
+        return None
+    m = re.match(r"(opinions?|working\s+groups?|wgs?)\s*(\d+)", found[-1].group(0), re.I)
+    if m is None:
+        return None
+    kind = "Opinion" if m.group(1).lower().startswith("opinion") else "Working Group"
+    return f"{kind} {m.group(2)}"
 
 
 def _places_of(previous: str, cited: tuple[str, ...], place_label) -> tuple[list[str], list[str], dict[str, int]]:
@@ -719,6 +750,14 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
         if _OTHER.search(text):
             return rewrite_query(f"and {substituted}", [previous])
         return f"{substituted.rstrip(' ?')} ({previous.rstrip(' ?')})"
+    which = _WHICH_ONE.match(text)
+    if which and re.search(r"\bones?$", which.group(0), re.I):
+        # "which one got changed?" after an answer citing Opinions 1 and 2: which of those
+        named, cited_places, _ = _places_of(previous, cited, place_label)
+        opinions = [p for p in named + cited_places if p.startswith("Opinion")]
+        if len(dict.fromkeys(opinions)) >= 2:
+            chosen = _join(sorted(dict.fromkeys(opinions), key=lambda p: int(p.split()[-1])))
+            return f"{text[: which.start()]}which of {chosen}{text[which.end():]}"
     return (
         _substitute_person(text, previous, cited, cited_text)
         or _substitute(text, previous, cited, place_label)
