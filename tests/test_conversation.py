@@ -582,3 +582,8 @@ def test_a_deep_follow_up_stays_in_the_place_the_conversation_began_in():
     assert read.endswith("(Working Group 3)")
     # a person's other roles, or "the other one", lie elsewhere
     assert "Working Group 3" not in read_in_context("what was his other role?", turns, _place)
+
+
+def test_who_did_something_to_nothing_named_leans_on_the_last_turn():
+    assert is_follow_up("who objected?") and is_follow_up("who pushed back and why?")
+    assert not is_follow_up("who pushed back on opinion 5 and why?")

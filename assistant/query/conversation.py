@@ -165,7 +165,11 @@ _ANYTHING_ON = re.compile(
     re.I,
 )
 # A verb whose object was in the answer before: "who objected?", "who proposed?"
-_UNFINISHED = re.compile(r"^\W*(?:and\s+)?who(?:\s+(?:was|were|did|had))?\s+[a-z]+ed\W*$", re.I)
+_UNFINISHED = re.compile(
+    r"^\W*(?:and\s+|so\s+)?who(?:\s+(?:was|were|did|had))?\s+[a-z]+ed(?:\s+(?:back|out|up|against|for))?"
+    r"(?:\s+(?:and|&)\s+(?:why|how|when))?\W*$",  # "who objected?", "who pushed back and why?"
+    re.I,
+)
 # A noun that needs a complement the question does not give: "what were the reasons?", "what was the outcome?",
 # "give me the full text", "what's the exact wording?"
 _RELATIONAL = re.compile(
