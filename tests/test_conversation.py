@@ -587,3 +587,8 @@ def test_a_deep_follow_up_stays_in_the_place_the_conversation_began_in():
 def test_who_did_something_to_nothing_named_leans_on_the_last_turn():
     assert is_follow_up("who objected?") and is_follow_up("who pushed back and why?")
     assert not is_follow_up("who pushed back on opinion 5 and why?")
+
+
+def test_they_in_a_relative_clause_on_a_named_thing_is_whoever_did_it():
+    assert not is_follow_up("list all the opinions they adopted")
+    assert is_follow_up("what did they adopt")

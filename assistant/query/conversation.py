@@ -253,6 +253,7 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
         after = text[match.end():]
         if word == "they" and _VERB_NEXT.match(after) and (
             _PLACE.search(text) or _has_name(after, names) or _has_name(before, names)
+            or _CONTACT_RELATIVE.search(before)
         ):
             # "why did they keep Opinions 3 and 4 apart": a "they" that acts on a named place is whoever was there;
             # "what does enhanced cooperation mean in the UNGA resolution they quote": whoever wrote what is named
@@ -273,6 +274,9 @@ _WHICH_DOER = re.compile(
     r"(?!(?:is|was|are|were|does|did|do|its|their|his|her|it|they|of|in|on|for|to|from|with|about|by|and|or)\b)[a-z]+\b",
     re.I,
 )
+# "list all the opinions they adopted": "they" in a relative clause on a thing named right before it is whoever did
+# what the report tells, not someone from the last turn
+_CONTACT_RELATIVE = re.compile(r"\b(?:the|all|every|any)\s+(?:[a-z-]+\s+)?[a-z-]{3,}s\s+$", re.I)
 # "they" as a subject: a word follows that is not another pronoun ("did they keep …", not "… they?")
 _VERB_NEXT = re.compile(r"\s+(?!(?:it|its|them|their|this|that|those|these)\b)[a-z]+\b", re.I)
 
