@@ -51,7 +51,9 @@ def compose_fact(
                 ctx.view.by_id[current.clause_id])[:1] == [current]
             while added < MAX_CONTINUING:
                 after = _next_unit(ctx, current, same_clause=True)
-                if after is None or after in units or not (speech or _CONTINUES.match(after.text)):
+                if after is None or after in units or not (
+                    speech or _CONTINUES.match(after.text) or _ONE_SUCH.search(after.text)
+                ):
                     break
                 units.insert(units.index(current) + 1, after)
                 added += 1
@@ -102,6 +104,11 @@ _CONTINUES = re.compile(
     r"instead|nevertheless|as a result|in response|in view of|in the end|finally)\b",
     re.I,
 )
+
+
+# "… other forums such as CSTD, ECOSOC and the IGF. The Chairman suggested the ITU Council Working group … as one
+# such forum": a sentence adding one more of what the one before named
+_ONE_SUCH = re.compile(r"\b(?:one|another|any|other)\s+such\b", re.I)
 
 
 def _next_unit(ctx: PlanContext, unit: Unit, same_clause: bool = False) -> Unit | None:
