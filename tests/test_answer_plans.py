@@ -542,8 +542,8 @@ def test_the_opinions_a_named_working_group_handled_are_its_own_list(planner, cl
     assert "Opinion 5" not in result.answer  # not the six the Forum adopted
 
 
-def test_a_sentence_adding_one_such_thing_goes_on_from_the_one_before(planner, clauses):
-    result = answer(planner, clauses, "where else could the role of governments debate be continued per wg3",
-                    "annex-1/wg-3/p25")
-    assert "other forums such as CSTD, ECOSOC and the IGF" in result.answer
-    assert "ITU Council Working group on Internet related public policy issues" in result.answer
+def test_a_sentence_adding_one_such_thing_goes_on_from_the_one_before():
+    from assistant.answer.fact import _ONE_SUCH
+
+    assert _ONE_SUCH.search("The Chairman suggested the ITU Council Working group … as one such forum")
+    assert not _ONE_SUCH.search("Some delegates suggested other forums such as CSTD, ECOSOC and the IGF.")
