@@ -547,3 +547,13 @@ def test_a_sentence_adding_one_such_thing_goes_on_from_the_one_before():
 
     assert _ONE_SUCH.search("The Chairman suggested the ITU Council Working group … as one such forum")
     assert not _ONE_SUCH.search("Some delegates suggested other forums such as CSTD, ECOSOC and the IGF.")
+
+
+def test_a_sentence_of_its_own_in_an_opinion_is_not_glued_to_the_section_verb(planner):
+    ctx = planner.context
+    view = ctx.view
+    noting = view.by_id["opinion-6/noting/c"]
+    quoted = next(u for u in view.units(noting) if u.text.startswith("Requests the Chair"))
+    assert ctx.frame(quoted, set()).startswith("Opinion 6, noting: Requests the Chair")  # not "notes Requests"
+    recognizing = view.units(view.by_id["opinion-6/recognizing/p1"])[0]
+    assert ctx.frame(recognizing, set()).startswith("Opinion 6 recognizes UNGA Resolution")  # a name opens it

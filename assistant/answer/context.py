@@ -12,6 +12,10 @@ from assistant.records import Clause, Hit
 from assistant.search.route import numbered_places
 from assistant.report.sentences import Unit
 
+# A capitalized common word opens a sentence of its own ("In this respect, …", "Invites the Chair …"); a clause
+# of an Opinion's section otherwise continues it in lower case ("that the …", "to promote …")
+_OPENS_SENTENCE = re.compile(r"[“\"]?[A-Z][a-z]")
+
 
 @dataclass(frozen=True)
 class Places:
@@ -38,6 +42,8 @@ class PlanContext:
         things = frozenset(a.lower() for a, long_form in glossary.items() if long_form.endswith("s"))
         self.view = ReportView(source, clauses, composer.units, things)
         self.glossary = glossary
+        # words of the long forms acronyms stand for ("Internet", "Exchange"): names, not a sentence's first word
+        self.glossary_words = frozenset(w.lower() for long_form in glossary.values() for w in re.findall(r"[A-Z][\w-]*", long_form))
 
     def draft(self) -> Draft:
         return Draft(self.source, self.view.by_id)
@@ -50,8 +56,18 @@ class PlanContext:
         clause = self.view.by_id[unit.clause_id]
         if clause.part == "Part II" and clause.opinion is not None and clause.kind != "heading":
             text = unit.text
+            if _OPENS_SENTENCE.match(text) and clause.section and not self._named_first(text):
+                # "In this respect, it is recognized that:", a resolution's "Invites the Chair …" quoted under
+                # noting: a sentence of its own, which a verb put before it would garble ("notes Invites")
+                return f"Opinion {clause.opinion}, {clause.section.strip(' ,;:')}: {text}"
             return f"Opinion {clause.opinion} {section_phrase(clause.section)} {text}"
         return frame_sentence(clause, unit.text, framed, self.composer.common_words)
+
+    def _named_first(self, text: str) -> bool:
+        """The sentence opens on a name ("UNGA Resolution …", "ITU …", "Internet Exchange Points …")."""
+        first = re.match(r"[\w’'-]+", text)
+        word = first.group(0) if first else ""
+        return word.isupper() or word.lower() in self.view.actor_words or word.lower() in self.glossary_words
 
     def line(self, draft: Draft, unit: Unit, framed: set[str]) -> str:
         return f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}"
