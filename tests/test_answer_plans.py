@@ -122,6 +122,7 @@ def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
     result = answer(planner, clauses, "how do opinions 3 and 4 differ", "annex-1/wg-2/p5")
     assert result.plan == "compare"
     assert "**Opinion 3**" in result.answer and "**Opinion 4**" in result.answer
+    assert "**Opinion 3**: Supporting Capacity Building" in result.answer  # the title, its label not repeated
     assert "Both say nearly the same" not in result.answer or " / " in result.answer
     assert "In the debate:" in result.answer and "Opinions 3 and 4" in result.answer  # the debate names both
 

@@ -79,7 +79,9 @@ def compose_compare(
                      for u in view.units(c)[:1] if u not in shared][:PER_PLACE]
         picked.append(units)
         if title is not None:
-            draft.bullets.append(f"**{name}**: {clean_sentence(title.text)} {draft.cite(title)}")
+            # "**Opinion 3**: Supporting Capacity Building …", not "**Opinion 3**: OPINION 3: Supporting …"
+            shown = re.sub(rf"^{re.escape(name)}\s*[:.–-]\s*", "", title.text, flags=re.I)
+            draft.bullets.append(f"**{name}**: {clean_sentence(shown)} {draft.cite(title)}")
         for unit in units:
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
     for a, b in _aligned(ctx, sides):
