@@ -15,14 +15,14 @@ SHAPES = ("compare", "reason", "definition", "overview", "actor", "list", "yesno
 
 _COMPARE = re.compile(
     r"\b(?:differ\w*|difference|compar\w*|versus|vs\.?|contrast\w*|distinguish\w*|similar\w*|in common|"
-    r"same (?:as|in both|wording)|both)\b",
+    r"same (?:as|in both|wording)|both|what separates|sets? .{0,30} apart|tell .{0,30} apart)\b",
     re.I,
 )
 _EACH = re.compile(r"\beach\b", re.I)
 _REASON = re.compile(
     r"^\W*(?:and\s+|so\s+|but\s+)?(?:why|how come)\b|\breasons?\b|\brationale\b|\bwhat (?:led|caused|made)\b|"
     r"\bhow (?:was|were|did)\b.*\b(?:resolv\w*|settl\w*|handl\w*|decid\w*|end(?:ed)? up|sort\w* out)\b|"
-    r"\bjustif\w*|\bmotivat\w*|\bpurpose of\b",
+    r"\bjustif\w*|\bmotivat\w*|\bpurpose of\b|\b(?:thinking|logic|idea) behind\b|\bwhat drove\b",
     re.I,
 )
 _DEFINITION = re.compile(
@@ -38,7 +38,9 @@ OVERVIEW_WORDING = re.compile(
     r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
     r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
     r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"
-    r"how did .{0,50}\bwork|basically|essentially|short version|in short)\b",
+    r"how did .{0,50}\bwork|basically|essentially|short version|in short|eli5|explain like|break(?:s|ing)? down|"
+    r"(?:what(?:'s|’s| is| was)|whats) the (?:deal|story|gist|short of it)|synopsis|in plain (?:english|words|terms)|"
+    r"in (?:simple|layman'?s?|lay) terms|(?:explain|describe)\b.{0,40}\b(?:briefly|simply|quickly))\b",
     re.I,
 )
 _WHOLE_STORY = re.compile(
