@@ -592,3 +592,9 @@ def test_who_did_something_to_nothing_named_leans_on_the_last_turn():
 def test_they_in_a_relative_clause_on_a_named_thing_is_whoever_did_it():
     assert not is_follow_up("list all the opinions they adopted")
     assert is_follow_up("what did they adopt")
+
+
+def test_what_happened_next_and_bare_any_lean_on_the_last_turn_but_the_forum_itself_does_not():
+    assert is_follow_up("what happened next?") and is_follow_up("any objections?")
+    assert not is_follow_up("when was the forum held")  # the report's own setting needs no earlier turn
+    assert not is_follow_up("what happened next in the IGF after WTPF-13")

@@ -185,6 +185,7 @@ _DEFINITE_ONLY = re.compile(
     r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:what|which|who|where|when|how|why)(?:'s|’s)?\s+"
     r"(?:(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|might)\s+)?(?:the|that)\s+"
     r"(?!(?:main|key|overall|general)\b)"  # "what were the main outcomes" asks about the whole report
+    r"(?!(?:forum|report|wtpf\S*|policy forum|event|conference)\b)"  # "when was the forum held": the report's own
     r"(?:[a-z’'-]+\s+){0,2}[a-z’'-]+(?:\s+(?:then|now|next|again|finally))?\W*$",
     re.I,
 )
@@ -221,6 +222,8 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
         return True  # "what happened there?"; "number of ministers there?" is at the forum
     if _NAMES_NOTHING.match(text) or _UNFINISHED.match(text) or _RELATIONAL.match(text):
         return True
+    if _WHAT_NEXT.match(text) or _ANY_THING.match(text):
+        return True  # "what happened next?", "any objections?": after what was just told
     if _WHICH_ONE.match(text) and not _PLACE.search(text):
         return True  # "which one got changed?": one of what the last answer named
     unnamed_topic = _ANYTHING_ON.match(text) or _DEFINITE_ONLY.match(text)
@@ -262,6 +265,12 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     return False
 
 
+_WHAT_NEXT = re.compile(
+    r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:what|which)\s+(?:happened|came|followed|was decided)\s+"
+    r"(?:next|then|after(?:wards| that)?)\W*$",
+    re.I,
+)
+_ANY_THING = re.compile(r"^\W*(?:(?:and|so|but)\W+)?(?:any|no)\s+[a-z-]+(?:\s+[a-z-]+)?\W*$", re.I)
 # A choice among things the question does not name: "which one got changed?", "which of them was adopted?"
 _WHICH_ONE = re.compile(
     r"^\W*(?:(?:and|so|but|ok|okay)\W+)?which\s+(?:one|ones|of\s+(?:them|those|these|the\s+two|both))\b"
