@@ -54,6 +54,9 @@ def answer(planner, clauses, query, *ids):
         ("opinion 2 in plain english", "overview"),
         ("what separates opinions 5 and 6", "compare"),
         ("what's the thinking behind the ixp opinion", "reason"),
+        ("what are the three resolutions", "list"),  # counted out, not a term to define
+        ("what is meant by multistakeholderism", "definition"),
+        ("list every opinion", "list"),
         ("list the six opinions", "list"),
         ("what are the six opinions about?", "list"),
         ("what were the three working groups about", "list"),
@@ -509,6 +512,11 @@ def test_an_actor_asking_or_saying_in_any_verb_form_asks_what_the_actor_did():
 
 def test_what_an_actor_talked_about_or_its_message_asks_for_the_actor():
     from assistant.answer.shape import question_shape
+
+    assert question_shape("what was turkey's beef with opinion 3", actors=("turkey",), places=1) == "actor"
+    assert question_shape("india's take on opinion 6?", actors=("india",), places=1) == "actor"
+    assert question_shape("what did senegal put forward", actors=("senegal",)) == "actor"
+    assert question_shape("what was the uk on about in wg1", actors=("uk",)) == "actor"
 
     assert question_shape("what did robert kahn talk about", actors=("robert", "kahn")) == "actor"
     assert question_shape("what was fadi chehade's message", actors=("fadi", "chehadé")) == "actor"

@@ -18,9 +18,9 @@ from assistant.report.sentences import Unit
 
 # "which countries / delegations / who … proposed / supported / objected …": the doers asked for, and the act
 _WHO = re.compile(
-    r"\b(?:which|what|list(?:\s+all)?(?:\s+the)?|name(?:\s+all)?(?:\s+the)?|all(?:\s+the)?)\s+"
+    r"\b(?:which|what|every|list(?:\s+all)?(?:\s+the)?|name(?:\s+all)?(?:\s+the)?|all(?:\s+the)?)\s+"
     r"(?:countries|delegations|delegates|members|member states|organi[sz]ations|stakeholders|participants|bodies|"
-    r"companies|entities|ones)\b|\bwho\b|\b(?:which|what|any|anyone|anybody)\s+(?:country|countries|delegations?|organi[sz]ations?|member states?|bod(?:y|ies))\b|"
+    r"companies|entities|ones)\b|\bwho\b|\b(?:which|what|any|every|anyone|anybody)\s+(?:country|countries|delegations?|organi[sz]ations?|member states?|bod(?:y|ies))\b|"
     r"\b(?:did|was|were)\s+(?:anyone|anybody)\b",
     re.I,
 )

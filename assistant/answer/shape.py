@@ -27,7 +27,8 @@ _REASON = re.compile(
 )
 _DEFINITION = re.compile(
     r"\bstands? for\b|\bmeaning\b|\bwhat does .+ mean\b|\bmeans?\s*\??$|\bdefin\w*|\bacronym\b|\babbreviation\b|"
-    r"^\W*(?:what(?:'s|’s| is| are)|whats)\s+(?:an?\s+|the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s*\??\s*$",
+    r"\bmeant by\b|"
+    r"^\W*(?:what(?:'s|’s| is| are)|whats)\s+(?:an?\s+|the\s+)?(?!(?:two|three|four|five|six|\d+)\b)[\w'’-]+(?:\s+[\w'’-]+)?\s*\??\s*$",
     re.I,
 )
 _BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
@@ -50,6 +51,7 @@ _WHOLE_STORY = re.compile(
 )
 _LIST = re.compile(
     r"^\W*(?:list|name|enumerate|itemi[sz]e)\b|\blist (?:of|all|the)\b|\ball (?:the|of the)\b|\beach of\b|"
+    r"\bevery\s+(?:country|countries|delegation|opinion|speaker|organi[sz]ation|body|member|one)\b|"
     r"\b(?:list|name|enumerate) (?:them|those|these|em)\b|\b(?:recognitions|invitations|requests|considerations|recitals)\b|"
     r"\b(?:which|what|who) (?:were|are) (?:the|all)\b|\bwhat (?:are|were) the \w+s\b|"
     r"\b(?:which|what)\s+(?:\w+\s+)?(?:countries|opinions|resolutions|groups|organi[sz]ations|members|bodies|"
@@ -70,7 +72,7 @@ _ACTOR_VERB = re.compile(
     r"\b(?:propos\w*|suggest\w*|say|said|says|saying|want\w*|ask(?:ed|s|ing)?|object\w*|oppos\w*|argu\w*|insist\w*|push\w*|"
     r"contribut\w*|submit\w*|position|stance|views?|amend\w*|request\w*|support\w*|withdr\w*|role|"
     r"involve\w*|raise\w*|offer\w*|stress\w*|point|input|talk\w*|messages?|remarks?|interventions?|line|"
-    r"speech|statement)\b",
+    r"speech|statement|beef|stand|stood|chim\w* in|on about|put\w* forward|(?:bring|brought) to the table)\b",
     re.I,
 )
 
@@ -80,7 +82,7 @@ _ASKS_SPECIFIC = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:many|much|long)|whe
 
 
 _POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?|proposals?|amendments?|asks?|requests?|"
-                               r"contributions?|positions?|views?|edits?|suggestions?|text|draft)\b", re.I)
+                               r"contributions?|positions?|views?|edits?|suggestions?|text|draft|take|beef|stance)\b", re.I)
 
 
 _DOCUMENT_NEXT = re.compile(r"\s+(?:resolutions?|res|decisions?|declarations?|documents?|agenda|reports?)\b", re.I)
