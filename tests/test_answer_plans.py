@@ -572,3 +572,9 @@ def test_a_sentence_of_its_own_in_an_opinion_is_not_glued_to_the_section_verb(pl
     assert ctx.frame(quoted, set()).startswith("Opinion 6, noting: Requests the Chair")  # not "notes Requests"
     recognizing = view.units(view.by_id["opinion-6/recognizing/p1"])[0]
     assert ctx.frame(recognizing, set()).startswith("Opinion 6 recognizes UNGA Resolution")  # a name opens it
+
+
+def test_what_an_actor_said_in_a_group_whose_report_never_names_it_is_not_answered_from_elsewhere(planner, clauses):
+    planned = planner.plan("what did ghana say in working group 3", hits_for(clauses, "annex-1/wg-3/p1"))
+    assert planned.draft is None and "Working Group 3" in planned.unsaid and "Ghana" in planned.unsaid
+    assert planner.plan("what did ghana say in working group 1", hits_for(clauses, "annex-1/wg-1/p9")).draft is not None

@@ -23,12 +23,13 @@ SPEECH_OPENS = re.compile(
 )
 
 
-def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> list[Unit]:
+def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places, elsewhere: bool = True) -> list[Unit]:
     """Sentences naming the actors (and the outcome told right after), in the report's order, at most
-    MAX_MENTIONS of them, the closest to the question kept."""
+    MAX_MENTIONS of them, the closest to the question kept; with `elsewhere`, what they said outside the places
+    fills free slots."""
     mentioned = list(dict.fromkeys(_mentions(ctx, actors, places)))
     found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS), mentioned)
-    if places.count and len(found) < MAX_MENTIONS // 2:
+    if elsewhere and places.count and len(found) < MAX_MENTIONS // 2:
         # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
         # what the actor said elsewhere fills the free slots, after what it did in the places asked about
         elsewhere = [u for u in dict.fromkeys(_mentions(ctx, actors, None)) if u not in found]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answer.actor import as_written, asks_voice, compose_actor, joined_names, voiced
+from assistant.answer.actor import actor_mentions, as_written, asks_voice, compose_actor, joined_names, voiced
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
@@ -103,6 +103,11 @@ class Planner:
                 # "what did Sally Wentworth say?": the report names her as Vice-Chair, never as saying anything
                 named = joined_names(query, [as_written(ctx, a) for a in actors])
                 return Planned("actor", None, f"it names {named} but records nothing said or put forward")
+            if self.unvoiced and places.groups and not actor_mentions(ctx, query, actors, Places((), places.groups), elsewhere=False):
+                # "what did ghana say in working group 3": that group's report never names Ghana
+                named = joined_names(query, [as_written(ctx, a) for a in actors])
+                groups = " or ".join(f"Working Group {g}" for g in places.groups)
+                return Planned("actor", None, f"the {groups} report does not mention {named}")
             draft = compose_actor(ctx, query, hits, actors, places)
         elif shape == "definition":
             draft = compose_definition(ctx, query, hits)

@@ -139,7 +139,11 @@ _DATED = re.compile(
     r"\b\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)\s+((?:19|20)\d\d)\b"
 )
-_PAST_ACT = re.compile(r"\b(?:did|was|were|had|has|have)\b|\b[a-z]+ed\b", re.I)
+_PAST_ACT = re.compile(
+    r"\b(?:did|was|were|had|has|have|won|held|led|ran|chose|gave|took|went|met|said|spoke|became|began|wrote)\b|"
+    r"\b[a-z]+ed\b",
+    re.I,
+)
 
 
 def report_year(report_text: str) -> int | None:
@@ -201,6 +205,12 @@ _ACTOR_LOWER = re.compile(
     r"drafts?|suggestions?|delegation|delegate|stance)\b",
     re.I,
 )
+_ACTOR_PHRASE = re.compile(
+    rf"\b(?:did|does|do|has|had|will|would|could)\s+(?:the\s+)?([a-z][\w’'-]{{3,}})\s+"
+    r"(commission|union|council|committee|bank|agency|organi[sz]ation|association|parliament|government|ministry|"
+    rf"institute|authority|regulator)\s+{_ACTOR_VERB}\b",
+    re.I,
+)
 _HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
 # The topic at the end of "What position did the forum take on net neutrality?"
 _TOPIC = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,2})\s*[?.!]*\s*$", re.I)
@@ -243,6 +253,14 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
         word = match.group(1) or match.group(2)  # "what did china propose", "germany's contribution"
         if len(word) > 3 and word.lower() not in STOPWORDS and not _knows(word, vocabulary, joined):
             return f"it never mentions {word}"
+    for match in _ACTOR_PHRASE.finditer(question):
+        # "what did the european commission say": a body the report names only by its head ("Commission") is
+        # another body when its modifier is a word the report never uses (a person may be described by any word:
+        # "the aussie delegate")
+        modifier, head = match.group(1), match.group(2)
+        if (modifier.lower() not in STOPWORDS and _knows(head, vocabulary, joined)
+                and not _knows(modifier, vocabulary, joined)):
+            return f"it never mentions {modifier} {head}"
     counted = _HOW_MANY.search(question)
     if counted and not _knows(counted.group(1), vocabulary, joined):
         return f"it never mentions {counted.group(1).lower()}"
