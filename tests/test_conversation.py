@@ -598,3 +598,8 @@ def test_what_happened_next_and_bare_any_lean_on_the_last_turn_but_the_forum_its
     assert is_follow_up("what happened next?") and is_follow_up("any objections?")
     assert not is_follow_up("when was the forum held")  # the report's own setting needs no earlier turn
     assert not is_follow_up("what happened next in the IGF after WTPF-13")
+
+
+def test_it_after_a_question_read_as_of_two_opinions_stays_with_both():
+    turns = [Turn("what do Opinions 3 and 4 ask the secretary-general to do?", ("opinion-3/invites/a", "opinion-4/invites/a"))]
+    assert read_in_context("who argued against it?", turns, _place) == "who argued against Opinions 3 and 4?"

@@ -846,7 +846,8 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
             # "which opinion deals with IPv6?" answered with two: "it" is whichever the user takes, so both
             places = [p for p in cited_places if counts[p] == counts[cited_places[0]]][:2]
         else:
-            places = named[:1] if len(named) == 1 else (named or cited_places)[:1]
+            # "what do Opinions 3 and 4 ask …?" then "who argued against it?": both, not the first named
+            places = named[:2] if len(named) == 2 else (named or cited_places)[:1]
         label = _join(places)
         if word in ("its", "their", "his", "her", "theirs", "hers"):
             label += "’s"
