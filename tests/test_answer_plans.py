@@ -578,3 +578,14 @@ def test_what_an_actor_said_in_a_group_whose_report_never_names_it_is_not_answer
     planned = planner.plan("what did ghana say in working group 3", hits_for(clauses, "annex-1/wg-3/p1"))
     assert planned.draft is None and "Working Group 3" in planned.unsaid and "Ghana" in planned.unsaid
     assert planner.plan("what did ghana say in working group 1", hits_for(clauses, "annex-1/wg-1/p9")).draft is not None
+
+
+def test_a_country_in_parentheses_after_a_person_is_where_they_come_from_not_the_country_acting():
+    import re as _re
+
+    from assistant.answer.actor import _affiliation
+
+    text = "chaired by Mr Daniel Calvacanti (Brazil) with Vice-Chair Ms Sally Wentworth (ISOC)"
+    assert _affiliation(text, _re.search("Brazil", text))
+    text = "the ITU Telecommunication Development Bureau (BDT) be acknowledged"
+    assert not _affiliation(text, _re.search("BDT", text))  # an acronym spelled out, the body itself

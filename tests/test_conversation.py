@@ -603,3 +603,8 @@ def test_what_happened_next_and_bare_any_lean_on_the_last_turn_but_the_forum_its
 def test_it_after_a_question_read_as_of_two_opinions_stays_with_both():
     turns = [Turn("what do Opinions 3 and 4 ask the secretary-general to do?", ("opinion-3/invites/a", "opinion-4/invites/a"))]
     assert read_in_context("who argued against it?", turns, _place) == "who argued against Opinions 3 and 4?"
+
+
+def test_which_one_after_many_opinions_asks_which_opinion():
+    turns = [Turn("list the opinions", tuple(f"opinion-{n}/x" for n in range(1, 7)))]
+    assert read_in_context("which one is about broadband?", turns, _place) == "which opinion is about broadband?"

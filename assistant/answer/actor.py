@@ -79,7 +79,7 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
             continue
         units = view.units(clause)
         for i, unit in enumerate(units):
-            if pattern.search(unit.text):
+            if any(not _affiliation(unit.text, m) for m in pattern.finditer(unit.text)):
                 found.append(unit)
                 # "Turkey proposed an addition of the following text:" — the text it proposed follows
                 j = i + 1
@@ -103,6 +103,13 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
                     # paragraph that opens on a speech goes on telling it
                     found += units[1 : 1 + MAX_GOING_ON]
     return found
+
+
+def _affiliation(text: str, match: re.Match) -> bool:
+    """"chaired by Mr Daniel Calvacanti (Brazil)": a country in parentheses after a person's name is where the
+    person comes from, not the country acting."""
+    person = re.search(r"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E)\.?\s+(?:[A-Z][\w’'.-]*\s+){0,4}\($", text[: match.start()])
+    return bool(person) and text[match.end(): match.end() + 1] in (")", ",")
 
 
 def _in_clause(view, actors: tuple[str, ...], clause, named: re.Pattern) -> re.Pattern:

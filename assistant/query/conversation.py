@@ -771,10 +771,13 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
     if which and re.search(r"\bones?$", which.group(0), re.I):
         # "which one got changed?" after an answer citing Opinions 1 and 2: which of those
         named, cited_places, _ = _places_of(previous, cited, place_label)
-        opinions = [p for p in named + cited_places if p.startswith("Opinion")]
-        if len(dict.fromkeys(opinions)) >= 2:
-            chosen = _join(sorted(dict.fromkeys(opinions), key=lambda p: int(p.split()[-1])))
+        opinions = list(dict.fromkeys(p for p in named + cited_places if p.startswith("Opinion")))
+        if len(opinions) == 2:
+            chosen = _join(sorted(opinions, key=lambda p: int(p.split()[-1])))
             return f"{text[: which.start()]}which of {chosen}{text[which.end():]}"
+        if len(opinions) > 2:
+            # "which one is about broadband?" after the six: which Opinion, found by what it is about
+            return f"{text[: which.start()]}which opinion{text[which.end():]}"
     return (
         _substitute_person(text, previous, cited, cited_text)
         or _substitute(text, previous, cited, place_label)
