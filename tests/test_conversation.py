@@ -608,3 +608,8 @@ def test_it_after_a_question_read_as_of_two_opinions_stays_with_both():
 def test_which_one_after_many_opinions_asks_which_opinion():
     turns = [Turn("list the opinions", tuple(f"opinion-{n}/x" for n in range(1, 7)))]
     assert read_in_context("which one is about broadband?", turns, _place) == "which opinion is about broadband?"
+
+
+def test_it_after_what_is_x_is_x():
+    turns = [Turn("what is the ieg?", ("part-1/p4",))]
+    assert read_in_context("who chaired it?", turns, _place) == "who chaired the ieg?"

@@ -658,6 +658,11 @@ _ASKED_WHAT_WAS_SAID = re.compile(
     r"(?!\s+of\s+(?:the\s+)?(?:opinions?|draft|working|wgs?|groups?|part|annex)\b)",  # "the main point of Opinion 4" is the place’s
     re.I,
 )
+_ASKED_WHAT_IS = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:what(?:'s|’s|\s+is|\s+are|\s+was|\s+were)|whats)\s+(?:an?\s+|the\s+)?"
+    r"([\w’'/-]+(?:\s+[\w’'/-]+){0,2}?)\s*(?:anyway|exactly)?\s*\??\s*$",
+    re.I,
+)
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _ASKED_THING = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?!(?:is|was|are|were|does|did|do|has|had|can|could|will|would)\b)"
@@ -797,6 +802,13 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         if match is not None and match.group(0).lower() in ("it", "its", "that", "this", "they", "them", "their"):
             owner = "’s" if match.group(0).lower() in ("its", "their") else ""
             return f"{_sub(text, match, f'the {thing.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    defined = _ASKED_WHAT_IS.match(previous)
+    if defined and not asked_place and not _PLACE.search(defined.group(1)):
+        # "what is the IEG?" then "who chaired it?": "it" is the thing just defined
+        match = _first_unresolved(text)
+        if match is not None and match.group(0).lower() in ("it", "its", "they", "them", "their"):
+            owner = "’s" if match.group(0).lower() in ("its", "their") else ""
+            return _sub(text, match, f"the {defined.group(1)}{owner}")
     said = _ASKED_WHAT_WAS_SAID.match(previous)
     if said and not asked_place:
         # "what was the uk's question there?" then "how did the secretariat answer it?": "it" is what was said
