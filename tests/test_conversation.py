@@ -613,3 +613,11 @@ def test_which_one_after_many_opinions_asks_which_opinion():
 def test_it_after_what_is_x_is_x():
     turns = [Turn("what is the ieg?", ("part-1/p4",))]
     assert read_in_context("who chaired it?", turns, _place) == "who chaired the ieg?"
+
+
+def test_and_another_addressee_asks_the_same_of_it():
+    from assistant.query.conversation import rewrite_query
+
+    assert rewrite_query("and sector members?", ["what does Opinion 1 ask member states?"]) == (
+        "what does Opinion 1 ask sector members?"
+    )

@@ -362,7 +362,8 @@ def rewrite_query(question: str, history) -> str:
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
                 return _replace_first(previous, previous_anchors[kind][0], subject)
-        swapped = _swap_topic(previous, subject) or _swap_doer(previous, subject) or _role_of(previous, subject)
+        swapped = (_swap_topic(previous, subject) or _swap_doer(previous, subject) or _role_of(previous, subject)
+                   or _swap_addressee(previous, subject))
         if swapped:
             return swapped
         return f"{previous.rstrip(' ?')} — {subject}?"
@@ -426,6 +427,22 @@ def _role_of(previous: str, subject: str) -> str | None:
     subject = subject.rstrip(' ?')
     verb = "were" if re.search(r"(?<![su])s$", subject) else "was"  # "the vice chairs", not "the status"
     return f"who {verb} {subject} of {' and '.join(places)}?"
+
+
+_ASKED_OF = re.compile(
+    r"\b(?:ask|asks|asked|invite|invites|invited|request|requests|requested|urge|urges|call(?:s)? (?:on|upon))\s+"
+    r"(?:the\s+)?((?:[\w’'-]+\s+){0,2}?[\w’'-]+)(?=\s+to\b|\s*[?.!]*$)",
+    re.I,
+)
+
+
+def _swap_addressee(previous: str, subject: str) -> str | None:
+    """"and sector members?" after "what does Opinion 1 ask member states?" asks it of the new addressee."""
+    m = _ASKED_OF.search(previous)
+    if m is None or _PLACE.search(m.group(1)) or len(_WORD.findall(subject)) > 3:
+        return None
+    subject = re.sub(r"^(?:the|and)\s+", "", subject.rstrip(" ?"), flags=re.I)
+    return f"{previous[: m.start(1)]}{subject}{previous[m.end(1):]}"
 
 
 def _swap_doer(previous: str, subject: str) -> str | None:
