@@ -621,3 +621,8 @@ def test_and_another_addressee_asks_the_same_of_it():
     assert rewrite_query("and sector members?", ["what does Opinion 1 ask member states?"]) == (
         "what does Opinion 1 ask sector members?"
     )
+
+
+def test_it_stays_the_thing_defined_while_the_conversation_is_about_it():
+    turns = [Turn("what is the ieg?", ("part-1/p4",)), Turn("who chaired it?", ("part-1/p4",))]
+    assert read_in_context("how many times did it meet?", turns, _place) == "how many times did the ieg meet?"

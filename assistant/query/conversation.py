@@ -712,12 +712,18 @@ def read_in_context(
         return question
     previous = turns[0].question
     place = _last_place(previous)
+    defined = turns[0].question if _ASKED_WHAT_IS.match(turns[0].question) else None
     for earlier, turn in zip(turns, turns[1:]):
         if is_follow_up(turn.question, names):
             previous = _resolve(turn.question, previous, earlier.cited, place_label, cited_text)
         else:
             previous = turn.question
+            defined = turn.question if _ASKED_WHAT_IS.match(turn.question) else None
         place = _last_place(previous) or place
+    thing = _ASKED_WHAT_IS.match(defined) if defined else None
+    if thing and previous != defined and re.search(rf"\b{re.escape(thing.group(1))}\b", previous, re.I):
+        # "what is the IEG?", "who chaired it?", then "how many times did it meet?": still the IEG
+        previous = defined
     read = _resolve(question, previous, turns[-1].cited, place_label, cited_text)
     if place and len(turns) > 1 and not _PLACE.search(spell_out_places(read)) and not _AWAY.search(question):
         # three turns on, "where did the chair say they should keep talking about it" is still in the Working
