@@ -589,3 +589,10 @@ def test_a_country_in_parentheses_after_a_person_is_where_they_come_from_not_the
     assert _affiliation(text, _re.search("Brazil", text))
     text = "the ITU Telecommunication Development Bureau (BDT) be acknowledged"
     assert not _affiliation(text, _re.search("BDT", text))  # an acronym spelled out, the body itself
+
+
+def test_who_supported_it_after_an_actors_draft_names_those_told_beside_that_actor(planner, clauses):
+    query = "who supported it? (happened to brazil's draft opinion)"
+    result = answer(planner, clauses, query, "annex-1/wg-3/p17")
+    assert result.plan == "list" and "Russia" in result.answer
+    assert "Australia" not in result.answer  # support for Opinions 3 and 4 in Working Group 2 is another matter

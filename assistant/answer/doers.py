@@ -73,8 +73,14 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
     # per name, the sentences that tell it did the act: said of it directly ("Ghana proposed …") before
     # listed as the source of a contribution
     told: dict[str, list[tuple[int, Unit]]] = {}
+    # "who supported it? (what happened to brazil's draft opinion)": the thing the earlier turn was about is
+    # someone's, so the doers are those told of beside that someone
+    about = [a for a in view.actors_in(query) if a not in view.actors_in(own_words(query))] if not places.count else []
+    about_pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in about), re.I) if about else None
     for clause in view.clauses:
         if clause.kind == "heading" or not _in_places(clause, places, view):
+            continue
+        if about_pattern is not None and not about_pattern.search(clause.text):
             continue
         for unit in view.units(clause):
             if places.opinions and _names_other_opinion(unit.text, places.opinions):
