@@ -572,6 +572,8 @@ def test_a_sentence_of_its_own_in_an_opinion_is_not_glued_to_the_section_verb(pl
     assert ctx.frame(quoted, set()).startswith("Opinion 6, noting: Requests the Chair")  # not "notes Requests"
     recognizing = view.units(view.by_id["opinion-6/recognizing/p1"])[0]
     assert ctx.frame(recognizing, set()).startswith("Opinion 6 recognizes UNGA Resolution")  # a name opens it
+    considering = next(c for c in view.clauses if c.opinion == 5 and c.text.startswith("Resolution 101"))
+    assert ctx.frame(view.units(considering)[0], set()).startswith("Opinion 5 considers Resolution 101")
 
 
 def test_what_an_actor_said_in_a_group_whose_report_never_names_it_is_not_answered_from_elsewhere(planner, clauses):

@@ -56,7 +56,9 @@ class PlanContext:
         clause = self.view.by_id[unit.clause_id]
         if clause.part == "Part II" and clause.opinion is not None and clause.kind != "heading":
             text = unit.text
-            if _OPENS_SENTENCE.match(text) and clause.section and not self._named_first(text):
+            # an operative section names whom it addresses first ("invites Membership to promote …")
+            addressing = re.match(r"(?:invit|request|resolv|decid|urg|call|encourag)", clause.section or "", re.I)
+            if _OPENS_SENTENCE.match(text) and clause.section and not addressing and not self._named_first(text):
                 # "In this respect, it is recognized that:", a resolution's "Invites the Chair …" quoted under
                 # noting: a sentence of its own, which a verb put before it would garble ("notes Invites")
                 return f"Opinion {clause.opinion}, {clause.section.strip(' ,;:')}: {text}"
@@ -65,9 +67,12 @@ class PlanContext:
 
     def _named_first(self, text: str) -> bool:
         """The sentence opens on a name ("UNGA Resolution …", "ITU …", "Internet Exchange Points …")."""
-        first = re.match(r"[\w’'-]+", text)
-        word = first.group(0) if first else ""
-        return word.isupper() or word.lower() in self.view.actor_words or word.lower() in self.glossary_words
+        first = re.match(r"[“\"]?([\w’'-]+)(\s+\S+)?", text)
+        word = first.group(1) if first else ""
+        after = (first.group(2) or "").strip() if first else ""
+        # "Resolution 101 (Rev. …)", "Member States", "Plenipotentiary Resolution 180": a name, titled or numbered
+        titled = bool(re.match(r"(?:\d|[A-Z])", after))
+        return word.isupper() or titled or word.lower() in self.view.actor_words or word.lower() in self.glossary_words
 
     def line(self, draft: Draft, unit: Unit, framed: set[str]) -> str:
         return f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}"
