@@ -176,7 +176,9 @@ class Assistant:
         turns: list[Turn] = []
         for turn in parse_history(history):
             previous = turns[-1].question if turns else ""
-            turns.append(replace(turn, question=name_opinions(turn.question, self._titles, previous=previous)))
+            # an earlier "and the swiss minister?" named Doris Leuthard, whom a later "she" stands for
+            spelled = spell_out_people(turn.question, self._people)
+            turns.append(replace(turn, question=name_opinions(spelled, self._titles, previous=previous)))
         own = spell_out_people(spell_out_places(spell_out_shorthand(question)), self._people)
         if turns and not turns[-1].cited and self.settings.uses("followups") and is_follow_up(own, self._names):
             # history given as bare questions ("--history", a JSON client): what the last answer cited is what a

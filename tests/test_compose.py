@@ -281,3 +281,11 @@ def test_numbered_things_outside_the_routed_places_are_labels_to_match():
     assert not labels[0].search("Session 12 met") and not labels[0].search("Session 1.5")
     assert numbered_labels("how do opinions 3 and 4 differ") == []  # places are routed; "and 4" names nothing
     assert numbered_labels("what happened to para 61")[0].search("paragraph 61 of the Tunis Agenda")
+
+
+def test_how_many_people_is_counted_by_delegates_or_participants():
+    from assistant.answer.compose import _counts_asked_thing
+    from assistant.query.question import tokenize
+
+    assert _counts_asked_thing("It was attended by 900 delegates.", set(tokenize("how many people came")))
+    assert not _counts_asked_thing("12 members of the IEG attended.", set(tokenize("how many people came")))

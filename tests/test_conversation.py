@@ -626,3 +626,8 @@ def test_and_another_addressee_asks_the_same_of_it():
 def test_it_stays_the_thing_defined_while_the_conversation_is_about_it():
     turns = [Turn("what is the ieg?", ("part-1/p4",)), Turn("who chaired it?", ("part-1/p4",))]
     assert read_in_context("how many times did it meet?", turns, _place) == "how many times did the ieg meet?"
+
+
+def test_a_word_capitalized_by_style_is_not_a_name():
+    names = report_names("They met in two Sessions and then Ghana spoke. The working session ended.")
+    assert "ghana" in names and "sessions" not in names

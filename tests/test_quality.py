@@ -157,3 +157,9 @@ def test_a_working_group_overview_tells_what_a_decision_settled(real_assistant):
     text = real_assistant.ask("recap of the wg2 report").answer
     assert "proposal to merge draft Opinions 3 & 4" in text and "keep Opinions 3 and 4 separate" in text
     assert text.index("proposal to merge") < text.index("keep Opinions 3 and 4 separate")
+
+
+def test_she_after_the_swiss_minister_was_named_is_that_minister(real_assistant):
+    history = ["what did the secretary-general say at the opening?", "and the swiss minister?"]
+    answer = real_assistant.ask("what did she say about the wsis forum?", history=history)
+    assert "Leuthard" in (answer.read_as or "") and "Touré" not in (answer.read_as or "")

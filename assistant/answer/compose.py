@@ -439,11 +439,17 @@ class Composer:
         return extra
 
 
+# "how many people …" counts whoever attended, by whatever name the report gives them
+_PEOPLE = frozenset(tokenize("people ppl persons folks attendees participants"))
+_ATTENDING = frozenset(tokenize("delegates participants attendees"))  # not a part of them: "12 members of the IEG"
+
+
 def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
     """A number next to a word of the question: "900 delegates" for "how many delegates…"."""
+    asked = query_terms | (_ATTENDING if query_terms & _PEOPLE else set())
     for match in _COUNTED.finditer(text):
         words = set(tokenize(match.group(0)))
-        if words & query_terms:
+        if words & asked:
             return True
     return False
 

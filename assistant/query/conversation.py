@@ -301,7 +301,10 @@ def report_names(text: str) -> frozenset[str]:
     names a user may type in lower case. Acronyms count ("WTPF"); addresses do not ("www.itu.int/wtpf")."""
     capitalized = {m.group(0) for m in _CAPITALIZED.finditer(text)} | set(_ACRONYM.findall(text))
     lower = set(re.findall(r"\b[a-z]+\b", _ADDRESS.sub(" ", text)))
-    return frozenset(w.lower() for w in capitalized if w.lower() not in lower and w.lower() not in STOPWORDS)
+    # "Sessions" is capitalized by style ("in two Sessions"), not a name: the report writes "session" in lower case
+    return frozenset(w.lower() for w in capitalized
+                     if w.lower() not in lower and w.lower() not in STOPWORDS
+                     and not (w.lower().endswith("s") and w.lower()[:-1] in lower))
 
 
 def _content_words(text: str) -> list[str]:
