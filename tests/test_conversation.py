@@ -596,6 +596,7 @@ def test_they_in_a_relative_clause_on_a_named_thing_is_whoever_did_it():
 
 def test_what_happened_next_and_bare_any_lean_on_the_last_turn_but_the_forum_itself_does_not():
     assert is_follow_up("what happened next?") and is_follow_up("any objections?")
+    assert is_follow_up("what happened in the end?")
     assert not is_follow_up("when was the forum held")  # the report's own setting needs no earlier turn
     assert not is_follow_up("what happened next in the IGF after WTPF-13")
 
@@ -631,3 +632,9 @@ def test_it_stays_the_thing_defined_while_the_conversation_is_about_it():
 def test_a_word_capitalized_by_style_is_not_a_name():
     names = report_names("They met in two Sessions and then Ghana spoke. The working session ended.")
     assert "ghana" in names and "sessions" not in names
+
+
+def test_and_another_speaker_after_a_person_with_an_initial():
+    from assistant.query.conversation import rewrite_query
+
+    assert rewrite_query("and chehade?", ["what did Robert E. Kahn talk about?"]) == "what did chehade talk about?"

@@ -267,7 +267,7 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
 
 _WHAT_NEXT = re.compile(
     r"^\W*(?:(?:and|so|ok|okay)\W+)?(?:what|which)\s+(?:happened|came|followed|was decided)\s+"
-    r"(?:next|then|after(?:wards| that)?)\W*$",
+    r"(?:next|then|after(?:wards| that)?|in the end|eventually|ultimately|finally)\W*$",
     re.I,
 )
 _ANY_THING = re.compile(r"^\W*(?:(?:and|so|but)\W+)?(?:any|no)\s+[a-z-]+(?:\s+[a-z-]+)?\W*$", re.I)
@@ -412,7 +412,7 @@ def _swap_topic(previous: str, subject: str) -> str | None:
 
 
 _DOER_PHRASE = re.compile(
-    r"\b(?:did|does|do|has|have|had|will|would)\s+((?:the\s+)?[\w’'/-]+(?:\s+[\w’'/-]+){0,3}?)\s+"
+    r"\b(?:did|does|do|has|have|had|will|would)\s+((?:the\s+)?[\w’'/.-]+(?:\s+[\w’'/.-]+){0,3}?)\s+"
     r"(?:say|said|propose|want|ask|think|suggest|argue|request|submit|oppose|support|mean|talk|stress|present|"
     r"contribute|object|insist)\b",
     re.I,
