@@ -435,6 +435,7 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
     assert spell_out_shorthand("how many ppl attended") == "how many people attended"
     assert spell_out_shorthand("what did the SG say abt govts") == "what did the Secretary-General say about governments"
     assert spell_out_shorthand("the prep process w/ the IEG") == "the preparatory process with the IEG"
+    assert spell_out_shorthand("eli5 the whole report") == "explain simply the whole report"  # not an identifier
     # inside a word, a URL or an e-mail address, it is not shorthand
     for untouched in ("sgt pepper", "the organization", "www.itu.int/org", "info@itu.int", "preparation"):
         assert spell_out_shorthand(untouched) == untouched

@@ -72,6 +72,7 @@ _SHORTHAND = {
     "mtg": "meeting", "mtgs": "meetings", "dept": "department", "org": "organization", "orgs": "organizations",
     "sg": "Secretary-General", "sec-gen": "Secretary-General", "plenipot": "Plenipotentiary",
     "prep": "preparatory", "yr": "year", "yrs": "years", "approx": "approximately", "govt's": "government's",
+    "eli5": "explain simply", "tldr": "summary", "tl;dr": "summary", "bc": "because", "rn": "right now",
 }
 _SHORTHAND_WORD = re.compile(
     r"(?<![\w/'’@.-])(" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True))
