@@ -436,6 +436,7 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
     assert spell_out_shorthand("what did the SG say abt govts") == "what did the Secretary-General say about governments"
     assert spell_out_shorthand("the prep process w/ the IEG") == "the preparatory process with the IEG"
     assert spell_out_shorthand("eli5 the whole report") == "explain simply the whole report"  # not an identifier
+    assert spell_out_shorthand("running v4 and v6 side by side") == "running IPv4 and IPv6 side by side"
     # inside a word, a URL or an e-mail address, it is not shorthand
     for untouched in ("sgt pepper", "the organization", "www.itu.int/org", "info@itu.int", "preparation"):
         assert spell_out_shorthand(untouched) == untouched
@@ -639,3 +640,11 @@ def test_and_another_speaker_after_a_person_with_an_initial():
     from assistant.query.conversation import rewrite_query
 
     assert rewrite_query("and chehade?", ["what did Robert E. Kahn talk about?"]) == "what did chehade talk about?"
+
+
+def test_an_ordinal_place_is_spelled_out():
+    from assistant.query.conversation import spell_out_places
+
+    assert spell_out_places("whats the 2nd opinion about") == "whats Opinion 2 about"
+    assert spell_out_places("who chaired the third working group") == "who chaired Working Group 3"
+    assert spell_out_places("a second opinion on it") == "a second opinion on it"

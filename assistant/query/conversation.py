@@ -55,11 +55,23 @@ _SHORT_GROUP = re.compile(r"\bwg\s?#?\s?(\d{1,2})\b", re.I)
 _ORDINAL_PART = re.compile(r"\b(?:the\s+)?(first|1st|second|2nd)\s+part\b(?:\s+of\s+the\s+report)?", re.I)
 
 
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+             "5th": 5, "sixth": 6, "6th": 6}
+# "the 2nd opinion", "the third working group" (not "the other opinion", not "a second opinion on it")
+_ORDINAL_PLACE = re.compile(
+    r"\bthe\s+(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th)\s+(opinion|working\s+group|wg)\b", re.I
+)
+
+
 def spell_out_places(question: str) -> str:
     """Shorthand people type for a place, written out as the report names it: "op 5" → "Opinion 5", "the first
     part of the report" → "Part I"."""
     question = _SHORT_OPINION.sub(lambda m: f"Opinion {m.group(1)}", question)
     question = _SHORT_GROUP.sub(lambda m: f"Working Group {m.group(1)}", question)
+    question = _ORDINAL_PLACE.sub(
+        lambda m: f"{'Opinion' if m.group(2).lower().startswith('op') else 'Working Group'} {_ORDINALS[m.group(1).lower()]}",
+        question,
+    )
     return _ORDINAL_PART.sub(lambda m: "Part I" if m.group(1).lower() in ("first", "1st") else "Part II", question)
 
 
@@ -73,6 +85,7 @@ _SHORTHAND = {
     "sg": "Secretary-General", "sec-gen": "Secretary-General", "plenipot": "Plenipotentiary",
     "prep": "preparatory", "yr": "year", "yrs": "years", "approx": "approximately", "govt's": "government's",
     "eli5": "explain simply", "tldr": "summary", "tl;dr": "summary", "bc": "because", "rn": "right now",
+    "b4": "before", "ip6": "IPv6", "ip4": "IPv4", "v6": "IPv6", "v4": "IPv4",
 }
 _SHORTHAND_WORD = re.compile(
     r"(?<![\w/'’@.-])(" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True))
