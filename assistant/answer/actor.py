@@ -79,6 +79,8 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
             continue
         units = view.units(clause)
         for i, unit in enumerate(units):
+            if unit.text.lstrip().startswith(("“", '"')) or _open_quote(ctx.source, clause.start, unit.start):
+                continue  # a name inside text someone proposed ("“Requests Secretary-General …”") is not its actor
             if any(not _affiliation(unit.text, m) for m in pattern.finditer(unit.text)):
                 found.append(unit)
                 # "Turkey proposed an addition of the following text:" — the text it proposed follows
