@@ -606,3 +606,14 @@ def test_a_name_inside_proposed_text_is_not_the_actor(planner):
     texts = [u.text for u in _mentions(planner.context, ("secretary-general",), None)]
     assert not any(t.lstrip().startswith("“Requests Secretary-General") for t in texts)  # Turkey's proposed text
     assert any("Secretary-General convened an Informal Experts Group" in t for t in texts)
+
+
+def test_what_an_actor_said_puts_where_it_is_heard_before_where_it_is_named(planner):
+    from assistant.answer.actor import _heard, _holders, _mentions
+
+    ctx = planner.context
+    assert _holders(ctx.source, "secretary-general") == ("Touré",)  # "Dr Hamadoun I. Touré, ITU Secretary-General"
+    mentioned = _mentions(ctx, ("secretary-general",), None)
+    heard = _heard(ctx, ("secretary-general",), mentioned)
+    assert any(u.text.startswith("In his speech, Dr Touré underlined") for u in heard)
+    assert not any("Three Working Groups were established" in u.text for u in heard)  # only named there

@@ -13,6 +13,7 @@ from assistant.records import Hit
 from assistant.report.sentences import Unit
 
 MAX_MENTIONS = 8
+HEARD_BONUS = 0.2
 # A sentence opening on these goes on about the one before it.
 ANAPHOR = re.compile(r"^(?:This|These|That|Those|They|Their|It|Its|He|She|His|Her|Such|In (?:this|that) (?:regard|respect))\b")
 # "She stressed …", "He noted …": the person just named goes on speaking
@@ -28,7 +29,8 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
     MAX_MENTIONS of them, the closest to the question kept; with `elsewhere`, what they said outside the places
     fills free slots."""
     mentioned = list(dict.fromkeys(_mentions(ctx, actors, places)))
-    found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS), mentioned)
+    heard = _heard(ctx, actors, mentioned) if asks_voice(query) else set()
+    found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS, heard), mentioned)
     if elsewhere and places.count and len(found) < MAX_MENTIONS // 2:
         # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
         # what the actor said elsewhere fills the free slots, after what it did in the places asked about
@@ -57,16 +59,36 @@ def _with_what_follows_a_colon(ctx: PlanContext, kept: list[Unit], mentioned: li
     return sorted(out, key=lambda u: u.start)
 
 
-def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int) -> list[Unit]:
+def _heard(ctx: PlanContext, actors: tuple[str, ...], units: list[Unit]) -> set[Unit]:
+    """Of `units`, those where the actors say or do something, or that go on telling a speech of theirs."""
+    view = ctx.view
+    spellings = [a for actor in actors for a in (actor, *view.transposed(actor), *_holders(ctx.source, actor))]
+    named = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+    out = set()
+    for unit in units:
+        clause = view.by_id[unit.clause_id]
+        first = view.units(clause)[:1]
+        if first and SPEECH_OPENS.match(first[0].text) and named.search(first[0].text):
+            out.add(unit)  # "In his speech, Dr Touré underlined …" and what the paragraph goes on to tell
+            continue
+        for m in named.finditer(unit.text):
+            if _ACTS_AFTER.match(unit.text[m.end():]) or _ACTS_BEFORE.search(unit.text[: m.start()]):
+                out.add(unit)
+                break
+    return out
+
+
+def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, heard: set[Unit] = frozenset()) -> list[Unit]:
     if len(units) <= n:
         return units
-    scores = ctx.relevance(query, units)
+    # "what did X say": sentences where X is heard come before those that only name X
+    scores = [s + (HEARD_BONUS if u in heard else 0.0) for u, s in zip(units, ctx.relevance(query, units))]
     return [units[i] for i in sorted(sorted(range(len(units)), key=lambda i: -scores[i])[:n])]
 
 
 def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     view = ctx.view
-    spellings = [a for actor in actors for a in (actor, *view.transposed(actor))]  # "Kahn", and "Khan" once
+    spellings = [a for actor in actors for a in (actor, *view.transposed(actor), *_holders(ctx.source, actor))]
     named = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
     found: list[Unit] = []
     for clause in view.clauses:
@@ -105,6 +127,20 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
                     # paragraph that opens on a speech goes on telling it
                     found += units[1 : 1 + MAX_GOING_ON]
     return found
+
+
+@lru_cache(maxsize=256)
+def _holders(source: str, role: str) -> tuple[str, ...]:
+    """The surname of the one person the report introduces by `role` ("Dr Hamadoun I. Touré, ITU Secretary-General"
+    for "secretary-general"), who then speaks under his name ("In his speech, Dr Touré underlined …")."""
+    if " " in role.strip() or not re.search(r"[a-z]-[a-z]|general|president|chair", role, re.I):
+        return ()
+    entries = re.findall(
+        rf"\b(?:Mr|Ms|Mrs|Mme|Dr|Prof)\.?\s+((?:[A-Z][\w’'.-]*\s+){{0,3}}[A-Z][\w’'-]+),\s+(?:[A-Z]\w*\s+)?{re.escape(role)}\b",
+        source, re.I,
+    )
+    surnames = {e.split()[-1] for e in entries}
+    return tuple(surnames) if len(surnames) == 1 else ()
 
 
 def _affiliation(text: str, match: re.Match) -> bool:
