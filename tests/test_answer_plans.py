@@ -617,3 +617,10 @@ def test_what_an_actor_said_puts_where_it_is_heard_before_where_it_is_named(plan
     heard = _heard(ctx, ("secretary-general",), mentioned)
     assert any(u.text.startswith("In his speech, Dr Touré underlined") for u in heard)
     assert not any("Three Working Groups were established" in u.text for u in heard)  # only named there
+
+
+def test_which_opinions_deal_with_a_topic_are_the_places_it_is_in(planner, clauses):
+    result = answer(planner, clauses, "which opinions deal with ipv6?", "opinion-4/is-of-the-view/a",
+                    "opinion-3/is-of-the-view/a", "opinion-3/is-of-the-view/b", "opinion-4/is-of-the-view/b")
+    assert result.plan == "list" and "**Opinion 4**" in result.answer and "**Opinion 3**" in result.answer
+    assert "Opinion 1:" not in result.answer  # not the six the Forum adopted

@@ -648,3 +648,10 @@ def test_an_ordinal_place_is_spelled_out():
     assert spell_out_places("whats the 2nd opinion about") == "whats Opinion 2 about"
     assert spell_out_places("who chaired the third working group") == "who chaired Working Group 3"
     assert spell_out_places("a second opinion on it") == "a second opinion on it"
+
+
+def test_the_first_one_and_then_the_other_one_walk_the_places_an_answer_listed():
+    turns = [Turn("which opinions deal with ipv6?", ("opinion-4/x", "opinion-3/y"))]
+    assert read_in_context("what does the first one invite?", turns, _place) == "what does Opinion 4 invite?"
+    turns.append(Turn("what does the first one invite?", ("opinion-4/invites/a",)))
+    assert read_in_context("and the other one?", turns, _place) == "what does Opinion 3 invite?"

@@ -87,13 +87,18 @@ class Planner:
         ):
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
+        which = WHICH_PLACE.search(query)
+        if which and shape == "list" and _ON_A_TOPIC.search(own) and not places.count:
+            # "which opinions deal with ipv6?": the places the topic is in, not every Opinion there is
+            draft = compose_places(ctx, query, hits)
+            if draft is not None:
+                return Planned("list", draft)
         if shape == "compare":
             draft = compose_compare(ctx, query, hits, places, actors)
         elif shape == "overview":
             draft = compose_overview(ctx, query, hits, places)
         elif shape == "list":
             draft = compose_list(ctx, query, hits, places)
-        which = WHICH_PLACE.search(query)
         if draft is None and which and shape in ("list", "fact", "yesno"):
             asks_opinion = which.group(1).lower().startswith("opinion")
             if not (places.opinions if asks_opinion else places.groups):  # "which group handled Opinion 3"
@@ -137,6 +142,8 @@ class Planner:
         return replace(answer, plan=planned.plan)
 
 
+_ON_A_TOPIC = re.compile(r"\b(?:deal|deals|dealt|about|cover|covers|covered|concern|concerns|address|addresses|"
+                         r"mention|mentions|focus|focuses|relate|relates|talk|talks|touch|touches)\b", re.I)
 _DOCUMENT_ASKS = re.compile(
     r"\b(?:what|who|whom)\s+(?:does|did|do)\s+(?:the\s+|that\s+|this\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:resolutions?|res|decisions?|declarations?|agenda|documents?)\b",

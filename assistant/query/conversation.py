@@ -697,6 +697,7 @@ _ASKED_WHAT_IS = re.compile(
     r"([\w’'/-]+(?:\s+[\w’'/-]+){0,2}?)\s*(?:anyway|exactly)?\s*\??\s*$",
     re.I,
 )
+_ORDINAL_ONE = re.compile(r"\bthe\s+(first|second|last|former|latter)(?:\s+one)?\b(?!\s+(?:of|part|session|day|time|point))", re.I)
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _ASKED_THING = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?!(?:is|was|are|were|does|did|do|has|had|can|could|will|would)\b)"
@@ -741,7 +742,12 @@ def read_in_context(
     if thing and previous != defined and re.search(rf"\b{re.escape(thing.group(1))}\b", previous, re.I):
         # "what is the IEG?", "who chaired it?", then "how many times did it meet?": still the IEG
         previous = defined
-    read = _resolve(question, previous, turns[-1].cited, place_label, cited_text)
+    cited = turns[-1].cited
+    if _OTHER.search(question) and len(turns) >= 2 and is_follow_up(turns[-1].question, names):
+        # "which opinions deal with IPv6?", "what does the first one invite?", "and the other one?": the other of
+        # the places two turns back, which the last answer, on the first alone, no longer cites
+        cited = tuple(dict.fromkeys(turns[-2].cited + turns[-1].cited))
+    read = _resolve(question, previous, cited, place_label, cited_text)
     if place and len(turns) > 1 and not _PLACE.search(spell_out_places(read)) and not _AWAY.search(question):
         # three turns on, "where did the chair say they should keep talking about it" is still in the Working
         # Group the conversation began with, though the turn before named it no more
@@ -883,6 +889,12 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         kind = "Opinion" if asked_place.group(1).lower().startswith("opinion") else "Working Group"
         named = [p for p in named if p.startswith(kind)]
         cited_places = [p for p in cited_places if p.startswith(kind)]
+    ordinal = _ORDINAL_ONE.search(text)
+    if ordinal and len(counts) >= 2:
+        # "which opinions deal with IPv6?" answered "Opinion 4 and Opinion 3": "the first one" is Opinion 4
+        shown = list(counts)  # in the order the answer cites them
+        index = {"first": 0, "former": 0, "second": 1, "latter": -1, "last": -1}[ordinal.group(1).lower()]
+        return _sub(text, ordinal, shown[index])
     other = _OTHER.search(text)
     if other:
         pool = named + [p for p in cited_places if p not in named]
