@@ -655,3 +655,11 @@ def test_the_first_one_and_then_the_other_one_walk_the_places_an_answer_listed()
     assert read_in_context("what does the first one invite?", turns, _place) == "what does Opinion 4 invite?"
     turns.append(Turn("what does the first one invite?", ("opinion-4/invites/a",)))
     assert read_in_context("and the other one?", turns, _place) == "what does Opinion 3 invite?"
+
+
+def test_a_whole_question_after_so_or_ok_that_names_its_subject_stands_alone():
+    names = frozenset({"ghana", "ixp", "ieg"})
+    assert not is_follow_up("so what did ghana propose", names)
+    assert not is_follow_up("ok what is an ixp", names)
+    assert is_follow_up("and opinion 4?", names) and is_follow_up("and who chaired it?", names)
+    assert is_follow_up("so what did ghana propose there?", names)

@@ -221,6 +221,13 @@ def _names_nothing(text: str) -> bool:
 _THERE = re.compile(r"(?<!\bis)(?<!\bare)(?<!\bwas)(?<!\bwere)(?<!\bbe)(?<!\bbeen)\s+there\s*[?.!]*$", re.I)
 
 
+_OPENING_WORD = re.compile(r"^\W*(?:and|so|ok(?:ay)?|also|but|then|right|well)\b[\s,]*", re.I)
+# a whole question, not an ellipsis ("what about Opinion 4?"): a question word, a verb, and what it asks about
+_FULL_QUESTION = re.compile(
+    r"^(?:what|who|which|when|where|why|how|did|does|do|is|are|was|were)\b(?!\s+about\b)\s+\S+\s+\S+", re.I
+)
+
+
 def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     """Whether the question leans on the conversation: an ellipsis ("and the vice-chair?", "what about
     Opinion 4?", "why?", "who else?"), or a pronoun with nothing in the question to refer to ("what does it
@@ -230,6 +237,11 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
     `names` are the lower-cased proper names the report uses ("turkey"), so an owner typed in lower case
     counts."""
     text = question.strip()
+    rest = _OPENING_WORD.sub("", text)
+    if rest != text and _FULL_QUESTION.match(rest) and (_PLACE.search(rest) or _has_name(rest, names)) and not (
+        _PRONOUN.search(rest) or _THERE.search(rest) or re.search(r"\b(?:else|too|also|either|instead)\b", rest, re.I)
+    ):
+        return False  # "so what did ghana propose?", "ok what is an ixp": a whole question naming its own subject
     if _CONTINUATION.search(text) or _BARE_WH.match(text) or _FRAGMENT.match(text):
         return True
     if _THERE.search(text) and re.search(r"\b(?:did|does|do|happen\w*)\b", text, re.I):
