@@ -62,8 +62,7 @@ def _with_what_follows_a_colon(ctx: PlanContext, kept: list[Unit], mentioned: li
 def _heard(ctx: PlanContext, actors: tuple[str, ...], units: list[Unit]) -> set[Unit]:
     """Of `units`, those where the actors say or do something, or that go on telling a speech of theirs."""
     view = ctx.view
-    spellings = [a for actor in actors for a in (actor, *view.transposed(actor), *_holders(ctx.source, actor))]
-    named = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+    named = _named(ctx, actors)
     out = set()
     for unit in units:
         clause = view.by_id[unit.clause_id]
@@ -71,10 +70,8 @@ def _heard(ctx: PlanContext, actors: tuple[str, ...], units: list[Unit]) -> set[
         if first and SPEECH_OPENS.match(first[0].text) and named.search(first[0].text):
             out.add(unit)  # "In his speech, Dr Touré underlined …" and what the paragraph goes on to tell
             continue
-        for m in named.finditer(unit.text):
-            if _ACTS_AFTER.match(unit.text[m.end():]) or _ACTS_BEFORE.search(unit.text[: m.start()]):
-                out.add(unit)
-                break
+        if any(_acts_at(unit.text, m) for m in named.finditer(unit.text)):
+            out.add(unit)
     return out
 
 
@@ -86,10 +83,24 @@ def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, heard: set
     return [units[i] for i in sorted(sorted(range(len(units)), key=lambda i: -scores[i])[:n])]
 
 
+def _named(ctx: PlanContext, actors: tuple[str, ...], holders: bool = True) -> re.Pattern:
+    """The actors as the report may write them: as asked, with two letters swapped ("Kahn", and "Khan" once),
+    and, with `holders`, by the name of the one person holding a role asked about."""
+    view = ctx.view
+    spellings = [a for actor in actors
+                 for a in (actor, *view.transposed(actor), *(_holders(ctx.source, actor) if holders else ()))]
+    return re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+
+
+def _acts_at(text: str, match: re.Match) -> bool:
+    """The actor named at `match` does something there: a verb follows ("Ghana proposed"), or "by" or "the
+    delegate of" comes before ("proposed by Turkey")."""
+    return bool(_ACTS_AFTER.match(text[match.end():]) or _ACTS_BEFORE.search(text[: match.start()]))
+
+
 def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     view = ctx.view
-    spellings = [a for actor in actors for a in (actor, *view.transposed(actor), *_holders(ctx.source, actor))]
-    named = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+    named = _named(ctx, actors)
     found: list[Unit] = []
     for clause in view.clauses:
         if clause.kind == "heading":
@@ -193,8 +204,7 @@ def voiced(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
     proposed"), after "by" ("proposed by Turkey"), as an owner ("Turkey's contribution"), or opening a speech.
     A person only listed ("Mr Rabindra N. Jha (India).") or named in a role line is never heard."""
     view = ctx.view
-    spellings = [a for actor in actors for a in (actor, *view.transposed(actor))]
-    named = re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+    named = _named(ctx, actors, holders=False)
     for clause in view.clauses:
         if clause.kind == "heading":
             continue
@@ -202,10 +212,7 @@ def voiced(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
         units = view.units(clause)
         for i, unit in enumerate(units):
             for m in pattern.finditer(unit.text):
-                rest = unit.text[m.end():]
-                if _ACTS_AFTER.match(rest) or re.match(r"[\w.-]*['’]s\b", rest):
-                    return True
-                if _ACTS_BEFORE.search(unit.text[: m.start()]):
+                if _acts_at(unit.text, m) or re.match(r"[\w.-]*['’]s\b", unit.text[m.end():]):
                     return True
             if i == 0 and SPEECH_OPENS.match(unit.text) and any(pattern.search(u.text) for u in units[:2]):
                 return True

@@ -55,9 +55,11 @@ def _named_parts(ctx: PlanContext, query: str) -> list[tuple[int, Clause]]:
 
 def _items_of_kind_asked(query: str, items) -> bool:
     """Items all labelled as the things the question asks for in the plural: "Draft Opinion 1: …" for "opinions"."""
-    labels = {m.group(1).lower() for u in items if (m := re.match(r"(?:draft\s+)?([a-z]+)\s+\d+\s*:", u.text, re.I))}
-    return len(labels) == 1 and len([u for u in items if re.match(r"(?:draft\s+)?[a-z]+\s+\d+\s*:", u.text, re.I)]) == len(
-        items) and re.search(rf"\b{re.escape(next(iter(labels)))}s\b", query, re.I) is not None
+    labelled = [re.match(r"(?:draft\s+)?([a-z]+)\s+\d+\s*:", u.text, re.I) for u in items]
+    if not all(labelled):
+        return False
+    kinds = {m.group(1).lower() for m in labelled}
+    return len(kinds) == 1 and re.search(rf"\b{re.escape(kinds.pop())}s\b", query, re.I) is not None
 
 
 _PRONOUN_FIRST = re.compile(r"(?:he|she|they|it)\b", re.I)

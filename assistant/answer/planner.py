@@ -104,13 +104,12 @@ class Planner:
             if not (places.opinions if asks_opinion else places.groups):  # "which group handled Opinion 3"
                 draft, shape = compose_places(ctx, query, hits), "list"
         elif shape == "actor":
+            named = joined_names(query, [as_written(ctx, a) for a in actors])
             if self.unvoiced and asks_voice(own) and not voiced(ctx, actors):
                 # "what did Sally Wentworth say?": the report names her as Vice-Chair, never as saying anything
-                named = joined_names(query, [as_written(ctx, a) for a in actors])
                 return Planned("actor", None, f"it names {named} but records nothing said or put forward")
             if self.unvoiced and places.groups and not actor_mentions(ctx, query, actors, Places((), places.groups), elsewhere=False):
                 # "what did ghana say in working group 3": that group's report never names Ghana
-                named = joined_names(query, [as_written(ctx, a) for a in actors])
                 groups = " or ".join(f"Working Group {g}" for g in places.groups)
                 return Planned("actor", None, f"the {groups} report does not mention {named}")
             draft = compose_actor(ctx, query, hits, actors, places)
