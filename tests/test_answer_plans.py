@@ -234,7 +234,7 @@ def test_a_quoted_lead_in_brings_its_items_in_a_fact_answer_too(planner, clauses
 
 def test_which_group_handled_a_named_opinion_is_the_group_whose_report_decided_it(planner, clauses):
     result = answer(planner, clauses, "which working group handled Opinion 5", "opinion-5/recognizing/a", "opinion-5/preamble")
-    assert result.answer.startswith("Working Group 3:")
+    assert result.answer.startswith("**Working Group 3**: ")
     assert "Working Group 3 endorsed Draft Opinion 5" in result.answer
     assert "The fifth World Telecommunication/ICT Policy Forum" not in result.answer
 

@@ -265,6 +265,9 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
         if best:
             line += f" {ctx.line(draft, best[0], {ctx.name(place)})}"
         draft.bullets.append(line)
+    if len(draft.bullets) == 1:
+        # one place: it is the answer, not a list under a lead that only repeats its name ("Opinion 1:")
+        draft.lead, draft.bullets = draft.bullets[0], []
     return draft
 
 
