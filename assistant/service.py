@@ -180,10 +180,14 @@ class Assistant:
             spelled = spell_out_people(turn.question, self._people)
             turns.append(replace(turn, question=name_opinions(spelled, self._titles, previous=previous)))
         own = spell_out_people(spell_out_places(spell_out_shorthand(question)), self._people)
-        if turns and not turns[-1].cited and self.settings.uses("followups") and is_follow_up(own, self._names):
-            # history given as bare questions ("--history", a JSON client): what the last answer cited is what a
-            # pronoun may stand for, so it is answered again (answers are deterministic)
-            turns[-1] = replace(turns[-1], cited=self._cited_by(turns))
+        if self.settings.uses("followups"):
+            # history given as bare questions ("--history", a JSON client): what an answer cited is what a pronoun
+            # in the next question may stand for, so each turn a follow-up leans on is answered again (answers are
+            # deterministic), oldest first, so that each is read as it was then
+            leaning = [is_follow_up(t.question, self._names) for t in turns[1:]] + [is_follow_up(own, self._names)]
+            for i, turn in enumerate(turns):
+                if leaning[i] and not turn.cited:
+                    turns[i] = replace(turn, cited=self._cited_by(turns[: i + 1]))
         read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         previous = turns[-1].question if turns else ""
         query = name_opinions(read, self._titles, previous=previous)

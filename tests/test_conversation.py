@@ -663,3 +663,16 @@ def test_a_whole_question_after_so_or_ok_that_names_its_subject_stands_alone():
     assert not is_follow_up("ok what is an ixp", names)
     assert is_follow_up("and opinion 4?", names) and is_follow_up("and who chaired it?", names)
     assert is_follow_up("so what did ghana propose there?", names)
+
+
+def test_the_first_one_is_the_first_place_of_the_kind_the_last_question_counted():
+    # the answer to "how many working groups …" cited a Part I paragraph, then Working Groups 1 and 3
+    turns = [Turn("how many working groups were there?", ("part-1/p3", "annex-1/wg-1/p1", "annex-1/wg-3/p4"))]
+    assert is_follow_up("who chaired the first one")
+    assert read_in_context("who chaired the first one", turns, _place) == "who chaired Working Group 1"
+    assert not is_follow_up("what happened in the first session")
+
+
+def test_and_a_thing_with_another_number_swaps_the_number():
+    assert rewrite_query("and session 2?", ["what was session 1 about"]) == "what was session 2 about"
+    assert rewrite_query("and session 2?", ["who chaired Working Group 1?"]) != "who chaired session 2?"

@@ -85,7 +85,7 @@ _SHORTHAND = {
     "sg": "Secretary-General", "sec-gen": "Secretary-General", "plenipot": "Plenipotentiary",
     "prep": "preparatory", "yr": "year", "yrs": "years", "approx": "approximately", "govt's": "government's",
     "eli5": "explain simply", "tldr": "summary", "tl;dr": "summary", "bc": "because", "rn": "right now",
-    "b4": "before", "ip6": "IPv6", "ip4": "IPv4", "v6": "IPv6", "v4": "IPv4",
+    "b4": "before", "ops": "opinions", "ip6": "IPv6", "ip4": "IPv4", "v6": "IPv6", "v4": "IPv4",
 }
 _SHORTHAND_WORD = re.compile(
     r"(?<![\w/'’@.-])(" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True))
@@ -252,6 +252,8 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
         return True  # "what happened next?", "any objections?": after what was just told
     if _WHICH_ONE.match(text) and not _PLACE.search(text):
         return True  # "which one got changed?": one of what the last answer named
+    if _ORDINAL_ANAPHOR.search(text) and not _PLACE.search(text):
+        return True  # "who chaired the first one?": the first of what the last answer named
     unnamed_topic = _ANYTHING_ON.match(text) or _DEFINITE_ONLY.match(text)
     if unnamed_topic and not _PLACE.search(text) and not _has_name(text, names):
         return True
@@ -391,8 +393,8 @@ def rewrite_query(question: str, history) -> str:
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
                 return _replace_first(previous, previous_anchors[kind][0], subject)
-        swapped = (_swap_topic(previous, subject) or _swap_doer(previous, subject) or _role_of(previous, subject)
-                   or _swap_addressee(previous, subject))
+        swapped = (_swap_numbered(previous, subject) or _swap_topic(previous, subject) or _swap_doer(previous, subject)
+                   or _role_of(previous, subject) or _swap_addressee(previous, subject))
         if swapped:
             return swapped
         return f"{previous.rstrip(' ?')} — {subject}?"
@@ -419,6 +421,20 @@ def rewrite_query(question: str, history) -> str:
     # "Petko; Kantchev; Petko Kantchev suggest …": a name the earlier question's words carry anyway is not repeated
     kept = [m for m in kept if not any(m is not o and re.search(rf"\b{re.escape(m)}\b", o, re.I) for o in kept)]
     return f"{question.rstrip()} ({'; '.join(kept)})"
+
+
+_NUMBERED_THING = re.compile(r"^(?:the\s+)?([a-z][\w-]*)\s+(\d{1,3}|[ivx]{1,4})$", re.I)
+
+
+def _swap_numbered(previous: str, subject: str) -> str | None:
+    """"and session 2?" after "what was session 1 about?" asks the same of the thing with the other number."""
+    m = _NUMBERED_THING.match(subject.strip(" ?.!"))
+    if m is None:
+        return None
+    found = re.search(rf"\b{re.escape(m.group(1))}s?\s+(?:\d{{1,3}}|[ivx]{{1,4}})\b", previous, re.I)
+    if found is None:
+        return None
+    return f"{previous[: found.start()]}{m.group(0)}{previous[found.end():]}"
 
 
 _TOPIC_PREPOSITION = re.compile(r"^(about|on|regarding|concerning|for|in|from|to|with)\s+\S", re.I)
@@ -710,6 +726,8 @@ _ASKED_WHAT_IS = re.compile(
     re.I,
 )
 _ORDINAL_ONE = re.compile(r"\bthe\s+(first|second|last|former|latter)(?:\s+one)?\b(?!\s+(?:of|part|session|day|time|point))", re.I)
+# "the first one", "the latter": an ordinal that stands for a thing, not one that counts a named one ("the first session")
+_ORDINAL_ANAPHOR = re.compile(r"\bthe\s+(?:(?:first|second|third|last)\s+ones?|former|latter)\b", re.I)
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _ASKED_THING = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?!(?:is|was|are|were|does|did|do|has|had|can|could|will|would)\b)"
@@ -886,6 +904,15 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
             r"\b(?:on|in|of|about|to|for|with|from|into|at|by|under|within)\s+$", text[: match.start()], re.I
         ):
             return f"{_sub(text, match, f'the {topic.group(1)}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    ordinal = _ORDINAL_ONE.search(text)
+    if ordinal and len(counts) >= 2 and not named:
+        # "which opinions deal with IPv6?" answered "Opinion 4 and Opinion 3": "the first one" is Opinion 4; after
+        # "how many working groups were there?", the first Working Group the answer cites
+        asked_kind = re.findall(r"\b(opinion|working group)s\b", previous, re.I)
+        shown = [p for p in counts if not asked_kind or p.lower().startswith(asked_kind[0].lower())] or list(counts)
+        index = {"first": 0, "former": 0, "second": 1, "latter": -1, "last": -1}[ordinal.group(1).lower()]
+        if len(shown) > (index if index >= 0 else 0):
+            return _sub(text, ordinal, shown[index])
     if not named and not asked_place:
         return None  # the last turn was about something else ("the study"): its words carry over instead
     if not asked_place and _actor_of(previous) and not _OTHER.search(text):
