@@ -84,6 +84,7 @@ class Assistant:
         self._groups = {c.working_group for c in clauses if c.working_group is not None}
         self._names = report_names(source)
         self._people = report_people(source)
+        self._person_names = tuple(name for name, _ in self._people)
         self._sentences = [u.text for c in clauses if c.kind != "heading" for u in self.composer.units(c)]
 
     @classmethod
@@ -154,9 +155,12 @@ class Assistant:
             return self._abstention(cleaned, query, hits, "it is about things the report never mentions", read_as)
         answer = self.planner.finish(planned, cleaned, query, self._shown(hits))
         missing = None
-        if uses("missing-specifics") and not planned.structural:
+        if uses("missing-specifics"):
             quotes = [c.quote for c in answer.citations]
-            missing = missing_specifics(query, quotes) or unstated_contact(query, quotes)
+            # an address is asked of whatever plan: "what's kantchev's email" is not answered by what he did
+            missing = unstated_contact(query, quotes, self._person_names)
+            if not planned.structural:
+                missing = missing or missing_specifics(query, quotes)
         if not answer.citations or missing:
             reason = f"nothing it says on this states {missing}" if missing else None
             return self._abstention(cleaned, query, hits, reason, read_as)

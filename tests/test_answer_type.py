@@ -84,3 +84,7 @@ def test_an_address_asked_for_and_given_by_no_sentence_is_said_to_be_missing():
     given = ["Mr Cavalcanti can be contacted at daniel.cavalcanti@anatel.gov.br"]
     assert unstated_contact("what's the contact email for the role of governments follow-up?", given) is None
     assert unstated_contact("who chaired working group 3?", named_only) is None
+    # another person's address is not the one asked for
+    people = ["Petko Kantchev", "Daniel Cavalcanti"]
+    assert unstated_contact("whats petko kantchev's email", given, people) == "an e-mail address or website"
+    assert unstated_contact("how do i reach mr cavalcanti by email", given, people) is None

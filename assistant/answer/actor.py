@@ -62,7 +62,7 @@ def _with_what_follows_a_colon(ctx: PlanContext, kept: list[Unit], mentioned: li
 def _heard(ctx: PlanContext, actors: tuple[str, ...], units: list[Unit]) -> set[Unit]:
     """Of `units`, those where the actors say or do something, or that go on telling a speech of theirs."""
     view = ctx.view
-    named = _named(ctx, actors)
+    named = actor_names(ctx, actors)
     out = set()
     for unit in units:
         clause = view.by_id[unit.clause_id]
@@ -83,7 +83,7 @@ def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, heard: set
     return [units[i] for i in sorted(sorted(range(len(units)), key=lambda i: -scores[i])[:n])]
 
 
-def _named(ctx: PlanContext, actors: tuple[str, ...], holders: bool = True) -> re.Pattern:
+def actor_names(ctx: PlanContext, actors: tuple[str, ...], holders: bool = True) -> re.Pattern:
     """The actors as the report may write them: as asked, with two letters swapped ("Kahn", and "Khan" once),
     and, with `holders`, by the name of the one person holding a role asked about."""
     view = ctx.view
@@ -100,7 +100,7 @@ def _acts_at(text: str, match: re.Match) -> bool:
 
 def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     view = ctx.view
-    named = _named(ctx, actors)
+    named = actor_names(ctx, actors)
     found: list[Unit] = []
     for clause in view.clauses:
         if clause.kind == "heading":
@@ -204,7 +204,7 @@ def voiced(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
     proposed"), after "by" ("proposed by Turkey"), as an owner ("Turkey's contribution"), or opening a speech.
     A person only listed ("Mr Rabindra N. Jha (India).") or named in a role line is never heard."""
     view = ctx.view
-    named = _named(ctx, actors, holders=False)
+    named = actor_names(ctx, actors, holders=False)
     for clause in view.clauses:
         if clause.kind == "heading":
             continue

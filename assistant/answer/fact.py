@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.actor import SPEECH_OPENS
+from assistant.answer.actor import SPEECH_OPENS, actor_names
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, decisions
 from assistant.answer.draft import Draft
@@ -24,7 +24,7 @@ MAX_CONTINUING = 3  # sentences that go on from the best match ("She also stress
 
 
 def compose_fact(
-    ctx: PlanContext, query: str, hits: list[Hit], plan: str = "fact", filters=None, places=None
+    ctx: PlanContext, query: str, hits: list[Hit], plan: str = "fact", filters=None, places=None, actors=()
 ) -> Draft | None:
     chosen = ctx.composer.select(query, hits, MAX_SENTENCES.get(plan, 5), filters)
     # "The fifth World Telecommunication/ICT Policy Forum (Geneva, 2013)," opens an Opinion's one long
@@ -34,7 +34,11 @@ def compose_fact(
     if plan == "reason" and chosen:
         # the reason often follows the sentence that best matches the question: "The UK sought clarification
         # on whether the Forum could request … The Secretariat clarified that a precedent existed …"
-        best = max(chosen, key=lambda item: item.score).unit
+        # "why did India want more paragraphs?": the reason follows what India is told doing ("India stated that
+        # selectively quoting paragraphs could …"), not the clause the question's topic matches best
+        named = actor_names(ctx, tuple(actors)) if actors else None
+        heard = [item for item in chosen if named is not None and named.search(item.unit.text)]
+        best = max(heard or chosen, key=lambda item: item.score).unit
         after = _next_unit(ctx, best)
         if after is not None and after not in units:
             units.insert(units.index(best) + 1, after)

@@ -127,7 +127,7 @@ class Planner:
                 draft.anchored = True
             return Planned(shape, draft)
         fallback = shape if shape in ("reason", "yesno") else "fact"
-        return Planned(fallback, compose_fact(ctx, query, hits, fallback, filters, places))
+        return Planned(fallback, compose_fact(ctx, query, hits, fallback, filters, places, actors))
 
     def plan_sequel(self, query: str, cited: tuple[str, ...]) -> Planned | None:
         """What came of what the last answer (citing `cited`) told, when the report states it there."""

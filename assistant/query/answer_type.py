@@ -9,8 +9,10 @@ built on it was removed: it changed nothing on the test splits of the user-style
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from assistant.query.question import NUMBER, question_kind
+from assistant.textnorm import unaccented
 
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _DATE = re.compile(
@@ -75,12 +77,19 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-def unstated_contact(question: str, sentences: list[str]) -> str | None:
+def unstated_contact(question: str, sentences: list[str], people: Iterable[str] = ()) -> str | None:
     """An e-mail address or website asked for that none of the answer's sentences gives (the report may name
-    the person asked about without any way to reach them)."""
-    if expected_type(question) == "contact" and not any(holds_type(t, "contact") for t in sentences):
-        return "an e-mail address or website"
-    return None
+    the person asked about without any way to reach them). When the question names one of the report's `people`,
+    the address must be given in a sentence naming them: another person's address is not theirs."""
+    if expected_type(question) != "contact":
+        return None
+    asked = unaccented(question).lower()
+    surnames = {unaccented(p.split()[-1]).lower() for p in people if len(p.split()[-1]) > 2}
+    named = [s for s in surnames if re.search(rf"\b{re.escape(s)}\b", asked)]
+    given = [t for t in sentences if holds_type(t, "contact")]
+    if named:
+        given = [t for t in given if any(s in unaccented(t).lower() for s in named)]
+    return None if given else "an e-mail address or website"
 
 
 def names(text: str) -> set[str]:
