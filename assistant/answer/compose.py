@@ -44,6 +44,12 @@ _COUNTED = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(?:[\w-]+\s+)?([\w-]+)", re.I
 )
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w’'-]+")
+# "how many working groups were …", "how many deputy ministers came": the thing counted, up to its verb
+_COUNT_ASKED = re.compile(
+    r"\bhow\s+many\s+((?:[a-z-]+\s+){0,1}[a-z-]+?)(?=\s+(?:were|was|are|is|did|do|does|have|has|had|came|attended|"
+    r"took|participated|spoke|got|made|there|in|at|of|on|from|for|by)\b|\s*[?.!]*$)",
+    re.I,
+)
 _CAUSE = re.compile(
     r"\b(?:because|due to|since|in order to|so as to|in the (?:spirit|interests?) of|for the sake of|"
     r"as a result|thus|therefore|given|preference|constraints?|compromise|reason|in view of|sought to|aim(?:ed)? to|"
@@ -299,6 +305,31 @@ class Composer:
             for unit in self.units(clause)
         ]
 
+    def _counting(self, query: str, seen: set[int], rank: int, filters) -> list[tuple[Unit, int, float]]:
+        """Sentences anywhere in the report that count the thing asked about: "Three Working Groups were
+        established …" for "how many working groups were set up", which a search for the question's other words
+        may miss."""
+        asked = _COUNT_ASKED.search(query)
+        if asked is None:
+            return []
+        words = [w for w in tokenize(asked.group(1))]
+        if not words:
+            return []
+        head = words[-1]
+        out = []
+        for clause in self.clauses.values():
+            if filters is not None and not filters.admits(clause):
+                continue
+            for unit in self.units(clause):
+                if unit.start in seen:
+                    continue
+                for m in _COUNTED.finditer(unit.text):
+                    counted = tokenize(m.group(0))
+                    if counted and counted[-1] == head and all(w in counted for w in words):
+                        out.append((unit, rank, 0.0))
+                        break
+        return out
+
     def _choose(self, query: str, kind: str, hits: list[Hit], max_sentences: int, filters=None) -> list[Scored]:
         terms = set(tokenize(query))
         total = sum(self.idf(t) for t in terms)
@@ -306,7 +337,10 @@ class Composer:
         wanted = expected_type(query)
         labels = numbered_labels(own_words(query))
         scored = []
-        for unit, rank, route in self._candidates(query, hits, filters):
+        candidates = self._candidates(query, hits, filters)
+        if kind == "how-many":
+            candidates += self._counting(own_words(query), {u.start for u, _, _ in candidates}, len(hits), filters)
+        for unit, rank, route in candidates:
             meaning = self._meaning(query_vector, unit)
             score = self._score(terms, total, kind, unit, rank, meaning, wanted) + route
             if labels and any(label.search(unit.text) or label.numbered(self.source, unit.start) for label in labels):
