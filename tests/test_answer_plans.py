@@ -258,6 +258,22 @@ def test_no_doers_are_gathered_for_a_question_that_asks_for_none(planner, clause
     assert asked_act("which countries backed opinion 5") == "support"
 
 
+def test_who_wanted_a_change_names_its_proposer_first(planner, clauses):
+    from assistant.answer.doers import asked_act
+
+    assert asked_act("who wanted to merge the two ipv6 opinions") == "propos"
+    assert asked_act("who wanted to know if the forum could request the secretary-general") == "request"
+    result = answer(planner, clauses, "who wanted to merge the two ipv6 opinions (Opinions 3 and 4)", "annex-1/wg-2/p1")
+    assert result.plan == "list"
+    first = next(line for line in result.answer.splitlines() if line.startswith("- "))
+    assert first.startswith("- Turkey:") and "merge" in first
+    # only the act and the place asked: the report's order
+    result = answer(planner, clauses, "who proposed amendments to opinion 2", "annex-1/wg-1/p6")
+    lines = [line for line in result.answer.splitlines() if line.startswith("- ")]
+    starts = [planner.context.view.by_id[c.clause_id].start for c in result.citations]
+    assert len(lines) > 1 and starts == sorted(starts)
+
+
 def test_an_overview_of_the_whole_report_goes_part_by_part(planner, clauses):
     result = answer(planner, clauses, "what are the main takeaways of the whole report", "part-1/p13")
     assert result.plan == "overview"

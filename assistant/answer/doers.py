@@ -13,6 +13,7 @@ from assistant.answer.decisions import about_opinions
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, clean_sentence
 from assistant.query.conversation import own_words
+from assistant.query.question import STOPWORDS
 from assistant.records import Clause
 from assistant.report.sentences import Unit
 
@@ -36,9 +37,9 @@ _ACTS = {
     "request": r"request\w*|ask\w*|call\w*",
 }
 _ASKED_ACT = re.compile(
-    r"\b(?:(argu\w*\s+(?:about|over|on)|debat\w*|discuss\w*|weigh\w*\s+in|took part|take part)|(propos\w*|suggest\w*|amend\w*|submit\w*|contribut\w*)|(support\w*|back(?:ed|ing|s)|endors\w*)|"
+    r"\b(?:(argu\w*\s+(?:about|over|on)|debat\w*|discuss\w*|weigh\w*\s+in|took part|take part)|(propos\w*|suggest\w*|amend\w*|submit\w*|contribut\w*|want\w*(?!\s+to\s+know))|(support\w*|back(?:ed|ing|s)|endors\w*)|"
     r"(object\w*|oppos\w*|disagree\w*|against|push\w* back)|(withdr\w*|back\w* (?:off|down)|gave up|dropp\w*)|"
-    r"(request\w*|ask\w* for))\b",
+    r"(request\w*|ask\w* for|wanted\s+to\s+know))\b",
     re.I,
 )
 _ACT_PHRASE = {
@@ -101,8 +102,13 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
         scores = ctx.relevance(query, candidates)
         unit = candidates[max(range(len(candidates)), key=lambda i: scores[i])]
         chosen.setdefault(unit, []).append(as_written(ctx, actor))
+    order = sorted(chosen, key=lambda u: u.start)
+    if _asks_about_something(own_words(query), view):
+        # "who wanted to merge the two ipv6 opinions": the doer of that comes first, the other proposers after
+        scores = dict(zip(order, ctx.relevance(query, order)))
+        order.sort(key=lambda u: -scores[u])
     by_place: dict[str, list[tuple[Unit, list[str]]]] = {}
-    for unit in sorted(chosen, key=lambda u: u.start):
+    for unit in order:
         by_place.setdefault(_place_name(view.by_id[unit.clause_id]), []).append((unit, chosen[unit]))
     draft = ctx.draft()
     draft.lead = f"The report names {len(told)} that {_ACT_PHRASE[act]}{', by place' if len(by_place) > 1 else ''}:"
@@ -120,6 +126,24 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
         draft.bullets.append(f"… and {len(chosen) - shown} more sentences.")
     draft.anchored = True
     return draft
+
+
+# Words that ask who did something, or where, not what: "which countries proposed amendments to Opinion 2"
+_NOT_ASKED_ABOUT = re.compile(
+    r"\b(?:who|whom|which|what|countr(?:y|ies)|delegations?|delegates?|bod(?:y|ies)|organi[sz]ations?|members?|"
+    r"people|anyone|any|all|else|opinions?|draft|working|groups?|wgs?|part|annex|forum|wtpf|report|texts?|changes?|"
+    r"amendments?|edits?|contributions?|proposals?|\d+)\b",
+    re.I,
+)
+
+
+def _asks_about_something(question: str, view) -> bool:
+    """The question names what was done ("who wanted to merge the two ipv6 opinions"), not only the act and
+    where ("who proposed amendments to Opinion 2")."""
+    rest = _ASKED_ACT.sub(" ", _NOT_ASKED_ABOUT.sub(" ", question))
+    for actor in view.actors_in(rest):
+        rest = re.sub(rf"\b{re.escape(actor)}\b", " ", rest, flags=re.I)
+    return any(w.lower() not in STOPWORDS for w in re.findall(r"[A-Za-z][\w’'-]+", rest))
 
 
 def _joined(names: list[str]) -> str:
