@@ -33,6 +33,7 @@ from assistant.report.glossary import acronyms
 from assistant.query.language import is_english, not_english_answer
 from assistant.report.parse import load_report
 from assistant.query.answer_type import unstated_contact
+from assistant.query.spelling import Speller
 from assistant.query.question import (
     after_the_report,
     asks_what_followed,
@@ -85,6 +86,7 @@ class Assistant:
         self._names = report_names(source)
         self._people = report_people(source)
         self._person_names = tuple(name for name, _ in self._people)
+        self._speller = Speller(source)
         self._sentences = [u.text for c in clauses if c.kind != "heading" for u in self.composer.units(c)]
 
     @classmethod
@@ -181,9 +183,9 @@ class Assistant:
         for turn in parse_history(history):
             previous = turns[-1].question if turns else ""
             # an earlier "and the swiss minister?" named Doris Leuthard, whom a later "she" stands for
-            spelled = spell_out_people(turn.question, self._people)
+            spelled = spell_out_people(self._mended(turn.question), self._people)
             turns.append(replace(turn, question=name_opinions(spelled, self._titles, previous=previous)))
-        own = spell_out_people(spell_out_places(spell_out_shorthand(question)), self._people)
+        own = spell_out_people(spell_out_places(self._mended(spell_out_shorthand(question))), self._people)
         if self.settings.uses("followups"):
             # history given as bare questions ("--history", a JSON client): what an answer cited is what a pronoun
             # in the next question may stand for, so each turn a follow-up leans on is answered again (answers are
@@ -198,6 +200,10 @@ class Assistant:
         if previous and query != name_opinions(read, self._titles):
             read = query  # "the other IPv6 opinion" was told apart by the earlier turn
         return query, (read if read != own else None), (turns[-1].cited if turns else ())
+
+    def _mended(self, text: str) -> str:
+        """Typing slips mended to the report's words ("austrailia" → "australia"); the reading shown keeps them."""
+        return self._speller.correct(text) if self.settings.uses("spelling") else text
 
     def _cited_by(self, turns: list[Turn]) -> tuple[str, ...]:
         """The clauses the answer to the last of `turns` cites."""
