@@ -148,6 +148,12 @@ def test_changed_clause_text_with_same_count_rebuilds(built, caplog):
     np.testing.assert_allclose(index.vectors[2], embedder.encode([index_store.passage_text(edited[2])])[0], atol=1e-6)
 
 
+def test_an_index_embedded_with_other_sentence_units_rebuilds(built, caplog, monkeypatch):
+    directory, clauses, embedder, _ = built
+    monkeypatch.setattr(index_store, "SENTENCE_UNITS_OVER", 40)  # long clauses also embedded sentence by sentence
+    _expect_rebuild(directory, clauses, embedder, wanted_for(clauses, embedder), caplog, "sentence_units_over")
+
+
 def test_rebuild_flag_forces_a_fresh_build(built, caplog):
     directory, clauses, embedder, _ = built
     calls = embedder.calls

@@ -266,6 +266,8 @@ def identity(clauses: list[Clause], corpus_sha256: str, parser_version: str, emb
         "faiss_version": faiss.__version__,
         "clause_count": len(clauses),
         "clauses_sha256": clauses_sha256(clauses),
+        # which clauses are also embedded sentence by sentence: an index built with other units is stale
+        "sentence_units_over": SENTENCE_UNITS_OVER,
     }
 
 
