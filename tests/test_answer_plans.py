@@ -640,3 +640,13 @@ def test_which_opinions_deal_with_a_topic_are_the_places_it_is_in(planner, claus
                     "opinion-3/is-of-the-view/a", "opinion-3/is-of-the-view/b", "opinion-4/is-of-the-view/b")
     assert result.plan == "list" and "**Opinion 4**" in result.answer and "**Opinion 3**" in result.answer
     assert "Opinion 1:" not in result.answer  # not the six the Forum adopted
+
+
+def test_what_became_of_a_draft_is_told_though_the_sentence_no_longer_names_its_owner(planner, clauses):
+    from assistant.answer.actor import owned_outcomes
+
+    outcomes = [u.text for u in owned_outcomes(planner.context, ("Brazil",))]
+    assert any("new Draft Opinion was not endorsed" in t for t in outcomes)
+    result = answer(planner, clauses, "did brazil's draft get adopted", "annex-1/wg-3/p18")
+    assert result.plan == "yesno"
+    assert "not endorsed" in result.answer.split("\n")[0]

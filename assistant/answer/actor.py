@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from assistant.answer.context import PlanContext
-from assistant.answer.decisions import OUTCOME, about_opinions
+from assistant.answer.decisions import FATE, OUTCOME, about_opinions
 from assistant.answer.draft import Draft
 from assistant.records import Hit
 from assistant.report.sentences import Unit
@@ -24,13 +24,62 @@ SPEECH_OPENS = re.compile(
 )
 
 
+# "the new Draft Opinion from Brazil", "Brazil's new draft opinion": a thing the report ties to its owner, which
+# later sentences name without the owner ("… the new Draft Opinion was not endorsed")
+_THING = r"((?:new\s+|revised\s+|proposed\s+|written\s+)?(?:draft\s+opinion|proposal|contribution|amendments?|paragraph|text))"
+
+
+_WHAT_BECAME = re.compile(r"\b(?:play(?:ed|s)? out|pan(?:ned|s)? out|turn(?:ed|s)? out|go(?:es)? anywhere|went anywhere|"
+                          r"ma(?:k|d)e it|g[eo]t in|happen\w* (?:to|with))\b", re.I)
+
+
+def _in_place(ctx: PlanContext, unit: Unit, places) -> bool:
+    clause = ctx.view.by_id[unit.clause_id]
+    if places.groups and clause.working_group not in places.groups:
+        return False
+    return not places.opinions or about_opinions(clause, places.opinions, ctx.view)
+
+
+def owned_outcomes(ctx: PlanContext, actors: tuple[str, ...]) -> list[Unit]:
+    """Sentences telling what became of a thing the actors put forward, where they name the thing and not its
+    owner ("… the new Draft Opinion was not endorsed by the Working Group"), in the same Working Group report."""
+    view = ctx.view
+    names = "|".join(re.escape(a) for a in actors)
+    owned = re.compile(rf"\b(?:the\s+)?{_THING}\s+(?:from|by|of|submitted\s+by)\s+(?:the\s+)?(?:{names})\b|"
+                       rf"\b(?:{names})['’]s\s+{_THING}", re.I)
+    things: dict[str, set[int | None]] = {}
+    for unit in _mentions(ctx, actors, None):
+        for m in owned.finditer(unit.text):
+            thing = " ".join((m.group(1) or m.group(2)).lower().split())
+            if len(thing.split()) >= 2:  # "the proposal" alone may be anyone's
+                things.setdefault(thing, set()).add(view.by_id[unit.clause_id].working_group)
+    out: list[Unit] = []
+    for clause in view.clauses:
+        if clause.kind == "heading":
+            continue
+        wanted = [t for t, groups in things.items() if clause.working_group in groups]
+        if not wanted:
+            continue
+        for unit in view.units(clause):
+            text = " ".join(unit.text.split())
+            if OUTCOME.search(text) and any(re.search(rf"\bthe\s+{re.escape(t)}\b", text, re.I) for t in wanted):
+                out.append(unit)
+    return out
+
+
 def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places, elsewhere: bool = True) -> list[Unit]:
-    """Sentences naming the actors (and the outcome told right after), in the report's order, at most
-    MAX_MENTIONS of them, the closest to the question kept; with `elsewhere`, what they said outside the places
-    fills free slots."""
+    """Sentences naming the actors (and the outcome told right after, or later of a thing of theirs), in the
+    report's order, at most MAX_MENTIONS of them, the closest to the question kept; with `elsewhere`, what they
+    said outside the places fills free slots."""
     mentioned = list(dict.fromkeys(_mentions(ctx, actors, places)))
-    heard = _heard(ctx, actors, mentioned) if asks_voice(query) else set()
-    found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS, heard), mentioned)
+    favoured = _heard(ctx, actors, mentioned) if asks_voice(query) else set()
+    if mentioned and (FATE.search(query) or _WHAT_BECAME.search(query)):
+        # "was brazil's draft adopted": what became of it, though those sentences no longer name Brazil, is
+        # what is asked, as much as where Brazil is heard
+        outcomes = [u for u in owned_outcomes(ctx, actors) if not places.count or _in_place(ctx, u, places)]
+        mentioned += [u for u in outcomes if u not in mentioned]
+        favoured |= set(outcomes)
+    found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS, favoured), mentioned)
     if elsewhere and places.count and len(found) < MAX_MENTIONS // 2:
         # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
         # what the actor said elsewhere fills the free slots, after what it did in the places asked about
@@ -75,11 +124,12 @@ def _heard(ctx: PlanContext, actors: tuple[str, ...], units: list[Unit]) -> set[
     return out
 
 
-def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, heard: set[Unit] = frozenset()) -> list[Unit]:
+def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, favoured: set[Unit] = frozenset()) -> list[Unit]:
     if len(units) <= n:
         return units
-    # "what did X say": sentences where X is heard come before those that only name X
-    scores = [s + (HEARD_BONUS if u in heard else 0.0) for u, s in zip(units, ctx.relevance(query, units))]
+    # "what did X say": sentences where X is heard come before those that only name X; "was X's draft adopted":
+    # what became of it
+    scores = [s + (HEARD_BONUS if u in favoured else 0.0) for u, s in zip(units, ctx.relevance(query, units))]
     return [units[i] for i in sorted(sorted(range(len(units)), key=lambda i: -scores[i])[:n])]
 
 

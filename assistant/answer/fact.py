@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.actor import SPEECH_OPENS, actor_names
+from assistant.answer.actor import SPEECH_OPENS, actor_names, owned_outcomes
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, decisions
 from assistant.answer.draft import Draft
@@ -65,6 +65,10 @@ def compose_fact(
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
         # a yes/no is settled by the decisions; a reason explains one, so one decision leaves room for the why
         decided = decisions(ctx, places.opinions)[: 1 if plan == "reason" else None]
+        units = decided + [u for u in units if u not in decided]
+    elif plan in ("yesno", "reason") and actors and FATE.search(query):
+        # "did brazil's draft get adopted": settled by what became of the thing Brazil put forward
+        decided = owned_outcomes(ctx, tuple(actors))[-1:]
         units = decided + [u for u in units if u not in decided]
     if not units:
         return None
