@@ -650,3 +650,12 @@ def test_what_became_of_a_draft_is_told_though_the_sentence_no_longer_names_its_
     result = answer(planner, clauses, "did brazil's draft get adopted", "annex-1/wg-3/p18")
     assert result.plan == "yesno"
     assert "not endorsed" in result.answer.split("\n")[0]
+
+
+def test_things_listed_inside_a_sentence_after_the_word_asked_are_listed(planner, clauses):
+    result = answer(planner, clauses, "which internet organizations does Opinion 5 name", "opinion-5/considering")
+    assert result.plan == "list"
+    bullets = [line.split(" [")[0] for line in result.answer.splitlines() if line.startswith("- ")]
+    assert bullets == ["- ICANN", "- IETF", "- RIRs", "- ISOC", "- W3C"]
+    for citation in result.citations:
+        assert quote_is_verbatim(planner.context.source, citation)

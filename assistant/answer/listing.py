@@ -184,6 +184,9 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
         each = _each_opinion(ctx, query, hits, places)
         if each is not None:
             return each
+    inline = _inline_list(ctx, query, hits, places)
+    if inline is not None:
+        return inline
     found = find_list(ctx, query, hits, places)
     draft = ctx.draft()
     framed: set[str] = set()
@@ -217,6 +220,53 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
             draft.bullets.append(f"… and {len(items) - MAX_ITEMS} more in {container.label}.")
         return draft
     return None  # no list in the report fits: the fact plan answers
+
+
+# "which internet orgs does opinion 5 name": the things asked for in the plural ...
+_ASKED_PLURAL = re.compile(r"\b(?:which|what|name|list)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?([a-z-]{4,}s)\b", re.I)
+# ... listed inside a sentence after that word: "organizations (including, but not limited, to ICANN, IETF, RIRs)",
+# "other forums such as CSTD, ECOSOC and the IGF"
+_INLINE = re.compile(
+    r"\b([A-Za-z-]{4,})\s*(?:\(\s*(?:including(?:,?\s*but\s+not\s+limited,?\s*to)?|e\.g\.|such\s+as|namely|i\.e\.,?)\s+"
+    r"([^()]+)\)|,?\s+(?:such\s+as|including)\s+((?:[^.;:()]|\([^()]*\))+?)(?=\s+(?:as|have|has|had|are|is|was|were|"
+    r"will|would|could|can|may|should|to|that|which|for|with|in order)\b|[.;:]|$))"
+)
+_ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+MAX_INLINE_ITEM = 60  # characters: longer pieces are clauses of a sentence, not names in a list
+
+
+def _inline_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+    """The things a question asks for in the plural, where a sentence lists them after that very word; the
+    sentence closest to the question when several do."""
+    asked = _ASKED_PLURAL.search(asked_words(query))
+    if asked is None:
+        return None
+    noun = tokenize(asked.group(1))
+    if not noun:
+        return None
+    view = ctx.view
+    clauses = [h.clause for h in hits[:CONTAINER_DEPTH]]
+    clauses += [c for c in view.clauses if places.opinions and c.part == "Part II" and c.opinion in places.opinions]
+    found = []
+    for clause in dict.fromkeys(clauses):
+        for unit in view.units(clause):
+            for m in _INLINE.finditer(unit.text):
+                if tokenize(m.group(1)) != noun:
+                    continue
+                items = [i.strip(" ,") for i in _ITEM_BREAK.split(m.group(2) or m.group(3)) if i.strip(" ,")]
+                items = [re.sub(r"^(?:to|the)\s+", "", i) for i in items]
+                if len(items) >= 2 and all(len(i) <= MAX_INLINE_ITEM for i in items):
+                    found.append((unit, items))
+    if not found:
+        return None
+    scores = ctx.relevance(query, [u for u, _ in found])
+    unit, items = found[max(range(len(found)), key=lambda i: scores[i])]
+    draft = ctx.draft()
+    draft.lead = ctx.line(draft, unit, set())
+    citation = re.search(r"\[\d+\]$", draft.lead).group(0)
+    draft.bullets = [f"{item} {citation}" for item in items[:MAX_ITEMS]]
+    draft.anchored = True
+    return draft
 
 
 # "Which opinion deals with IPv6?": the places the answer sits in, not one sentence of one of them.
