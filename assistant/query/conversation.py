@@ -782,7 +782,21 @@ def read_in_context(
         # three turns on, "where did the chair say they should keep talking about it" is still in the Working
         # Group the conversation began with, though the turn before named it no more
         read = f"{read.rstrip()} ({place})"
-    return read
+    return flat_reading(read)
+
+
+def flat_reading(read: str) -> str:
+    """A reading whose context nests earlier readings, said once and flat: "did they get it? (they want changed?
+    (argued about Opinion 1))" → "did they get it? (they want changed; argued about Opinion 1)"."""
+    own = own_words(read)
+    if own == read:
+        return read
+    pieces: list[str] = []
+    for piece in re.split(r"[()]", read[len(own):]):
+        piece = piece.strip(" ;,?.!")
+        if piece and piece.lower() not in own.lower() and piece.lower() not in (p.lower() for p in pieces):
+            pieces.append(piece)
+    return f"{own.rstrip()} ({'; '.join(pieces)})" if pieces else own
 
 
 # "his other role", "the other ipv6 one": a person, whose roles span places, or something away from the last place
