@@ -34,7 +34,7 @@ def report(real_assistant):
 
 
 def test_retrieval_finds_the_evidence_in_few_characters(report):
-    # the passages answers show, quoted clauses first (measured: recall@5 0.929, 1,501 characters)
+    # the passages answers show, quoted clauses first (measured: recall@5 0.943, 1,504 characters)
     shown = report.systems[0]
     assert shown.system == "answer"
     assert shown.recall[5] >= 0.92
@@ -48,13 +48,13 @@ def test_retrieval_finds_the_evidence_in_few_characters(report):
 @pytest.mark.parametrize(
     "path, split, facts, recall",
     [
-        # measured: users tune facts 0.940 / recall@5 0.882, test 0.868 / 0.880; users2 tune 0.915 / 0.896,
+        # measured: users tune facts 0.945 / recall@5 0.890, test 0.868 / 0.880; users2 tune 0.931 / 0.896,
         # test 0.806 / 0.812; users3 tune 0.924 / 0.912, test 0.753 / 0.764 (0.793 before a Working Group's chair
         # was traced as "the Chairman", which answers one more test question there but moves one follow-up's
-        # evidence); users4 tune 0.926 / 0.901, test 0.822 / 0.846; users5 tune 0.876 / 0.849, test 0.869 / 0.879;
-        # users6 tune 0.839 / 0.812, test 0.844 / 0.848; users7 tune 0.887 / 0.925, test 0.848 / 0.843; users8
-        # tune 0.924 / 0.961, test 0.692 / 0.726; users9 tune 0.919 / 0.839, test 0.749 / 0.880; users10 tune
-        # 0.896 / 0.876, test 0.822 / 0.845 (all but users, users5 and users6 under the 0.85 / 0.90 on test)
+        # evidence); users4 tune 0.952 / 0.922, test 0.822 / 0.846; users5 tune 0.876 / 0.849, test 0.890 / 0.901;
+        # users6 tune 0.856 / 0.812, test 0.866 / 0.848; users7 tune 0.925 / 0.925, test 0.848 / 0.843; users8
+        # tune 0.939 / 0.961, test 0.718 / 0.726; users9 tune 0.935 / 0.847, test 0.749 / 0.880; users10 tune
+        # 0.937 / 0.895, test 0.822 / 0.845 (all but users, users5 and users6 under the 0.85 / 0.90 on test)
         (USERS, "tune", 0.87, 0.85),
         (USERS, "test", 0.78, 0.84),
         (USERS2, "tune", 0.86, 0.83),
@@ -91,7 +91,7 @@ def test_user_style_questions_by_split(real_assistant, path, split, facts, recal
 def test_answers_are_cited_verbatim_and_carry_the_facts(report):
     answers = report.answers
     assert answers.citations_total > 0 and answers.citations_valid == answers.citations_total
-    assert answers.fact_recall >= 0.89  # measured 0.925
+    assert answers.fact_recall >= 0.89  # measured 0.945
     assert answers.evidence_quoted / answers.answerable >= 0.87
 
 
@@ -179,3 +179,9 @@ def test_a_three_turn_chain_on_bare_questions_reads_each_turn_as_it_was_read(rea
 def test_a_count_asked_for_is_found_wherever_the_report_counts_it(real_assistant):
     answer = real_assistant.ask("how many working groups were set up at the forum")
     assert "three Working Groups" in answer.answer or "Three Working Groups" in answer.answer
+
+
+def test_a_typing_slip_is_read_as_the_reports_word_without_being_shown_as_a_rewrite(real_assistant):
+    answer = real_assistant.ask("what did austrailia propose")
+    assert not answer.abstained and "Australia" in answer.answer
+    assert answer.read_as is None
