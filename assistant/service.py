@@ -75,7 +75,6 @@ class Assistant:
         self.composer = Composer(source, clauses, vectors)
         self.planner = Planner(
             PlanContext(source, clauses, self.composer, acronyms(source)), settings.k, enabled=settings.uses("plans"),
-            unvoiced=settings.uses("unvoiced"),
         )
         self._report_lower = source.lower()
         self._written = report_year(source)

@@ -19,7 +19,6 @@ MECHANISMS = (
     "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
     "after-the-report",  # abstain when the question asks what happened after the report was written
     "only-referred",  # abstain when the report only counts the members asked for, or only cites the document asked about
-    "unvoiced",  # abstain when the question asks what an actor said and the report only names them (tune +4, test 0)
     "spelling",  # typing slips mended to the report's words before anything reads the question
     "off-topic",  # abstain when the question is mostly words the report never uses and nothing is close
     "plans",  # answer plans shaped like the question (list, overview, compare, reason, actor, definition, yes/no)

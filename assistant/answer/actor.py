@@ -249,26 +249,6 @@ def asks_voice(question: str) -> bool:
     return _ASKS_VOICE.search(question) is not None
 
 
-def voiced(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
-    """Whether the report has the actors say or do anything anywhere: a name followed by its verb ("Ghana
-    proposed"), after "by" ("proposed by Turkey"), as an owner ("Turkey's contribution"), or opening a speech.
-    A person only listed ("Mr Rabindra N. Jha (India).") or named in a role line is never heard."""
-    view = ctx.view
-    named = actor_names(ctx, actors, holders=False)
-    for clause in view.clauses:
-        if clause.kind == "heading":
-            continue
-        pattern = _in_clause(view, actors, clause, named)
-        units = view.units(clause)
-        for i, unit in enumerate(units):
-            for m in pattern.finditer(unit.text):
-                if _acts_at(unit.text, m) or re.match(r"[\w.-]*['’]s\b", unit.text[m.end():]):
-                    return True
-            if i == 0 and SPEECH_OPENS.match(unit.text) and any(pattern.search(u.text) for u in units[:2]):
-                return True
-    return False
-
-
 def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:
     found = actor_mentions(ctx, query, actors, places)
     if not found:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answer.actor import actor_mentions, as_written, asks_voice, compose_actor, joined_names, voiced
+from assistant.answer.actor import compose_actor
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
@@ -43,11 +43,10 @@ class Planned:
 
 
 class Planner:
-    def __init__(self, context: PlanContext, k: int, enabled: bool = True, unvoiced: bool = True):
+    def __init__(self, context: PlanContext, k: int, enabled: bool = True):
         self.context = context
         self.k = k
         self.enabled = enabled
-        self.unvoiced = unvoiced  # abstain when the actor asked about is never heard in the report
 
     def places(self, query: str, filters: Filters | None) -> Places:
         places = Places.of(query)
@@ -104,14 +103,6 @@ class Planner:
             if not (places.opinions if asks_opinion else places.groups):  # "which group handled Opinion 3"
                 draft, shape = compose_places(ctx, query, hits), "list"
         elif shape == "actor":
-            named = joined_names(query, [as_written(ctx, a) for a in actors])
-            if self.unvoiced and asks_voice(own) and not voiced(ctx, actors):
-                # "what did Sally Wentworth say?": the report names her as Vice-Chair, never as saying anything
-                return Planned("actor", None, f"it names {named} but records nothing said or put forward")
-            if self.unvoiced and places.groups and not actor_mentions(ctx, query, actors, Places((), places.groups), elsewhere=False):
-                # "what did ghana say in working group 3": that group's report never names Ghana
-                groups = " or ".join(f"Working Group {g}" for g in places.groups)
-                return Planned("actor", None, f"the {groups} report does not mention {named}")
             draft = compose_actor(ctx, query, hits, actors, places)
         elif shape == "definition":
             draft = compose_definition(ctx, query, hits)
