@@ -639,3 +639,18 @@ def test_things_listed_inside_a_sentence_after_the_word_asked_are_listed(planner
     assert bullets == ["- ICANN", "- IETF", "- RIRs", "- ISOC", "- W3C"]
     for citation in result.citations:
         assert quote_is_verbatim(planner.context.source, citation)
+
+
+def test_things_named_otherwise_in_the_sentence_are_not_the_ones_asked_for():
+    from assistant.answer.listing import _named_otherwise
+
+    assert _named_otherwise("the relevant ITU ", {"un"})  # "ITU Resolutions (i.e., …)" for "which UN resolutions"
+    assert not _named_otherwise("coordination between ITU and relevant ", {"internet"})  # "relevant organizations"
+    assert not _named_otherwise("the relevant ITU ", set())
+
+
+def test_a_word_quoted_in_the_question_is_not_the_act_asked_about():
+    from assistant.answer.doers import asked_act
+
+    assert asked_act("which delegation questioned whether the forum could 'request' the secretary general") is None
+    assert asked_act("who requested that the BDT be acknowledged") == "request"

@@ -51,6 +51,7 @@ _ACT_PHRASE = {
     "request": "made requests",
 }
 MAX_DOERS = 12
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?<!\w)'[^']*'(?!\w)")
 
 
 def asked_act(query: str) -> str | None:
@@ -58,7 +59,8 @@ def asked_act(query: str) -> str | None:
     query = own_words(query)  # "who's the contact for that? (the chairman suggest …)": the context's verb is not asked
     if not _WHO.search(query):
         return None
-    m = _ASKED_ACT.search(query)
+    # "who questioned whether the forum could 'request' the secretary general": a word quoted is not the act
+    m = _ASKED_ACT.search(_QUOTED.sub(" ", query))
     if m is None:
         return None
     return list(_ACTS)[next(i for i, g in enumerate(m.groups()) if g)]

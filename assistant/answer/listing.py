@@ -235,6 +235,13 @@ _ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 MAX_INLINE_ITEM = 60  # characters: longer pieces are clauses of a sentence, not names in a list
 
 
+def _named_otherwise(before: str, modifiers: set[str]) -> bool:
+    """The sentence names its things by another name than the question does: "ITU Resolutions (i.e., …)" are
+    not the "UN resolutions" asked for; "relevant organizations" may be the "internet orgs"."""
+    last = re.findall(r"[\w-]+", before)[-1:]
+    return bool(last and modifiers and last[0][0].isupper() and last[0].lower() not in modifiers)
+
+
 def _inline_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
     """The things a question asks for in the plural, where a sentence lists them after that very word; the
     sentence closest to the question when several do."""
@@ -244,6 +251,7 @@ def _inline_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
     noun = tokenize(asked.group(1))
     if not noun:
         return None
+    modifiers = {w.lower() for w in re.findall(r"[\w-]+", asked.group(0))[1:-1]} - {"the"}
     view = ctx.view
     clauses = [h.clause for h in hits[:CONTAINER_DEPTH]]
     clauses += [c for c in view.clauses if places.opinions and c.part == "Part II" and c.opinion in places.opinions]
@@ -251,7 +259,7 @@ def _inline_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
     for clause in dict.fromkeys(clauses):
         for unit in view.units(clause):
             for m in _INLINE.finditer(unit.text):
-                if tokenize(m.group(1)) != noun:
+                if tokenize(m.group(1)) != noun or _named_otherwise(unit.text[: m.start(1)], modifiers):
                     continue
                 items = [i.strip(" ,") for i in _ITEM_BREAK.split(m.group(2) or m.group(3)) if i.strip(" ,")]
                 items = [re.sub(r"^(?:to|the)\s+", "", i) for i in items]
