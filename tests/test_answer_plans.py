@@ -654,3 +654,12 @@ def test_a_word_quoted_in_the_question_is_not_the_act_asked_about():
 
     assert asked_act("which delegation questioned whether the forum could 'request' the secretary general") is None
     assert asked_act("who requested that the BDT be acknowledged") == "request"
+
+
+def test_a_working_group_overview_tells_what_followed_its_last_decision_but_not_the_thanks(planner, clauses):
+    result = answer(planner, clauses, "sum up Working Group 1's work", "annex-1/wg-1/p1")
+    assert result.plan == "overview"
+    then = [line for line in result.answer.splitlines() if line.startswith("- Then:")]
+    assert then and "concluded in one Session" in " ".join(result.answer.split())
+    result = answer(planner, clauses, "summarize the Working Group 3 report", "annex-1/wg-3/p1")
+    assert not [line for line in result.answer.splitlines() if line.startswith("- Then:")]  # only thanks follow

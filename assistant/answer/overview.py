@@ -156,6 +156,20 @@ def _opinion(ctx: PlanContext, head: Clause) -> Draft:
     return draft
 
 
+_THANKS = re.compile(r"^\W*(?:the\s+)?(?:chair\w*|working group|delegates?)\b[^.]{0,40}\bthank", re.I)
+
+
+def _closing(ctx: PlanContext, paragraphs: list[Clause], draft: Draft):
+    """The first sentence the group's report tells after the last one quoted, unless it only gives thanks."""
+    if not draft.used:
+        return None
+    last = max(u.end for u in draft.used)
+    after = [u for c in paragraphs for u in ctx.view.units(c) if u.start >= last]
+    if not after or _THANKS.match(after[0].text):
+        return None
+    return after[0]
+
+
 def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
     view = ctx.view
     draft = ctx.draft()
@@ -180,6 +194,11 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
         decided = [u for u in units if DECISION.search(u.text)] or [u for u in units if OUTCOME.search(u.text)]
         for unit in decided[:4]:
             draft.bullets.append(" ".join(f"{clean_sentence(u.text)} {draft.cite(u)}" for u in _with_what_it_settles(view, unit)))
+    closing = _closing(ctx, paragraphs, draft)
+    if closing is not None:
+        # "… the discussions were concluded in one Session …", "After the approval of these two opinions, APNIC
+        # …": what the report tells after its last decision, before the thanks and the signature
+        draft.bullets.append(f"Then: {clean_sentence(closing.text)} {draft.cite(closing)}")
     signature = next((c for c in below if c.kind == "signature"), None)
     if signature is not None and view.first_unit(signature) is not None:
         unit = view.first_unit(signature)
