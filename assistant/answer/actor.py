@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from assistant.answer.context import PlanContext
-from assistant.answer.decisions import FATE, OUTCOME, about_opinions
+from assistant.answer.decisions import FATE, OUTCOME, in_places
 from assistant.answer.draft import Draft
 from assistant.records import Hit
 from assistant.report.sentences import Unit
@@ -31,13 +31,6 @@ _THING = r"((?:new\s+|revised\s+|proposed\s+|written\s+)?(?:draft\s+opinion|prop
 
 _WHAT_BECAME = re.compile(r"\b(?:play(?:ed|s)? out|pan(?:ned|s)? out|turn(?:ed|s)? out|go(?:es)? anywhere|went anywhere|"
                           r"ma(?:k|d)e it|g[eo]t in|happen\w* (?:to|with))\b", re.I)
-
-
-def _in_place(ctx: PlanContext, unit: Unit, places) -> bool:
-    clause = ctx.view.by_id[unit.clause_id]
-    if places.groups and clause.working_group not in places.groups:
-        return False
-    return not places.opinions or about_opinions(clause, places.opinions, ctx.view)
 
 
 def owned_outcomes(ctx: PlanContext, actors: tuple[str, ...]) -> list[Unit]:
@@ -67,20 +60,20 @@ def owned_outcomes(ctx: PlanContext, actors: tuple[str, ...]) -> list[Unit]:
     return out
 
 
-def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places, elsewhere: bool = True) -> list[Unit]:
+def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> list[Unit]:
     """Sentences naming the actors (and the outcome told right after, or later of a thing of theirs), in the
-    report's order, at most MAX_MENTIONS of them, the closest to the question kept; with `elsewhere`, what they
-    said outside the places fills free slots."""
+    report's order, at most MAX_MENTIONS of them, the closest to the question kept; what they said outside the
+    places asked about fills free slots."""
     mentioned = list(dict.fromkeys(_mentions(ctx, actors, places)))
     favoured = _heard(ctx, actors, mentioned) if asks_voice(query) else set()
     if mentioned and (FATE.search(query) or _WHAT_BECAME.search(query)):
         # "was brazil's draft adopted": what became of it, though those sentences no longer name Brazil, is
         # what is asked, as much as where Brazil is heard
-        outcomes = [u for u in owned_outcomes(ctx, actors) if not places.count or _in_place(ctx, u, places)]
+        outcomes = [u for u in owned_outcomes(ctx, actors) if in_places(ctx.view.by_id[u.clause_id], places, ctx.view)]
         mentioned += [u for u in outcomes if u not in mentioned]
         favoured |= set(outcomes)
     found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS, favoured), mentioned)
-    if elsewhere and places.count and len(found) < MAX_MENTIONS // 2:
+    if places.count and len(found) < MAX_MENTIONS // 2:
         # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
         # what the actor said elsewhere fills the free slots, after what it did in the places asked about
         elsewhere = [u for u in dict.fromkeys(_mentions(ctx, actors, None)) if u not in found]
@@ -156,9 +149,7 @@ def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
         if clause.kind == "heading":
             continue
         pattern = _in_clause(view, actors, clause, named)
-        if places is not None and places.opinions and not about_opinions(clause, places.opinions, view):
-            continue
-        if places is not None and places.groups and clause.working_group not in places.groups:
+        if places is not None and not in_places(clause, places, view):
             continue
         units = view.units(clause)
         for i, unit in enumerate(units):

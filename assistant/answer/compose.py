@@ -312,7 +312,7 @@ class Composer:
         asked = _COUNT_ASKED.search(query)
         if asked is None:
             return []
-        words = [w for w in tokenize(asked.group(1))]
+        words = tokenize(asked.group(1))
         if not words:
             return []
         head = words[-1]

@@ -34,6 +34,13 @@ def about_opinions(clause, opinions, view=None) -> bool:
     return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in refs for n in opinions)
 
 
+def in_places(clause, places, view) -> bool:
+    """A clause in the Opinions and Working Groups `places` names (any clause when it names none)."""
+    if places.opinions and not about_opinions(clause, places.opinions, view):
+        return False
+    return not places.groups or clause.working_group in places.groups
+
+
 def decisions(ctx: PlanContext, opinions, limit: int | None = 2) -> list[Unit]:
     """The Working Group's decision sentences about the Opinions ("WG2 endorsed Opinion 3 in its unaltered
     form"), in the report's order."""

@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 
 from assistant.answer.actor import as_written
-from assistant.answer.decisions import about_opinions
+from assistant.answer.decisions import in_places
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft, clean_sentence
 from assistant.query.conversation import own_words
@@ -81,7 +81,7 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
     about = [a for a in view.actors_in(query) if a not in view.actors_in(own_words(query))] if not places.count else []
     about_pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in about), re.I) if about else None
     for clause in view.clauses:
-        if clause.kind == "heading" or not _in_places(clause, places, view):
+        if clause.kind == "heading" or not in_places(clause, places, view):
             continue
         if about_pattern is not None and not about_pattern.search(clause.text):
             continue
@@ -201,12 +201,6 @@ def _act_pattern(verbs: str) -> re.Pattern:
     co_subjects = r"(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)*"
     gap = r"[^.;:A-Z]{0,50}?"
     return re.compile(rf"(?i:\w*(?:['’]s)?){co_subjects}{gap}\s(?i:{verbs})\b")
-
-
-def _in_places(clause: Clause, places, view) -> bool:
-    if places.opinions and not about_opinions(clause, places.opinions, view):
-        return False
-    return not places.groups or clause.working_group in places.groups
 
 
 def _place_name(clause: Clause) -> str:

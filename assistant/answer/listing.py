@@ -271,8 +271,7 @@ def _inline_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
     unit, items = found[max(range(len(found)), key=lambda i: scores[i])]
     draft = ctx.draft()
     draft.lead = ctx.line(draft, unit, set())
-    citation = re.search(r"\[\d+\]$", draft.lead).group(0)
-    draft.bullets = [f"{item} {citation}" for item in items[:MAX_ITEMS]]
+    draft.bullets = [f"{item} {draft.cite(unit)}" for item in items[:MAX_ITEMS]]
     draft.anchored = True
     return draft
 
