@@ -504,6 +504,19 @@ def test_he_is_the_person_the_last_question_named_before_anyone_the_answer_names
     )
 
 
+def test_he_is_the_one_whose_entry_names_the_body_the_last_question_asked_about():
+    openers = ("The Policy Forum opened with addresses from:\n· Dr Hamadoun I. Touré, ITU Secretary-General;\n"
+               "· Mr Fadi Chehadé, President and CEO of ICANN; and\n· Dr Robert E. Kahn, President, CNRI.")
+    turns = [Turn("who spoke for icann at the opening?", ("p1",))]
+    assert read_in_context("what was his main message?", turns, _place, cited_text={"p1": openers}.get) == (
+        "what was Fadi Chehadé’s main message?"
+    )
+    turns = [Turn("who represented cnri at the opening", ("p1",))]
+    assert read_in_context("what did he say", turns, _place, cited_text={"p1": openers}.get) == (
+        "what did Robert E. Kahn say"
+    )
+
+
 def test_there_at_the_end_of_a_question_about_what_happened_leans_on_the_last_turn():
     assert is_follow_up("so what was decided there")
     assert is_follow_up("what happened there?")

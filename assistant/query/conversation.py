@@ -609,6 +609,10 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
     return "".join(out) + question[cursor:]
 
 
+# A possessive before "opinion" names who put it forward, unless it is the forum that adopted the Opinions
+_OWNED = re.compile(r"^(?!(?:the\s+)?(?:forum|wtpf(?:-?13)?|itu|report|policy)[’']s\b)[\w-]+[’']s$", re.I)
+
+
 # What people say → the operative or preamble phrase an Opinion uses for it.
 _SECTION_WORDS = (
     (re.compile(r"\b(?:ask(?:s|ed|ing)?|urg(?:e|es|ed|ing)|call(?:s|ed)? (?:on|upon)|encourag\w*)\b", re.I), "invites"),
@@ -996,18 +1000,21 @@ _TITLES_OF = {"he": ("Mr", "Dr", "Prof", "Sir", ""), "she": ("Ms", "Mrs", "Mme",
 # How far around a name its own words reach: the person's entry in a list ("· Mr Rashid Ismailov (Russia);") or
 # sentence, at most this many characters either side
 _PERSON_CONTEXT = 160
+_NAMED_WEIGHT = 10
 _ENTRY_END = re.compile(r"[;·•\n]|[.!?]\s")
 
 
-def _words_around(body: str, start: int, end: int) -> set[str]:
-    """The stems of the words in a person's own entry or sentence: "Chairman of the Forum" for Ivo Ivanovski."""
+def _words_around(body: str, start: int, end: int) -> tuple[set[str], set[str]]:
+    """The stems of the words in a person's own entry or sentence ("Chairman of the Forum" for Ivo Ivanovski), and
+    the acronyms among them ("ICANN" for Fadi Chehadé)."""
     left = body[max(0, start - _PERSON_CONTEXT) : start]
     breaks = list(_ENTRY_END.finditer(left))
     left = left[breaks[-1].end() :] if breaks else left
     right = body[end : end + _PERSON_CONTEXT]
     stop = _ENTRY_END.search(right)
     right = right[: stop.start()] if stop else right
-    return {stem(w.lower()) for w in _WORD.findall(f"{left} {right}")}
+    words = _WORD.findall(f"{left} {right}")
+    return {stem(w.lower()) for w in words}, {w.lower() for w in words if len(w) > 1 and w.isupper()}
 
 
 def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_text) -> str | None:
@@ -1025,9 +1032,12 @@ def _substitute_person(text: str, previous: str, cited: tuple[str, ...], cited_t
         for person in _PERSON.finditer(body):
             if person.group(1) not in titles:
                 continue
-            around = _words_around(body, person.start(), person.end())
+            around, named = _words_around(body, person.start(), person.end())
             # "chaired" asks for the "Chairman of the Forum" as much as for a "Chair"
             score = sum(any(a.startswith(w) or w.startswith(a) for a in around if min(len(a), len(w)) >= 4) for w in wanted)
+            # "who spoke for icann at the opening?": the body an entry names tells more than the words all the
+            # entries under "The Policy Forum opened with addresses from:" share
+            score += _NAMED_WEIGHT * len(asked & named)
             # "who's robert kahn?" then "what did he talk about?": the person the last question named comes first
             score += 100 * sum(w.lower() in asked for w in re.findall(r"[A-Za-z’'-]{3,}", person.group(2)))
             if score > best_score:
@@ -1092,7 +1102,7 @@ def report_people(text: str) -> list[tuple[str, frozenset[str]]]:
         name = person.group(2).strip()
         if len(name.split()) < 2 or name.isupper():
             continue
-        people.setdefault(name, set()).update(_words_around(text, person.start(), person.end()))
+        people.setdefault(name, set()).update(_words_around(text, person.start(), person.end())[0])
     return [(name, frozenset(words)) for name, words in people.items()]
 
 
