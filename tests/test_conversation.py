@@ -505,8 +505,8 @@ def test_he_is_the_person_the_last_question_named_before_anyone_the_answer_names
 
 
 def test_he_is_the_one_whose_entry_names_the_body_the_last_question_asked_about():
-    openers = ("The Policy Forum opened with addresses from:\n· Dr Hamadoun I. Touré, ITU Secretary-General;\n"
-               "· Mr Fadi Chehadé, President and CEO of ICANN; and\n· Dr Robert E. Kahn, President, CNRI.")
+    openers = ("The Policy Forum opened with addresses from: Dr Hamadoun I. Touré, ITU Secretary-General; "
+               "Mr Fadi Chehadé, President and CEO of ICANN; and Dr Robert E. Kahn, President, CNRI.")
     turns = [Turn("who spoke for icann at the opening?", ("p1",))]
     assert read_in_context("what was his main message?", turns, _place, cited_text={"p1": openers}.get) == (
         "what was Fadi Chehadé’s main message?"
