@@ -97,6 +97,16 @@ def test_the_word_next_to_opinion_outweighs_a_farther_title_word():
     assert name_opinions("Did the plenary adopt the opinions?", TITLES) == "Did the plenary adopt the opinions?"
 
 
+def test_an_opinion_someone_put_forward_is_none_of_the_adopted_ones():
+    from assistant.query.conversation import name_opinions
+
+    titles = {**TITLES, 5: "Supporting Multi-stakeholderism in Internet Governance"}
+    assert "(Opinion 5)" in name_opinions("was the internet governance opinion adopted", titles)
+    question = "so was brazil's internet governance opinion adopted or not"
+    assert name_opinions(question, titles) == question
+    assert "(Opinion 3)" in name_opinions("what did the forum's ipv6 capacity opinion say about training", titles)
+
+
 def test_ambiguous_or_numbered_opinions_are_left_alone():
     from assistant.query.conversation import name_opinions
 

@@ -585,6 +585,8 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
             modifiers.append(word)
             if word.startswith("("):
                 break
+        if any(_OWNED.match(word) for word in modifiers):
+            continue  # "brazil's role-of-government opinion" is what Brazil put forward, none of the Opinions
         for distance, word in enumerate([*modifiers, *after], start=1):
             for w in _title_words(word):
                 # the stemmer cuts "multistakeholder" and the title's "multi-stakeholderism" differently
