@@ -304,6 +304,7 @@ def _knows(word: str, vocabulary, joined: str) -> bool:
 
 # --- What the report refers to without telling it ---------------------------------------------------------
 
+COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
 _COUNT_WORD = (
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|"
     r"forty|fifty|hundred)"
@@ -326,7 +327,10 @@ def unstated_members(question: str, sentences: list[str]) -> str | None:
         return None
     count = asked.group("count").lower()
     head = asked.group("noun").split()[-1].lower()
-    counting = re.compile(rf"\b{re.escape(count)}\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(stem(head)[:5])}\w*", re.I)
+    # "the 11 panelists" are the report's "Eleven panelists", "the twelve IEG members" its "12 members"
+    forms = {count, *(str(n) for w, n in COUNT_WORDS.items() if w == count), *(w for w, n in COUNT_WORDS.items() if str(n) == count)}
+    either = "|".join(re.escape(f) for f in sorted(forms))
+    counting = re.compile(rf"\b(?:{either})\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(stem(head)[:5])}\w*", re.I)
     counted = None
     for sentence in sentences:
         for m in counting.finditer(sentence):
