@@ -185,3 +185,8 @@ def test_a_typing_slip_is_read_as_the_reports_word_without_being_shown_as_a_rewr
     answer = real_assistant.ask("what did austrailia propose")
     assert not answer.abstained and "Australia" in answer.answer
     assert answer.read_as is None
+
+
+def test_an_overview_of_the_narrative_part_says_when_and_where_the_forum_was_held(real_assistant):
+    text = real_assistant.ask("give me the gist of part I").answer
+    assert "held at the CICG in Geneva, Switzerland, from 14-16 May 2013" in text

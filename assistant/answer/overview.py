@@ -305,6 +305,13 @@ def _annex(ctx: PlanContext) -> Draft:
     return draft
 
 
+_HELD = re.compile(r"\b(?:was|were)\s+held\b|\btook\s+place\b", re.I)
+_DAYS = re.compile(
+    r"\b\d{1,2}\s*[-–]\s*\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+(?:19|20)\d\d\b"
+)
+
+
 def _part(ctx: PlanContext, head: Clause, query: str, sentences: int = 0) -> Draft | None:
     """A narrative part: its most central sentences (closest to the part as a whole), in order."""
     view = ctx.view
@@ -317,7 +324,10 @@ def _part(ctx: PlanContext, head: Clause, query: str, sentences: int = 0) -> Dra
     centrality = matrix @ matrix.mean(axis=0)
     # cover the whole part: its paragraphs in PART_SENTENCES runs, the most central opening of each
     runs = np.array_split(np.arange(len(units)), min(sentences or PART_SENTENCES, len(units)))
-    order = [int(run[np.argmax(centrality[run])]) for run in runs if len(run)]
+    # the sentence that says when and where the event was held ("… was held at the CICG in Geneva, Switzerland,
+    # from 14-16 May 2013") is the one an overview cannot leave out, however little it shares with the rest
+    held = next((i for i, u in enumerate(units) if _HELD.search(u.text) and _DAYS.search(u.text)), None)
+    order = [held if held in run else int(run[np.argmax(centrality[run])]) for run in runs if len(run)]
     draft = ctx.draft()
     draft.lead = f"The main points of {head.part}:"
     framed = {source_name(head)}  # the lead names the part; its sentences speak for themselves
