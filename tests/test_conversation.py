@@ -447,8 +447,11 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
     assert spell_out_shorthand("the prep process w/ the IEG") == "the preparatory process with the IEG"
     assert spell_out_shorthand("eli5 the whole report") == "explain simply the whole report"  # not an identifier
     assert spell_out_shorthand("running v4 and v6 side by side") == "running IPv4 and IPv6 side by side"
+    # before a possessive or a closing quote it is still a word of its own
+    assert spell_out_shorthand("what was in the sg's report") == "what was in the Secretary-General's report"
+    assert spell_out_shorthand("turkey's 'requests the sg' text") == "turkey's 'requests the Secretary-General' text"
     # inside a word, a URL or an e-mail address, it is not shorthand
-    for untouched in ("sgt pepper", "the organization", "www.itu.int/org", "info@itu.int", "preparation"):
+    for untouched in ("sgt pepper", "the organization", "www.itu.int/org", "info@itu.int", "preparation", "sg'x"):
         assert spell_out_shorthand(untouched) == untouched
 
 

@@ -89,7 +89,7 @@ _SHORTHAND = {
 }
 _SHORTHAND_WORD = re.compile(
     r"(?<![\w/'’@.-])(" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True))
-    + r")(?![\w/'’@-]|\.\w)",  # not inside a word, a URL or an e-mail address
+    + r")(?![\w/@-]|['’](?!s\b)\w|\.\w)",  # not inside a word, a URL or an e-mail address; "the SG's", "'the SG'"
     re.I,
 )
 
