@@ -530,6 +530,15 @@ def test_he_is_the_one_whose_entry_names_the_body_the_last_question_asked_about(
     )
 
 
+def test_it_is_the_thing_the_last_question_brought_in_unless_a_place_acts_or_its_fate_is_asked():
+    turns = [Turn("when did they bring back a revised version?", ("annex-1/wg-3/p20",))]
+    assert read_in_context("what was it numbered?", turns, _place).startswith("what was the revised version numbered?")
+    turns = [Turn("did Working Group 1 make a change to the text", ("annex-1/wg-1/p5",))]
+    assert read_in_context("what was it", turns, _place).startswith("what was the change?")
+    turns = [Turn("what does Opinion 6 say about a CSTD working group?", ())]
+    assert "CSTD" not in read_in_context("what does it invite?", turns, _place).split("(")[0]
+
+
 def test_there_at_the_end_of_a_question_about_what_happened_leans_on_the_last_turn():
     assert is_follow_up("so what was decided there")
     assert is_follow_up("what happened there?")

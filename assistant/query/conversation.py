@@ -753,6 +753,11 @@ _ASKED_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:countries|
 _ACTS_PRONOUN = re.compile(r"^\W*(?:and\s+|so\s+)?\w+\s+(?:did|do|does|had|have|were|are)\s+(?:they|he|she)\b", re.I)
 _PEOPLE_PRONOUNS = frozenset(("they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers"))
 _PLACE_QUESTION = re.compile(r"\b(?:which|what)\s+(opinions?|working groups?|wgs?|groups?)\b", re.I)
+# A thing a question brings in: "a revised version", "a new opinion on …" (before a preposition or at the end)
+_INTRODUCED = re.compile(
+    r"\b(?:a|an)\s+((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?=\s*(?:[?.!]|$|\b(?:to|for|in|on|of|from|about|by|with|at)\b))",
+    re.I,
+)
 
 
 def read_in_context(
@@ -898,6 +903,16 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         if match is not None and match.group(0).lower() in ("it", "its", "that", "this", "they", "them", "their"):
             owner = "’s" if match.group(0).lower() in ("its", "their") else ""
             return f"{_sub(text, match, f'the {thing.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    introduced = _INTRODUCED.search(own_words(previous))
+    if introduced and not asked_place and not _PLACE.search(introduced.group(0)):
+        # "when did they bring back a revised version?" then "what was it numbered?": "it" is the thing the last
+        # question brought in, not the place it happened in
+        match = _first_unresolved(text)
+        # "what does it invite?" has the place acting, whatever the last question was about
+        acting = re.search(r"\b(?:does|did|do|will|would|can|could|should)\s+it\b", text, re.I)
+        if match is not None and match.group(0).lower() in ("it", "its") and not acting and not _FATE_ASKED.search(text):
+            thing = f"the {introduced.group(1)}{'’s' if match.group(0).lower() == 'its' else ''}"
+            return f"{_sub(text, match, thing).rstrip(' ?')}? ({previous.rstrip(' ?')})"
     defined = _ASKED_WHAT_IS.match(previous)
     if defined and not asked_place and not _PLACE.search(defined.group(1)):
         # "what is the IEG?" then "who chaired it?": "it" is the thing just defined
