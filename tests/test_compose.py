@@ -238,6 +238,9 @@ def test_members_the_report_only_counts_are_not_named_from_nearby_sentences():
     assert unstated_members("which six opinions were forwarded", report) is None  # listed after "the following"
     assert unstated_members("which two sessions were held", report) is None  # named in quotes right after
     assert unstated_members("who were the three rapporteurs", report) is None  # never counted: not this check
+    # where the members come from is asked of them too
+    assert "Eleven panelists" in unstated_members("which countries did the 11 panelists come from", report)
+    assert unstated_members("which countries were the six vice-chairs from", report) is None
 
 
 def test_a_numbered_document_the_report_only_cites_has_no_content_to_give():

@@ -317,12 +317,20 @@ _ASKS_MEMBERS = re.compile(
 )
 
 
+# "which countries did the 33 ministers come from": the members of a counted set, asked by where they are from
+_ASKS_WHERE_FROM = re.compile(
+    rf"^\W*(?:and\s+|so\s+)?(?:which|what)\s+(?:countries|country|nations?|regions?|organi[sz]ations?|companies)\s+"
+    rf"(?:did|do|were|are)\s+(?:the\s+|those\s+|these\s+)?(?P<count>{_COUNT_WORD})\s+(?P<noun>(?:[\w-]+\s+){{0,3}}?[a-z][\w-]*s)\b",
+    re.I,
+)
+
+
 def unstated_members(question: str, sentences: list[str]) -> str | None:
     """Who or what the members of a set are, asked where the report only counts them: "who were the eleven
     panelists?" against "Eleven panelists and two Scribes participated …". The set counts as listed when a
     sentence that counts or introduces it goes on to name its members (a colon, a quotation, a capitalized name
     right after the count)."""
-    asked = _ASKS_MEMBERS.search(question)
+    asked = _ASKS_MEMBERS.search(question) or _ASKS_WHERE_FROM.search(question)
     if asked is None:
         return None
     count = asked.group("count").lower()
