@@ -293,3 +293,13 @@ def test_how_many_people_is_counted_by_delegates_or_participants():
 
     assert _counts_asked_thing("It was attended by 900 delegates.", set(tokenize("how many people came")))
     assert not _counts_asked_thing("12 members of the IEG attended.", set(tokenize("how many people came")))
+
+
+def test_a_time_of_day_is_asked_of_what_the_question_names():
+    from assistant.query.question import missing_specifics
+
+    met = "Working Group 1 met on 14 May 2013, from 16:15 - 17:40 to discuss two draft opinions."
+    plenary = "The Chairmen of the three Working Groups presented the results to the Plenary for approval."
+    assert missing_specifics("what time did the closing plenary finish on 16 may", [plenary, met]) == "a time of day"
+    assert missing_specifics("what time did working group 1 meet", [met]) is None
+    assert missing_specifics("when did the closing plenary finish", [plenary, met]) is None  # not a time of day

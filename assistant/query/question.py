@@ -131,7 +131,21 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     upcoming = _UPCOMING.search(question)
     if upcoming and not any(re.search(rf"\b{upcoming.group(1)}\b", text, re.I) for text in sentences):
         return f"anything about the {upcoming.group(1).lower()} one"
+    if _CLOCK_QUESTION.search(question):
+        # "what time did the closing plenary finish": a time of day, in a sentence about what the question names
+        # (a Working Group's hours do not tell when the plenary ended)
+        named = [w for w in tokenize(_CLOCK_QUESTION.sub(" ", question)) if w not in _CLOCK_WORDS and not w.isdigit()]
+        told = [text for text in sentences if _CLOCK.search(text)]
+        if not any(set(tokenize(text)) & set(named) for text in told):
+            return "a time of day"
     return None
+
+
+_CLOCK_QUESTION = re.compile(r"\b(?:at\s+)?what\s+time\b|\bwhat\s+hour\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+# words that ask about the time, not about what happened at it
+_CLOCK_WORDS = frozenset(tokenize("start started begin began finish finished end ended close closed open opened meet met "
+                                  "may june wtpf session day"))
 
 
 _YEAR_NAMED = re.compile(r"\b(?:19|20)\d\d\b")
