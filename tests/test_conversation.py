@@ -107,6 +107,16 @@ def test_an_opinion_someone_put_forward_is_none_of_the_adopted_ones():
     assert "(Opinion 3)" in name_opinions("what did the forum's ipv6 capacity opinion say about training", titles)
 
 
+def test_one_named_by_a_distinctive_title_word_is_that_opinion():
+    from assistant.query.conversation import name_opinions
+
+    titles = {**TITLES, 5: "Supporting Multi-stakeholderism in Internet Governance"}
+    assert name_opinions("gist of the internet exchange one?", titles) == "gist of the internet exchange one (Opinion 1)?"
+    assert "(Opinion 5)" in name_opinions("tl;dr of the one on multistakeholder internet governance", titles)
+    for untouched in ("what did the swiss one say", "the ipv6 one", "which one is from gabon", "no one organization"):
+        assert name_opinions(untouched, titles) == untouched
+
+
 def test_ambiguous_or_numbered_opinions_are_left_alone():
     from assistant.query.conversation import name_opinions
 

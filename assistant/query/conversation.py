@@ -534,6 +534,7 @@ def _dedupe(values: list[str]) -> list[str]:
 
 _OPINION_WORD = re.compile(r"\b(?:draft\s+)?(opinions?|resolutions?)\b(?!\s*(?:no\.?\s*)?\d)", re.I)
 _NUMBERED = re.compile(r"\b(?:opinions?|resolutions?)\s+(?:no\.?\s*)?\d", re.I)
+_NAMED_BY_SUBJECT = re.compile(rf"{_OPINION_WORD.pattern}|\bone\b(?!\s+of\b)", re.I)
 _TITLE_WORD = re.compile(r"[a-z0-9]+")
 _TITLE_STOP = frozenset(
     "a an and the of on in for to from by with as its their this that these those which what other same "
@@ -564,7 +565,7 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
         for w in words:
             spread[w] = spread.get(w, 0) + 1
     out, cursor = [], 0
-    for match in _OPINION_WORD.finditer(question):
+    for match in _NAMED_BY_SUBJECT.finditer(question):
         before = question[: match.start()].split()[-window:]
         after = question[match.end() :].split()[:window] if question[match.end() :].lstrip().lower().startswith(
             ("on ", "about ", "for ", "in support", "supporting", "promoting", "fostering")
@@ -594,9 +595,10 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
                 near[w] = max(near.get(w, 0.0), 1.0 / distance ** 0.5)
         scores = {n: sum(near[w] / spread[w] for w in near.keys() & words) for n, words in title_words.items()}
         best = max(scores.values(), default=0.0)
-        if best < 0.5:
-            continue
-        plural = match.group(1).lower().endswith("s")
+        one = match.group(1) is None  # "the ixp one", "the one on multistakeholder internet governance"
+        if best < (1.0 if one else 0.5):
+            continue  # "one" names an Opinion only by a word of its title that few others share
+        plural = not one and match.group(1).lower().endswith("s")
         chosen = sorted(n for n, s in scores.items() if s >= (0.5 if plural else best))
         if len(chosen) > 1 and not plural and "other" in (w.lower() for w in before):
             # "the other IPv6 opinion" after a question about Opinion 4 is Opinion 3
@@ -604,7 +606,7 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
             chosen = [n for n in chosen if n not in earlier]
         if len(chosen) != 1 and not plural:
             continue  # ambiguous between opinions: leave it to retrieval
-        kind = match.group(1).rstrip("sS").capitalize()
+        kind = "Opinion" if one else match.group(1).rstrip("sS").capitalize()
         label = f"{kind} {chosen[0]}" if len(chosen) == 1 else f"{kind}s " + " and ".join(map(str, chosen))
         out.append(question[cursor : match.end()] + f" ({label})")
         cursor = match.end()
