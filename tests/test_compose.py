@@ -71,6 +71,8 @@ REPORT = (
         ("Was it held on the 1st or the 2nd day?", None),
         ("How many women attended?", "it never mentions women"),
         ("How many ministers attended?", None),
+        ("how many of the delegates were women", "it never mentions women"),  # the part counted, named last
+        ("how many of the delegates were ministers", None),
         ("How many attendees were there?", None),  # the report's "attended"
         ("What did WTPF13 decide?", None),
         ("Is IPv6-ready equipment mentioned?", None),

@@ -226,6 +226,12 @@ _ACTOR_PHRASE = re.compile(
     re.I,
 )
 _HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
+# "how many of the delegates were women": what is counted is the part the last word names
+_HOW_MANY_WERE = re.compile(
+    r"\bhow many\s+(?:of\s+(?:the|them|those|these)\s+)?(?:[\w-]+\s+){0,2}?(?:were|are|was|is)\s+(?:(?:a|an)\s+)?"
+    r"([a-z][\w-]*)\s*[?.!]*\s*$",
+    re.I,
+)
 # The topic at the end of "What position did the forum take on net neutrality?"
 _TOPIC = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,2})\s*[?.!]*\s*$", re.I)
 
@@ -275,9 +281,9 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
         if (modifier.lower() not in STOPWORDS and _knows(head, vocabulary, joined)
                 and not _knows(modifier, vocabulary, joined)):
             return f"it never mentions {modifier} {head}"
-    counted = _HOW_MANY.search(question)
-    if counted and not _knows(counted.group(1), vocabulary, joined):
-        return f"it never mentions {counted.group(1).lower()}"
+    for counted in (_HOW_MANY.search(question), _HOW_MANY_WERE.search(question)):
+        if counted and counted.group(1).lower() not in STOPWORDS and not _knows(counted.group(1), vocabulary, joined):
+            return f"it never mentions {counted.group(1).lower()}"
     for match in _WHERE_IN.finditer(question):
         # "how many IXPs are there in africa": the place the question is about, which the report never names
         if match.group(1).lower() not in _MANNER and not _knows(match.group(1), vocabulary, joined):
