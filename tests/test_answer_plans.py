@@ -218,6 +218,12 @@ def test_a_quoted_lead_in_brings_its_items_in_a_fact_answer_too(planner, clauses
         assert quote_is_verbatim(planner.context.source, citation)
 
 
+def test_an_entry_chosen_with_its_lead_in_is_told_once_in_the_list(planner, clauses):
+    result = answer(planner, clauses, "who spoke for icann at the opening?", "part-1/p7", "part-1/p10")
+    assert result.answer.count("Mr Fadi Chehadé, President and CEO of ICANN.") == 1
+    assert result.answer.startswith("According to Part I of the report, the Policy Forum opened with addresses from:")
+
+
 def test_which_group_handled_a_named_opinion_is_the_group_whose_report_decided_it(planner, clauses):
     result = answer(planner, clauses, "which working group handled Opinion 5", "opinion-5/recognizing/a", "opinion-5/preamble")
     assert result.answer.startswith("**Working Group 3**: ")

@@ -75,7 +75,7 @@ def compose_fact(
     draft = ctx.draft()
     framed: set[str] = set()
     lines: list[str] = []
-    kept = units[: MAX_SENTENCES.get(plan, 5) + added]  # a run told on does not push out other sentences
+    kept = _items_by_their_list(ctx, units[: MAX_SENTENCES.get(plan, 5) + added])  # a run told on does not push out others
     i = 0
     while i < len(kept):
         unit = kept[i]
@@ -105,6 +105,23 @@ def compose_fact(
     else:
         draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
+
+
+def _items_by_their_list(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
+    """An item chosen with the lead-in of its list is told in the list, which takes the item's place: not "Mr Fadi
+    Chehadé, President and CEO of ICANN; and …" first and the same entry again under "The Policy Forum opened with
+    addresses from:"."""
+    out = list(units)
+    for unit in units:
+        listed = ctx.introduced(unit)
+        if listed is None:
+            continue
+        items = [u for u in out if u is not unit and any(u.start < i.end and i.start < u.end for i in listed[1])]
+        if items:
+            at = min(out.index(u) for u in items)
+            out = [u for u in out if u not in items and u is not unit]
+            out.insert(min(at, len(out)), unit)
+    return out
 
 
 _CONTINUES = re.compile(
