@@ -549,6 +549,11 @@ def test_it_is_the_thing_the_last_question_brought_in_unless_a_place_acts_or_its
     assert "CSTD" not in read_in_context("what does it invite?", turns, _place).split("(")[0]
 
 
+def test_and_another_person_replaces_the_whole_name_not_its_first_word():
+    turns = [Turn("what was Fadi Chehadé’s main message?", ())]
+    assert read_in_context("and Robert Kahn?", turns, _place) == "what was Robert Kahn’s main message?"
+
+
 def test_there_at_the_end_of_a_question_about_what_happened_leans_on_the_last_turn():
     assert is_follow_up("so what was decided there")
     assert is_follow_up("what happened there?")

@@ -392,6 +392,9 @@ def rewrite_query(question: str, history) -> str:
         subject = what_about.group(1).strip()
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
+                if kind == "name":
+                    # "Fadi Chehadé’s message" → "Robert E. Kahn’s message": the whole name, not its first word
+                    return _replace_name(previous, previous_anchors[kind][0], subject)
                 return _replace_first(previous, previous_anchors[kind][0], subject)
         swapped = (_swap_numbered(previous, subject) or _swap_topic(previous, subject) or _swap_doer(previous, subject)
                    or _role_of(previous, subject) or _swap_addressee(previous, subject))
@@ -516,6 +519,15 @@ def resolve_history(turns: list[str]) -> str:
     for turn in turns[1:]:
         resolved = rewrite_query(turn, [resolved])
     return resolved
+
+
+def _replace_name(text: str, word: str, new: str) -> str:
+    """`text` with the name `word` belongs to ("Fadi Chehadé", with the words around it that are capitalized too)
+    replaced by `new`, a possessive kept."""
+    run = re.search(rf"(?:\b[A-Z][\w.-]*\s+)*{re.escape(word)}(?:\s+[A-Z][\w.-]*)*(['’]s\b)?", text)
+    if run is None:
+        return _replace_first(text, word, new)
+    return text[: run.start()] + new + (run.group(1) or "") + text[run.end() :]
 
 
 def _replace_first(text: str, old: str, new: str) -> str:
