@@ -1031,6 +1031,8 @@ _TITLES_OF = {"he": ("Mr", "Dr", "Prof", "Sir", ""), "she": ("Ms", "Mrs", "Mme",
 # How far around a name its own words reach: the person's entry in a list ("· Mr Rashid Ismailov (Russia);") or
 # sentence, at most this many characters either side
 _PERSON_CONTEXT = 160
+# An acronym the last question shares with a person's entry ("ICANN") outweighs up to nine of its other words the
+# entry shares (one point each): the entries under one lead-in all share the lead-in's words
 _NAMED_WEIGHT = 10
 _ENTRY_END = re.compile(r"[;·•\n]|[.!?]\s")
 

@@ -134,9 +134,8 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     if _CLOCK_QUESTION.search(question):
         # "what time did the closing plenary finish": a time of day, in a sentence about what the question names
         # (a Working Group's hours do not tell when the plenary ended)
-        named = [w for w in tokenize(_CLOCK_QUESTION.sub(" ", question)) if w not in _CLOCK_WORDS and not w.isdigit()]
-        told = [text for text in sentences if _CLOCK.search(text)]
-        if not any(set(tokenize(text)) & set(named) for text in told):
+        named = {w for w in tokenize(_CLOCK_QUESTION.sub(" ", question)) if w not in _CLOCK_WORDS and not w.isdigit()}
+        if not any(named & set(tokenize(text)) for text in sentences if _CLOCK.search(text)):
             return "a time of day"
     return None
 
@@ -324,7 +323,9 @@ def _knows(word: str, vocabulary, joined: str) -> bool:
 
 # --- What the report refers to without telling it ---------------------------------------------------------
 
-COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
+# a count as the report may write it either way: "Eleven panelists", "12 members"
+_SAME_COUNT = {w: str(n) for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), start=2)}
+_SAME_COUNT.update({n: w for w, n in _SAME_COUNT.items()})
 _COUNT_WORD = (
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|twenty|thirty|"
     r"forty|fifty|hundred)"
@@ -356,8 +357,7 @@ def unstated_members(question: str, sentences: list[str]) -> str | None:
     count = asked.group("count").lower()
     head = asked.group("noun").split()[-1].lower()
     # "the 11 panelists" are the report's "Eleven panelists", "the twelve IEG members" its "12 members"
-    forms = {count, *(str(n) for w, n in COUNT_WORDS.items() if w == count), *(w for w, n in COUNT_WORDS.items() if str(n) == count)}
-    either = "|".join(re.escape(f) for f in sorted(forms))
+    either = "|".join(re.escape(f) for f in sorted({count, _SAME_COUNT.get(count, count)}))
     counting = re.compile(rf"\b(?:{either})\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(stem(head)[:5])}\w*", re.I)
     counted = None
     for sentence in sentences:
