@@ -109,13 +109,19 @@ def unaccented(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-_DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "ese")
+_DEMONYM_ENDINGS = ("ians", "ian", "ans", "an", "ns", "n", "ese", "ish")
 
 
 def demonym_of(word: str, names) -> str | None:
-    """The name in `names` a people is called after ("brazilians" → "brazil", "ghanaian" → "ghana"), if any."""
+    """The name in `names` a people is called after ("brazilians" → "brazil", "ghanaian" → "ghana", "turkish" →
+    "turkey"), if any."""
     word = word.lower()
     for ending in _DEMONYM_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4 and word[: -len(ending)] in names:
-            return word[: -len(ending)]
+        stem = word[: -len(ending)]
+        if not word.endswith(ending) or len(stem) < 4:
+            continue
+        if stem in names:
+            return stem
+        if ending == "ish":  # the stem is the name's start: "turk-ish", "finn-ish"
+            return next((n for n in sorted(names) if n.startswith(stem) and n != word), None)
     return None

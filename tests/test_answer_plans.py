@@ -162,6 +162,16 @@ def test_a_working_group_chair_is_traced_as_the_chairman_of_that_groups_report(p
     assert "the Chairman" in result.answer  # "It was emphasized by the Chairman that we should not shy away …"
 
 
+def test_what_someone_said_is_unsaid_when_the_report_only_names_them(planner, clauses):
+    # Sally Wentworth is met only as Working Group 1's Vice-Chair, in lists of officers
+    planned = planner.plan("what did sally wentworth say", hits_for(clauses, "annex-1/wg-1/p9"))
+    assert planned.draft is None and "Sally Wentworth" in planned.unsaid
+    for heard in ("what did ghana propose", "what did icann say",  # "ICANN was given the floor, during which they …"
+                  "what did the turkish delegation propose",  # heard as Turkey
+                  "anyone mention ecosoc?"):  # asked of whoever named it, not of ECOSOC
+        assert planner.plan(heard, hits_for(clauses, "annex-1/wg-1/p9")).draft is not None, heard
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

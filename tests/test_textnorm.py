@@ -53,3 +53,14 @@ def test_padding_that_cleaning_removes_is_allowed_up_to_the_slack():
 def test_a_question_that_is_not_text_is_a_clear_error(value):
     with pytest.raises(InputError, match="must be text"):
         check_question(value, 2000)
+
+
+def test_a_people_is_found_by_the_name_it_is_called_after():
+    from assistant.textnorm import demonym_of
+
+    names = {"brazil", "turkey", "ghana"}
+    assert demonym_of("brazilians", names) == "brazil"
+    assert demonym_of("ghanaian", names) == "ghana"
+    assert demonym_of("turkish", names) == "turkey"  # the stem starts the name
+    assert demonym_of("polish", names) is None  # a stem of three letters names nothing
+    assert demonym_of("english", names) is None

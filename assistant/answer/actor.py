@@ -11,6 +11,7 @@ from assistant.answer.decisions import FATE, OUTCOME, in_places
 from assistant.answer.draft import Draft
 from assistant.records import Hit
 from assistant.report.sentences import Unit
+from assistant.textnorm import demonym_of, unaccented
 
 MAX_MENTIONS = 8
 HEARD_BONUS = 0.2
@@ -117,6 +118,33 @@ def _heard(ctx: PlanContext, actors: tuple[str, ...], units: list[Unit]) -> set[
     return out
 
 
+def heard_anywhere(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
+    """Whether the report has the actors say or do something anywhere, by name or by the role a Working Group's
+    report knows them by ("the Chairman proposed …"); a name met only in a list of officers or as someone's
+    country ("Ms Magdalena Gaj (Poland)") is never heard."""
+    view = ctx.view
+    # "the turkish delegation" is heard as Turkey
+    actors = (*actors, *filter(None, (demonym_of(a, view.actor_words) for a in actors)))
+    named = actor_names(ctx, actors)
+    for clause in view.clauses:
+        if clause.kind == "heading":
+            continue
+        pattern = _in_clause(view, actors, clause, named)
+        units = view.units(clause)
+        if units and SPEECH_OPENS.match(units[0].text) and named.search(units[0].text):
+            return True
+        for unit in units:
+            for m in pattern.finditer(unit.text):
+                if _affiliation(unit.text, m):
+                    continue
+                # "ICANN was given the floor, during which they highlighted …": a verb later in its sentence
+                if _acts_at(unit.text, m) or _LATER_VERB.search(re.split(r"[;:]", unit.text[m.end():])[0]):
+                    return True
+    return False
+
+
+
+
 def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, favoured: set[Unit] = frozenset()) -> list[Unit]:
     if len(units) <= n:
         return units
@@ -220,6 +248,7 @@ _VERB_WORDS = (
     r"said|spoke|made|gave|took|drew|brought|put|led|held|sought|felt|thought|saw|began|wrote|told|sent|"
     r"\w+ed|(?:is|are|was|were)\s+of\s+the\s+view"
 )
+_LATER_VERB = re.compile(rf"\b(?:{_VERB_WORDS})\b")
 # between a name and its verb: a parenthesis, "delegate", an aside between commas, a co-actor
 _ACTS_AFTER = re.compile(
     rf"^[\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*(?:\s*\([^)]*\))?(?:\s+(?:delegat\w*|representatives?|delegation))?"
@@ -238,6 +267,16 @@ _ACTS_BEFORE = re.compile(
 def asks_voice(question: str) -> bool:
     """Whether the question asks what an actor said or put forward, not what part they had."""
     return _ASKS_VOICE.search(question) is not None
+
+
+def asks_voice_of(question: str, actors: tuple[str, ...]) -> bool:
+    """Whether the question asks what the actors said, naming them before the asking word ("what did Ghana
+    propose", "Gaj's position"), not of someone who spoke of them ("anyone mention ECOSOC?")."""
+    voice = _ASKS_VOICE.search(question)
+    return voice is not None and any(
+        (m := re.search(rf"\b{re.escape(unaccented(a))}", unaccented(question), re.I)) and m.start() < voice.start()
+        for a in actors
+    )
 
 
 def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[str, ...], places) -> Draft | None:

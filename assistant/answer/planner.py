@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answer.actor import compose_actor
+from assistant.answer.actor import as_written, asks_voice_of, compose_actor, heard_anywhere, joined_names
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
@@ -68,6 +68,11 @@ class Planner:
         shape = question_shape(own, actors=actors, places=places.count)
         if shape == "list" and _asks_of_another_text(own) and not _ASKS_LIST.match(own):
             shape = "fact"
+        if actors and shape in ("actor", "fact", "yesno") and asks_voice_of(own, actors) and not heard_anywhere(ctx, actors):
+            # "what did sally wentworth say": the report names her only among the officers, and a sentence that
+            # merely names her answers nothing she said
+            name = joined_names(query, [as_written(ctx, a) for a in actors])
+            return Planned("actor", None, f"it names {name} but records nothing said or put forward by them")
         if asked_act(query) and shape in ("list", "fact", "actor", "yesno"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
             doers = compose_doers(ctx, query, places)
