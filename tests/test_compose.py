@@ -297,6 +297,15 @@ def test_how_many_people_is_counted_by_delegates_or_participants():
     assert not _counts_asked_thing("12 members of the IEG attended.", set(tokenize("how many people came")))
 
 
+def test_an_age_needs_a_sentence_that_states_one():
+    named = "Mr Petko KANTCHEV Chairman of Working Group 3."
+    assert missing_specifics("how old is petko kantchev", [named]) == "an age"
+    assert missing_specifics("what's the age of the chairman", [named]) == "an age"
+    assert missing_specifics("how old is he", ["He is 54 years old."]) is None
+    assert missing_specifics("how old were the allocations", ["blocks were allocated prior to the RIR system"]) is None
+    assert missing_specifics("how long was the forum", [named]) is None
+
+
 def test_a_time_of_day_is_asked_of_what_the_question_names():
     from assistant.query.question import missing_specifics
 

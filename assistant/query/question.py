@@ -131,6 +131,8 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     upcoming = _UPCOMING.search(question)
     if upcoming and not any(re.search(rf"\b{upcoming.group(1)}\b", text, re.I) for text in sentences):
         return f"anything about the {upcoming.group(1).lower()} one"
+    if _AGE_QUESTION.search(question) and not any(_AGE.search(text) for text in sentences):
+        return "an age"
     if _CLOCK_QUESTION.search(question):
         # "what time did the closing plenary finish": a time of day, in a sentence about what the question names
         # (a Working Group's hours do not tell when the plenary ended)
@@ -140,6 +142,10 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     return None
 
 
+# "how old is Petko Kantchev": an age, in years, or the year something old began
+_AGE_QUESTION = re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\b(?:the|his|her|their|its)\s+ages?\b|\bage\s+of\b", re.I)
+_AGE = re.compile(r"\b\d{1,3}[\s-]*years?[\s-]*old\b|\baged?\s+\d{1,3}\b|\b(?:founded|established|created|born)\b|"
+                  r"\bprior\s+to\b|\bsince\s+(?:19|20)\d\d\b", re.I)
 _CLOCK_QUESTION = re.compile(r"\b(?:at\s+)?what\s+time\b|\bwhat\s+hour\b", re.I)
 _CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 # words that ask about the time, not about what happened at it
