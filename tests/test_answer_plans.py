@@ -172,6 +172,17 @@ def test_what_someone_said_is_unsaid_when_the_report_only_names_them(planner, cl
         assert planner.plan(heard, hits_for(clauses, "annex-1/wg-1/p9")).draft is not None, heard
 
 
+def test_what_a_body_did_after_the_forum_is_unsaid_when_the_report_only_dates_its_deeds_before(planner, clauses):
+    # the Council is met approving (2012), establishing a group (2009), and as where output could be forwarded
+    hits = hits_for(clauses, "annex-1/wg-3/p25")
+    planned = planner.plan("did the itu council later adopt brazil's text", hits)
+    assert planned.draft is None and "Council" in planned.unsaid
+    for answered in ("did turkey later withdraw its amendment",  # Turkey acts at the forum
+                     "what did icann eventually say",  # "ICANN was given the floor, during which they …"
+                     "did the itu council ever discuss ipv6"):  # "ever" asks whether at all, not what came after
+        assert planner.plan(answered, hits).draft is not None, answered
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

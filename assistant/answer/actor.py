@@ -145,6 +145,60 @@ def heard_anywhere(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
 
 
 
+# "did the ITU Council later adopt it", "what did the CSTD end up recommending": asks what came after the forum
+# ("ever" asks whether at all: "did anyone ever mention DNSSEC")
+_LATER = re.compile(
+    r"\b(?:later|eventually|ultimately|subsequently|afterwards?|end(?:s|ed)?\s+up|since\s+then|"
+    r"after\s+the\s+(?:forum|wtpf|meeting|event))\b",
+    re.I,
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DONE_TO = re.compile(r"^\s+(?:was|were)\s+[a-z]+")
+_NOT_DONE = re.compile(r"\b(?:could|would|should|will|shall|may|might|to\s+report|to\s+be)\b", re.I)
+
+
+def asks_later(question: str) -> bool:
+    return _LATER.search(question) is not None
+
+
+def acted_in_its_time(ctx: PlanContext, actors: tuple[str, ...], written: int | None) -> bool:
+    """Whether the report tells of the actors doing something in its own time: a deed not dated to an earlier
+    year ("established by the Council at its 2009 session") and not one still to come ("the Council Working
+    Group could consider forwarding …"). Without one, what they did later is beyond it."""
+    view = ctx.view
+    named = actor_names(ctx, actors)
+    for clause in view.clauses:
+        if clause.kind == "heading":
+            continue
+        pattern = _in_clause(view, actors, clause, named)
+        for unit in view.units(clause):
+            text = unit.text
+            for m in pattern.finditer(text):
+                # a deed dated by a year next to the name is of that year: "by the Council at its 2009 session",
+                # "(Council 2011)"; a year elsewhere in the sentence may date only a document it cites
+                near = text[max(0, m.start() - 20): m.end() + 25]
+                if _affiliation(text, m) or (written is not None and any(int(y) < written for y in _YEAR.findall(near))):
+                    continue
+                if _ACTS_BEFORE.search(text[: m.start()]):
+                    return True  # "proposed by Turkey"
+                # "ICANN was given the floor, during which they highlighted …": done to it, in the forum's time
+                verb = _ACTS_AFTER.match(text[m.end():]) or _DONE_TO.match(text[m.end():])
+                if verb and not _NOT_DONE.search(text[m.end(): m.end() + verb.end()]):
+                    return True
+    return False
+
+
+def first_doer(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
+    """The actor a question names first as a doer, not as an owner ("did the Council adopt Brazil's text": the
+    Council; "did ECOSOC ever discuss the WTPF opinions": ECOSOC)."""
+    found = []
+    for actor in actors:
+        m = re.search(rf"\b{re.escape(unaccented(actor))}[\w-]*", unaccented(question), re.I)
+        if m and not re.match(r"['’]s\b", question[m.end():]):
+            found.append((m.start(), actor))
+    return (min(found)[1],) if found else ()
+
+
 def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, favoured: set[Unit] = frozenset()) -> list[Unit]:
     if len(units) <= n:
         return units

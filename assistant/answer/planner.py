@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.answer.actor import as_written, asks_voice_of, compose_actor, heard_anywhere, joined_names
+from assistant.answer.actor import (
+    acted_in_its_time,
+    as_written,
+    asks_later,
+    asks_voice_of,
+    compose_actor,
+    first_doer,
+    heard_anywhere,
+    joined_names,
+)
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
@@ -24,6 +33,7 @@ from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.query.conversation import own_words
+from assistant.query.question import report_year
 from assistant.records import Answer, Filters, Hit
 
 # Plans built on the report's structure: when one finds its place, term or actor, the answer stands even
@@ -47,6 +57,7 @@ class Planner:
         self.context = context
         self.k = k
         self.enabled = enabled
+        self.written = report_year(context.source)
 
     def places(self, query: str, filters: Filters | None) -> Places:
         places = Places.of(query)
@@ -73,6 +84,10 @@ class Planner:
             # merely names her answers nothing she said
             name = joined_names(query, [as_written(ctx, a) for a in actors])
             return Planned("actor", None, f"it names {name} but records nothing said or put forward by them")
+        doers = first_doer(own, actors) if asks_later(own) else ()
+        if doers and not acted_in_its_time(ctx, doers, self.written):
+            name = joined_names(query, [as_written(ctx, a) for a in doers])
+            return Planned(shape, None, f"it tells nothing {name} did after the forum")
         if asked_act(query) and shape in ("list", "fact", "actor", "yesno"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
             doers = compose_doers(ctx, query, places)
