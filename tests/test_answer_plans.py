@@ -183,6 +183,14 @@ def test_what_a_body_did_after_the_forum_is_unsaid_when_the_report_only_dates_it
         assert planner.plan(answered, hits).draft is not None, answered
 
 
+def test_what_an_actor_said_with_no_topic_asked_is_what_they_are_heard_saying(planner, clauses):
+    # the speech never repeats "Secretary-General"; sentences that do only name the office
+    result = answer(planner, clauses, "what did the itu secretary-general say", "part-1/p3")
+    assert result.plan == "actor"
+    assert "In his speech, Dr Touré underlined the need to work together" in result.answer
+    assert "two-thirds of the world's people who are still offline" in result.answer
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -9,6 +9,7 @@ from functools import lru_cache
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, OUTCOME, in_places
 from assistant.answer.draft import Draft
+from assistant.query.question import tokenize
 from assistant.records import Hit
 from assistant.report.sentences import Unit
 from assistant.textnorm import demonym_of, unaccented
@@ -73,7 +74,7 @@ def actor_mentions(ctx: PlanContext, query: str, actors: tuple[str, ...], places
         outcomes = [u for u in owned_outcomes(ctx, actors) if in_places(ctx.view.by_id[u.clause_id], places, ctx.view)]
         mentioned += [u for u in outcomes if u not in mentioned]
         favoured |= set(outcomes)
-    found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS, favoured), mentioned)
+    found = _with_what_follows_a_colon(ctx, _closest(ctx, query, mentioned, MAX_MENTIONS, favoured, actors), mentioned)
     if places.count and len(found) < MAX_MENTIONS // 2:
         # "what did APNIC say once the IPv6 opinions were approved": the places may only date what was said;
         # what the actor said elsewhere fills the free slots, after what it did in the places asked about
@@ -199,13 +200,31 @@ def first_doer(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
     return (min(found)[1],) if found else ()
 
 
-def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, favoured: set[Unit] = frozenset()) -> list[Unit]:
+def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, favoured: set[Unit] = frozenset(),
+             actors: tuple[str, ...] = ()) -> list[Unit]:
     if len(units) <= n:
         return units
     # "what did X say": sentences where X is heard come before those that only name X; "was X's draft adopted":
-    # what became of it
-    scores = [s + (HEARD_BONUS if u in favoured else 0.0) for u, s in zip(units, ctx.relevance(query, units))]
+    # what became of it. With nothing asked about but the actor ("what did the itu secretary-general say"),
+    # closeness to the question only counts the actor's name, which a speech told on ("In his speech, Dr Touré
+    # underlined …", "The WTPF can create …") may not repeat: then all they are heard saying comes first.
+    bonus = 1.0 if actors and not _topic(query, actors) else HEARD_BONUS
+    scores = [s + (bonus if u in favoured else 0.0) for u, s in zip(units, ctx.relevance(query, units))]
     return [units[i] for i in sorted(sorted(range(len(units)), key=lambda i: -scores[i])[:n])]
+
+
+def _topic(query: str, actors: tuple[str, ...]) -> set[str]:
+    """What the question asks about besides the actor and its speaking: "brazil's view on enhanced cooperation"
+    has a topic, "what did the itu secretary-general say" has none (the words naming the actor go with it)."""
+    words = re.findall(r"[\w’'-]+", unaccented(query).lower())
+    named = set()
+    for actor in actors:
+        parts = unaccented(actor).lower().split()
+        for i in range(len(words)):
+            if words[i : i + len(parts)] == parts or words[i].startswith(parts[0]):
+                named.update(range(max(0, i - 2), i + len(parts)))  # "the itu secretary-general": two words before
+    rest = " ".join(w for i, w in enumerate(words) if i not in named)
+    return set(tokenize(_ASKS_VOICE.sub(" ", rest)))
 
 
 def actor_names(ctx: PlanContext, actors: tuple[str, ...], holders: bool = True) -> re.Pattern:
