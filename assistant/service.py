@@ -38,6 +38,7 @@ from assistant.query.question import (
     after_the_report,
     asks_what_followed,
     missing_specifics,
+    only_linked,
     report_year,
     uncited_content,
     unknown_specifics,
@@ -139,7 +140,8 @@ class Assistant:
         if not unknown and uses("after-the-report"):
             unknown = after_the_report(own_words(query), self._written)
         if not unknown and uses("only-referred"):
-            unknown = unstated_members(own_words(query), self._sentences) or uncited_content(own_words(query), self._sentences)
+            unknown = (unstated_members(own_words(query), self._sentences) or uncited_content(own_words(query), self._sentences)
+                       or self._only_linked(own_words(query), hits))
         if unknown:
             return self._abstention(cleaned, query, hits, unknown, read_as)
         if not hits or self.missing_places(query):
@@ -247,6 +249,14 @@ class Assistant:
             plan="abstain",
             read_as=read_as,
         )
+
+    def _only_linked(self, question: str, hits: list[Hit]) -> str | None:
+        """What is asked is only pointed to by a link, told in the retrieved sentence closest to the question."""
+        units = [u for h in hits[: self.settings.k] if h.clause.kind != "heading" for u in self.composer.units(h.clause)]
+        if not units:
+            return None
+        scores = self.composer.relevance(question, units)
+        return only_linked(question, units[max(range(len(units)), key=scores.__getitem__)].text)
 
     def outside_scope(self, query: str, filters: Filters) -> bool:
         """The question names only places the scope leaves out: "Who chaired Working Group 2?" in Opinion 3."""

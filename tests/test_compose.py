@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.answer.compose import Composer
-from assistant.query.question import missing_specifics, question_kind, tokenize, unknown_specifics
+from assistant.query.question import missing_specifics, only_linked, question_kind, tokenize, unknown_specifics
 from assistant.records import Hit
 from assistant.answer.verify import quote_is_verbatim
 
@@ -314,3 +314,13 @@ def test_a_time_of_day_is_asked_of_what_the_question_names():
     assert missing_specifics("what time did the closing plenary finish on 16 may", [plenary, met]) == "a time of day"
     assert missing_specifics("what time did working group 1 meet", [met]) is None
     assert missing_specifics("when did the closing plenary finish", [plenary, met]) is None  # not a time of day
+
+
+def test_a_thing_the_report_only_links_to_is_unsaid_unless_where_to_find_it_is_asked():
+    linked = "The concluding remarks of the Forum can be found here: http://www.itu.int/en/wtpf-13/Pages/speakers.aspx ."
+    assert only_linked("who gave the closing remarks and what did they say", linked) == (
+        "it only points to the concluding remarks of the Forum at http://www.itu.int/en/wtpf-13/Pages/speakers.aspx"
+    )
+    assert only_linked("where can i find the concluding remarks", linked) is None  # the link answers that
+    assert only_linked("what did the forum conclude", linked) is None  # not the thing linked
+    assert only_linked("what were the closing remarks", "The Forum closed with remarks by the Chairman.") is None

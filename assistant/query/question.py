@@ -406,6 +406,30 @@ _CONTENT_TOLD = re.compile(
 _MONTH_NEXT = re.compile(r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 
 
+# "The concluding remarks of the Forum can be found here: http://…", "The programme can be found at http://…"
+_LINKED = re.compile(
+    r"^\W*(?P<thing>[A-Za-z][^.:;]{2,80}?)\s+(?:(?:is|are)\s+(?:freely\s+)?available|can\s+be\s+(?:found|read|seen))"
+    r"\s+(?:here|at|on|from)\b\W*(?P<url>https?://\S+?)[\s.)]*$",
+    re.I,
+)
+# where to find a thing is what a link answers
+_ASKS_WHERE = re.compile(r"\b(?:where|links?|url|website|web\s*(?:site|page)|online|find|found|available|download)\b", re.I)
+
+
+def only_linked(question: str, sentence: str) -> str | None:
+    """The thing asked for is only pointed to: the sentence closest to the question says where it can be found
+    and no more ("what did the chairman say in his closing remarks" against "The concluding remarks of the
+    Forum can be found here: http://…"). The thing's head word ("remarks") must be one the question asks about."""
+    linked = _LINKED.match(sentence.strip())
+    if linked is None or _ASKS_WHERE.search(question):
+        return None
+    thing = re.sub(r"^(?:the|a|an)\s+", "", linked.group("thing").strip(), flags=re.I)
+    head = thing.split(" of ")[0].split()[-1]
+    if not set(tokenize(head)) & set(tokenize(question)):
+        return None
+    return f"it only points to the {thing[0].lower() + thing[1:]} at {linked.group('url')}"
+
+
 def uncited_content(question: str, sentences: list[str]) -> str | None:
     """The content of a numbered document asked for where the report only cites it: "what's in information
     document 12 from APNIC?" against "… referred the meeting to information document 12, submitted by APNIC".
