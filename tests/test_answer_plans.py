@@ -191,6 +191,18 @@ def test_what_an_actor_said_with_no_topic_asked_is_what_they_are_heard_saying(pl
     assert "two-thirds of the world's people who are still offline" in result.answer
 
 
+def test_why_a_quoted_text_was_treated_so_is_told_by_what_follows_where_it_was_proposed(planner, clauses):
+    query = "why did delegates push back on turkey's 'requests the Secretary-General' text for opinion 3"
+    result = answer(planner, clauses, query, "annex-1/wg-2/p5", "annex-1/wg-2/p6")
+    assert result.plan == "reason"
+    # the paragraph after the one quoting Turkey's text says why it was not taken up
+    assert "Some delegates noted that the proposed additional text is already contained" in result.answer
+    # a phrase an Opinion quotes from another document is not the proposal: the debate quotes it
+    result = answer(planner, clauses, "why didn't turkey's \"especially in developing countries\" get in",
+                    "opinion-2/considering/b", "annex-1/wg-1/p4")
+    assert "other countries did not advocate reopening the text" in result.answer
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -369,6 +369,11 @@ class Composer:
             # "What did Russia propose?": the paragraph where Russia (the Russian Federation) speaks
             about = [x for x in scored if any(n in x.unit.text.lower() for n in names)] if kind == "proposal" else []
             top = about[0] if about else scored[0]
+            quoting = _quoting(query, scored) if kind == "why" else []
+            if quoting:
+                # "why did delegates push back on turkey's 'requests the SG' text": what was said of a text the
+                # question quotes follows the sentence quoting it, whatever the rest of the question matches best
+                return self._what_follows(_proposals_first(quoting, self.clauses)[0], limit)
             if kind == "why" and not _CAUSE.search(top.unit.text):
                 # the reason is usually stated with a cause word; a near-equal sentence that has one wins
                 reasons = [x for x in scored if _CAUSE.search(x.unit.text) and x.score >= top.score * REASON_FLOOR]
@@ -394,6 +399,19 @@ class Composer:
                 continue
             chosen.append(item)
         return chosen
+
+    def _what_follows(self, anchor: Scored, limit: int) -> list[Scored]:
+        """`anchor` and the sentences after it in its part of the report, up to `limit` in all."""
+        clause = self.clauses[anchor.unit.clause_id]
+        at = self._clause_list.index(clause)
+        out = [anchor]
+        for other in self._clause_list[at:]:
+            if other.part != clause.part or other.working_group != clause.working_group or other.kind == "heading":
+                break
+            for unit in self.units(other):
+                if unit.start > anchor.unit.start and len(out) < limit:
+                    out.append(Scored(unit, anchor.score, anchor.rank))
+        return out
 
     def _elsewhere(self, item: Scored, opinions: set[int], groups: set[int]) -> bool:
         """The sentence sits in another opinion or working group than the ones the question names by number."""
@@ -476,6 +494,31 @@ class Composer:
 # "how many people …" counts whoever attended, by whatever name the report gives them
 _PEOPLE = frozenset(tokenize("people ppl persons folks attendees participants"))
 _ATTENDING = frozenset(tokenize("delegates participants attendees"))  # not a part of them: "12 members of the IEG"
+
+
+_QUOTED_WORDS = re.compile(r"[\"“‘]([^\"”’]{3,80})[\"”’]|(?<!\w)'([^']{3,80})'(?!\w)")
+
+
+_IN_QUOTES = re.compile(r"“[^“”]*”?|^[^“”]*”|\"[^\"]*\"")
+
+
+def _quoting(query: str, scored: list[Scored]) -> list[Scored]:
+    """The sentences that quote a phrase the question quotes, in the report's order: every word of it inside
+    quotation marks ("'requests the Secretary-General'" in "“Requests Secretary-General To ensure …”", "'relevant'"
+    in "… proposed the addition of the word “relevant” before …"), where a proposal is told before what came of it."""
+    for m in _QUOTED_WORDS.finditer(query):
+        words = set(tokenize(m.group(1) or m.group(2)))
+        if words:
+            found = [x for x in scored
+                     if words <= {w for q in _IN_QUOTES.findall(x.unit.text) for w in tokenize(q)}]
+            if found:
+                return sorted(found, key=lambda x: x.unit.start)
+    return []
+
+
+def _proposals_first(quoting: list[Scored], clauses) -> list[Scored]:
+    """An Opinion quoting a phrase quotes another document; the debate quotes what was proposed."""
+    return sorted(quoting, key=lambda x: (clauses[x.unit.clause_id].part == "Part II", x.unit.start))
 
 
 def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
