@@ -203,6 +203,14 @@ def test_why_a_quoted_text_was_treated_so_is_told_by_what_follows_where_it_was_p
     assert "other countries did not advocate reopening the text" in result.answer
 
 
+def test_a_paragraph_an_opinion_points_to_brings_the_list_where_the_opinion_sets_it_out(planner, clauses):
+    query = "what roles does opinion 5 give the different stakeholders"
+    result = answer(planner, clauses, query, "opinion-5/invites-member-states-and-other-stakeholders/b")
+    # "… as stated in paragraph 35 of the Tunis Agenda" → recognizing (b), "as per paragraph article 35 …"
+    assert "as stated in paragraph 35 of the Tunis Agenda" in result.answer
+    assert "Civil Society has also played an important role on Internet matters" in result.answer
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -72,6 +72,7 @@ def compose_fact(
         units = decided + [u for u in units if u not in decided]
     if not units:
         return None
+    units = _with_cited_paragraphs(ctx, units)
     draft = ctx.draft()
     framed: set[str] = set()
     lines: list[str] = []
@@ -105,6 +106,32 @@ def compose_fact(
     else:
         draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
+
+
+# "as stated in paragraph 35 of the Tunis Agenda", "as per paragraph article 35 of the Tunis Agenda"
+_PARAGRAPH_OF = re.compile(r"\bparagraph\s+(?:article\s+)?(\d+)\s+of\s+(?:the\s+)?((?:[A-Z][\w-]*\s*){1,4})")
+
+
+def _with_cited_paragraphs(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
+    """A sentence of an Opinion that points to a paragraph of another text ("… their roles and responsibilities as
+    stated in paragraph 35 of the Tunis Agenda") brings the list in which that Opinion sets the paragraph out ("as
+    per paragraph article 35 of the Tunis Agenda, … In this respect, it is recognized that:" and its items)."""
+    view = ctx.view
+    out = list(units)
+    for unit in units:
+        clause = view.by_id[unit.clause_id]
+        if clause.part != "Part II" or clause.opinion is None:
+            continue
+        for m in _PARAGRAPH_OF.finditer(unit.text):
+            cited = re.compile(rf"\bparagraph\s+(?:article\s+)?{m.group(1)}\s+of\s+(?:the\s+)?{re.escape(m.group(2).strip())}")
+            for other in view.clauses:
+                if other.opinion != clause.opinion or other.part != "Part II" or other is clause or not cited.search(other.text):
+                    continue
+                leads = [u for u in view.units(other) if ctx.introduced(u) is not None and u not in out]
+                if leads:
+                    out.insert(out.index(unit) + 1, leads[0])
+                    return out
+    return out
 
 
 def _items_by_their_list(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
