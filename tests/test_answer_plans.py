@@ -211,6 +211,13 @@ def test_a_paragraph_an_opinion_points_to_brings_the_list_where_the_opinion_sets
     assert "Civil Society has also played an important role on Internet matters" in result.answer
 
 
+def test_a_reason_told_by_a_conclusion_brings_the_sentences_it_concludes_from(planner, clauses):
+    query = "why not? (was opinion 4 changed in Working Group 2)"
+    result = answer(planner, clauses, query, "annex-1/wg-2/p11")
+    assert "Thus WG2 agreed to keep Opinions 3 and 4 separate" in result.answer
+    assert "due to time constraints it was recommended not to reopen the discussions" in result.answer.lower()
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -546,7 +546,7 @@ def _near_duplicate(a: str, b: str) -> bool:
 # A sentence opening with one of these reads on after "According to …, " in lower case ("…, thus WG2 agreed")
 _CONNECTIVES = frozenset(
     "thus hence therefore however consequently accordingly moreover furthermore nevertheless nonetheless "
-    "meanwhile finally instead also additionally".split()
+    "meanwhile finally instead also additionally due".split()  # "Due to time constraints …"
 )
 
 

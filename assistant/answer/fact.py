@@ -72,6 +72,14 @@ def compose_fact(
         units = decided + [u for u in units if u not in decided]
     if not units:
         return None
+    concluding = next((u for u in units if _CONCLUDES.match(u.text)), None) if plan == "reason" else None
+    if concluding is not None:
+        # "Thus WG2 agreed to keep Opinions 3 and 4 separate.": the reasons are the sentences it concludes from
+        own = ctx.view.units(ctx.view.by_id[concluding.clause_id])
+        at = own.index(concluding)
+        before = [u for u in own[max(0, at - MAX_PREMISES): at] if u not in units]
+        units[units.index(concluding): units.index(concluding)] = before
+        added += len(before)
     units = _with_cited_paragraphs(ctx, units)
     draft = ctx.draft()
     framed: set[str] = set()
@@ -150,6 +158,10 @@ def _items_by_their_list(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
             out.insert(min(at, len(out)), unit)
     return out
 
+
+# a sentence drawing a conclusion from the ones before it
+_CONCLUDES = re.compile(r"^\W*(?:thus|therefore|hence|consequently|accordingly|as a result|so)\b", re.I)
+MAX_PREMISES = 2
 
 _CONTINUES = re.compile(
     r"^\W*(?:these|this|those|that|such|it|they|he|she|however|but|therefore|thus|hence|consequently|accordingly|"
