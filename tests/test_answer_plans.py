@@ -218,6 +218,14 @@ def test_a_reason_told_by_a_conclusion_brings_the_sentences_it_concludes_from(pl
     assert "due to time constraints it was recommended not to reopen the discussions" in result.answer.lower()
 
 
+def test_an_item_of_an_opinions_list_is_told_under_its_lead_in(planner, clauses):
+    # "l) that the Directors of the TSB and BDT have, 1) initiated … 2) established a website …": a comma runs on
+    result = answer(planner, clauses, "what have the tsb and bdt directors done on ipv6", "opinion-3/recognizing/l/2")
+    assert "Opinion 3 recognizes that the Directors of the TSB and BDT have: [" in result.answer
+    assert "recognizes established" not in result.answer
+    assert "- established a website that provides information about global activities related to IPv6" in result.answer
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

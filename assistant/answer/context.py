@@ -34,6 +34,11 @@ class Places:
         return len(self.opinions) + len(self.groups)
 
 
+def _runs_into_items(text: str, after: str) -> bool:
+    """The sentence ends on a colon, or on a comma (kept in the source after it) that runs on into its items."""
+    return text.rstrip().endswith((":", ",")) or after.strip()[:1] == ","
+
+
 class PlanContext:
     def __init__(self, source: str, clauses: list[Clause], composer: Composer, glossary: dict[str, str]):
         self.source = source
@@ -142,8 +147,10 @@ class PlanContext:
             gap = self.source[unit.end : first.start] if unit.end <= first.start else ""
             if not (unit.start < first.start and colon >= 0 and (unit.end > first.start or not gap.strip(" \n\t:·•\xa0"))):
                 return None
-        elif not (unit.text.rstrip().endswith(":") and view.units(clause)[-1:] == [unit]):
-            return None  # items in child clauses follow a clause that ends with its colon
+        elif not (_runs_into_items(unit.text, self.source[unit.end: unit.end + 3]) and view.units(clause)[-1:] == [unit]):
+            # items in child clauses follow a clause that ends with its colon, or that runs on into them with a
+            # comma ("l) that the Directors of the TSB and BDT have, 1) initiated a project …")
+            return None
         lead = self.lead_in(clause, items)
         return (lead, items) if lead is not None else None
 

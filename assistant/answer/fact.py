@@ -84,7 +84,7 @@ def compose_fact(
     draft = ctx.draft()
     framed: set[str] = set()
     lines: list[str] = []
-    kept = _items_by_their_list(ctx, units[: MAX_SENTENCES.get(plan, 5) + added])  # a run told on does not push out others
+    kept = _items_by_their_list(ctx, _lead_ins_of_items(ctx, units[: MAX_SENTENCES.get(plan, 5) + added]))
     i = 0
     while i < len(kept):
         unit = kept[i]
@@ -140,6 +140,24 @@ def _with_cited_paragraphs(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
                     out.insert(out.index(unit) + 1, leads[0])
                     return out
     return out
+
+
+def _lead_ins_of_items(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
+    """An item of an Opinion's list chosen without its lead-in reads only under it: not "Opinion 3 recognizes
+    established a website …" but "… the Directors of the TSB and BDT have:" with its items."""
+    view = ctx.view
+    out = list(units)
+    for unit in units:
+        clause = view.by_id[unit.clause_id]
+        parent = view.by_id.get(clause.parent or "")
+        if clause.part != "Part II" or parent is None or parent.kind == "heading":
+            continue
+        last = view.units(parent)[-1:]
+        listed = ctx.introduced(last[0]) if last else None
+        if listed is None or not any(i.clause_id == clause.id for i in listed[1]) or last[0] in out:
+            continue
+        out[out.index(unit)] = last[0]
+    return list(dict.fromkeys(out))
 
 
 def _items_by_their_list(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
