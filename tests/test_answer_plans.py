@@ -63,6 +63,8 @@ def answer(planner, clauses, query, *ids):
         ("who were the vice-chairs", "list"),
         ("did the forum adopt opinion 6", "yesno"),
         ("who chaired working group 2?", "fact"),
+        ("rirs - what are they", "definition"),  # the term, then the question
+        ("ieg, what is that", "definition"),
     ],
 )
 def test_the_wording_gives_the_shape(question, shape):

@@ -28,6 +28,7 @@ _REASON = re.compile(
 _DEFINITION = re.compile(
     r"\bstands? for\b|\bmeaning\b|\bwhat does .+ mean\b|\bmeans?\s*\??$|\bdefin\w*|\bacronym\b|\babbreviation\b|"
     r"\bmeant by\b|"
+    r"^\W*[\w-]{2,15}\s*[-–—:,?]+\s*(?:what(?:'s|’s| is| are)|whats)\s+(?:it|they|those|these|that|this)\W*$|"
     r"^\W*(?:what(?:'s|’s| is| are)|whats)\s+(?:an?\s+|the\s+)?(?!(?:two|three|four|five|six|\d+)\b)[\w'’-]+(?:\s+[\w'’-]+)?\s*\??\s*$",
     re.I,
 )
