@@ -122,6 +122,14 @@ def test_a_follow_up_on_bare_question_history_reads_what_the_last_answer_cited(r
     assert all(quote_is_verbatim(real_assistant.source, c) for c in answer.citations)
 
 
+def test_a_definition_goes_on_with_the_sentence_that_goes_on_defining(real_assistant):
+    # "… (WTPF) was established by the 1994 Kyoto Plenipotentiary Conference … WTPF provides a forum where …" comes
+    # before sentences elsewhere that name the WTPF closer to the question's words ("The WTPF can create …")
+    answer = real_assistant.ask("what is the wtpf exactly")
+    assert answer.plan == "definition"
+    assert answer.answer.split("\n")[2].startswith("- WTPF provides a forum where ITU Member States and Sector Members")
+
+
 def test_follow_up_about_the_vice_chair(real_assistant):
     answer = real_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
     assert "Tchonang" in answer.answer

@@ -43,6 +43,11 @@ def compose_definition(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft |
     draft.lead = f"{acronym} stands for {long_form}. {ctx.line(draft, definition, framed)}"
     if using:
         scores = ctx.relevance(query, using)
-        for i in sorted(range(len(using)), key=lambda i: -scores[i])[:USES]:
+        # the sentence after the defining one goes on defining when it names the term again: "The ITU World
+        # Telecommunication/ICT Policy Forum (WTPF) was established by … WTPF provides a forum where …"
+        own = view.units(view.by_id[definition.clause_id])
+        following = own[own.index(definition) + 1] if own.index(definition) + 1 < len(own) else None
+        order = sorted(range(len(using)), key=lambda i: (using[i] != following, -scores[i]))
+        for i in order[:USES]:
             draft.bullets.append(ctx.line(draft, using[i], framed))
     return draft
