@@ -76,6 +76,7 @@ class Assistant:
         self.composer = Composer(source, clauses, vectors)
         self.planner = Planner(
             PlanContext(source, clauses, self.composer, acronyms(source)), settings.k, enabled=settings.uses("plans"),
+            unheard=settings.uses("unheard-actors"),
         )
         self._report_lower = source.lower()
         self._written = report_year(source)

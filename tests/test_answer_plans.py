@@ -168,6 +168,8 @@ def test_what_someone_said_is_unsaid_when_the_report_only_names_them(planner, cl
     # Sally Wentworth is met only as Working Group 1's Vice-Chair, in lists of officers
     planned = planner.plan("what did sally wentworth say", hits_for(clauses, "annex-1/wg-1/p9"))
     assert planned.draft is None and "Sally Wentworth" in planned.unsaid
+    ablated = Planner(planner.context, k=5, unheard=False)  # the mechanism switched off, as the ablation does
+    assert ablated.plan("what did sally wentworth say", hits_for(clauses, "annex-1/wg-1/p9")).draft is not None
     for heard in ("what did ghana propose", "what did icann say",  # "ICANN was given the floor, during which they …"
                   "what did the turkish delegation propose",  # heard as Turkey
                   "anyone mention ecosoc?"):  # asked of whoever named it, not of ECOSOC

@@ -53,10 +53,11 @@ class Planned:
 
 
 class Planner:
-    def __init__(self, context: PlanContext, k: int, enabled: bool = True):
+    def __init__(self, context: PlanContext, k: int, enabled: bool = True, unheard: bool = True):
         self.context = context
         self.k = k
         self.enabled = enabled
+        self.unheard = unheard  # abstain on what the report never hears an actor say, or do after the forum
         self.written = report_year(context.source)
 
     def places(self, query: str, filters: Filters | None) -> Places:
@@ -79,12 +80,13 @@ class Planner:
         shape = question_shape(own, actors=actors, places=places.count)
         if shape == "list" and _asks_of_another_text(own) and not _ASKS_LIST.match(own):
             shape = "fact"
-        if actors and shape in ("actor", "fact", "yesno") and asks_voice_of(own, actors) and not heard_anywhere(ctx, actors):
+        if (self.unheard and actors and shape in ("actor", "fact", "yesno") and asks_voice_of(own, actors)
+                and not heard_anywhere(ctx, actors)):
             # "what did sally wentworth say": the report names her only among the officers, and a sentence that
             # merely names her answers nothing she said
             name = joined_names(query, [as_written(ctx, a) for a in actors])
             return Planned("actor", None, f"it names {name} but records nothing said or put forward by them")
-        doers = first_doer(own, actors) if asks_later(own) else ()
+        doers = first_doer(own, actors) if self.unheard and asks_later(own) else ()
         if doers and not acted_in_its_time(ctx, doers, self.written):
             name = joined_names(query, [as_written(ctx, a) for a in doers])
             return Planned(shape, None, f"it tells nothing {name} did after the forum")
