@@ -9,6 +9,7 @@ from functools import lru_cache
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, OUTCOME, in_places
 from assistant.answer.draft import Draft
+from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.records import Hit
 from assistant.report.sentences import Unit
@@ -216,7 +217,7 @@ def _closest(ctx: PlanContext, query: str, units: list[Unit], n: int, favoured: 
 def _topic(query: str, actors: tuple[str, ...]) -> set[str]:
     """What the question asks about besides the actor and its speaking: "brazil's view on enhanced cooperation"
     has a topic, "what did the itu secretary-general say" has none (the words naming the actor go with it)."""
-    words = re.findall(r"[\w’'-]+", unaccented(query).lower())
+    words = re.findall(r"[\w’'-]+", unaccented(own_words(query)).lower())  # not the context a follow-up carries
     named = set()
     for actor in actors:
         parts = unaccented(actor).lower().split()
