@@ -230,6 +230,14 @@ def test_an_item_of_an_opinions_list_is_told_under_its_lead_in(planner, clauses)
     assert "- established a website that provides information about global activities related to IPv6" in result.answer
 
 
+def test_what_came_of_an_amendment_closes_on_the_decision_about_the_opinion_asked(planner, clauses):
+    cited = ("annex-1/wg-1/p6", "annex-1/wg-1/p7", "annex-1/wg-1/p9", "annex-1/wg-2/p6")
+    planned = planner.plan_sequel("was that accepted? (turkey want changed in Opinion 2)", cited)
+    result = planner.finish(planned, "was that accepted?", "was that accepted?", [])
+    assert "Working Group 1 endorsed Draft Opinion 2 with the addition of the word “relevant”" in result.answer
+    assert "concluded in one Session" not in result.answer  # a decision, but not about Opinion 2
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -61,6 +61,9 @@ def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...]) -> Draf
         picked.append(units[at - 1])
     # the section's own decision closes the story ("… endorsed Draft Opinion 2 with the addition of …")
     decided = [u for u in told if DECISION.search(u.text)]
+    # of the asked Opinion, when the question names one: not "… the discussions were concluded in one Session"
+    named = [u for u in decided if any(re.search(rf"\bOpinions?\s+(?:\d+\s+(?:and|&)\s+)?{n}\b", u.text) for n in places.opinions)]
+    decided = named or decided
     if decided and decided[-1] not in picked:
         picked.append(decided[-1])
     draft = ctx.draft()
