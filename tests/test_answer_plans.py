@@ -238,6 +238,16 @@ def test_what_came_of_an_amendment_closes_on_the_decision_about_the_opinion_aske
     assert "concluded in one Session" not in result.answer  # a decision, but not about Opinion 2
 
 
+def test_a_paragraph_of_another_text_set_out_in_a_debate_comes_with_what_introduces_it(planner):
+    ctx = planner.context
+    clause = ctx.view.by_id["annex-1/wg-3/p15"]
+    quoted = next(u for u in ctx.view.units(clause) if u.text.startswith("We are convinced"))
+    (line,) = ctx.lines(ctx.draft(), quoted, set(), nested=False)
+    # "↵61. We are convinced …" is paragraph 61 of the Tunis Agenda, which India wanted reflected
+    assert "India presented its contribution" in line
+    assert "only in the Chairman’s Report. 61. We are convinced that there is a need to initiate" in line
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -92,6 +92,8 @@ class PlanContext:
             first = self.frame(openers[0], framed).strip().rstrip(".:")
             first += ":" if openers[0].text.rstrip().endswith(":") else ""
             rest = " ".join(self.source[openers[0].end : unit.end].split())  # verbatim, its colon kept
+            if openers[0].text.rstrip().endswith(".") and rest[:1].isalnum() and not rest[:1].islower():
+                first += "."  # a sentence of its own before a quoted paragraph: "… Report. 61. We are convinced …"
             marker = [draft.cite(u) for u in [*openers, unit]][-1]  # one clause, one marker
             return [f"{clean_sentence(f'{first}{rest}' if rest[:1] in ':;,' else f'{first} {rest}')} {marker}"]
         listed = self.introduced(unit)
@@ -113,6 +115,13 @@ class PlanContext:
         text = " ".join(item.text for item in quoted)
         return re.sub(r"[.:]? (\[\d+\])$", lambda m: f": {text} {m.group(1)}", line)
 
+    def _quoted_paragraph(self, clause, unit: Unit) -> bool:
+        """`unit` sits in a numbered paragraph of another text set out inside a paragraph of the report ("India …
+        reflecting paragraph 61 of the Tunis Agenda … ↵61. We are convinced that …"): what introduces it goes
+        with it, so the quoted text never reads as the report's own words."""
+        line = self.source.rfind("\n", clause.start, unit.start) + 1
+        return line > clause.start and re.match(r"\d{1,3}\.\s", self.source[line : line + 6]) is not None
+
     def openers(self, unit: Unit, most: int = 3) -> list[Unit]:
         """The sentences `unit` continues, back to one that starts a sentence: none unless it starts in lower
         case in the middle of its clause."""
@@ -122,7 +131,8 @@ class PlanContext:
         units = self.view.units(clause)
         out: list[Unit] = []
         current = unit
-        while len(out) < most and self.source[current.start : current.start + 1].islower():
+        while len(out) < most and (self.source[current.start : current.start + 1].islower()
+                                   or self._quoted_paragraph(clause, current)):
             before = [u for u in units if u.end <= current.start]
             if not before:
                 break
