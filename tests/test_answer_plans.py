@@ -248,6 +248,14 @@ def test_a_paragraph_of_another_text_set_out_in_a_debate_comes_with_what_introdu
     assert "only in the Chairman’s Report. 61. We are convinced that there is a need to initiate" in line
 
 
+def test_a_sentence_inside_a_quoted_proposal_comes_with_what_introduces_it(planner):
+    ctx = planner.context
+    clause = ctx.view.by_id["annex-1/wg-2/p6"]
+    inside = next(u for u in ctx.view.units(clause) if u.text.startswith("To ensure effective implementation"))
+    (line,) = ctx.lines(ctx.draft(), inside, set(), nested=False)
+    assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in line
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

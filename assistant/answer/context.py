@@ -132,13 +132,22 @@ class PlanContext:
         out: list[Unit] = []
         current = unit
         while len(out) < most and (self.source[current.start : current.start + 1].islower()
-                                   or self._quoted_paragraph(clause, current)):
+                                   or self._quoted_paragraph(clause, current) or self._in_quotation(clause, current)):
             before = [u for u in units if u.end <= current.start]
             if not before:
                 break
             current = before[-1]
             out.insert(0, current)
         return out
+
+    def _in_quotation(self, clause, unit: Unit) -> bool:
+        """`unit` is quoted text a sentence before it introduced: inside a quotation opened earlier in its clause
+        ("… the following text: “Requests Secretary-General ↵To ensure effective implementation …”"), or opening
+        one right after a lead-in's colon."""
+        before = self.source[clause.start : unit.start]
+        if before.count("“") > before.count("”"):
+            return True
+        return self.source[unit.start : unit.start + 1] in ("“", '"') and before.rstrip().endswith(":")
 
     def introduced(self, unit: Unit) -> tuple[Unit, list[Unit]] | None:
         """The lead-in and items of the list `unit` introduces, when it is the sentence holding the colon (and
