@@ -256,6 +256,13 @@ def test_a_sentence_inside_a_quoted_proposal_comes_with_what_introduces_it(plann
     assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in line
 
 
+def test_an_actor_compared_across_places_has_its_proposed_text_quoted_on_the_line_that_introduces_it(planner, clauses):
+    result = answer(planner, clauses, "how did turkey do in wg1 vs wg2", "annex-1/wg-2/p6", "annex-1/wg-1/p9")
+    assert result.plan == "compare"
+    assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in result.answer
+    assert not any(line.lstrip(" -").startswith(("“Requests", "To ensure")) for line in result.answer.splitlines())
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.answer.compose import source_name
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, OUTCOME, in_places
 from assistant.answer.draft import Draft
@@ -361,20 +362,29 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     framed: set[str] = set()
     name = joined_names(query, [as_written(ctx, a) for a in actors])
     draft.lead = f"What the report records of {name}:"
+    draft.bullets += told_with_quotes(ctx, draft, found, framed)
+    return draft
+
+
+def told_with_quotes(ctx: PlanContext, draft: Draft, found: list[Unit], framed: set[str] | None = None) -> list[str]:
+    """What an actor is told doing, a line each, the text a lead-in introduces quoted on its line ("… proposed an
+    addition of the following text: “Requests …”"), never a quoted sentence on its own. Without `framed`, the
+    source goes without saying (a comparison names it in its heading)."""
+    lines: list[str] = []
     i = 0
     while i < len(found):
         unit = found[i]
+        seen = framed if framed is not None else {source_name(ctx.view.by_id[unit.clause_id])}
         quoted = []
         if unit.text.rstrip().endswith(":"):
-            # the proposed text on the lead-in's line: "… proposed an addition of the following text: “Requests …”"
             while i + 1 + len(quoted) < len(found) and found[i + 1 + len(quoted)].clause_id == unit.clause_id:
                 quoted.append(found[i + 1 + len(quoted)])
         if quoted:
-            draft.bullets.append(ctx.with_quoted(draft, ctx.line(draft, unit, framed), quoted))
+            lines.append(ctx.with_quoted(draft, ctx.line(draft, unit, seen), quoted))
         else:
-            draft.bullets.append(ctx.line(draft, unit, framed))
+            lines.append(ctx.line(draft, unit, seen))
         i += 1 + len(quoted)
-    return draft
+    return lines
 
 
 def joined_names(query: str, names: list[str]) -> str:

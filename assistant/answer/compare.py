@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.actor import actor_mentions
+from assistant.answer.actor import actor_mentions, told_with_quotes
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.decisions import FATE, decisions, group_decisions
@@ -82,6 +82,9 @@ def compose_compare(
             # "**Opinion 3**: Supporting Capacity Building …", not "**Opinion 3**: OPINION 3: Supporting …"
             shown = re.sub(rf"^{re.escape(name)}\s*[:.–-]\s*", "", title.text, flags=re.I)
             draft.bullets.append(f"**{name}**: {clean_sentence(shown)} {draft.cite(title)}")
+        if actors:
+            draft.bullets += [f"  - {line}" for line in told_with_quotes(ctx, draft, units)]
+            continue
         for unit in units:
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
     for a, b in _aligned(ctx, sides):
