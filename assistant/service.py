@@ -39,7 +39,6 @@ from assistant.query.question import (
     asks_what_followed,
     missing_specifics,
     only_linked,
-    report_year,
     uncited_content,
     unknown_specifics,
     unstated_members,
@@ -79,7 +78,6 @@ class Assistant:
             unheard=settings.uses("unheard-actors"),
         )
         self._report_lower = source.lower()
-        self._written = report_year(source)
         self._by_id = {c.id: c for c in clauses}
         self._opinions = {c.opinion for c in clauses if c.opinion is not None}
         self._titles = {c.opinion: c.opinion_title for c in clauses if c.opinion is not None and c.opinion_title}
@@ -139,7 +137,7 @@ class Assistant:
         uses = self.settings.uses
         unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) if uses("unknown-specifics") else None
         if not unknown and uses("after-the-report"):
-            unknown = after_the_report(own_words(query), self._written)
+            unknown = after_the_report(own_words(query), self.planner.written)
         if not unknown and uses("only-referred"):
             unknown = (unstated_members(own_words(query), self._sentences) or uncited_content(own_words(query), self._sentences)
                        or self._only_linked(own_words(query), hits))

@@ -238,22 +238,23 @@ def test_what_came_of_an_amendment_closes_on_the_decision_about_the_opinion_aske
     assert "concluded in one Session" not in result.answer  # a decision, but not about Opinion 2
 
 
-def test_a_paragraph_of_another_text_set_out_in_a_debate_comes_with_what_introduces_it(planner):
+@pytest.mark.parametrize(
+    "clause_id, opening, told",
+    [
+        # "↵61. We are convinced …" is paragraph 61 of the Tunis Agenda, which India wanted reflected
+        ("annex-1/wg-3/p15", "We are convinced",
+         ("India presented its contribution", "only in the Chairman’s Report. 61. We are convinced that there is a need to initiate")),
+        # a sentence inside the quoted proposal "“Requests Secretary-General ↵To ensure …”"
+        ("annex-1/wg-2/p6", "To ensure effective implementation",
+         ("Turkey proposed an addition of the following text: “Requests Secretary-General To ensure",)),
+    ],
+)
+def test_text_set_out_or_quoted_in_a_debate_comes_with_what_introduces_it(planner, clause_id, opening, told):
     ctx = planner.context
-    clause = ctx.view.by_id["annex-1/wg-3/p15"]
-    quoted = next(u for u in ctx.view.units(clause) if u.text.startswith("We are convinced"))
-    (line,) = ctx.lines(ctx.draft(), quoted, set(), nested=False)
-    # "↵61. We are convinced …" is paragraph 61 of the Tunis Agenda, which India wanted reflected
-    assert "India presented its contribution" in line
-    assert "only in the Chairman’s Report. 61. We are convinced that there is a need to initiate" in line
-
-
-def test_a_sentence_inside_a_quoted_proposal_comes_with_what_introduces_it(planner):
-    ctx = planner.context
-    clause = ctx.view.by_id["annex-1/wg-2/p6"]
-    inside = next(u for u in ctx.view.units(clause) if u.text.startswith("To ensure effective implementation"))
-    (line,) = ctx.lines(ctx.draft(), inside, set(), nested=False)
-    assert "Turkey proposed an addition of the following text: “Requests Secretary-General To ensure" in line
+    unit = next(u for u in ctx.view.units(ctx.view.by_id[clause_id]) if u.text.startswith(opening))
+    (line,) = ctx.lines(ctx.draft(), unit, set(), nested=False)
+    for words in told:
+        assert words in line
 
 
 def test_an_actor_compared_across_places_has_its_proposed_text_quoted_on_the_line_that_introduces_it(planner, clauses):

@@ -121,31 +121,35 @@ def _heard(ctx: PlanContext, actors: tuple[str, ...], units: list[Unit]) -> set[
     return out
 
 
-def heard_anywhere(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
-    """Whether the report has the actors say or do something anywhere, by name or by the role a Working Group's
-    report knows them by ("the Chairman proposed …"); a name met only in a list of officers or as someone's
-    country ("Ms Magdalena Gaj (Poland)") is never heard."""
+def _named_mentions(ctx: PlanContext, actors: tuple[str, ...]):
+    """Each place a sentence names the actors, by name or by the role a Working Group's report knows them by, as
+    (unit, match, whether the unit opens its clause); a country in parentheses after a person's name is not one."""
     view = ctx.view
-    # "the turkish delegation" is heard as Turkey
-    actors = (*actors, *filter(None, (demonym_of(a, view.actor_words) for a in actors)))
     named = actor_names(ctx, actors)
     for clause in view.clauses:
         if clause.kind == "heading":
             continue
         pattern = _in_clause(view, actors, clause, named)
         units = view.units(clause)
-        if units and SPEECH_OPENS.match(units[0].text) and named.search(units[0].text):
-            return True
         for unit in units:
             for m in pattern.finditer(unit.text):
-                if _affiliation(unit.text, m):
-                    continue
-                # "ICANN was given the floor, during which they highlighted …": a verb later in its sentence
-                if _acts_at(unit.text, m) or _LATER_VERB.search(re.split(r"[;:]", unit.text[m.end():])[0]):
-                    return True
+                if not _affiliation(unit.text, m):
+                    yield unit, m, unit is units[0]
+
+
+def heard_anywhere(ctx: PlanContext, actors: tuple[str, ...]) -> bool:
+    """Whether the report has the actors say or do something anywhere, by name or by the role a Working Group's
+    report knows them by ("the Chairman proposed …"); a name met only in a list of officers or as someone's
+    country ("Ms Magdalena Gaj (Poland)") is never heard."""
+    # "the turkish delegation" is heard as Turkey
+    actors = (*actors, *filter(None, (demonym_of(a, ctx.view.actor_words) for a in actors)))
+    for unit, m, opens in _named_mentions(ctx, actors):
+        if opens and SPEECH_OPENS.match(unit.text):
+            return True  # "In his speech, Dr Touré underlined …"
+        # "ICANN was given the floor, during which they highlighted …": a verb later in its sentence
+        if _acts_at(unit.text, m) or _LATER_VERB.search(re.split(r"[;:]", unit.text[m.end():])[0]):
+            return True
     return False
-
-
 
 
 # "did the ITU Council later adopt it", "what did the CSTD end up recommending": asks what came after the forum
@@ -168,26 +172,19 @@ def acted_in_its_time(ctx: PlanContext, actors: tuple[str, ...], written: int | 
     """Whether the report tells of the actors doing something in its own time: a deed not dated to an earlier
     year ("established by the Council at its 2009 session") and not one still to come ("the Council Working
     Group could consider forwarding …"). Without one, what they did later is beyond it."""
-    view = ctx.view
-    named = actor_names(ctx, actors)
-    for clause in view.clauses:
-        if clause.kind == "heading":
+    for unit, m, _ in _named_mentions(ctx, actors):
+        text = unit.text
+        # a deed dated by a year next to the name is of that year: "by the Council at its 2009 session",
+        # "(Council 2011)"; a year elsewhere in the sentence may date only a document it cites
+        near = text[max(0, m.start() - 20): m.end() + 25]
+        if written is not None and any(int(y) < written for y in _YEAR.findall(near)):
             continue
-        pattern = _in_clause(view, actors, clause, named)
-        for unit in view.units(clause):
-            text = unit.text
-            for m in pattern.finditer(text):
-                # a deed dated by a year next to the name is of that year: "by the Council at its 2009 session",
-                # "(Council 2011)"; a year elsewhere in the sentence may date only a document it cites
-                near = text[max(0, m.start() - 20): m.end() + 25]
-                if _affiliation(text, m) or (written is not None and any(int(y) < written for y in _YEAR.findall(near))):
-                    continue
-                if _ACTS_BEFORE.search(text[: m.start()]):
-                    return True  # "proposed by Turkey"
-                # "ICANN was given the floor, during which they highlighted …": done to it, in the forum's time
-                verb = _ACTS_AFTER.match(text[m.end():]) or _DONE_TO.match(text[m.end():])
-                if verb and not _NOT_DONE.search(text[m.end(): m.end() + verb.end()]):
-                    return True
+        if _ACTS_BEFORE.search(text[: m.start()]):
+            return True  # "proposed by Turkey"
+        # "ICANN was given the floor, during which they highlighted …": done to it, in the forum's time
+        verb = _ACTS_AFTER.match(text[m.end():]) or _DONE_TO.match(text[m.end():])
+        if verb and not _NOT_DONE.search(text[m.end(): m.end() + verb.end()]):
+            return True
     return False
 
 

@@ -497,8 +497,6 @@ _ATTENDING = frozenset(tokenize("delegates participants attendees"))  # not a pa
 
 
 _QUOTED_WORDS = re.compile(r"[\"“‘]([^\"”’]{3,80})[\"”’]|(?<!\w)'([^']{3,80})'(?!\w)")
-
-
 _IN_QUOTES = re.compile(r"“[^“”]*”?|^[^“”]*”|\"[^\"]*\"")
 
 

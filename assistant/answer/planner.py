@@ -58,7 +58,7 @@ class Planner:
         self.k = k
         self.enabled = enabled
         self.unheard = unheard  # abstain on what the report never hears an actor say, or do after the forum
-        self.written = report_year(context.source)
+        self.written = report_year(context.source)  # the latest year the report dates a day in
 
     def places(self, query: str, filters: Filters | None) -> Places:
         places = Places.of(query)
@@ -86,9 +86,9 @@ class Planner:
             # merely names her answers nothing she said
             name = joined_names(query, [as_written(ctx, a) for a in actors])
             return Planned("actor", None, f"it names {name} but records nothing said or put forward by them")
-        doers = first_doer(own, actors) if self.unheard and asks_later(own) else ()
-        if doers and not acted_in_its_time(ctx, doers, self.written):
-            name = joined_names(query, [as_written(ctx, a) for a in doers])
+        later_doer = first_doer(own, actors) if self.unheard and asks_later(own) else ()
+        if later_doer and not acted_in_its_time(ctx, later_doer, self.written):
+            name = joined_names(query, [as_written(ctx, a) for a in later_doer])
             return Planned(shape, None, f"it tells nothing {name} did after the forum")
         if asked_act(query) and shape in ("list", "fact", "actor", "yesno"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered

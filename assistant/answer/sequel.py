@@ -10,6 +10,7 @@ from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import DECISION, OUTCOME, about_opinions
 from assistant.answer.draft import Draft
 from assistant.report.sentences import Unit
+from assistant.search.route import numbered_places
 
 # A reply is an outcome too: "The Secretariat clarified that a precedent existed …"
 _REPLY = re.compile(r"\b(?:clarified|explained|replied|responded|answered|insist\w*|unaltered|unchanged|"
@@ -62,7 +63,7 @@ def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...]) -> Draf
     # the section's own decision closes the story ("… endorsed Draft Opinion 2 with the addition of …")
     decided = [u for u in told if DECISION.search(u.text)]
     # of the asked Opinion, when the question names one: not "… the discussions were concluded in one Session"
-    named = [u for u in decided if any(re.search(rf"\bOpinions?\s+(?:\d+\s+(?:and|&)\s+)?{n}\b", u.text) for n in places.opinions)]
+    named = [u for u in decided if numbered_places(u.text)[0] & set(places.opinions)]
     decided = named or decided
     if decided and decided[-1] not in picked:
         picked.append(decided[-1])
