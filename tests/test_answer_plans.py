@@ -264,6 +264,16 @@ def test_an_actor_compared_across_places_has_its_proposed_text_quoted_on_the_lin
     assert not any(line.lstrip(" -").startswith(("“Requests", "To ensure")) for line in result.answer.splitlines())
 
 
+def test_a_topics_rarest_word_is_the_first_asked_of_words_equally_rare(planner):
+    from assistant.answer.overview import _rarest_shared
+
+    ctx = planner.context
+    clause = ctx.view.by_id["part-1/p4"]  # "… a Strategic Dialogue, Building our Broadband Future, held on 13 May …"
+    assert ctx.composer.idf("dialogu") == ctx.composer.idf("hold")  # the tie a set's order used to break
+    assert _rarest_shared(ctx, "the strategic dialogue held before the forum", clause) == "dialogu"
+    assert _rarest_shared(ctx, "what was held before the forum: the strategic dialogue", clause) == "hold"
+
+
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")

@@ -378,8 +378,10 @@ def _names_a_topic(ctx: PlanContext, query: str) -> bool:
 
 def _rarest_shared(ctx: PlanContext, query: str, clause: Clause) -> str | None:
     """The question's rarest word that the clause also uses, when it is rare enough to name a topic."""
-    shared = set(tokenize(query)) & set(tokenize(clause.text))
-    rare = [t for t in shared if ctx.composer.idf(t) >= TOPIC_IDF]
+    in_clause = set(tokenize(clause.text))
+    # in the question's order, so that of words equally rare the first asked wins whatever the hash seed ("strategic
+    # dialogue": both words are in the same clauses)
+    rare = [t for t in dict.fromkeys(tokenize(query)) if t in in_clause and ctx.composer.idf(t) >= TOPIC_IDF]
     return max(rare, key=ctx.composer.idf) if rare else None
 
 
