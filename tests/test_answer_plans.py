@@ -311,6 +311,16 @@ def test_a_draft_merges_sentences_of_one_clause_into_one_citation(source, clause
     assert quote_is_verbatim(source, citation)
 
 
+def test_an_answer_shows_the_clauses_it_quotes_then_only_the_best_of_the_rest(source, clauses):
+    composer = Composer(source, clauses)
+    by_id = {c.id: c for c in clauses}
+    searched = ["part-1/p3", "part-1/p4", "annex-1/wg-2/p5", "part-1/p5", "part-1/p6", "part-1/p7"]
+    draft = Draft(source, by_id)
+    draft.lead = draft.quote(composer.units(by_id["annex-1/wg-2/p5"])[0])
+    shown = draft.finish("q", "q", "fact", hits_for(clauses, *searched), 5).retrieved
+    assert [h.clause.id for h in shown] == ["annex-1/wg-2/p5", "part-1/p3", "part-1/p4"]
+
+
 def test_a_section_addressed_to_the_body_asked_about_answers_and_its_absence_is_said(planner, clauses):
     asked = answer(planner, clauses, "What does Opinion 2 ask the Secretary-General to do? (invites)",
                    "opinion-2/invites-member-states/a")
