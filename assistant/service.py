@@ -13,6 +13,7 @@ from dataclasses import replace
 from assistant.answer.context import PlanContext
 from assistant.answer.planner import Planner
 from assistant.answer.compose import Composer
+from assistant.answer.draft import answer_passages
 from assistant.query.conversation import (
     Turn,
     is_follow_up,
@@ -236,7 +237,8 @@ class Assistant:
     def _abstention(
         self, question: str, query: str, hits: list[Hit], reason: str | None = None, read_as: str | None = None
     ) -> Answer:
-        """"The report does not address this", with the closest clauses as related."""
+        """"The report does not address this", with the closest clauses as related; as retrieved, the few best
+        clauses of the search, as an answer shows those it did not quote."""
         why = f" ({reason})" if reason else ""
         return Answer(
             question=question,
@@ -244,7 +246,7 @@ class Assistant:
             rewritten_query=query,
             abstained=True,
             related=tuple(hits[:RELATED]),
-            retrieved=tuple(self._shown(hits)),
+            retrieved=tuple(answer_passages([], self._by_id, self._shown(hits), self.settings.k)),
             plan="abstain",
             read_as=read_as,
         )
