@@ -680,6 +680,16 @@ def test_support_or_opposition_expressed_is_what_came_of_a_proposal():
     assert not _REPLY.search("Turkey's contribution proposed the addition of the word relevant")
 
 
+def test_what_is_still_to_come_of_a_draft_is_what_came_of_it(planner):
+    # the last answer told what became of Brazil's draft opinion; what may come of it next is told after that
+    question = "and what could that council group do with the outcome?"
+    planned = planner.plan_sequel(f"{question} (did it pass; brazil submit in Working Group 3)",
+                                  ("annex-1/wg-3/p26", "annex-1/wg-3/p18", "annex-1/wg-3/p24"))
+    result = planner.finish(planned, question, question, [])
+    assert "the Council Working Group could consider forwarding the output of its deliberations" in result.answer
+    assert "was not endorsed by the Working Group" in result.answer
+
+
 def test_the_opinions_a_named_working_group_handled_are_its_own_list(planner, clauses):
     result = answer(planner, clauses, "what two opinions did working group 1 handle", "annex-1/wg-1/p2")
     assert result.plan == "list"

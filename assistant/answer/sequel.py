@@ -15,7 +15,11 @@ from assistant.search.route import numbered_places
 # A reply is an outcome too: "The Secretariat clarified that a precedent existed …"
 _REPLY = re.compile(r"\b(?:clarified|explained|replied|responded|answered|insist\w*|unaltered|unchanged|"
                     r"current form|reflected|compromise|expressed (?:their|its) (?:support|opposition|concern)|"
-                    r"objected|opposed)\b", re.I)
+                    r"objected|opposed)\b|"
+                    # what is to come of it: "… could be continued at other forums", "… could consider forwarding the
+                    # output …", "… would be included in the text of the Chairman's report"
+                    r"\b(?:could|would|will)\s+(?:be\s+)?(?:continu\w*|includ\w*|forward\w*|consider\s+forward\w*)",
+                    re.I)
 MAX_SEQUEL = 3  # sentences told: the outcome, and at most two more that state one
 SEQUEL_SHARE = 0.6  # of the best sentence's closeness to the question a further sentence needs
 
