@@ -17,7 +17,11 @@ from assistant.answer.draft import answer_passages
 from assistant.query.conversation import (
     Turn,
     is_follow_up,
+    list_items,
+    lists_what_is_asked,
+    name_item,
     name_opinions,
+    ordinal_item,
     name_sections,
     own_words,
     parse_history,
@@ -195,7 +199,10 @@ class Assistant:
             for i, turn in enumerate(turns):
                 if leaning[i] and not turn.cited:
                     turns[i] = replace(turn, cited=self._cited_by(turns[: i + 1]))
-        read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
+        asked = own
+        if self.settings.uses("followups") and turns and ordinal_item(own):
+            asked = name_item(own, self._listed_before(turns, ordinal_item(own).group(2).lower()))
+        read = read_in_context(asked, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         previous = turns[-1].question if turns else ""
         query = name_opinions(read, self._titles, previous=previous)
         if previous and query != name_opinions(read, self._titles):
@@ -214,6 +221,22 @@ class Assistant:
         except AssistantError:
             return ()
         return tuple(c.clause_id for c in answer.citations)
+
+    def _listed_before(self, turns: list[Turn], noun: str) -> list[str]:
+        """The items of the latest list an earlier answer gave ("and the last speaker?" names one of them); a
+        person asked for ("speaker", "person", "name") is one of a list of people."""
+        for i in range(len(turns) - 1, -1, -1):
+            if ordinal_item(turns[i].question):
+                continue  # "and the last one?" after "what was the first item": the list that one was taken from
+            earlier = [{"question": t.question, "cited": list(t.cited)} for t in turns[:i]]
+            try:
+                answer = self.ask(turns[i].question, history=earlier, use_llm=False)
+            except AssistantError:
+                continue
+            items = list_items(answer.answer)
+            if items and lists_what_is_asked(items, noun):
+                return items
+        return []
 
     def _cited_text(self, clause_id: str) -> str:
         clause = self._by_id.get(clause_id)

@@ -734,3 +734,34 @@ def test_a_reading_built_on_readings_is_said_flat():
     )
     assert flat_reading("who chaired it? (Working Group 2)") == "who chaired it? (Working Group 2)"
     assert flat_reading("who chaired Working Group 2") == "who chaired Working Group 2"
+
+
+_SPEAKERS = """According to Part I of the report, the Policy Forum opened with addresses from: [1]
+
+- Dr Hamadoun I. Touré, ITU Secretary-General. [1]
+- H.E. Mme Doris Leuthard, Federal Counsellor, Switzerland. [1]
+- Dr Robert E. Kahn, President, CNRI, and the co-founder of the Internet. [1]
+- He invited the Forum to adopt the following Opinions: [2]
+  - Opinion 1: Promoting Internet Exchange Points (IXPs). [2]
+  - Opinion 4: In Support of IPv6 Adoption and Transition from IPv4. [2]"""
+
+
+def test_an_item_asked_for_by_its_place_in_an_earlier_list_is_named():
+    from assistant.query.conversation import list_items, lists_what_is_asked, name_item
+
+    items = list_items(_SPEAKERS)  # the first list, up to the next lead-in
+    assert items == ["Dr Hamadoun I. Touré, ITU Secretary-General", "H.E. Mme Doris Leuthard, Federal Counsellor, Switzerland",
+                     "Dr Robert E. Kahn, President, CNRI, and the co-founder of the Internet"]
+    assert name_item("what did the last speaker say", items) == "what did Dr Robert E. Kahn say"
+    assert name_item("and the second one?", items) == "and H.E. Mme Doris Leuthard?"
+    assert name_item("what did the fifth one say", items) == "what did the fifth one say"  # no such item
+    assert lists_what_is_asked(items, "speaker")
+    opinions = list_items(_SPEAKERS.split("- He invited ")[1].replace("  - ", "- "))
+    assert name_item("what is the second one about", opinions) == "what is Opinion 4 about"
+    assert not lists_what_is_asked(opinions, "speaker")
+    # items of separate clauses, under a lead-in of their own; a long one is not a name to ask with
+    tasks = "Opinion 3 recognizes that the Directors have: [1]\n\n- initiated a project to assist developing countries [2]\n- established a website [3]"
+    assert list_items(tasks) == ["initiated a project to assist developing countries", "established a website"]
+    assert name_item("and the first one?", list_items(tasks)) == "and the first one?"
+    assert name_item("and the last one?", list_items(tasks)) == "and established a website?"
+    assert list_items("Opinion 3 is of the view that every effort should be made. [1]") == []

@@ -63,6 +63,77 @@ _ORDINAL_PLACE = re.compile(
 )
 
 
+# "and the last speaker?", "what was the first item", "what happened to the second one": an item of the list an
+# earlier answer gave, by its place in it
+_ITEM_BY_PLACE = re.compile(
+    r"\bthe\s+(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|last|final)\s+"
+    r"(one|ones|item|point|speaker|person|name|entry|bullet|thing|bit)\b",
+    re.I,
+)
+_LIST_LINE = re.compile(r"^( *)(?:- )?(.*?)\s*(?:\[(\d+)\])?\s*$")
+_TITLED = re.compile(r"^(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E\.?)\s", re.I)
+MAX_NAMED_ITEM_WORDS = 6  # "Avanti and GVF", "the Internet Society"; not "initiated a project to assist …"
+_LABELLED_ITEM = re.compile(r"^((?:Draft\s+)?Opinion\s+\d+|Working\s+Group\s+\d+):", re.I)
+
+
+def ordinal_item(question: str) -> re.Match | None:
+    """Where the question names an item of an earlier list by its place ("the last speaker")."""
+    return _ITEM_BY_PLACE.search(question)
+
+
+def list_items(answer: str) -> list[str]:
+    """The items of the first list an answer gives: the lines one level under its first lead-in (a line ending
+    with a colon), up to the next lead-in, a line at the lead-in's level or another source's sentence. A list set
+    out within one clause shares the lead-in's citation, so an item citing another clause ends it."""
+    lines = [line for line in answer.splitlines() if line.strip()]
+    parsed = []
+    for line in lines:
+        m = _LIST_LINE.match(line)
+        level = 0 if not line.lstrip().startswith("- ") else 1 + len(m.group(1)) // 2
+        parsed.append((level, m.group(2), m.group(3)))
+    for i, (level, text, cited) in enumerate(parsed):
+        if not text.endswith(":"):
+            continue
+        items: list[str] = []
+        shared = None  # whether the items share the lead-in's clause
+        for item_level, item, item_cited in parsed[i + 1:]:
+            if item_level != level + 1 or item.endswith(":") or item.startswith("According to"):
+                break
+            shared = (item_cited == cited) if shared is None else shared
+            if shared and item_cited != cited:
+                break
+            items.append(item.rstrip(" ."))
+        if len(items) >= 2:
+            return items
+    return []
+
+
+def lists_what_is_asked(items: list[str], noun: str) -> bool:
+    """A person asked for by place ("the last speaker") is an item of a list of people."""
+    return noun not in ("speaker", "person", "name") or all(_TITLED.match(item) for item in items)
+
+
+def name_item(question: str, items: list[str]) -> str:
+    """The question with the ordinal item it names spelled out ("what did Dr Robert E. Kahn say"): a person by
+    their name alone, anything else by the item's words."""
+    m = ordinal_item(question)
+    if m is None or not items:
+        return question
+    word = m.group(1).lower()
+    index = len(items) - 1 if word in ("last", "final") else _ORDINALS[word] - 1
+    if index >= len(items):
+        return question
+    item = items[index]
+    labelled = _LABELLED_ITEM.match(item)  # "Opinion 4: In Support of IPv6 Adoption …" is Opinion 4
+    if _TITLED.match(item):
+        item = item.split(",")[0]
+    elif labelled:
+        item = labelled.group(1)
+    elif len(item.split()) > MAX_NAMED_ITEM_WORDS:
+        return question  # a task or a point is not a name to ask with; the list it is in answers
+    return question[: m.start()] + item + question[m.end():]
+
+
 def spell_out_places(question: str) -> str:
     """Shorthand people type for a place, written out as the report names it: "op 5" → "Opinion 5", "the first
     part of the report" → "Part I"."""
