@@ -21,8 +21,8 @@ from assistant.query.conversation import (
     lists_what_is_asked,
     name_item,
     name_opinions,
-    ordinal_item,
     name_sections,
+    ordinal_item,
     own_words,
     parse_history,
     read_in_context,
@@ -199,9 +199,9 @@ class Assistant:
             for i, turn in enumerate(turns):
                 if leaning[i] and not turn.cited:
                     turns[i] = replace(turn, cited=self._cited_by(turns[: i + 1]))
-        asked = own
-        if self.settings.uses("followups") and turns and ordinal_item(own):
-            asked = name_item(own, self._listed_before(turns, ordinal_item(own).group(2).lower()))
+        asked, by_place = own, ordinal_item(own)
+        if self.settings.uses("followups") and turns and by_place:
+            asked = name_item(own, self._listed_before(turns, by_place.group(2).lower()))
         read = read_in_context(asked, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         previous = turns[-1].question if turns else ""
         query = name_opinions(read, self._titles, previous=previous)

@@ -57,6 +57,14 @@ def test_report_has_no_working_group_4(hash_assistant):
     assert 1 <= len(answer.retrieved) <= 2
 
 
+def test_an_item_named_by_its_place_in_the_last_list_is_asked_about(hash_assistant):
+    answer = hash_assistant.ask("what did the second one say", history=["who gave addresses at the opening of the forum"])
+    assert answer.read_as == "what did H.E. Mme Doris Leuthard say"
+    assert "Leuthard" in answer.answer
+    # with no earlier list, the words stay as typed
+    assert "Leuthard" not in (hash_assistant.ask("what did the second one say", history=["what is an IXP"]).read_as or "")
+
+
 def test_follow_up_is_rewritten_and_shown(hash_assistant):
     answer = hash_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
     assert "Working Group 2" in answer.rewritten_query
