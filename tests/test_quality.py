@@ -36,11 +36,12 @@ def report(real_assistant):
 
 
 def test_retrieval_finds_the_evidence_in_few_characters(report):
-    # the passages answers show, quoted clauses first (measured: recall@5 0.943, 1,499 characters)
+    # the passages answers show, quoted clauses first and at most two the answer did not quote (measured: recall@5
+    # 0.943, 1,365 characters; 1,499 while every searched clause was shown)
     shown = report.systems[0]
     assert shown.system == "answer"
     assert shown.recall[5] >= 0.92
-    assert shown.context_chars <= 1550
+    assert shown.context_chars <= 1450
     # plain search (recall@10 0.948; 0.953 while a follow-up's reading repeated the earlier turn's names, which
     # one dev follow-up leaned on and the user-style test splits lost by)
     searched = report.systems[1]
