@@ -801,3 +801,15 @@ def test_a_working_group_overview_tells_what_followed_its_last_decision_but_not_
     assert then and "concluded in one Session" in " ".join(result.answer.split())
     result = answer(planner, clauses, "summarize the Working Group 3 report", "annex-1/wg-3/p1")
     assert not [line for line in result.answer.splitlines() if line.startswith("- Then:")]  # only thanks follow
+
+
+def test_a_quotation_is_told_with_what_introduces_it_and_to_its_close(planner, clauses):
+    # noting (c) of Opinion 6 sets out paragraphs 20 and 21 of a UNGA resolution after "… on 21 Dec. 2012,"
+    result = answer(planner, clauses, "what did the UNGA pass on 21 Dec. 2012", "opinion-6/noting/c")
+    assert "the UNGA has passed Resolution (A/RES/67/195), on 21 Dec. 2012" in result.answer
+    assert "“20. Invites the Chair of the Commission on Science and Technology for Development" in result.answer
+    assert "seventeenth session, in 2014" in result.answer
+    for line in result.answer.splitlines():
+        assert line.count("“") == line.count("”"), line
+    for citation in result.citations:
+        assert quote_is_verbatim(planner.context.source, citation)

@@ -91,7 +91,13 @@ class PlanContext:
             # words a sentence continues are quoted with it, so proposed text never reads as the report's own
             first = self.frame(openers[0], framed).strip().rstrip(".:")
             first += ":" if openers[0].text.rstrip().endswith(":") else ""
-            rest = " ".join(self.source[openers[0].end : unit.end].split())  # verbatim, its colon kept
+            # a quotation the line opens is told to its close ("“20. Invites the Chair … 21. Requests …”")
+            told = self.source[openers[0].start : unit.end]
+            closing = self._closing(unit) if told.count("“") > told.count("”") else []
+            for later in closing:
+                draft.cite(later)
+            end = closing[-1].end if closing else unit.end
+            rest = " ".join(self.source[openers[0].end : end].split())  # verbatim, its colon kept
             if openers[0].text.rstrip().endswith(".") and rest[:1].isalnum() and not rest[:1].islower():
                 first += "."  # a sentence of its own before a quoted paragraph: "… Report. 61. We are convinced …"
             marker = [draft.cite(u) for u in [*openers, unit]][-1]  # one clause, one marker
@@ -109,11 +115,40 @@ class PlanContext:
 
     def with_quoted(self, draft: Draft, line: str, quoted: list[Unit]) -> str:
         """`line`, a lead-in ending on its citation marker, with the text it introduces quoted after its colon
-        ("Turkey proposed an addition of the following text: “Requests …” [3]"); one clause, one marker."""
+        ("Turkey proposed an addition of the following text: “Requests …” [3]"); one clause, one marker. The
+        quoted text is the report's own, from its opening mark on ("“20. Invites the Chair …”")."""
         for item in quoted:
             draft.cite(item)
-        text = " ".join(item.text for item in quoted)
-        return re.sub(r"[.:]? (\[\d+\])$", lambda m: f": {text} {m.group(1)}", line)
+        opening = self.source.rfind("“", max(0, quoted[0].start - 8), quoted[0].start + 1)
+        start = opening if opening >= 0 else quoted[0].start
+        text = " ".join(self.source[start : quoted[-1].end].split())
+        return re.sub(r"[.:,]? (\[\d+\])$", lambda m: f": {text} {m.group(1)}", line)
+
+    def _closing(self, unit: Unit, most: int = 3) -> list[Unit]:
+        """The sentences after `unit` in its clause up to the one closing the quotation it is inside."""
+        clause = self.view.by_id.get(unit.clause_id)
+        out: list[Unit] = []
+        for later in [u for u in self.view.units(clause) if u.start >= unit.end][:most] if clause else []:
+            out.append(later)
+            if "”" in later.text:
+                return out
+        return []
+
+    def quotation_after(self, unit: Unit, most: int = 3) -> list[Unit]:
+        """The sentences of a quotation `unit` introduces, up to the one that closes it: after its colon ("… the
+        following text: “Requests …”"), or opening right after it ("the UNGA has passed Resolution (A/RES/67/195),
+        on 21 Dec. 2012, “20. Invites the Chair …”"), so that what introduces a quotation never stands alone."""
+        clause = self.view.by_id.get(unit.clause_id)
+        if clause is None:
+            return []
+        rest = [u for u in self.view.units(clause) if u.start >= unit.end][:most]
+        if not rest:
+            return []
+        gap = self.source[unit.end : rest[0].start]
+        after_colon = unit.text.rstrip().endswith(":") and rest[0].text.lstrip().startswith(("“", '"'))
+        if not (after_colon or "“" in gap):
+            return []
+        return self._closing(unit, most) or rest  # to where the quotation closes, or as far as may be told
 
     def _quoted_paragraph(self, clause, unit: Unit) -> bool:
         """`unit` sits in a numbered paragraph of another text set out inside a paragraph of the report ("India …

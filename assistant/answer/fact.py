@@ -91,16 +91,10 @@ def compose_fact(
         i += 1
         if any(unit.start < done.end and done.start < unit.end for done in draft.used):
             continue  # already quoted as an item of a list brought in by its lead-in
-        quoted = []
-        if unit.text.rstrip().endswith(":"):
-            # "Turkey proposed an addition of the following text: “Requests Secretary-General …”": the text it
-            # introduces is quoted on its line, even past the answer's length
-            rest = [u for u in ctx.view.units(ctx.view.by_id[unit.clause_id]) if u.start >= unit.end][:3]
-            for item in rest if rest and rest[0].text.lstrip().startswith(("“", '"')) else []:
-                quoted.append(item)
-                if "”" in item.text:
-                    break  # the quotation closes here
-        if quoted and all(u.start >= unit.end for u in quoted):
+        # "Turkey proposed an addition of the following text: “Requests Secretary-General …”": the text it
+        # introduces is quoted on its line, even past the answer's length
+        quoted = ctx.quotation_after(unit)
+        if quoted:
             lead = ctx.lines(draft, unit, framed, nested=bool(lines))
             if len(lead) == 1:  # not a list's lead-in with its items
                 lines.append(ctx.with_quoted(draft, lead[0], quoted))
