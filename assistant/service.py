@@ -18,8 +18,10 @@ from assistant.query.conversation import (
     Turn,
     is_follow_up,
     list_items,
+    listed_names,
     lists_what_is_asked,
     name_item,
+    name_them,
     name_opinions,
     name_sections,
     ordinal_item,
@@ -202,7 +204,13 @@ class Assistant:
         asked, by_place = own, ordinal_item(own)
         if self.settings.uses("followups") and turns and by_place:
             asked = name_item(own, self._listed_before(turns, by_place.group(2).lower()))
+        elif self.settings.uses("followups") and turns and is_follow_up(own, self._names):
+            asked = name_them(own, turns[-1].question, listed_names(self._listed_before(turns[-1:], "one", turns[:-1])))
         read = read_in_context(asked, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
+        if asked != own and own_words(read) == read:
+            # the item or the ones named, in the place the conversation is about ("(Opinion 1; Working Group 1)")
+            reading = read_in_context(own, turns, self._place_label, self._names, self._cited_text)
+            read = f"{read} {reading[len(own_words(reading)):].strip()}".strip()
         previous = turns[-1].question if turns else ""
         query = name_opinions(read, self._titles, previous=previous)
         if previous and query != name_opinions(read, self._titles):
@@ -222,10 +230,11 @@ class Assistant:
             return ()
         return tuple(c.clause_id for c in answer.citations)
 
-    def _listed_before(self, turns: list[Turn], noun: str) -> list[str]:
-        """The items of the latest list an earlier answer gave ("and the last speaker?" names one of them); a
-        person asked for ("speaker", "person", "name") is one of a list of people."""
-        for i in range(len(turns) - 1, -1, -1):
+    def _listed_before(self, turns: list[Turn], noun: str, before: list[Turn] = ()) -> list[str]:
+        """The items of the latest list an answer to one of `turns` (asked after `before`) gave ("and the last
+        speaker?" names one of them); a person asked for ("speaker", "person", "name") is one of a list of people."""
+        turns = [*before, *turns]
+        for i in range(len(turns) - 1, len(before) - 1, -1):
             if ordinal_item(turns[i].question):
                 continue  # "and the last one?" after "what was the first item": the list that one was taken from
             earlier = [{"question": t.question, "cited": list(t.cited)} for t in turns[:i]]

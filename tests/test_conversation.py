@@ -765,3 +765,20 @@ def test_an_item_asked_for_by_its_place_in_an_earlier_list_is_named():
     assert name_item("and the first one?", list_items(tasks)) == "and the first one?"
     assert name_item("and the last one?", list_items(tasks)) == "and established a website?"
     assert list_items("Opinion 3 is of the view that every effort should be made. [1]") == []
+
+
+def test_they_after_a_question_asking_who_are_the_ones_its_answer_listed():
+    from assistant.query.conversation import list_items, listed_names, name_them
+
+    doers = """The report names 5 that took part in the debate:
+
+- United States, RIPE NCC, ISOC and Australia: The United States, RIPE NCC, ISOC and Australia presented their contributions orally. [1]
+- Turkey: For the sake of compromise, Turkey generously accepted that it would not insist on its amendments. [2]"""
+    names = listed_names(list_items(doers))
+    assert names == ["United States, RIPE NCC, ISOC and Australia", "Turkey"]
+    assert (name_them("what did they want changed?", "who argued about it in the working group", names)
+            == "what did United States, RIPE NCC, ISOC and Australia and Turkey want changed?")
+    assert name_them("what did they want changed?", "what is an IXP", names) == "what did they want changed?"
+    assert listed_names(list_items(_SPEAKERS))[-1] == "Dr Robert E. Kahn"
+    # places are not doers: "what did they do" after "who chaired the working groups" keeps its words
+    assert listed_names(["Draft Opinion 1: Promoting IXPs", "Draft Opinion 2: Fostering broadband"]) == []

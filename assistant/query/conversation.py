@@ -134,6 +134,38 @@ def name_item(question: str, items: list[str]) -> str:
     return question[: m.start()] + item + question[m.end():]
 
 
+# "who argued about it in the working group?" then "what did they want changed?": "they" are those listed
+_ASKS_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|which\s+(?:countries|delegations|members|bodies|"
+                       r"organi[sz]ations|speakers|stakeholders))\b", re.I)
+_THEY = re.compile(r"\b(they|them)\b", re.I)
+_A_PLACE = re.compile(r"(?:draft\s+)?(?:opinion|working\s+group|part|annex)\b", re.I)  # a place, not a doer
+MAX_LISTED_NAME_WORDS = 8  # "United States, RIPE NCC, ISOC and Australia"; not a sentence before a colon
+
+
+def listed_names(items: list[str]) -> list[str]:
+    """Who a list of doers or people names: an item's label before its colon ("Turkey: For the sake of …"), a
+    person by their name ("Dr Robert E. Kahn, President, CNRI, …"); none unless every item names someone."""
+    names = []
+    for item in items:
+        label = item.split(":", 1)[0] if ":" in item else None
+        if _TITLED.match(item):
+            names.append(item.split(",")[0])
+        elif label and len(label.split()) <= MAX_LISTED_NAME_WORDS and not _A_PLACE.match(label):
+            names.append(label.strip())
+        else:
+            return []
+    return names
+
+
+def name_them(question: str, previous: str, names: list[str]) -> str:
+    """"what did they want changed?" after a question asking who, with "they" the ones its answer listed."""
+    match = _THEY.search(question)
+    if match is None or not names or not _ASKS_WHO.match(previous):
+        return question
+    joined = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return question[: match.start()] + joined + question[match.end():]
+
+
 def spell_out_places(question: str) -> str:
     """Shorthand people type for a place, written out as the report names it: "op 5" → "Opinion 5", "the first
     part of the report" → "Part I"."""
