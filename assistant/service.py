@@ -16,6 +16,7 @@ from assistant.answer.compose import Composer
 from assistant.answer.draft import answer_passages
 from assistant.query.conversation import (
     Turn,
+    asks_of_them,
     is_follow_up,
     list_items,
     listed_names,
@@ -201,16 +202,17 @@ class Assistant:
             for i, turn in enumerate(turns):
                 if leaning[i] and not turn.cited:
                     turns[i] = replace(turn, cited=self._cited_by(turns[: i + 1]))
-        asked, by_place = own, ordinal_item(own)
-        if self.settings.uses("followups") and turns and by_place:
-            asked = name_item(own, self._listed_before(turns, by_place.group(2).lower()))
-        elif self.settings.uses("followups") and turns and is_follow_up(own, self._names):
-            asked = name_them(own, turns[-1].question, listed_names(self._listed_before(turns[-1:], "one", turns[:-1])))
-        read = read_in_context(asked, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
-        if asked != own and own_words(read) == read:
-            # the item or the ones named, in the place the conversation is about ("(Opinion 1; Working Group 1)")
-            reading = read_in_context(own, turns, self._place_label, self._names, self._cited_text)
-            read = f"{read} {reading[len(own_words(reading)):].strip()}".strip()
+        read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
+        spell = self._listed_spelling(own, turns) if self.settings.uses("followups") and turns else None
+        if spell is not None:
+            if spell(read) != read:  # "what did the last speaker say" → "what did Dr Robert E. Kahn say"
+                read = spell(read)
+            elif spell(own) != own:
+                # the reading took the words for something else ("was the first one changed?" → "was Working
+                # Group 1 changed"): the item is read in the place the conversation is about
+                alone = read_in_context(spell(own), turns, self._place_label, self._names, self._cited_text)
+                context = read[len(own_words(read)):].strip()
+                read = f"{alone} {context}".strip() if own_words(alone) == alone else alone
         previous = turns[-1].question if turns else ""
         query = name_opinions(read, self._titles, previous=previous)
         if previous and query != name_opinions(read, self._titles):
@@ -229,6 +231,18 @@ class Assistant:
         except AssistantError:
             return ()
         return tuple(c.clause_id for c in answer.citations)
+
+    def _listed_spelling(self, own: str, turns: list[Turn]):
+        """For a follow-up that names an item of an earlier list by its place ("and the last speaker?"), or says
+        "they" after a question asking who, what spells the item or the ones listed out in a text; else None."""
+        by_place = ordinal_item(own)
+        if by_place:
+            items = self._listed_before(turns, by_place.group(2).lower())
+            return lambda text: name_item(text, items)
+        if asks_of_them(own, turns[-1].question) and is_follow_up(own, self._names):
+            listed = listed_names(self._listed_before(turns[-1:], "one", turns[:-1]))
+            return lambda text: name_them(text, turns[-1].question, listed)
+        return None
 
     def _listed_before(self, turns: list[Turn], noun: str, before: list[Turn] = ()) -> list[str]:
         """The items of the latest list an answer to one of `turns` (asked after `before`) gave ("and the last

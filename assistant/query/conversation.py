@@ -157,6 +157,11 @@ def listed_names(items: list[str]) -> list[str]:
     return names
 
 
+def asks_of_them(question: str, previous: str) -> bool:
+    """"what did they want changed?" after a question asking who: "they" may be the ones its answer listed."""
+    return _THEY.search(question) is not None and _ASKS_WHO.match(previous) is not None
+
+
 def name_them(question: str, previous: str, names: list[str]) -> str:
     """"what did they want changed?" after a question asking who, with "they" the ones its answer listed."""
     match = _THEY.search(question)
