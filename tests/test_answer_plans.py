@@ -813,3 +813,11 @@ def test_a_quotation_is_told_with_what_introduces_it_and_to_its_close(planner, c
         assert line.count("“") == line.count("”"), line
     for citation in result.citations:
         assert quote_is_verbatim(planner.context.source, citation)
+
+
+def test_a_topic_named_by_a_number_is_told_from_the_paragraph_that_names_it(planner, clauses):
+    # "session" is also in Working Group 1's "concluded in one Session", which the search ranks first
+    result = answer(planner, clauses, "what was session 2 about", "annex-1/wg-1/p12", "part-1/p4")
+    assert result.plan == "overview"
+    assert "Session 2 debated the vital applications of broadband" in result.answer
+    assert result.citations[0].clause_id == "part-1/p4"

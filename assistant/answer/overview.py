@@ -9,11 +9,12 @@ import re
 import numpy as np
 
 from assistant.answer.context import PlanContext
-from assistant.answer.compose import source_name
+from assistant.answer.compose import numbered_labels, source_name
 from assistant.answer.decisions import DECISION, OUTCOME, about_opinions, group_decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.shape import OVERVIEW_WORDING
 from assistant.records import Clause, Hit
+from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.report.sentences import Unit
 
@@ -339,7 +340,10 @@ def _part(ctx: PlanContext, head: Clause, query: str, sentences: int = 0) -> Dra
 def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     """No place named: the paragraph that speaks of the topic, read from its start, then the closest
     sentences elsewhere."""
-    best = ctx.top_units(query, [h.clause for h in hits[:8]], 1)
+    # "what was session 2 about": the paragraph with the sentence naming the numbered thing asked about
+    labels = numbered_labels(own_words(query))
+    best = [u for h in hits[:8] for u in ctx.view.units(h.clause) if any(label.search(u.text) for label in labels)][:1]
+    best = best or ctx.top_units(query, [h.clause for h in hits[:8]], 1)
     if not best:
         return None
     home = ctx.view.by_id[best[0].clause_id]
