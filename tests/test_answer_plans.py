@@ -821,3 +821,12 @@ def test_a_topic_named_by_a_number_is_told_from_the_paragraph_that_names_it(plan
     assert result.plan == "overview"
     assert "Session 2 debated the vital applications of broadband" in result.answer
     assert result.citations[0].clause_id == "part-1/p4"
+
+
+def test_a_comparison_tells_a_quoted_sentence_with_what_introduces_it(planner, clauses):
+    result = answer(planner, clauses, "opinion 5 vs opinion 6 on who should be represented in the cstd working group",
+                    "opinion-6/noting/c", "opinion-5/recognizing/b")
+    assert result.plan == "compare"
+    assert "Requests the Chair of the Commission on Science and Technology" in result.answer
+    for line in result.answer.splitlines():
+        assert line.count("“") == line.count("”"), line

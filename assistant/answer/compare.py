@@ -86,6 +86,11 @@ def compose_compare(
             draft.bullets += [f"  - {line}" for line in told_with_quotes(ctx, draft, units)]
             continue
         for unit in units:
+            if ctx.openers(unit):
+                # a sentence inside a quotation ("Requests the Chair … countries.”" of a UNGA resolution an Opinion
+                # notes) is told with what introduces it, as any answer tells it
+                draft.bullets += [f"  - {line}" for line in ctx.lines(draft, unit, set(), nested=False)]
+                continue
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
     for a, b in _aligned(ctx, sides):
         if draft.has(a) and draft.has(b):
@@ -101,8 +106,10 @@ def compose_compare(
         break
     # the sentences that best answer the question, wherever they are, so the comparison never misses them
     for item in ctx.composer.select(query, hits, BEST)[:BEST]:
-        if not draft.has(item.unit):
-            draft.bullets.append(f"Closest to the question: {ctx.line(draft, item.unit, set())}")
+        if not draft.has(item.unit) and not any(item.unit.start < u.end and u.start < item.unit.end for u in draft.used):
+            # a quoted sentence with what introduces it, a lead-in with its items
+            first, *items = ctx.lines(draft, item.unit, set(), nested=True)
+            draft.bullets += [f"Closest to the question: {first}", *items]
     debate = _debate(ctx, query, sides)
     for unit in debate:
         if not draft.has(unit):
