@@ -830,3 +830,15 @@ def test_a_comparison_tells_a_quoted_sentence_with_what_introduces_it(planner, c
     assert "Requests the Chair of the Commission on Science and Technology" in result.answer
     for line in result.answer.splitlines():
         assert line.count("“") == line.count("”"), line
+
+
+def test_a_listed_lead_in_has_its_own_items_under_it(planner, clauses):
+    # Opinion 1's invites: a lead-in ("… to work in a collaborative manner to:") and its three bullets
+    invited = answer(planner, clauses, "what are member states and sector members invited to do in the IXP opinion",
+                     "opinion-1/invite/p1")
+    assert "- Member States and Sector Members to work in a collaborative manner to: [1]\n  - promote" in invited.answer
+    # Opinion 3's recognizing (l) runs on into items of its own with a comma
+    recognized = answer(planner, clauses, "what does opinion 3 recognize", "opinion-3/recognizing/a")
+    assert "that the Directors of the TSB and BDT have: [" in recognized.answer
+    assert "  - studied IPv6 address allocation and registration" in recognized.answer
+    assert "have. [" not in recognized.answer

@@ -214,8 +214,20 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
             draft.lead = f"{container.part} holds {len(items)} {kind}s:"
         else:
             draft.lead = f"{container.label.split(' › ')[-1]} ({ctx.name(container)}):"
+        nest = ""
         for unit in items[:MAX_ITEMS]:
-            draft.bullets.append(f"{clean_sentence(unit.text)} {draft.cite(unit)}")
+            listed = ctx.introduced(unit) if not nest else None
+            if listed is not None:
+                # "that the Directors of the TSB and BDT have," runs on into items of its own
+                lead, own_items = listed
+                draft.bullets.append(f"{clean_sentence(lead.text).rstrip('.:')}: {draft.cite(lead)}")
+                draft.bullets += [f"  - {clean_sentence(item.text)} {draft.cite(item)}" for item in own_items]
+                continue
+            text = clean_sentence(unit.text)
+            draft.bullets.append(f"{nest}{text} {draft.cite(unit)}")
+            if text.endswith(":"):
+                # "Member States and Sector Members to work in a collaborative manner to:" then its bullets
+                nest = "  - "
         if len(items) > MAX_ITEMS:
             draft.bullets.append(f"… and {len(items) - MAX_ITEMS} more in {container.label}.")
         return draft
