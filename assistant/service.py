@@ -205,12 +205,13 @@ class Assistant:
         read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         spell = self._listed_spelling(own, turns) if self.settings.uses("followups") and turns else None
         if spell is not None:
-            if spell(read) != read:  # "what did the last speaker say" → "what did Dr Robert E. Kahn say"
-                read = spell(read)
-            elif spell(own) != own:
+            spelled, asked = spell(read), spell(own)
+            if spelled != read:  # "what did the last speaker say" → "what did Dr Robert E. Kahn say"
+                read = spelled
+            elif asked != own:
                 # the reading took the words for something else ("was the first one changed?" → "was Working
                 # Group 1 changed"): the item is read in the place the conversation is about
-                alone = read_in_context(spell(own), turns, self._place_label, self._names, self._cited_text)
+                alone = read_in_context(asked, turns, self._place_label, self._names, self._cited_text)
                 context = read[len(own_words(read)):].strip()
                 read = f"{alone} {context}".strip() if own_words(alone) == alone else alone
         previous = turns[-1].question if turns else ""
@@ -240,15 +241,16 @@ class Assistant:
             items = self._listed_before(turns, by_place.group(2).lower())
             return lambda text: name_item(text, items)
         if asks_of_them(own, turns[-1].question) and is_follow_up(own, self._names):
-            listed = listed_names(self._listed_before(turns[-1:], "one", turns[:-1]))
+            listed = listed_names(self._listed_before(turns, reach=1))
             return lambda text: name_them(text, turns[-1].question, listed)
         return None
 
-    def _listed_before(self, turns: list[Turn], noun: str, before: list[Turn] = ()) -> list[str]:
-        """The items of the latest list an answer to one of `turns` (asked after `before`) gave ("and the last
-        speaker?" names one of them); a person asked for ("speaker", "person", "name") is one of a list of people."""
-        turns = [*before, *turns]
-        for i in range(len(turns) - 1, len(before) - 1, -1):
+    def _listed_before(self, turns: list[Turn], noun: str | None = None, reach: int | None = None) -> list[str]:
+        """The items of the latest list the answer to one of the last `reach` turns (all when None) gave ("and the
+        last speaker?" names one of them); a person asked for ("speaker", "person", "name") is one of a list of
+        people."""
+        first = 0 if reach is None else max(0, len(turns) - reach)
+        for i in range(len(turns) - 1, first - 1, -1):
             if ordinal_item(turns[i].question):
                 continue  # "and the last one?" after "what was the first item": the list that one was taken from
             earlier = [{"question": t.question, "cited": list(t.cited)} for t in turns[:i]]

@@ -106,7 +106,7 @@ def compose_compare(
         break
     # the sentences that best answer the question, wherever they are, so the comparison never misses them
     for item in ctx.composer.select(query, hits, BEST)[:BEST]:
-        if not draft.has(item.unit) and not any(item.unit.start < u.end and u.start < item.unit.end for u in draft.used):
+        if not draft.overlaps(item.unit):
             # a quoted sentence with what introduces it, a lead-in with its items
             first, *items = ctx.lines(draft, item.unit, set(), nested=True)
             draft.bullets += [f"Closest to the question: {first}", *items]

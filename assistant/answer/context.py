@@ -85,7 +85,7 @@ class PlanContext:
     def lines(self, draft: Draft, unit: Unit, framed: set[str], nested: bool, max_items: int = 14) -> list[str]:
         """`unit` as answer lines: one, or a list's lead-in with its items after it (as sub-bullets when
         `nested`), so a lead-in quoted never comes without what it introduces."""
-        openers = [u for u in self.openers(unit) if not any(u.start < done.end and done.start < u.end for done in draft.used)]
+        openers = [u for u in self.openers(unit) if not draft.overlaps(u)]
         if openers:
             # "…proposed the inclusion of the following paragraph: | invites Member States | to promote …": the
             # words a sentence continues are quoted with it, so proposed text never reads as the report's own

@@ -75,6 +75,11 @@ class Draft:
     def has(self, unit: Unit) -> bool:
         return unit in self.used
 
+    def overlaps(self, unit: Unit) -> bool:
+        """Some of `unit`'s words are quoted already (as an item of a list its lead-in brought, or inside a
+        quotation told to its close)."""
+        return any(unit.start < done.end and done.start < unit.end for done in self.used)
+
     def quote(self, unit: Unit, frame: str = "") -> str:
         """`frame` + the unit's words + its marker: "Opinion 4 recognizes that … [2]"."""
         text = clean_sentence(unit.text)

@@ -89,7 +89,7 @@ def compose_fact(
     while i < len(kept):
         unit = kept[i]
         i += 1
-        if any(unit.start < done.end and done.start < unit.end for done in draft.used):
+        if draft.overlaps(unit):
             continue  # already quoted as an item of a list brought in by its lead-in
         # "Turkey proposed an addition of the following text: “Requests Secretary-General …”": the text it
         # introduces is quoted on its line, even past the answer's length

@@ -240,7 +240,7 @@ def compose_debate(ctx: PlanContext, query: str, places) -> Draft | None:
     framed: set[str] = set()
     lines: list[str] = []
     for unit in units:
-        if not any(unit.start < done.end and done.start < unit.end for done in draft.used):
+        if not draft.overlaps(unit):
             lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     draft.lead, draft.bullets = lines[0], lines[1:]
     return draft
@@ -285,7 +285,7 @@ def _report(ctx: PlanContext, query: str) -> Draft | None:
                 continue
             draft.bullets.append(f"**{name}**: its main points")
             for unit in part.used:
-                if not any(unit.start < u.end and u.start < unit.end for u in draft.used):
+                if not draft.overlaps(unit):
                     draft.bullets.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
     return draft if draft.bullets else None
 
@@ -364,7 +364,7 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     framed: set[str] = set()
     lines: list[str] = []
     for unit in units + [u for u in elsewhere if u not in units]:
-        if any(unit.start < done.end and done.start < unit.end for done in draft.used):
+        if draft.overlaps(unit):
             continue  # already quoted as an item of a list its lead-in brought
         lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     draft.lead, draft.bullets = lines[0], lines[1:]

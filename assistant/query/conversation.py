@@ -66,12 +66,10 @@ _ORDINAL_PLACE = re.compile(
 # "and the last speaker?", "what was the first item", "what happened to the second one": an item of the list an
 # earlier answer gave, by its place in it
 _ITEM_BY_PLACE = re.compile(
-    r"\bthe\s+(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|last|final)\s+"
-    r"(one|ones|item|point|speaker|person|name|entry|bullet|thing|bit)\b",
+    rf"\bthe\s+({'|'.join(_ORDINALS)}|last|final)\s+(one|ones|item|point|speaker|person|name|entry|bullet|thing|bit)\b",
     re.I,
 )
 _LIST_LINE = re.compile(r"^( *)(?:- )?(.*?)\s*(?:\[(\d+)\])?\s*$")
-_TITLED = re.compile(r"^(?:Mr|Ms|Mrs|Mme|Dr|Prof|H\.\s?E\.?)\s", re.I)
 MAX_NAMED_ITEM_WORDS = 6  # "Avanti and GVF", "the Internet Society"; not "initiated a project to assist …"
 _LABELLED_ITEM = re.compile(r"^((?:Draft\s+)?Opinion\s+\d+|Working\s+Group\s+\d+):", re.I)
 
@@ -108,9 +106,9 @@ def list_items(answer: str) -> list[str]:
     return []
 
 
-def lists_what_is_asked(items: list[str], noun: str) -> bool:
+def lists_what_is_asked(items: list[str], noun: str | None) -> bool:
     """A person asked for by place ("the last speaker") is an item of a list of people."""
-    return noun not in ("speaker", "person", "name") or all(_TITLED.match(item) for item in items)
+    return noun not in ("speaker", "person", "name") or all(_PERSON.match(item) for item in items)
 
 
 def name_item(question: str, items: list[str]) -> str:
@@ -125,7 +123,7 @@ def name_item(question: str, items: list[str]) -> str:
         return question
     item = items[index]
     labelled = _LABELLED_ITEM.match(item)  # "Opinion 4: In Support of IPv6 Adoption …" is Opinion 4
-    if _TITLED.match(item):
+    if _PERSON.match(item):
         item = item.split(",")[0]
     elif labelled:
         item = labelled.group(1)
@@ -148,7 +146,7 @@ def listed_names(items: list[str]) -> list[str]:
     names = []
     for item in items:
         label = item.split(":", 1)[0] if ":" in item else None
-        if _TITLED.match(item):
+        if _PERSON.match(item):
             names.append(item.split(",")[0])
         elif label and len(label.split()) <= MAX_LISTED_NAME_WORDS and not _A_PLACE.match(label):
             names.append(label.strip())
