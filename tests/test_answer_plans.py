@@ -38,6 +38,8 @@ def answer(planner, clauses, query, *ids):
         ("op 5 vs op 6?", "compare"),
         ("why did opinions 3 and 4 stay separate?", "reason"),
         ("whats an IXP", "definition"),
+        ("tell us about opinion 1", "overview"),  # a request, not "tell us" as a yes/no or one fact
+        ("can you tell me a bit about working group 2", "overview"),
         ("how did the Opinion 6 debate go in wg3", "overview"),
         ("rundown of what happened to brazil's draft opinion from start to finish", "overview"),
         ("CDN?", "definition"),
