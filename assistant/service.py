@@ -202,16 +202,27 @@ class Assistant:
             for i, turn in enumerate(turns):
                 if leaning[i] and not turn.cited:
                     turns[i] = replace(turn, cited=self._cited_by(turns[: i + 1]))
+            for i in range(1, len(turns)):
+                # an earlier "what did the second one say" is read as it was then ("what did H.E. Mme Doris
+                # Leuthard say"), so that "and the third?" after it asks the same of the third
+                spell_then = self._listed_spelling(turns[i].question, turns[:i]) if ordinal_item(turns[i].question) else None
+                if spell_then is not None:
+                    turns[i] = replace(turns[i], question=spell_then(turns[i].question))
         read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         spell = self._listed_spelling(own, turns) if self.settings.uses("followups") and turns else None
         if spell is not None:
-            spelled, asked = spell(read), spell(own)
-            if spelled != read:  # "what did the last speaker say" → "what did Dr Robert E. Kahn say"
+            asked = spell(own)
+            alone = read_in_context(asked, turns, self._place_label, self._names, self._cited_text)
+            spelled = spell(read)
+            if alone != asked:
+                # the item spelled out asks what the turn before asked: "and the fifth one?" after "what is the
+                # fourth one about" → "what is Opinion 5 about"
+                read = alone
+            elif spelled != read:  # "what did the last speaker say" → "what did Dr Robert E. Kahn say"
                 read = spelled
             elif asked != own:
                 # the reading took the words for something else ("was the first one changed?" → "was Working
                 # Group 1 changed"): the item is read in the place the conversation is about
-                alone = read_in_context(asked, turns, self._place_label, self._names, self._cited_text)
                 context = read[len(own_words(read)):].strip()
                 read = f"{alone} {context}".strip() if own_words(alone) == alone else alone
         previous = turns[-1].question if turns else ""
@@ -238,7 +249,7 @@ class Assistant:
         "they" after a question asking who, what spells the item or the ones listed out in a text; else None."""
         by_place = ordinal_item(own)
         if by_place:
-            items = self._listed_before(turns, by_place.group(2).lower())
+            items = self._listed_before(turns, (by_place.group(2) or "").lower() or None)
             return lambda text: name_item(text, items)
         if asks_of_them(own, turns[-1].question) and is_follow_up(own, self._names):
             listed = listed_names(self._listed_before(turns, reach=1))

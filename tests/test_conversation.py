@@ -755,6 +755,10 @@ def test_an_item_asked_for_by_its_place_in_an_earlier_list_is_named():
     assert name_item("what did the last speaker say", items) == "what did Dr Robert E. Kahn say"
     assert name_item("and the second one?", items) == "and H.E. Mme Doris Leuthard?"
     assert name_item("what did the fifth one say", items) == "what did the fifth one say"  # no such item
+    assert name_item("and the third?", items) == "and Dr Robert E. Kahn?"  # the ordinal alone ends the question
+    assert name_item("the third World Telecommunication Policy Forum", items).startswith("the third World")
+    # a name spelled with initials is swapped whole: not "Mr Fadi Chehadé.E. Mme Doris Leuthard"
+    assert rewrite_query("and Mr Fadi Chehadé?", ["what did H.E. Mme Doris Leuthard say"]) == "what did Mr Fadi Chehadé say"
     assert lists_what_is_asked(items, "speaker")
     opinions = list_items(_SPEAKERS.split("- He invited ")[1].replace("  - ", "- "))
     assert name_item("what is the second one about", opinions) == "what is Opinion 4 about"

@@ -65,6 +65,16 @@ def test_an_item_named_by_its_place_in_the_last_list_is_asked_about(hash_assista
     assert "Leuthard" not in (hash_assistant.ask("what did the second one say", history=["what is an IXP"]).read_as or "")
 
 
+def test_the_next_item_by_its_place_asks_what_the_turn_before_asked_of_its_item(hash_assistant):
+    # the earlier "what did the second one say" is read as it was then (Doris Leuthard), so "and the third?" asks
+    # the same of the third speaker, not of whatever "the second one" reads as without its list
+    opening = ["who gave addresses at the opening of the forum", "what did the second one say"]
+    for asked in ("and the third?", "what about the third one?"):
+        assert hash_assistant.ask(asked, history=opening).read_as == "what did Mr Fadi Chehadé say", asked
+    opinions = ["list the six opinions", "what is the fourth one about"]
+    assert hash_assistant.ask("and the fifth one?", history=opinions).read_as == "what is Opinion 5 about"
+
+
 def test_follow_up_is_rewritten_and_shown(hash_assistant):
     answer = hash_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
     assert "Working Group 2" in answer.rewritten_query

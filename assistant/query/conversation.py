@@ -65,8 +65,10 @@ _ORDINAL_PLACE = re.compile(
 
 # "and the last speaker?", "what was the first item", "what happened to the second one": an item of the list an
 # earlier answer gave, by its place in it
+# "the last speaker", "the fourth one"; and at a question's end the ordinal alone: "and the third?"
 _ITEM_BY_PLACE = re.compile(
-    rf"\bthe\s+({'|'.join(_ORDINALS)}|last|final)\s+(one|ones|item|point|speaker|person|name|entry|bullet|thing|bit)\b",
+    rf"\bthe\s+({'|'.join(_ORDINALS)}|last|final)"
+    rf"(?:\s+(one|ones|item|point|speaker|person|name|entry|bullet|thing|bit)\b|(?=\s*[?.!]*\s*$))",
     re.I,
 )
 _LIST_LINE = re.compile(r"^( *)(?:- )?(.*?)\s*(?:\[(\d+)\])?\s*$")
@@ -630,7 +632,8 @@ def resolve_history(turns: list[str]) -> str:
 def _replace_name(text: str, word: str, new: str) -> str:
     """`text` with the name `word` belongs to ("Fadi Chehadé", with the words around it that are capitalized too)
     replaced by `new`, a possessive kept."""
-    run = re.search(rf"(?:\b[A-Z][\w.-]*\s+)*{re.escape(word)}(?:\s+[A-Z][\w.-]*)*(['’]s\b)?", text)
+    # the word may be an initial of one ("H" of "H.E. Mme Doris Leuthard")
+    run = re.search(rf"(?:\b[A-Z][\w.-]*\s+)*{re.escape(word)}[\w.-]*(?:\s+[A-Z][\w.-]*)*(['’]s\b)?", text)
     if run is None:
         return _replace_first(text, word, new)
     return text[: run.start()] + new + (run.group(1) or "") + text[run.end() :]
