@@ -329,6 +329,13 @@ def test_after_a_question_about_an_actor_it_is_not_the_place_the_actor_spoke_of(
     assert "Opinion 2 make it" not in read and "Senegal" in read
 
 
+def test_two_turns_after_a_question_about_an_actor_it_is_still_what_the_actor_put_forward():
+    turns = [Turn("what did turkey propose in Working Group 2", ("annex-1/wg-2/p5",)),
+             Turn("why was it rejected", ("annex-1/wg-2/p6",))]
+    read = read_in_context("what happened to it instead?", turns, _place)
+    assert "Working Group 2 instead" not in read and "turkey propose" in read
+
+
 def test_and_someone_else_asks_the_last_question_of_the_new_speaker():
     assert read_in_context("and the internet co-founder?", [Turn("what did the icann guy say")], _place) == (
         "what did the internet co-founder say"

@@ -1197,9 +1197,19 @@ _ACTOR = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?([\w'’/-]+)"
 _PLACE_WORDS = frozenset("opinion opinions draft working group groups wg wgs part annex it they report forum".split())
 
 
+# the context a reading carries names who acted when it began: "why was it rejected (turkey propose in Working
+# Group 2)" is still about what Turkey proposed
+_ACTOR_IN_CONTEXT = re.compile(
+    r"[(;]\s*(?:the\s+)?((?:[\w'’/-]+\s+){0,2}?[\w'’/-]+)\s+(?:propos\w*|want\w*|ask\w*|suggest\w*|request\w*|"
+    r"submit\w*|say|said|argu\w*|insist\w*|object\w*|oppos\w*|contribut\w*)\b",
+    re.I,
+)
+
+
 def _actor_of(question: str) -> str | None:
-    """Who acts in a question ("what did Senegal want …" → "Senegal"), unless it is a place or the report."""
-    m = _ACTOR.search(question)
+    """Who acts in a question ("what did Senegal want …" → "Senegal"), or in the context its reading carries,
+    unless it is a place or the report."""
+    m = _ACTOR.search(own_words(question)) or _ACTOR_IN_CONTEXT.search(question[len(own_words(question)):])
     if m is None:
         return None
     word = m.group(1)
