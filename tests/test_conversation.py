@@ -688,6 +688,11 @@ def test_it_stays_the_thing_defined_while_the_conversation_is_about_it():
     assert read_in_context("how many times did it meet?", turns, _place) == "how many times did the ieg meet?"
 
 
+def test_it_after_asking_which_place_covers_the_thing_defined_is_that_place():
+    turns = [Turn("what's an ixp?", ("opinion-1/p1",)), Turn("which opinion covers them?", ("opinion-1/invite/p1",))]
+    assert read_in_context("what does it ask governments to do?", turns, _place) == "what does Opinion 1 ask governments to do?"
+
+
 def test_a_word_capitalized_by_style_is_not_a_name():
     names = report_names("They met in two Sessions and then Ghana spoke. The working session ended.")
     assert "ghana" in names and "sessions" not in names

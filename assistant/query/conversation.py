@@ -903,8 +903,10 @@ def read_in_context(
             defined = turn.question if _ASKED_WHAT_IS.match(turn.question) else None
         place = _last_place(previous) or place
     thing = _ASKED_WHAT_IS.match(defined) if defined else None
-    if thing and previous != defined and re.search(rf"\b{re.escape(thing.group(1))}\b", previous, re.I):
-        # "what is the IEG?", "who chaired it?", then "how many times did it meet?": still the IEG
+    asked_place = _PLACE_QUESTION.search(own_words(turns[-1].question))
+    if thing and previous != defined and re.search(rf"\b{re.escape(thing.group(1))}\b", previous, re.I) and not asked_place:
+        # "what is the IEG?", "who chaired it?", then "how many times did it meet?": still the IEG; but after
+        # "which opinion covers them?", "it" is the Opinion the answer named
         previous = defined
     cited = turns[-1].cited
     if _OTHER.search(question) and len(turns) >= 2 and is_follow_up(turns[-1].question, names):
