@@ -38,7 +38,9 @@ def answer(planner, clauses, query, *ids):
         ("op 5 vs op 6?", "compare"),
         ("why did opinions 3 and 4 stay separate?", "reason"),
         ("whats an IXP", "definition"),
-        ("tell us about opinion 1", "overview"),  # a request, not "tell us" as a yes/no or one fact
+        ("tell us about opinion 1", "overview"),
+        ("what do opinions 3 and 4 say about ipv4 transfers", "fact"),  # names its places: no list of opinions
+        ("which two opinions deal with ipv6", "list"),  # a request, not "tell us" as a yes/no or one fact
         ("can you tell me a bit about working group 2", "overview"),
         ("how did the Opinion 6 debate go in wg3", "overview"),
         ("rundown of what happened to brazil's draft opinion from start to finish", "overview"),
@@ -123,6 +125,16 @@ def test_an_opinion_overview_has_its_title_and_every_call(planner, clauses):
     assert result.answer.startswith("OPINION 5: Supporting multi-stakeholderism")
     assert result.answer.count("It invites Member States and other stakeholders") == 3
     assert "It is of the view that" in result.answer
+
+
+def test_opinions_named_together_are_each_told_in_brief(planner, clauses):
+    result = answer(planner, clauses, "what are opinions 5 and 6 about", "annex-1/wg-3/p2")
+    assert result.plan == "overview"
+    assert result.answer.startswith("Opinions 5 and 6, each in brief:")
+    lines = result.answer.splitlines()
+    titles = [i for i, line in enumerate(lines) if line.startswith("- OPINION")]
+    assert [lines[i][:11] for i in titles] == ["- OPINION 5", "- OPINION 6"]
+    assert lines[titles[0] + 1].startswith("  - It is of the view")  # what each concludes, under its title
 
 
 def test_a_working_group_overview_gives_each_opinion_its_outcome(planner, clauses):

@@ -78,6 +78,11 @@ def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> D
         if debate is not None:
             debate.anchored = True
             return debate
+    heads = [ctx.view.opinion_heads[n] for n in places.opinions if n in ctx.view.opinion_heads]
+    if len(heads) >= 2 and not places.groups:
+        draft = _opinions(ctx, heads)
+        draft.anchored = True
+        return draft
     place = place_for(ctx, places, hits, query)
     if place is None and not places.count and _WHOLE.search(query) and not _names_a_topic(ctx, query):
         report = _report(ctx, query)
@@ -124,37 +129,58 @@ def _subsection(ctx: PlanContext, head: Clause) -> Draft | None:
     return draft
 
 
+def _opinions(ctx: PlanContext, heads: list[Clause]) -> Draft:
+    """Several Opinions named together ("what are opinions 5 and 6 about"): each one's title, and under it what
+    it concludes and asks, in a share of the room one Opinion alone has."""
+    draft = ctx.draft()
+    draft.lead = f"Opinions {', '.join(str(h.opinion) for h in heads[:-1])} and {heads[-1].opinion}, each in brief:"
+    for head in heads:
+        title = ctx.view.first_unit(head)
+        draft.bullets.append(f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:")
+        room = max(MIN_OPERATIVE_SHARE, MAX_OPERATIVE // len(heads))
+        draft.bullets += [f"  - {line.removeprefix('  - ')}" for line in _opinion_lines(ctx, draft, head, room, preamble=False)]
+    return draft
+
+
 def _opinion(ctx: PlanContext, head: Clause) -> Draft:
     """What the Opinion concludes and asks (its operative sections, each given a share of the room) first,
     then one line per preamble section: the gist of an Opinion is what it says, not what it recalls."""
-    view = ctx.view
     draft = ctx.draft()
-    title = view.first_unit(head)
+    title = ctx.view.first_unit(head)
     draft.lead = f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
+    draft.bullets += _opinion_lines(ctx, draft, head, MAX_OPERATIVE, preamble=True)
+    return draft
+
+
+def _opinion_lines(ctx: PlanContext, draft: Draft, head: Clause, room: int, preamble: bool) -> list[str]:
+    """An Opinion's operative clauses, each operative section given a share of `room`, then (with `preamble`) one
+    line per preamble section."""
+    view = ctx.view
+    lines: list[str] = []
     sections = []
     for section in (c for c in view.children.get(head.id, []) if c.kind == "heading"):
         items = view.items(section) or [u for c in view.children.get(section.id, []) for u in view.units(c)[:1]]
         if items:
             sections.append((section, items))
     operative = [(s, items) for s, items in sections if OPERATIVE.match(s.section or "")]
-    share = max(MIN_OPERATIVE_SHARE, MAX_OPERATIVE // max(1, len(operative)))
+    share = max(MIN_OPERATIVE_SHARE, room // max(1, len(operative)))
     for section, items in operative:
         nested = False  # the items after a lead-in ("… to work in a collaborative manner to:") are its sub-bullets
         for unit in items[:share]:
             if nested:
-                draft.bullets.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
+                lines.append(f"  - {clean_sentence(unit.text)} {draft.cite(unit)}")
                 continue
-            draft.bullets.append(f"It {section_phrase(section.section)} {clean_sentence(unit.text)} {draft.cite(unit)}")
+            lines.append(f"It {section_phrase(section.section)} {clean_sentence(unit.text)} {draft.cite(unit)}")
             nested = unit.text.rstrip().endswith(":")
         if len(items) > share:
-            draft.bullets[-1] = draft.bullets[-1].replace(" [", f" (and {len(items) - share} more) [", 1)
-    for section, items in sections:
+            lines[-1] = lines[-1].replace(" [", f" (and {len(items) - share} more) [", 1)
+    for section, items in sections if preamble else ():
         if OPERATIVE.match(section.section or ""):
             continue  # told above
         first = items[0]
         more = f" (and {len(items) - 1} more)" if len(items) > 1 else ""
-        draft.bullets.append(f"It {section_phrase(section.section)} {clean_sentence(first.text)}{more} {draft.cite(first)}")
-    return draft
+        lines.append(f"It {section_phrase(section.section)} {clean_sentence(first.text)}{more} {draft.cite(first)}")
+    return lines
 
 
 _THANKS = re.compile(r"^\W*(?:the\s+)?(?:chair\w*|working group|delegates?)\b[^.]{0,40}\bthank", re.I)

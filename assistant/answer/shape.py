@@ -55,9 +55,11 @@ _LIST = re.compile(
     r"\bevery\s+(?:country|countries|delegation|opinion|speaker|organi[sz]ation|body|member|one)\b|"
     r"\b(?:list|name|enumerate) (?:them|those|these|em)\b|\b(?:recognitions|invitations|requests|considerations|recitals)\b|"
     r"\b(?:which|what|who) (?:were|are) (?:the|all)\b|\bwhat (?:are|were) the \w+s\b|"
-    r"\b(?:which|what)\s+(?:\w+\s+)?(?:countries|opinions|resolutions|groups|organi[sz]ations|members|bodies|"
+    # "which two opinions", "what other countries"; not "what do opinions 3 and 4 say", which names its places
+    r"\b(?:which|what)\s+(?:(?!(?:do|does|did|are|is|were|was|have|has|had)\b)\w+\s+)?(?:countries|opinions|"
+    r"resolutions|groups|organi[sz]ations|members|bodies|"
     r"documents|contributions|sessions|speakers|panelists|people|topics|issues|themes|stakeholders|items|things|"
-    r"amendments|proposals|changes|edits|points|steps|actions|measures|recommendations)\b|"
+    r"amendments|proposals|changes|edits|points|steps|actions|measures|recommendations)\b(?!\s+\d)|"
     r"\bwho (?:all|else)\b|\bhow many and which\b|"
     r"\bwhat (?:does|did|do|are|is|were|was)\b.{0,60}\b(?:invit|ask|request|call(?:s|ed)? on|urg|recogni[sz]|recall|"
     r"consider|note)\w*\b",
