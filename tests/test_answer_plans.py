@@ -605,10 +605,19 @@ def test_what_became_of_every_draft_is_each_opinions_decision_in_order(planner, 
         assert quote_is_verbatim(planner.context.source, citation)
 
 
+def test_what_a_working_group_decided_is_each_of_its_opinions_decision(planner, clauses):
+    result = answer(planner, clauses, "what was the outcome of Working Group 2", "annex-1/wg-2/signature")
+    assert result.plan == "list" and result.answer.startswith("What Working Group 2 decided")
+    assert "**Opinion 3**" in result.answer and "**Opinion 4**" in result.answer and "**Opinion 1**" not in result.answer
+    every = answer(planner, clauses, "what did each working group decide", "part-1/p17")
+    assert all(f"**Opinion {n}**" in every.answer for n in range(1, 7))
+
+
 def test_a_list_of_the_opinions_or_of_what_was_proposed_is_not_their_fates():
     from assistant.answer.fates import asks_every_fate
 
     assert asks_every_fate("which opinions got changed?")
+    assert asks_every_fate("list every amendment that got accepted") and asks_every_fate("results of the working groups?")
     assert not asks_every_fate("list the six opinions adopted")  # the titles, not the decisions
     assert not asks_every_fate("which changes to the drafts did delegations propose?")
 

@@ -28,18 +28,34 @@ _PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|want\w*|ask\w*|request\w*|sub
 _NOT_ENDORSED = re.compile(r"\bnot\s+(?:be\s+)?(?:endorsed|adopted|accepted)\b", re.I)
 
 
+# What the Working Groups decided, asked of them: "what did each working group decide", "the outcome of working
+# group 2", "results of the working groups?", "every amendment that got accepted"
+_GROUPS_DECIDED = re.compile(
+    r"\b(?:working\s+groups?|wgs?)\b.{0,40}?\b(?:decid\w*|conclu\w*|endors\w*|agreed|outcomes?|results?)\b|"
+    r"\b(?:decid\w*|decisions?|conclu\w*|outcomes?|results?)\b.{0,40}?\b(?:working\s+groups?|wgs?)\b|"
+    r"\b(?:each|every|all|which|what|list)\s+(?:of\s+the\s+)?(?:amendments|changes|edits)\b.{0,30}?\b(?:accepted|adopted|made|agreed|went\s+through)\b|"
+    r"\b(?:every|each|all)\s+amendment\b.{0,30}?\b(?:accepted|adopted|agreed)\b",
+    re.I,
+)
+
+
 def asks_every_fate(own: str) -> bool:
-    """"which opinions were changed in the working groups?", "were any of the drafts amended?"; `own` is the
-    user's own words (`own_words`), not the earlier turn read after them."""
+    """"which opinions were changed in the working groups?", "were any of the drafts amended?", "what did each
+    working group decide?"; `own` is the user's own words (`own_words`), not the earlier turn read after them."""
     # what was proposed or asked for is the doers' and the debate's, not the decisions'
-    return bool(_CHANGED.search(own) and _ALL_DRAFTS.search(own)) and not _PROPOSED.search(own)
+    if _PROPOSED.search(own):
+        return False
+    return bool(_CHANGED.search(own) and _ALL_DRAFTS.search(own)) or _GROUPS_DECIDED.search(own) is not None
 
 
-def compose_fates(ctx: PlanContext, query: str) -> Draft | None:
+def compose_fates(ctx: PlanContext, query: str, groups: tuple[int, ...] = ()) -> Draft | None:
+    """Each Opinion's decision, of the Opinions the `groups` handled (all, when none is named)."""
     view = ctx.view
     draft = ctx.draft()
     for number in sorted(view.opinion_heads):
         found = decisions(ctx, (number,), limit=None)
+        if groups:
+            found = [u for u in found if view.by_id[u.clause_id].working_group in groups]
         # the group's endorsement states the change, if any, with it; another decision ("agreed to keep
         # Opinions 3 and 4 separate") only when there is none
         endorsed = [u for u in found if re.search(r"\bendorsed\b", u.text, re.I)] or found
@@ -50,6 +66,7 @@ def compose_fates(ctx: PlanContext, query: str) -> Draft | None:
         return None
     turned_down = [
         u for clause in view.clauses if clause.part == "Annex I" and clause.kind == "paragraph"
+        and (not groups or clause.working_group in groups)
         for u in view.units(clause)
         if _NOT_ENDORSED.search(u.text) and re.search(r"\bdraft\s+opinion\b", u.text, re.I) and not draft.has(u)
     ]
@@ -57,6 +74,7 @@ def compose_fates(ctx: PlanContext, query: str) -> Draft | None:
     turned_down.sort(key=lambda u: not re.search(r"\bendorsed\b", u.text, re.I))
     for unit in turned_down[:1]:
         draft.bullets.append(f"Not endorsed: {clean_sentence(unit.text)} {draft.cite(unit)}")
-    draft.lead = "What the Working Groups decided about each draft Opinion:"
+    named = " and ".join(f"Working Group {g}" for g in groups)
+    draft.lead = f"What {named or 'the Working Groups'} decided about each draft Opinion:"
     draft.anchored = True
     return draft

@@ -95,9 +95,10 @@ class Planner:
             doers = compose_doers(ctx, query, places)
             if doers is not None:
                 return Planned("list", doers)
-        if shape in ("list", "fact", "yesno") and not places.count and not actors and asks_every_fate(own):
-            # "which opinions were amended?": each Opinion's decision, gathered from the Working Group reports
-            fates = compose_fates(ctx, query)
+        if shape in ("list", "fact", "yesno") and not places.opinions and not actors and asks_every_fate(own):
+            # "which opinions were amended?", "what did working group 1 decide?": each Opinion's decision, gathered
+            # from the Working Group reports (those of the groups named)
+            fates = compose_fates(ctx, query, places.groups)
             if fates is not None:
                 return Planned("list", fates)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
