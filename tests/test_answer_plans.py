@@ -605,6 +605,18 @@ def test_what_became_of_every_draft_is_each_opinions_decision_in_order(planner, 
         assert quote_is_verbatim(planner.context.source, citation)
 
 
+def test_a_section_an_opinion_does_not_have_is_said_not_to_be_there(planner, clauses):
+    # Opinion 1 recalls, considers, is of the view and invites; it recognizes nothing
+    result = answer(planner, clauses, "what does opinion 1 recognize", "opinion-1/recalling/a")
+    assert result.answer.startswith("Opinion 1 has no “recognizing” section")
+    assert "It recalls that Paragraph 27" in result.answer and "It invites" in result.answer
+    assert "Opinion 6 recognizes" not in result.answer
+    # a section it has is listed; a topic asked of a missing section is looked for where it is
+    assert answer(planner, clauses, "what does opinion 1 recall", "opinion-1/recalling/a").answer.startswith("Opinion 1 recalls")
+    topic = answer(planner, clauses, "what does opinion 3 recall about ipv6", "opinion-3/considering/a")
+    assert "has no" not in topic.answer
+
+
 def test_what_a_working_group_decided_is_each_of_its_opinions_decision(planner, clauses):
     result = answer(planner, clauses, "what was the outcome of Working Group 2", "annex-1/wg-2/signature")
     assert result.plan == "list" and result.answer.startswith("What Working Group 2 decided")

@@ -8,6 +8,7 @@ import re
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import about_opinions, decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
+from assistant.answer.overview import opinion_lines
 from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.records import Clause, Hit
@@ -179,7 +180,35 @@ def _asked_sections(ctx: PlanContext, query: str, places) -> list[tuple[int, Cla
     return addressed or out
 
 
+# words that ask for a section as such, not about a topic in it: "what are the recognizing clauses of opinion 1"
+_SECTION_ITSELF = frozenset(tokenize("opinion clause clauses section sections part parts bit bits list item items "
+                                     "paragraph paragraphs say says anything everything all"))
+
+
+def _absent_section(ctx: PlanContext, query: str, places) -> Draft | None:
+    """"what does opinion 1 recognize": Opinion 1 has no recognizing section, which is the answer, with what each
+    of the sections it has says first; None unless the question asks for a section as such, of one Opinion."""
+    asked = _SECTION.search(asked_words(query))
+    if len(places.opinions) != 1 or asked is None or _asked_sections(ctx, query, places):
+        return None
+    rest = set(tokenize(_SECTION.sub(" ", asked_words(query)))) - _SECTION_ITSELF
+    head = ctx.view.opinion_heads.get(places.opinions[0])
+    if head is None or {t for t in rest if not t.isdigit()}:
+        return None  # "what does opinion 3 recall about ipv6": what it says on that, wherever it is
+    key = section_key(asked.group(0))
+    named = next((c.section.split()[0] for c in ctx.view.clauses
+                  if c.kind == "heading" and c.section and section_key(c.section) == key), asked.group(0))
+    draft = ctx.draft()
+    draft.lead = f"Opinion {head.opinion} has no “{named}” section; what it says, section by section:"
+    draft.bullets = opinion_lines(ctx, draft, head, room=0, preamble=True)
+    draft.anchored = True
+    return draft
+
+
 def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft | None:
+    absent = _absent_section(ctx, query, places)
+    if absent is not None:
+        return absent
     if len(places.opinions) >= 2:
         each = _each_opinion(ctx, query, hits, places)
         if each is not None:

@@ -138,7 +138,7 @@ def _opinions(ctx: PlanContext, heads: list[Clause]) -> Draft:
         title = ctx.view.first_unit(head)
         draft.bullets.append(f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:")
         room = max(MIN_OPERATIVE_SHARE, MAX_OPERATIVE // len(heads))
-        draft.bullets += [f"  - {line.removeprefix('  - ')}" for line in _opinion_lines(ctx, draft, head, room, preamble=False)]
+        draft.bullets += [f"  - {line.removeprefix('  - ')}" for line in opinion_lines(ctx, draft, head, room, preamble=False)]
     return draft
 
 
@@ -148,11 +148,11 @@ def _opinion(ctx: PlanContext, head: Clause) -> Draft:
     draft = ctx.draft()
     title = ctx.view.first_unit(head)
     draft.lead = f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
-    draft.bullets += _opinion_lines(ctx, draft, head, MAX_OPERATIVE, preamble=True)
+    draft.bullets += opinion_lines(ctx, draft, head, MAX_OPERATIVE, preamble=True)
     return draft
 
 
-def _opinion_lines(ctx: PlanContext, draft: Draft, head: Clause, room: int, preamble: bool) -> list[str]:
+def opinion_lines(ctx: PlanContext, draft: Draft, head: Clause, room: int, preamble: bool) -> list[str]:
     """An Opinion's operative clauses, each operative section given a share of `room`, then (with `preamble`) one
     line per preamble section."""
     view = ctx.view
