@@ -14,6 +14,9 @@ pytestmark = pytest.mark.unit
         ("Why did Opinions 3 and 4 stay separate?", "why"),
         ("How many delegates attended?", "how-many"),
         ("When did Working Group 2 meet?", "when"),
+        ("what were the meeting times of each working group", "when"),  # a time, though no "when"
+        ("which working group ran the longest", "when"),
+        ("how many times did the ieg meet", "how-many"),
         ("What did Ghana propose?", "proposal"),
         ("Who chaired Working Group 2?", "who"),
         ("What does Opinion 4 say about legacy addresses?", "what"),
