@@ -40,8 +40,8 @@ def answer(planner, clauses, query, *ids):
         ("whats an IXP", "definition"),
         ("tell us about opinion 1", "overview"),
         ("what do opinions 3 and 4 say about ipv4 transfers", "fact"),  # names its places: no list of opinions
-        ("which two opinions deal with ipv6", "list"),  # a request, not "tell us" as a yes/no or one fact
-        ("can you tell me a bit about working group 2", "overview"),
+        ("which two opinions deal with ipv6", "list"),
+        ("can you tell me a bit about working group 2", "overview"),  # a request, not a yes/no
         ("how did the Opinion 6 debate go in wg3", "overview"),
         ("rundown of what happened to brazil's draft opinion from start to finish", "overview"),
         ("CDN?", "definition"),
@@ -77,6 +77,7 @@ def test_the_wording_gives_the_shape(question, shape):
 
 def test_an_actor_is_the_doer_not_the_one_acted_on():
     assert question_shape("what did ghana propose", actors=("ghana",)) == "actor"
+    assert question_shape("what was the uk's question in wg1", actors=("uk",)) == "actor"  # what the UK said
     assert actor_subjects("what did ghana propose", ("ghana",)) == ("ghana",)
     assert actor_subjects("What does the opinion ask the Secretary-General to do?", ("secretary-general",)) == ()
     assert actor_subjects("India's points on Opinion 5?", ("india",)) == ("india",)

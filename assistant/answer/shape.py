@@ -85,7 +85,8 @@ _ASKS_SPECIFIC = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:many|much|long)|whe
 
 
 _POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?|proposals?|amendments?|asks?|requests?|"
-                               r"contributions?|positions?|views?|edits?|suggestions?|text|draft|take|beef|stance)\b", re.I)
+                               r"contributions?|positions?|views?|edits?|suggestions?|text|draft|take|beef|stance|"
+                               r"questions?|concerns?|comments?|objections?|arguments?|ideas?|messages?)\b", re.I)
 
 
 _DOCUMENT_NEXT = re.compile(r"\s+(?:resolutions?|res|decisions?|declarations?|documents?|agenda|reports?)\b", re.I)
