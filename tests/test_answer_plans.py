@@ -237,6 +237,12 @@ def test_a_reason_told_by_a_conclusion_brings_the_sentences_it_concludes_from(pl
     assert "due to time constraints it was recommended not to reopen the discussions" in result.answer.lower()
 
 
+def test_a_concession_made_for_compromise_brings_what_it_gave_way_to(planner, clauses):
+    result = answer(planner, clauses, "why did turkey back off its amendments", "annex-1/wg-1/p4")
+    assert "For the sake of compromise, Turkey generously accepted" in result.answer
+    assert "other countries did not advocate reopening the text" in result.answer
+
+
 def test_an_item_of_an_opinions_list_is_told_under_its_lead_in(planner, clauses):
     # "l) that the Directors of the TSB and BDT have, 1) initiated … 2) established a website …": a comma runs on
     result = answer(planner, clauses, "what have the tsb and bdt directors done on ipv6", "opinion-3/recognizing/l/2")

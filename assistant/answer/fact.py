@@ -172,7 +172,10 @@ def _items_by_their_list(ctx: PlanContext, units: list[Unit]) -> list[Unit]:
 
 
 # a sentence drawing a conclusion from the ones before it
-_CONCLUDES = re.compile(r"^\W*(?:thus|therefore|hence|consequently|accordingly|as a result|so)\b", re.I)
+# what follows from what was just told: "Thus WG2 agreed …", and a concession made for it: "For the sake of
+# compromise, Turkey generously accepted …" after "other countries did not advocate reopening the text"
+_CONCLUDES = re.compile(r"^\W*(?:thus|therefore|hence|consequently|accordingly|as a result|so|"
+                        r"(?:for the sake|in (?:a|the) spirit) of compromise)\b", re.I)
 MAX_PREMISES = 2
 
 _CONTINUES = re.compile(
