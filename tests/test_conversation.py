@@ -693,6 +693,16 @@ def test_it_after_asking_which_place_covers_the_thing_defined_is_that_place():
     assert read_in_context("what does it ask governments to do?", turns, _place) == "what does Opinion 1 ask governments to do?"
 
 
+def test_the_second_one_after_asking_how_many_groups_is_the_second_group():
+    turns = [Turn("how many working groups were there", ("part-1/p16",))]
+    assert read_in_context("who chaired the second one", turns, _place) == "who chaired Working Group 2"
+
+
+def test_a_prepositional_fragment_leans_on_the_last_turn():
+    turns = [Turn("what did apnic say", ("annex-1/wg-2/p12",))]
+    assert "apnic" in read_in_context("on behalf of whom?", turns, _place)
+
+
 def test_a_word_capitalized_by_style_is_not_a_name():
     names = report_names("They met in two Sessions and then Ghana spoke. The working session ended.")
     assert "ghana" in names and "sessions" not in names

@@ -257,7 +257,8 @@ _PRONOUN = re.compile(
 )
 # "at what price?", "what dates?", "by whom?": a fragment that only makes sense after an answer
 _FRAGMENT = re.compile(
-    r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of)\s+(?:what|which|whom|when|where|how)(?:\s+[a-z]+){0,2}|"
+    r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of|on\s+behalf\s+of|in\s+favou?r\s+of|because\s+of|"
+    r"instead\s+of|apart\s+from|according\s+to)\s+(?:what|which|whom|who|when|where|how)(?:\s+[a-z]+){0,2}|"
     r"(?:what|which|whom|when|where|how)(?:\s+[a-z]+)?)\s*\W*$",
     re.I,
 )
@@ -1065,6 +1066,13 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         ):
             return f"{_sub(text, match, f'the {topic.group(1)}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
     ordinal = _ORDINAL_ONE.search(text)
+    kind_asked = re.search(r"\b(opinion|working group)s\b", own_words(previous), re.I)
+    if ordinal and len(counts) < 2 and not named and kind_asked and ordinal.group(1).lower() in ("first", "second"):
+        # "how many working groups were there?" answered without naming them: the places are numbered, so "the
+        # second one" is Working Group 2
+        number = 1 if ordinal.group(1).lower() == "first" else 2
+        kind = "Opinion" if kind_asked.group(1).lower() == "opinion" else "Working Group"
+        return _sub(text, ordinal, f"{kind} {number}")
     if ordinal and len(counts) >= 2 and not named:
         # "which opinions deal with IPv6?" answered "Opinion 4 and Opinion 3": "the first one" is Opinion 4; after
         # "how many working groups were there?", the first Working Group the answer cites
