@@ -75,6 +75,13 @@ def test_the_next_item_by_its_place_asks_what_the_turn_before_asked_of_its_item(
     assert hash_assistant.ask("and the fifth one?", history=opinions).read_as == "what is Opinion 5 about"
 
 
+def test_whether_what_an_actor_put_forward_was_adopted_is_where_the_report_settles_it(hash_assistant):
+    answer = hash_assistant.ask("was it adopted?", history=["what did brazil propose"])
+    assert answer.plan == "sequel"
+    assert "the new Draft Opinion was not adopted" in answer.answer
+    assert "Russian Federation presented its contribution" not in answer.answer
+
+
 def test_follow_up_is_rewritten_and_shown(hash_assistant):
     answer = hash_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
     assert "Working Group 2" in answer.rewritten_query

@@ -18,6 +18,7 @@ from assistant.answer.actor import (
     first_doer,
     heard_anywhere,
     joined_names,
+    owned_outcomes,
 )
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
@@ -147,7 +148,11 @@ class Planner:
         """What came of what the last answer (citing `cited`) told, when the report states it there."""
         if not self.enabled or not cited:
             return None
-        draft = compose_sequel(self.context, query, cited)
+        # "was it adopted?" after "what did brazil propose": what became of the thing the actor put forward is told
+        # where the report settles it, though the last answer quoted only where the actor is named
+        actors = self.context.view.actors_in(query)
+        settled = owned_outcomes(self.context, actors)[-2:] if actors and _ASKS_ITS_FATE.search(own_words(query)) else []
+        draft = compose_sequel(self.context, query, cited, settled)
         return Planned("sequel", draft) if draft is not None else None
 
     def finish(self, planned: Planned, question: str, query: str, hits: list[Hit]) -> Answer:
@@ -155,6 +160,9 @@ class Planner:
         return replace(answer, plan=planned.plan)
 
 
+# "was it adopted?", "did it get through?": whether the thing was taken up, not what came out of its debate
+_ASKS_ITS_FATE = re.compile(r"\b(?:adopt\w*|accept\w*|endors\w*|approv\w*|pass(?:ed)?|reject\w*|dropped|survive\w*|"
+                            r"(?:get|got|make|made)\s+(?:it\s+)?(?:in|through|it))\b", re.I)
 _ON_A_TOPIC = re.compile(r"\b(?:deal|deals|dealt|about|cover|covers|covered|concern|concerns|address|addresses|"
                          r"mention|mentions|focus|focuses|relate|relates|talk|talks|touch|touches)\b", re.I)
 _DOCUMENT_ASKS = re.compile(

@@ -24,8 +24,18 @@ MAX_SEQUEL = 3  # sentences told: the outcome, and at most two more that state o
 SEQUEL_SHARE = 0.6  # of the best sentence's closeness to the question a further sentence needs
 
 
-def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...]) -> Draft | None:
+def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...], settled: list[Unit] = ()) -> Draft | None:
+    """What came of what the last answer (citing `cited`) told; `settled` are sentences known to tell what became
+    of it, told first."""
     view = ctx.view
+    if settled:
+        draft = ctx.draft()
+        framed: set[str] = set()
+        lines: list[str] = []
+        for unit in sorted(settled, key=lambda u: u.start):
+            lines += ctx.lines(draft, unit, framed, nested=bool(lines))
+        draft.lead, draft.bullets = lines[0], lines[1:]
+        return draft
     narrative = [view.by_id[c] for c in cited if c in view.by_id and view.by_id[c].kind == "paragraph"
                  and view.by_id[c].part != "Part II"]
     places = Places.of(query)
