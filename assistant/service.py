@@ -205,7 +205,9 @@ class Assistant:
             for i in range(1, len(turns)):
                 # an earlier "what did the second one say" is read as it was then ("what did H.E. Mme Doris
                 # Leuthard say"), so that "and the third?" after it asks the same of the third
-                spell_then = self._listed_spelling(turns[i].question, turns[:i]) if ordinal_item(turns[i].question) else None
+                if not ordinal_item(turns[i].question):
+                    continue
+                spell_then = self._listed_spelling(turns[i].question, turns[:i])
                 if spell_then is not None:
                     turns[i] = replace(turns[i], question=spell_then(turns[i].question))
         read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own

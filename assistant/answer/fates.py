@@ -33,7 +33,8 @@ _NOT_ENDORSED = re.compile(r"\bnot\s+(?:be\s+)?(?:endorsed|adopted|accepted)\b",
 _GROUPS_DECIDED = re.compile(
     r"\b(?:working\s+groups?|wgs?)\b.{0,40}?\b(?:decid\w*|conclu\w*|endors\w*|agreed|outcomes?|results?)\b|"
     r"\b(?:decid\w*|decisions?|conclu\w*|outcomes?|results?)\b.{0,40}?\b(?:working\s+groups?|wgs?)\b|"
-    r"\b(?:each|every|all|which|what|list)\s+(?:of\s+the\s+)?(?:amendments|changes|edits)\b.{0,30}?\b(?:accepted|adopted|made|agreed|went\s+through)\b|"
+    r"\b(?:each|every|all|which|what|list)\s+(?:of\s+the\s+)?(?:amendments|changes|edits)\b.{0,30}?"
+    r"\b(?:accepted|adopted|made|agreed|went\s+through)\b|"
     r"\b(?:every|each|all)\s+amendment\b.{0,30}?\b(?:accepted|adopted|agreed)\b",
     re.I,
 )

@@ -138,7 +138,8 @@ def _opinions(ctx: PlanContext, heads: list[Clause]) -> Draft:
         title = ctx.view.first_unit(head)
         draft.bullets.append(f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:")
         room = max(MIN_OPERATIVE_SHARE, MAX_OPERATIVE // len(heads))
-        draft.bullets += [f"  - {line.removeprefix('  - ')}" for line in opinion_lines(ctx, draft, head, room, preamble=False)]
+        lines = opinion_lines(ctx, draft, head, room, preamble=False)
+        draft.bullets += [f"  - {line.removeprefix('  - ')}" for line in lines]
     return draft
 
 

@@ -36,7 +36,8 @@ _BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
 OVERVIEW_WORDING = re.compile(
     rf"\b(?:{SUMMARY_WORDS}|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
     r"(?:main |key )?takeaways?|key findings|(?:main|key) outcomes?|"
-    r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|tell (?:me|us)(?: (?:a (?:bit|little)|more|something|everything))? about|"
+    r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|"
+    r"tell (?:me|us)(?: (?:a (?:bit|little)|more|something|everything))? about|"
     r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
     r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
     r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"

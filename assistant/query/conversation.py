@@ -63,9 +63,8 @@ _ORDINAL_PLACE = re.compile(
 )
 
 
-# "and the last speaker?", "what was the first item", "what happened to the second one": an item of the list an
-# earlier answer gave, by its place in it
-# "the last speaker", "the fourth one"; and at a question's end the ordinal alone: "and the third?"
+# "and the last speaker?", "what was the first item", "what happened to the second one", and at a question's end
+# the ordinal alone ("and the third?"): an item of the list an earlier answer gave, by its place in it
 _ITEM_BY_PLACE = re.compile(
     rf"\bthe\s+({'|'.join(_ORDINALS)}|last|final)"
     rf"(?:\s+(one|ones|item|point|speaker|person|name|entry|bullet|thing|bit)\b|(?=\s*[?.!]*\s*$))",
@@ -905,7 +904,8 @@ def read_in_context(
         place = _last_place(previous) or place
     thing = _ASKED_WHAT_IS.match(defined) if defined else None
     asked_place = _PLACE_QUESTION.search(own_words(turns[-1].question))
-    if thing and previous != defined and re.search(rf"\b{re.escape(thing.group(1))}\b", previous, re.I) and not asked_place:
+    still = thing and re.search(rf"\b{re.escape(thing.group(1))}\b", previous, re.I)
+    if still and previous != defined and not asked_place:
         # "what is the IEG?", "who chaired it?", then "how many times did it meet?": still the IEG; but after
         # "which opinion covers them?", "it" is the Opinion the answer named
         previous = defined

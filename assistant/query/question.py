@@ -82,8 +82,9 @@ _KINDS = (
     ("why", re.compile(r"\bwhy\b|\breason|\bhow come\b|\bwhat (?:led|caused)\b")),
     ("how-many", re.compile(r"\bhow many\b|\bhow much\b|\bnumber of\b|\bcount\b")),
     # a time or a duration: "the meeting times", "the session hours", "which one ran longest", "spend longer"
-    ("when", re.compile(r"\bwhen\b|\bwhat (?:date|day|time|year)\b|\bhow long\b|\b(?:meeting|session|working)\s+"
-                        r"(?:times?|dates?|hours?)\b|\b(?:ran|run|met|meet|sat|spen[dt]|took|last(?:ed)?)\b.{0,20}\blong(?:er|est)\b")),
+    ("when", re.compile(r"\bwhen\b|\bwhat (?:date|day|time|year)\b|\bhow long\b|"
+                        r"\b(?:meeting|session|working)\s+(?:times?|dates?|hours?)\b|"
+                        r"\b(?:ran|run|met|meet|sat|spen[dt]|took|last(?:ed)?)\b.{0,20}\blong(?:er|est)\b")),
     ("where", re.compile(r"\bwhere\b")),
     ("proposal", re.compile(r"\bpropos|\bsuggest|\bamend|\bwant(?:ed)? to (?:add|change)|\bask(?:ed)? for\b|\brequest")),
     ("who", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhich (?:country|countries|delegation|organi[sz]ation)")),
