@@ -612,6 +612,13 @@ def test_what_became_of_every_draft_is_each_opinions_decision_in_order(planner, 
         assert quote_is_verbatim(planner.context.source, citation)
 
 
+def test_whom_an_opinion_addresses_is_its_invites_and_requests(planner, clauses):
+    for asked in ("who does opinion 5 invite", "who is opinion 5 addressed to"):
+        result = answer(planner, clauses, asked, "annex-1/wg-3/p2")
+        assert result.plan == "list" and result.answer.startswith("Opinion 5 invites Member States and other stakeholders")
+    assert answer(planner, clauses, "who is opinion 2 aimed at", "annex-1/wg-1/p9").answer.startswith("Opinion 2 ")
+
+
 def test_a_section_an_opinion_does_not_have_is_said_not_to_be_there(planner, clauses):
     # Opinion 1 recalls, considers, is of the view and invites; it recognizes nothing
     result = answer(planner, clauses, "what does opinion 1 recognize", "opinion-1/recalling/a")

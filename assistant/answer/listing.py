@@ -159,10 +159,23 @@ def find_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> tuple[Cl
     return best
 
 
+# "who does opinion 5 invite", "who is it addressed to", "who is opinion 2 aimed at": those an Opinion addresses
+_ADDRESSEES = re.compile(
+    r"^\W*(?:and\s+|so\s+)?who(?:m)?\s+(?:does|do|is|are)\s+(?:(?:draft\s+)?opinion\s+\d+|it|this|that)\b.*"
+    r"\b(?:invit\w*|ask\w*|request\w*|urg\w*|call\w*|address\w*|aim\w*|direct\w*|target\w*|for|to|at)\W*$",
+    re.I,
+)
+
+
+def asks_addressees(question: str) -> bool:
+    return _ADDRESSEES.match(own_words(question)) is not None
+
+
 def _asked_sections(ctx: PlanContext, query: str, places) -> list[tuple[int, Clause]]:
-    """The sections of the named Opinion the question asks for ("what does Opinion 4 invite")."""
+    """The sections of the named Opinion the question asks for ("what does Opinion 4 invite"); asked whom it
+    addresses, its invites and requests."""
     view = ctx.view
-    sections = named_sections(query)
+    sections = named_sections(query) or ({"invit", "request"} if asks_addressees(query) else set())
     asked_of = addressee(ctx.source, query)
     name = re.sub(r"^ITU\s+", "", asked_of).lower() if asked_of else ""
     out, addressed = [], []

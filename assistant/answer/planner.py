@@ -29,7 +29,7 @@ from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.fates import asks_every_fate, compose_fates
-from assistant.answer.listing import WHICH_PLACE, compose_list, compose_places
+from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places
 from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
@@ -104,10 +104,11 @@ class Planner:
                 return Planned("list", fates)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
-        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and asks_for_section(own) and (
-            not _ASKS_WHO.match(own)  # "who questioned whether it could request …" asks for a speaker
-            and not _asks_of_another_text(own)
-        ):
+        elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and (
+            asks_addressees(own) or (asks_for_section(own) and not _ASKS_WHO.match(own))
+        ) and not _asks_of_another_text(own):
+            # "who questioned whether it could request …" asks for a speaker; "who does opinion 5 invite" and "who
+            # is it addressed to" for those its operative sections address
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
         draft = None
         which = WHICH_PLACE.search(query)
