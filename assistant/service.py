@@ -212,8 +212,8 @@ class Assistant:
                     turns[i] = replace(turns[i], question=spell_then(turns[i].question))
         read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         spell = self._listed_spelling(own, turns) if self.settings.uses("followups") and turns else None
-        if spell is not None:
-            asked = spell(own)
+        asked = spell(own) if spell is not None else own
+        if asked != own:  # a spelling that leaves the question's words as they are leaves its reading too
             alone = read_in_context(asked, turns, self._place_label, self._names, self._cited_text)
             spelled = spell(read)
             if alone != asked:
@@ -222,7 +222,7 @@ class Assistant:
                 read = alone
             elif spelled != read:  # "what did the last speaker say" → "what did Dr Robert E. Kahn say"
                 read = spelled
-            elif asked != own:
+            else:
                 # the reading took the words for something else ("was the first one changed?" → "was Working
                 # Group 1 changed"): the item is read in the place the conversation is about
                 context = read[len(own_words(read)):].strip()

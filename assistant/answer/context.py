@@ -113,6 +113,18 @@ class PlanContext:
             out.append(f"{nest}… and {len(items) - max_items} more.")
         return out
 
+    def tell(self, units: list[Unit]) -> Draft:
+        """`units` as an answer, in the order given: the first line leads, the others are bullets; a unit quoted
+        already (an item its lead-in brought, a sentence inside a quotation told to its close) is not told again."""
+        draft = self.draft()
+        framed: set[str] = set()
+        lines: list[str] = []
+        for unit in units:
+            if not draft.overlaps(unit):
+                lines += self.lines(draft, unit, framed, nested=bool(lines))
+        draft.lead, draft.bullets = lines[0], lines[1:]
+        return draft
+
     def with_quoted(self, draft: Draft, line: str, quoted: list[Unit]) -> str:
         """`line`, a lead-in ending on its citation marker, with the text it introduces quoted after its colon
         ("Turkey proposed an addition of the following text: “Requests …” [3]"); one clause, one marker. The
@@ -124,31 +136,27 @@ class PlanContext:
         text = " ".join(self.source[start : quoted[-1].end].split())
         return re.sub(r"[.:,]? (\[\d+\])$", lambda m: f": {text} {m.group(1)}", line)
 
+    def _after(self, unit: Unit, most: int) -> list[Unit]:
+        """The next `most` sentences of `unit`'s clause."""
+        clause = self.view.by_id.get(unit.clause_id)
+        return [u for u in self.view.units(clause) if u.start >= unit.end][:most] if clause else []
+
     def _closing(self, unit: Unit, most: int = 3) -> list[Unit]:
         """The sentences after `unit` in its clause up to the one closing the quotation it is inside."""
-        clause = self.view.by_id.get(unit.clause_id)
-        out: list[Unit] = []
-        for later in [u for u in self.view.units(clause) if u.start >= unit.end][:most] if clause else []:
-            out.append(later)
-            if "”" in later.text:
-                return out
-        return []
+        return _to_close(self._after(unit, most))
 
     def quotation_after(self, unit: Unit, most: int = 3) -> list[Unit]:
         """The sentences of a quotation `unit` introduces, up to the one that closes it: after its colon ("… the
         following text: “Requests …”"), or opening right after it ("the UNGA has passed Resolution (A/RES/67/195),
         on 21 Dec. 2012, “20. Invites the Chair …”"), so that what introduces a quotation never stands alone."""
-        clause = self.view.by_id.get(unit.clause_id)
-        if clause is None:
-            return []
-        rest = [u for u in self.view.units(clause) if u.start >= unit.end][:most]
+        rest = self._after(unit, most)
         if not rest:
             return []
         gap = self.source[unit.end : rest[0].start]
         after_colon = unit.text.rstrip().endswith(":") and rest[0].text.lstrip().startswith(("“", '"'))
         if not (after_colon or "“" in gap):
             return []
-        return self._closing(unit, most) or rest  # to where the quotation closes, or as far as may be told
+        return _to_close(rest) or rest  # to where the quotation closes, or as far as may be told
 
     def _quoted_paragraph(self, clause, unit: Unit) -> bool:
         """`unit` sits in a numbered paragraph of another text set out inside a paragraph of the report ("India …
@@ -243,3 +251,11 @@ class PlanContext:
 
     def hits_in(self, hits: list[Hit], clause_ids: set[str]) -> list[Hit]:
         return [h for h in hits if h.clause.id in clause_ids]
+
+
+def _to_close(units: list[Unit]) -> list[Unit]:
+    """`units` up to the one closing a quotation, or none when none closes it."""
+    for i, unit in enumerate(units):
+        if "”" in unit.text:
+            return units[: i + 1]
+    return []

@@ -261,16 +261,7 @@ def compose_debate(ctx: PlanContext, query: str, places) -> Draft | None:
     inside = [c for c in clauses if view.by_id.get(c.parent or "") is not None
               and view.by_id[c.parent].kind == "heading" and about_opinions(view.by_id[c.parent], places.opinions)]
     units = ctx.top_units(query, inside or clauses, MAX_OPERATIVE)
-    if not units:
-        return None
-    draft = ctx.draft()
-    framed: set[str] = set()
-    lines: list[str] = []
-    for unit in units:
-        if not draft.overlaps(unit):
-            lines += ctx.lines(draft, unit, framed, nested=bool(lines))
-    draft.lead, draft.bullets = lines[0], lines[1:]
-    return draft
+    return ctx.tell(units) if units else None
 
 
 # "the main takeaways of the whole report", "summarize the forum": the document as a whole
@@ -387,15 +378,7 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
                 units = sorted(set(units) | set(more), key=lambda u: u.start)[: PARAGRAPH_SENTENCES + 3]
     others = [h.clause for h in hits[:8] if h.clause.id != home.id and not ctx.view.is_opening(h.clause)]
     elsewhere = ctx.top_units(query, others, TOPIC_SENTENCES - len(units), min_share=0.6)
-    draft = ctx.draft()
-    framed: set[str] = set()
-    lines: list[str] = []
-    for unit in units + [u for u in elsewhere if u not in units]:
-        if draft.overlaps(unit):
-            continue  # already quoted as an item of a list its lead-in brought
-        lines += ctx.lines(draft, unit, framed, nested=bool(lines))
-    draft.lead, draft.bullets = lines[0], lines[1:]
-    return draft
+    return ctx.tell(units + [u for u in elsewhere if u not in units])
 
 
 def _names_a_topic(ctx: PlanContext, query: str) -> bool:

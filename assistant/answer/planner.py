@@ -151,8 +151,8 @@ class Planner:
             return None
         # "was it adopted?" after "what did brazil propose": what became of the thing the actor put forward is told
         # where the report settles it, though the last answer quoted only where the actor is named
-        actors = self.context.view.actors_in(query)
-        settled = owned_outcomes(self.context, actors)[-2:] if actors and _ASKS_ITS_FATE.search(own_words(query)) else []
+        actors = self.context.view.actors_in(query) if _ASKS_ITS_FATE.search(own_words(query)) else ()
+        settled = owned_outcomes(self.context, actors)[-2:] if actors else []
         draft = compose_sequel(self.context, query, cited, settled)
         return Planned("sequel", draft) if draft is not None else None
 

@@ -29,7 +29,7 @@ def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...], settled
     of it, told first."""
     view = ctx.view
     if settled:
-        return _told(ctx, settled)
+        return ctx.tell(sorted(settled, key=lambda u: u.start))
     narrative = [view.by_id[c] for c in cited if c in view.by_id and view.by_id[c].kind == "paragraph"
                  and view.by_id[c].part != "Part II"]
     places = Places.of(query)
@@ -75,15 +75,4 @@ def compose_sequel(ctx: PlanContext, query: str, cited: tuple[str, ...], settled
     decided = named or decided
     if decided and decided[-1] not in picked:
         picked.append(decided[-1])
-    return _told(ctx, picked)
-
-
-def _told(ctx: PlanContext, units: list[Unit]) -> Draft:
-    """The units as an answer, in the report's order."""
-    draft = ctx.draft()
-    framed: set[str] = set()
-    lines: list[str] = []
-    for unit in sorted(units, key=lambda u: u.start):
-        lines += ctx.lines(draft, unit, framed, nested=bool(lines))
-    draft.lead, draft.bullets = lines[0], lines[1:]
-    return draft
+    return ctx.tell(sorted(picked, key=lambda u: u.start))

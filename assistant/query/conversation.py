@@ -1219,7 +1219,8 @@ _ACTOR_IN_CONTEXT = re.compile(
 def _actor_of(question: str) -> str | None:
     """Who acts in a question ("what did Senegal want …" → "Senegal"), or in the context its reading carries,
     unless it is a place or the report."""
-    m = _ACTOR.search(own_words(question)) or _ACTOR_IN_CONTEXT.search(question[len(own_words(question)):])
+    own = own_words(question)
+    m = _ACTOR.search(own) or _ACTOR_IN_CONTEXT.search(question[len(own):])
     if m is None:
         return None
     word = m.group(1)
