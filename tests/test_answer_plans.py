@@ -619,6 +619,16 @@ def test_whom_an_opinion_addresses_is_its_invites_and_requests(planner, clauses)
     assert answer(planner, clauses, "who is opinion 2 aimed at", "annex-1/wg-1/p9").answer.startswith("Opinion 2 ")
 
 
+def test_what_an_opinion_recommends_is_its_operative_sections(planner, clauses):
+    # the Opinions never say "recommend"; the Working Group 2 report's "it was recommended not to reopen" is no answer
+    result = answer(planner, clauses, "what does opinion 4 recommend", "annex-1/wg-2/p4")
+    assert result.plan == "overview" and result.answer.startswith("OPINION 4: In support of IPv6 adoption")
+    assert "It is of the view that every effort should be made" in result.answer
+    assert "It invites Member States" in result.answer and "recommended" not in result.answer
+    # about a topic of it, the clause on that topic answers
+    assert answer(planner, clauses, "what does opinion 4 want done about legacy addresses", "opinion-4/is-of-the-view/b").plan != "overview"
+
+
 def test_a_section_an_opinion_does_not_have_is_said_not_to_be_there(planner, clauses):
     # Opinion 1 recalls, considers, is of the view and invites; it recognizes nothing
     result = answer(planner, clauses, "what does opinion 1 recognize", "opinion-1/recalling/a")

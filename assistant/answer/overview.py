@@ -153,6 +153,34 @@ def _opinion(ctx: PlanContext, head: Clause) -> Draft:
     return draft
 
 
+# "what does opinion 4 recommend", "what does it want", "what does opinion 3 say should happen": what an Opinion
+# concludes and asks is in its operative sections, which never use these words ("recommended" is the Working Group 2
+# report's word for not reopening a debate)
+_ASKS_OPERATIVE = re.compile(
+    r"\b(?:recommend\w*|wants?|wanted|advocat\w*|calls?\s+for|called\s+for|says?\s+should|thinks?\s+should|"
+    r"should\s+(?:happen|be\s+done))\b",
+    re.I,
+)
+# "what are the main recommendations of opinion 3" asks for them all; "what does opinion 4 want done about old
+# address space" for the clause on that topic, which the fact plan finds
+_ALL_ASKED = frozenset(tokenize("opinion op draft recommend recommendations advocate call calls main key overall all"))
+
+
+def compose_operative(ctx: PlanContext, number: int, question: str) -> Draft | None:
+    """An Opinion's title, then what it concludes and asks (its operative sections), when the question asks what
+    it recommends or wants, and all of it rather than about a topic."""
+    if not _ASKS_OPERATIVE.search(question):
+        return None
+    head = ctx.view.opinion_heads.get(number)
+    title = ctx.view.first_unit(head) if head is not None else None
+    if title is None or set(tokenize(question)) - set(tokenize(title.text)) - _ALL_ASKED:
+        return None
+    draft = ctx.draft()
+    draft.lead = f"{clean_sentence(title.text)} {draft.cite(title)}"
+    draft.bullets += opinion_lines(ctx, draft, head, MAX_OPERATIVE, preamble=False)
+    return draft if draft.bullets else None
+
+
 def opinion_lines(ctx: PlanContext, draft: Draft, head: Clause, room: int, preamble: bool) -> list[str]:
     """An Opinion's operative clauses, each operative section given a share of `room`, then (with `preamble`) one
     line per preamble section."""

@@ -31,7 +31,7 @@ from assistant.answer.fact import compose_fact
 from assistant.answer.fates import asks_every_fate, compose_fates
 from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places
 from assistant.answer.sequel import compose_sequel
-from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_overview
+from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_operative, compose_overview
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.query.conversation import own_words
 from assistant.query.question import report_year
@@ -110,6 +110,11 @@ class Planner:
             # "who questioned whether it could request …" asks for a speaker; "who does opinion 5 invite" and "who
             # is it addressed to" for those its operative sections address
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
+        if shape in ("fact", "list") and len(places.opinions) == 1 and not actors:
+            draft = compose_operative(ctx, places.opinions[0], own)  # "what does opinion 4 recommend"
+            if draft is not None:
+                draft.anchored = True
+                return Planned("overview", draft)
         draft = None
         which = WHICH_PLACE.search(query)
         if which and shape == "list" and _ON_A_TOPIC.search(own) and not places.count:
