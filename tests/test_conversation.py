@@ -336,6 +336,14 @@ def test_two_turns_after_a_question_about_an_actor_it_is_still_what_the_actor_pu
     assert "Working Group 2 instead" not in read and "turkey propose" in read
 
 
+def test_an_actor_asked_about_with_it_two_turns_on_is_still_the_actor():
+    # "did it raise", "did it drop": a country acting, not the Opinion the first turn named
+    turns = [Turn("what did india ask for in opinion 5", ("annex-1/wg-3/p12",)),
+             Turn("how many points did it raise", ("annex-1/wg-3/p12",))]
+    read = read_in_context("which ones did it drop", turns, _place)
+    assert "Opinion 5 drop" not in read and "india ask" in read
+
+
 def test_and_someone_else_asks_the_last_question_of_the_new_speaker():
     assert read_in_context("and the internet co-founder?", [Turn("what did the icann guy say")], _place) == (
         "what did the internet co-founder say"

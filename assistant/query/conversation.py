@@ -1220,13 +1220,13 @@ def _actor_of(question: str) -> str | None:
     """Who acts in a question ("what did Senegal want …" → "Senegal"), or in the context its reading carries,
     unless it is a place or the report."""
     own = own_words(question)
-    m = _ACTOR.search(own) or _ACTOR_IN_CONTEXT.search(question[len(own):])
-    if m is None:
-        return None
-    word = m.group(1)
-    if word.lower() in _PLACE_WORDS or word.lower() in STOPWORDS or _PLACE.match(word):
-        return None
-    return word
+    for m in (_ACTOR.search(own), _ACTOR_IN_CONTEXT.search(question[len(own):])):
+        word = m.group(1) if m else ""
+        if word and not (word.lower() in _PLACE_WORDS or word.lower() in STOPWORDS or _PLACE.match(word)):
+            return word
+        if word and word.lower() not in ("it", "they"):
+            return None  # "what did Opinion 4 say": the place acts
+    return None
 
 
 def _same_kind(place: str, others: list[str]) -> bool:
