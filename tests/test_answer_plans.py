@@ -619,6 +619,17 @@ def test_whom_an_opinion_addresses_is_its_invites_and_requests(planner, clauses)
     assert answer(planner, clauses, "who is opinion 2 aimed at", "annex-1/wg-1/p9").answer.startswith("Opinion 2 ")
 
 
+def test_an_item_of_a_clause_is_told_with_the_words_it_continues(planner, clauses):
+    # "2) established a website …" continues "that the Directors of the TSB and BDT have,"
+    result = answer(planner, clauses, "what's the BDT", "opinion-3/recognizing/l/1")
+    assert "recognizes that the Directors of the TSB and BDT have … initiated a project" in result.answer
+    assert "recognizes initiated" not in result.answer
+    cited = [c.clause_id for c in result.citations]
+    assert cited.index("opinion-3/recognizing/l") == cited.index("opinion-3/recognizing/l/1") - 1
+    for citation in result.citations:
+        assert quote_is_verbatim(planner.context.source, citation)
+
+
 def test_what_an_opinion_recommends_is_its_operative_sections(planner, clauses):
     # the Opinions never say "recommend"; the Working Group 2 report's "it was recommended not to reopen" is no answer
     result = answer(planner, clauses, "what does opinion 4 recommend", "annex-1/wg-2/p4")
