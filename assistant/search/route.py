@@ -287,6 +287,8 @@ def named_titles(query: str, places: Places) -> tuple[str, ...]:
             counts[w] = counts.get(w, 0) + 1
     scored = []
     for cid, title in places.titles.items():
+        if not title & _NOUN_WORDS:
+            continue  # a table's header ("Group Chairs Vice-Chair(s)") or a section word names no Opinion or draft
         shared = title & words
         if any(counts[w] <= _DISTINCTIVE for w in shared):
             scored.append((sum(places.title_weight[w] for w in shared), cid))
