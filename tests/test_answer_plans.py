@@ -638,6 +638,7 @@ def test_what_an_opinion_recommends_is_its_operative_sections(planner, clauses):
     assert "It invites Member States" in result.answer and "recommended" not in result.answer
     # about a topic of it, the clause on that topic answers
     assert answer(planner, clauses, "what does opinion 4 want done about legacy addresses", "opinion-4/is-of-the-view/b").plan != "overview"
+    assert answer(planner, clauses, "what does opinion 4 want done about them", "opinion-4/is-of-the-view/b").plan != "overview"
 
 
 def test_a_section_an_opinion_does_not_have_is_said_not_to_be_there(planner, clauses):

@@ -344,6 +344,14 @@ def test_an_actor_asked_about_with_it_two_turns_on_is_still_the_actor():
     assert "Opinion 5 drop" not in read and "india ask" in read
 
 
+def test_a_second_pronoun_left_after_one_is_read_keeps_the_last_turn():
+    # "it" is Opinion 4; "them" is what the last turn asked about
+    turns = [Turn("what is opinion 4 about", ("opinion-4/is-of-the-view/a",)),
+             Turn("does it mention legacy addresses", ("opinion-4/is-of-the-view/e",))]
+    read = read_in_context("what does it want done about them", turns, _place)
+    assert read.startswith("what does Opinion 4 want done about them") and "legacy addresses" in read
+
+
 def test_and_someone_else_asks_the_last_question_of_the_new_speaker():
     assert read_in_context("and the internet co-founder?", [Turn("what did the icann guy say")], _place) == (
         "what did the internet co-founder say"

@@ -163,13 +163,14 @@ _ASKS_OPERATIVE = re.compile(
 )
 # "what are the main recommendations of opinion 3" asks for them all; "what does opinion 4 want done about old
 # address space" for the clause on that topic, which the fact plan finds
+_ABOUT_SOMETHING = re.compile(r"\b(?:about|on|regarding|concerning|with)\s+(?:it|them|this|that|these|those)\b", re.I)
 _ALL_ASKED = frozenset(tokenize("opinion op draft recommend recommendations advocate call calls main key overall all"))
 
 
 def compose_operative(ctx: PlanContext, number: int, question: str) -> Draft | None:
     """An Opinion's title, then what it concludes and asks (its operative sections), when the question asks what
     it recommends or wants, and all of it rather than about a topic."""
-    if not _ASKS_OPERATIVE.search(question):
+    if not _ASKS_OPERATIVE.search(question) or _ABOUT_SOMETHING.search(question):
         return None
     head = ctx.view.opinion_heads.get(number)
     title = ctx.view.first_unit(head) if head is not None else None

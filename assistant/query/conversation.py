@@ -1010,11 +1010,14 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
         if len(opinions) > 2:
             # "which one is about broadband?" after the six: which Opinion, found by what it is about
             return f"{text[: which.start()]}which opinion{text[which.end():]}"
-    return (
-        _substitute_person(text, previous, cited, cited_text)
-        or _substitute(text, previous, cited, place_label)
-        or rewrite_query(text, [previous])
-    )
+    substituted = _substitute_person(text, previous, cited, cited_text) or _substitute(text, previous, cited, place_label)
+    if substituted is None:
+        return rewrite_query(text, [previous])
+    if substituted != text and _first_unresolved(substituted) is not None and own_words(substituted) == substituted:
+        # "what does it want done about them" after "does it mention legacy addresses": "it" is Opinion 4, and
+        # "them" still stands for what the last turn asked about, which its words carry
+        return f"{substituted.rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    return substituted
 
 
 def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -> str | None:
