@@ -92,6 +92,8 @@ REPORT = (
         ("what did the european commission say", "it never mentions european commission"),
         ("what did the aussie delegate say", None),  # a person may be described by any word
         ("what did they say about it in plain english", None),
+        ("did anybody oppose opinion 4", None),  # no one in particular
+        ("did somebody object to it", None),
         ("", None),
     ],
 )

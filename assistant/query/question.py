@@ -244,6 +244,9 @@ _HOW_MANY_WERE = re.compile(
 _TOPIC = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+)?([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){1,2})\s*[?.!]*\s*$", re.I)
 
 
+# "did anybody oppose opinion 4": no one in particular, whom the report need not name
+_ANYONE = frozenset("anybody somebody everybody nobody".split())
+
 # a one-word place a question is restricted to: "… in africa", "… in africa according to the report", "… in asia right now"
 _WHERE_IN = re.compile(
     r"\b(?:in|across|within|throughout)\s+([a-z][a-z-]{2,})(?=\s*(?:$|[?.!,;]|\s+(?:according|right|now|today|"
@@ -279,7 +282,7 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
     # typed in lower case: "what did china propose" — the one word before the verb is the actor
     for match in _ACTOR_LOWER.finditer(question):
         word = match.group(1) or match.group(2)  # "what did china propose", "germany's contribution"
-        if len(word) > 3 and word.lower() not in STOPWORDS and not _knows(word, vocabulary, joined):
+        if len(word) > 3 and word.lower() not in STOPWORDS | _ANYONE and not _knows(word, vocabulary, joined):
             return f"it never mentions {word}"
     for match in _ACTOR_PHRASE.finditer(question):
         # "what did the european commission say": a body the report names only by its head ("Commission") is
