@@ -391,6 +391,11 @@ def test_no_doers_are_gathered_for_a_question_that_asks_for_none(planner, clause
     assert asked_act("who reported back on the strategic dialogue") is None
     assert asked_act("what did ghana propose") is None
     assert asked_act("which countries backed opinion 5") == "support"
+    # speaking in a Working Group is its debate; at the opening it is an address, which Part I lists
+    assert asked_act("which countries spoke in wg3") == "debate"
+    assert asked_act("who spoke at the opening") is None
+    result = answer(planner, clauses, "who intervened in wg2", "annex-1/wg-2/p5")
+    assert result.plan == "list" and "ICANN" in result.answer and "Working Group 2: Chair" not in result.answer
 
 
 def test_who_wanted_a_change_names_its_proposer_first(planner, clauses):

@@ -15,6 +15,7 @@ from assistant.answer.draft import Draft, clean_sentence
 from assistant.query.conversation import own_words
 from assistant.query.question import STOPWORDS
 from assistant.records import Clause
+from assistant.search.route import numbered_places
 from assistant.report.sentences import Unit
 
 # "which countries / delegations / who … proposed / supported / objected …": the doers asked for, and the act
@@ -42,6 +43,7 @@ _ASKED_ACT = re.compile(
     r"(request\w*|ask\w* for|wanted\s+to\s+know))\b",
     re.I,
 )
+_SPOKE = re.compile(r"\b(?:spoke|speak\w*|interven\w*|took the floor|participat\w*|had a say)\b", re.I)
 _ACT_PHRASE = {
     "debate": "took part in the debate",
     "propos": "proposed or contributed text",
@@ -62,7 +64,9 @@ def asked_act(query: str) -> str | None:
     # "who questioned whether the forum could 'request' the secretary general": a word quoted is not the act
     m = _ASKED_ACT.search(_QUOTED.sub(" ", query))
     if m is None:
-        return None
+        # "which countries spoke in wg3": speaking in a Working Group is taking part in its debate (at the opening
+        # it is an address, which Part I lists)
+        return "debate" if _SPOKE.search(query) and numbered_places(query)[1] else None
     return list(_ACTS)[next(i for i, g in enumerate(m.groups()) if g)]
 
 
