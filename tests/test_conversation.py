@@ -344,6 +344,13 @@ def test_an_actor_asked_about_with_it_two_turns_on_is_still_the_actor():
     assert "Opinion 5 drop" not in read and "india ask" in read
 
 
+def test_what_an_actor_wanted_is_still_it_after_did_that_get_in():
+    turns = [Turn("what did turkey want added to Opinion 3?", ("annex-1/wg-2/p9",)),
+             Turn("did that get into the opinion?", ("annex-1/wg-2/p11",))]
+    read = read_in_context("so where did it end up?", turns, _place)
+    assert "Opinion 3 end up" not in read and "turkey want" in read
+
+
 def test_a_second_pronoun_left_after_one_is_read_keeps_the_last_turn():
     # "it" is Opinion 4; "them" is what the last turn asked about
     turns = [Turn("what is opinion 4 about", ("opinion-4/is-of-the-view/a",)),

@@ -1227,7 +1227,7 @@ def _actor_of(question: str) -> str | None:
         word = m.group(1) if m else ""
         if word and not (word.lower() in _PLACE_WORDS or word.lower() in STOPWORDS or _PLACE.match(word)):
             return word
-        if word and word.lower() not in ("it", "they"):
+        if word and word.lower() not in ("it", "they", "that", "this", "these", "those"):
             return None  # "what did Opinion 4 say": the place acts
     return None
 
