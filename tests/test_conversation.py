@@ -344,6 +344,11 @@ def test_an_actor_asked_about_with_it_two_turns_on_is_still_the_actor():
     assert "Opinion 5 drop" not in read and "india ask" in read
 
 
+def test_his_group_is_the_working_group_he_was_asked_about():
+    turns = [Turn("who chaired Working Group 2", ("part-1/working-groups/wg-2",))]
+    assert read_in_context("what opinions did his group handle", turns, _place) == "what opinions did Working Group 2 handle"
+
+
 def test_what_an_actor_wanted_is_still_it_after_did_that_get_in():
     turns = [Turn("what did turkey want added to Opinion 3?", ("annex-1/wg-2/p9",)),
              Turn("did that get into the opinion?", ("annex-1/wg-2/p11",))]

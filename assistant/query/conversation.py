@@ -999,6 +999,11 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
         if _OTHER.search(text):
             return rewrite_query(f"and {substituted}", [previous])
         return f"{substituted.rstrip(' ?')} ({previous.rstrip(' ?')})"
+    group = _THEIR_GROUP.search(text)
+    place = _last_place(previous)
+    if group and place and place.startswith("Working Group"):
+        # "what opinions did his group handle" after "who chaired wg2": the group he chaired, not a group of his
+        return _sub(text, group, place)
     which = _WHICH_ONE.match(text)
     if which and re.search(r"\bones?$", which.group(0), re.I):
         # "which one got changed?" after an answer citing Opinions 1 and 2: which of those
@@ -1018,6 +1023,9 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
         # "them" still stands for what the last turn asked about, which its words carry
         return f"{substituted.rstrip(' ?')}? ({previous.rstrip(' ?')})"
     return substituted
+
+
+_THEIR_GROUP = re.compile(r"\b(?:his|her|their|its)\s+(?:working\s+)?group\b", re.I)
 
 
 def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -> str | None:
