@@ -289,7 +289,10 @@ _ANYTHING_ON = re.compile(
 # A verb whose object was in the answer before: "who objected?", "who proposed?"
 _UNFINISHED = re.compile(
     r"^\W*(?:and\s+|so\s+)?who(?:\s+(?:was|were|did|had))?\s+[a-z]+ed(?:\s+(?:back|out|up|against|for))?"
-    r"(?:\s+(?:and|&)\s+(?:why|how|when))?\W*$",  # "who objected?", "who pushed back and why?"
+    r"(?:\s+(?:and|&)\s+(?:why|how|when))?\W*$|"  # "who objected?", "who pushed back and why?"
+    # "what was added?": an edit to a text the question does not name ("what was adopted?" is the forum's own)
+    r"^\W*(?:and\s+|so\s+)?what\s+(?:was|were|got|has\s+been|had\s+been)\s+(?:\w+ly\s+)?"
+    r"(?:added|changed|removed|dropped|deleted|replaced|inserted|amended|withdrawn|struck|cut|kept|taken\s+out)\W*$",
     re.I,
 )
 # A noun that needs a complement the question does not give: "what were the reasons?", "what was the outcome?",
