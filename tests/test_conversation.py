@@ -279,7 +279,8 @@ def test_a_pronoun_answered_inside_the_question_stands_alone(question):
         "is there anything similar in opinion 6", "did anyone object?", "was there any opposition", "who else?",
         "any others", "tell me more", "more detail please", "compare with op 3", "in which working group?",
         "what was the outcome", "which clause says so", "how many were there", "same question for wg2", "explain",
-        "who objected?", "what was added?", "what got dropped",
+        "who objected?", "what was added?", "what got dropped", "what did they say about the rirs",
+        "what did they propose for opinion 2",
     ],
 )
 def test_an_ellipsis_or_outside_pronoun_is_a_follow_up(question):

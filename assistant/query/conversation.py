@@ -393,7 +393,7 @@ def is_follow_up(question: str, names: frozenset[str] = frozenset()) -> bool:
             # changed its opinions"
             continue
         after = text[match.end():]
-        if word == "they" and _VERB_NEXT.match(after) and (
+        if word == "they" and _VERB_NEXT.match(after) and not _THEY_SAID.match(after) and (
             _PLACE.search(text) or _has_name(after, names) or _has_name(before, names)
             or _CONTACT_RELATIVE.search(before)
         ):
@@ -425,6 +425,10 @@ _WHICH_DOER = re.compile(
 # "list all the opinions they adopted": "they" in a relative clause on a thing named right before it is whoever did
 # what the report tells, not someone from the last turn
 _CONTACT_RELATIVE = re.compile(r"\b(?:the|all|every|any)\s+(?:[a-z-]+\s+)?[a-z-]{3,}s\s+$", re.I)
+# "what did they say about the RIRs", "what did they propose for opinion 2": "they" who spoke are those the
+# conversation was about, whatever the question names after
+_THEY_SAID = re.compile(r"\s+(?:say|said|think|thought|propose|proposed|suggest|suggested|want|wanted|argue|argued|"
+                        r"mention|mentioned|ask|asked|stress|stressed|highlight|highlighted)\b", re.I)
 # "they" as a subject: a word follows that is not another pronoun ("did they keep …", not "… they?")
 _VERB_NEXT = re.compile(r"\s+(?!(?:it|its|them|their|this|that|those|these)\b)[a-z]+\b", re.I)
 
