@@ -162,7 +162,7 @@ _ASKS_OPERATIVE = re.compile(
     re.I,
 )
 # "what are the main recommendations of opinion 3" asks for them all; "what does opinion 4 want done about old
-# address space" for the clause on that topic, which the fact plan finds
+# address space", or "… about them", for the clause on that topic, which the fact plan finds
 _ABOUT_SOMETHING = re.compile(r"\b(?:about|on|regarding|concerning|with)\s+(?:it|them|this|that|these|those)\b", re.I)
 _ALL_ASKED = frozenset(tokenize("opinion op draft recommend recommendations advocate call calls main key overall all"))
 

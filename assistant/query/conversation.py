@@ -988,6 +988,10 @@ def _join(labels: list[str]) -> str:
     return f"{kind.group(1)}s " + " and ".join(map(str, numbers))
 
 
+# "his group", "their working group": the group someone was asked about as its officer
+_THEIR_GROUP = re.compile(r"\b(?:his|her|their|its)\s+(?:working\s+)?group\b", re.I)
+
+
 def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, cited_text=lambda _id: "") -> str:
     text = question.strip()
     if _BARE_WH.match(text):
@@ -1030,9 +1034,6 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
         # "them" still stands for what the last turn asked about, which its words carry
         return f"{substituted.rstrip(' ?')}? ({previous.rstrip(' ?')})"
     return substituted
-
-
-_THEIR_GROUP = re.compile(r"\b(?:his|her|their|its)\s+(?:working\s+)?group\b", re.I)
 
 
 def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -> str | None:
