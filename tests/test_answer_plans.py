@@ -624,6 +624,13 @@ def test_whom_an_opinion_addresses_is_its_invites_and_requests(planner, clauses)
     assert answer(planner, clauses, "who is opinion 2 aimed at", "annex-1/wg-1/p9").answer.startswith("Opinion 2 ")
 
 
+def test_a_count_is_of_the_thing_asked_not_of_another_word_of_the_question(planner, clauses):
+    # "(five in total)" counts drafts of the SG's report; "in total" is not what is counted
+    result = answer(planner, clauses, "how many opinions were adopted in total", "part-1/p16", "part-1/p3", "part-1/p21")
+    assert "five in total" not in result.answer.splitlines()[0]
+    assert "six draft Opinions" in result.answer
+
+
 def test_an_item_of_a_clause_is_told_with_the_words_it_continues(planner, clauses):
     # "2) established a website …" continues "that the Directors of the TSB and BDT have,"
     result = answer(planner, clauses, "what's the BDT", "opinion-3/recognizing/l/1")

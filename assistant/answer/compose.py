@@ -255,7 +255,8 @@ class Composer:
         )
 
     def _score(
-        self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int, meaning: float, wanted: str | None
+        self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int, meaning: float, wanted: str | None,
+        counted: set[str] = frozenset(),
     ) -> float:
         words = set(tokenize(unit.text))
         overlap = sum(self.idf(t) for t in query_terms & words) / total_idf if total_idf else 0.0
@@ -271,7 +272,7 @@ class Composer:
                 bonus += 0.05
         elif kind == "when" and _DATE.search(text):
             bonus += 0.2
-        elif kind == "how-many" and _counts_asked_thing(text, query_terms):
+        elif kind == "how-many" and _counts_asked_thing(text, counted or query_terms):
             bonus += 0.2
         elif kind == "where" and _PLACE_NAMED.search(text):
             # places named one by one ("such as CSTD, ECOSOC and the IGF") answer "where" more than "other fora"
@@ -338,11 +339,15 @@ class Composer:
         labels = numbered_labels(own_words(query))
         scored = []
         candidates = self._candidates(query, hits, filters)
+        counted: set[str] = set()
         if kind == "how-many":
             candidates += self._counting(own_words(query), {u.start for u, _, _ in candidates}, len(hits), filters)
+            # "how many opinions were adopted in total": a number next to "opinions" counts them, not "five in total";
+            # "how many experts … and how many contributions": both
+            counted = {t for asked in _COUNT_ASKED.finditer(own_words(query)) for t in tokenize(asked.group(1))}
         for unit, rank, route in candidates:
             meaning = self._meaning(query_vector, unit)
-            score = self._score(terms, total, kind, unit, rank, meaning, wanted) + route
+            score = self._score(terms, total, kind, unit, rank, meaning, wanted, counted) + route
             if labels and any(label.search(unit.text) or label.numbered(self.source, unit.start) for label in labels):
                 score += LABEL_BONUS
             scored.append(Scored(unit, score, rank))
