@@ -772,6 +772,9 @@ def test_the_first_one_is_the_first_place_of_the_kind_the_last_question_counted(
     assert is_follow_up("who chaired the first one")
     assert read_in_context("who chaired the first one", turns, _place) == "who chaired Working Group 1"
     assert not is_follow_up("what happened in the first session")
+    # counted places are numbered whichever the answer cited first
+    turns = [Turn("how many working groups were there?", ("annex-1/wg-3/p4", "part-1/p16", "annex-1/wg-1/p1"))]
+    assert read_in_context("who chaired the first one", turns, _place) == "who chaired Working Group 1"
 
 
 def test_and_a_thing_with_another_number_swaps_the_number():

@@ -1086,9 +1086,11 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
             return f"{_sub(text, match, f'the {topic.group(1)}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
     ordinal = _ORDINAL_ONE.search(text)
     kind_asked = re.search(r"\b(opinion|working group)s\b", own_words(previous), re.I)
-    if ordinal and len(counts) < 2 and not named and kind_asked and ordinal.group(1).lower() in ("first", "second"):
-        # "how many working groups were there?" answered without naming them: the places are numbered, so "the
-        # second one" is Working Group 2
+    counted = re.search(r"\bhow\s+many\b", own_words(previous), re.I)
+    if (ordinal and (len(counts) < 2 or counted) and not named and kind_asked
+            and ordinal.group(1).lower() in ("first", "second")):
+        # "how many working groups were there?": the places are numbered, so "the second one" is Working Group 2,
+        # whichever the answer happened to cite first
         number = 1 if ordinal.group(1).lower() == "first" else 2
         kind = "Opinion" if kind_asked.group(1).lower() == "opinion" else "Working Group"
         return _sub(text, ordinal, f"{kind} {number}")
