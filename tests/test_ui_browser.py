@@ -76,6 +76,8 @@ def _page(browser, server, size: str):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.goto(server.local_url)
     page.locator("#transcript").wait_for()
+    # keys typed before the page's script has started would be lost (the keyboard test once timed out so)
+    page.wait_for_function("document.documentElement.dataset.ready === 'true'")
     return page
 
 

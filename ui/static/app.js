@@ -457,6 +457,8 @@
       const log = $("transcript");
       if (log) log.scrollTop = log.scrollHeight;
     }
+    // the keys and the form are live from here on: a test (or anything driving the page) waits for this
+    document.documentElement.dataset.ready = "true";
   }
 
   const wait = setInterval(() => {
