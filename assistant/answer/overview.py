@@ -135,21 +135,26 @@ def _opinions(ctx: PlanContext, heads: list[Clause]) -> Draft:
     draft = ctx.draft()
     draft.lead = f"Opinions {', '.join(str(h.opinion) for h in heads[:-1])} and {heads[-1].opinion}, each in brief:"
     for head in heads:
-        title = ctx.view.first_unit(head)
-        draft.bullets.append(f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:")
+        draft.bullets.append(_title_line(ctx, draft, head))
         room = max(MIN_OPERATIVE_SHARE, MAX_OPERATIVE // len(heads))
         lines = opinion_lines(ctx, draft, head, room, preamble=False)
         draft.bullets += [f"  - {line.removeprefix('  - ')}" for line in lines]
     return draft
 
 
-def _opinion(ctx: PlanContext, head: Clause) -> Draft:
-    """What the Opinion concludes and asks (its operative sections, each given a share of the room) first,
-    then one line per preamble section: the gist of an Opinion is what it says, not what it recalls."""
-    draft = ctx.draft()
+def _title_line(ctx: PlanContext, draft: Draft, head: Clause) -> str:
+    """An Opinion's title, quoted, as a line of its own."""
     title = ctx.view.first_unit(head)
-    draft.lead = f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
-    draft.bullets += opinion_lines(ctx, draft, head, MAX_OPERATIVE, preamble=True)
+    return f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
+
+
+def _opinion(ctx: PlanContext, head: Clause, preamble: bool = True) -> Draft:
+    """What the Opinion concludes and asks (its operative sections, each given a share of the room) first,
+    then (with `preamble`) one line per preamble section: the gist of an Opinion is what it says, not what it
+    recalls."""
+    draft = ctx.draft()
+    draft.lead = _title_line(ctx, draft, head)
+    draft.bullets += opinion_lines(ctx, draft, head, MAX_OPERATIVE, preamble=preamble)
     return draft
 
 
@@ -176,9 +181,7 @@ def compose_operative(ctx: PlanContext, number: int, question: str) -> Draft | N
     title = ctx.view.first_unit(head) if head is not None else None
     if title is None or set(tokenize(question)) - set(tokenize(title.text)) - _ALL_ASKED:
         return None
-    draft = ctx.draft()
-    draft.lead = f"{clean_sentence(title.text)} {draft.cite(title)}"
-    draft.bullets += opinion_lines(ctx, draft, head, MAX_OPERATIVE, preamble=False)
+    draft = _opinion(ctx, head, preamble=False)
     return draft if draft.bullets else None
 
 

@@ -1011,7 +1011,7 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
             return rewrite_query(f"and {substituted}", [previous])
         return f"{substituted.rstrip(' ?')} ({previous.rstrip(' ?')})"
     group = _THEIR_GROUP.search(text)
-    place = _last_place(previous)
+    place = _last_place(previous) if group else None
     if group and place and place.startswith("Working Group"):
         # "what opinions did his group handle" after "who chaired wg2": the group he chaired, not a group of his
         return _sub(text, group, place)
