@@ -5,6 +5,7 @@ import re
 import pytest
 
 from assistant.answer.context import PlanContext, Places
+from assistant.answer.definition import asked_term
 from assistant.answer.draft import Draft
 from assistant.answer.planner import Planner
 from assistant.answer.shape import actor_subjects, question_shape
@@ -298,6 +299,34 @@ def test_a_topics_rarest_word_is_the_first_asked_of_words_equally_rare(planner):
 def test_a_definition_gives_the_long_form(planner, clauses):
     result = answer(planner, clauses, "whats an IXP", "opinion-1/is-of-the-view/a")
     assert result.answer.startswith("IXP stands for Internet Exchange Points.")
+
+
+@pytest.mark.parametrize(
+    "question, term",
+    [
+        ("what's meant by enhanced cooperation", "enhanced cooperation"),
+        ("enhanced cooperation - what does it mean?", "enhanced cooperation"),
+        ("what does needs basis mean for ip addresses", "needs basis"),
+        ("how does op5 define internet governance", "internet governance"),
+        ("what is dual stack in the ipv6 opinions", "dual stack"),
+        ("what's the 'virtuous cycle' thing in op 1", "virtuous cycle"),
+        ("explain what an RIR does", "RIR"),
+    ],
+)
+def test_a_definition_question_names_the_term_it_asks_about(question, term):
+    assert asked_term(question) == term
+
+
+def test_a_term_that_is_no_acronym_is_defined_by_the_sentence_that_says_what_it_is(planner, clauses):
+    result = answer(planner, clauses, "what's meant by enhanced cooperation", "opinion-6/recalling/a")
+    assert "enhanced cooperation to enable Governments" in result.citations[0].quote
+    result = answer(planner, clauses, "define internet governance", "annex-1/wg-3/p21")
+    assert "working definition of Internet Governance as" in result.citations[0].quote
+
+
+def test_an_acronym_that_only_qualifies_the_term_asked_is_not_what_is_defined(planner, clauses):
+    result = answer(planner, clauses, "what does needs basis mean for ip addresses", "opinion-4/recognizing/d")
+    assert result.plan != "definition" or not result.answer.startswith("IP stands for")
 
 
 def test_one_citation_per_clause_however_many_sentences(planner, clauses):

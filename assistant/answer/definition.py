@@ -1,4 +1,5 @@
-"""Definition answers: an acronym's long form where the report defines it, then how the report uses it."""
+"""Definition answers: an acronym's long form where the report defines it, then how the report uses it; for a
+term that is no acronym ("dual stack", "enhanced cooperation"), the sentences that say what it is or does."""
 
 from __future__ import annotations
 
@@ -11,9 +12,83 @@ from assistant.report.glossary import defining
 
 USES = 2  # sentences using the term, after the defining one
 
+# The term a definition question asks about: "what's meant by enhanced cooperation", "what does needs basis mean
+# for ip addresses", "define internet governance", "how is internet governance defined", "dual stack?"
+_TERM_ASKED = (
+    re.compile(r"\bmeant\s+by\s+(?P<t>.+)", re.I),
+    re.compile(r"\bwhat\s+(?:does|do)\s+(?P<t>.+?)\s+(?:actually\s+|really\s+)?mean\b", re.I),
+    re.compile(r"\b(?:meaning|definition)\s+of\s+(?P<t>.+)", re.I),
+    re.compile(r"\bhow\s+(?:is|are)\s+(?P<t>.+?)\s+defined\b", re.I),
+    re.compile(r"\bdefine[sd]?\s+(?P<t>.+)", re.I),
+    re.compile(r"^\W*explain\s+(?:what\s+|how\s+)?(?P<t>.+?)(?:\s+(?:is|are|does|do|means?|works?))?\W*$", re.I),
+    re.compile(r"^\W*(?:what(?:'s|’s|\s+is|\s+are)|whats)\s+(?:exactly\s+|actually\s+|really\s+)?(?P<t>.+)", re.I),
+    re.compile(r"^\W*(?P<t>[^?]+?)\s*(?:[-–—:,=]+\s*(?:what|meaning|definition|\?).*|\s+(?:meaning|definition)\W*|\?+)$", re.I),
+)
+# where the term is used or who uses it, not the term: "… in opinion 5", "… as used in the ipv6 opinions", "… here"
+_NOT_THE_TERM = re.compile(
+    r"\s+(?:in|as|according|per|for|under|within|about|here|there|exactly|anyway|actually|really|then|now|again|"
+    r"mentioned|used|that|which|when|by|supposed|with)\b.*$|\W+$",
+    re.I,
+)
+_PRONOUNS = frozenset("it they them this that these those he she".split())
+_ARTICLE = re.compile(r"^(?:the|an?|this|that|these|those)\s+", re.I)
+_QUOTED_TERM = re.compile(r"(?:^|(?<=\s))['‘\"“]([^'‘’\"“”]{3,60})['’\"”](?!\w)")
+
+
+def asked_term(query: str) -> str | None:
+    """The words a definition question asks to be defined, if it names them."""
+    quoted = _QUOTED_TERM.search(query)
+    if quoted:
+        return quoted.group(1).strip()
+    for pattern in _TERM_ASKED:
+        match = pattern.search(query)
+        if match:
+            term = _ARTICLE.sub("", _NOT_THE_TERM.sub("", match.group("t").strip()))
+            if re.search(r"[A-Za-z]{2}", term) and term.lower() not in _PRONOUNS:
+                return term
+    return None
+
+
+# After the term, words that go on to say what it is or does: "enhanced cooperation to enable Governments …",
+# "IXPs enables a virtuous cycle: as …", "a working definition of Internet Governance as the development …"
+_DEFINES_AFTER = re.compile(r"^\)?\s*(?::|to\s+[a-z]+|as\b|is\b|are\b|means\b|refers?\b|,?\s*which\b)", re.I)
+_DEFINES_BEFORE = re.compile(r"(?:\bdefinition\s+of|\bdefined\s+as|\()\s*$", re.I)
+
+
+def compose_term(ctx: PlanContext, query: str, term: str) -> Draft | None:
+    """The sentences that use `term`, those that go on to say what it is first, then by closeness to the
+    question; None when no sentence says what it is."""
+    words = term.split()
+    pattern = re.compile(r"\b" + r"[\s-]+".join(re.escape(w) for w in words) + r"(?:s|es)?\b", re.I)
+    view = ctx.view
+    using, defines = [], []
+    for clause in view.clauses:
+        if clause.kind == "heading":
+            continue
+        for unit in view.units(clause):
+            found = [m for m in pattern.finditer(unit.text)]
+            if not found:
+                continue
+            using.append(unit)
+            defines.append(any(_DEFINES_AFTER.match(unit.text[m.end():]) or _DEFINES_BEFORE.search(unit.text[:m.start()])
+                               for m in found))
+    if not any(defines):
+        return None  # the report only uses the term: the sentences closest to the question say more of it
+    scores = ctx.relevance(query, using)
+    order = sorted(range(len(using)), key=lambda i: (not defines[i], -scores[i]))
+    draft = ctx.draft()
+    framed: set[str] = set()
+    draft.lead = ctx.line(draft, using[order[0]], framed)
+    for i in order[1: 1 + USES]:
+        draft.bullets.append(ctx.line(draft, using[i], framed))
+    return draft
+
 
 def asked_acronym(query: str, glossary: dict[str, str]) -> str | None:
+    term = asked_term(query)
     for word in re.findall(r"[A-Za-z]{2,8}", query):
+        if term is not None and not re.search(rf"\b{re.escape(word)}\b", term):
+            continue  # "what does needs basis mean for ip addresses" asks of "needs basis", not of "IP"
         bare = word[:-1] if word.endswith("s") and word[:-1].upper() in glossary else word
         if bare.upper() in glossary and (bare.isupper() or len(bare) <= 5):
             return bare.upper()
@@ -23,7 +98,8 @@ def asked_acronym(query: str, glossary: dict[str, str]) -> str | None:
 def compose_definition(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     acronym = asked_acronym(query, ctx.glossary)
     if acronym is None:
-        return None
+        term = asked_term(query)
+        return compose_term(ctx, query, term) if term else None
     long_form = ctx.glossary[acronym]
     view = ctx.view
     defines = defining(acronym, long_form)
