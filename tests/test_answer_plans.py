@@ -154,6 +154,12 @@ def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
     assert "In the debate:" in result.answer and "Opinions 3 and 4" in result.answer  # the debate names both
 
 
+def test_three_working_groups_compared_are_all_set_side_by_side(planner, clauses):
+    result = answer(planner, clauses, "compare the meeting times of wg1, wg2 and wg3", "annex-1/wg-3/p1")
+    assert result.answer.startswith("Working Group 1, Working Group 2 and Working Group 3 compared:")
+    assert all(f"**Working Group {n}**" in result.answer for n in (1, 2, 3))
+
+
 def test_a_comparison_of_a_named_section_sets_its_items_side_by_side(planner, clauses):
     result = answer(planner, clauses, "what do opinions 5 and 6 each invite, compared", "opinion-5/invites-member-states-and-other-stakeholders")
     assert result.plan == "compare"

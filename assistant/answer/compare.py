@@ -21,6 +21,7 @@ _GENERIC = frozenset(tokenize(
     "contrast similar same both each other two the between focus main point points report"
 ))
 PER_PLACE = 3
+MOST_SIDES = 3  # "wg1, wg2 and wg3": three Working Groups side by side; six Opinions are an overview's, not a comparison's
 PER_SECTION = 6  # items of a section the question names, on each side (Opinion 3 invites four, Opinion 4 three)
 BEST = 2  # sentences shown for each side
 SAME_TEXT = 0.9  # cosine above which two clauses say the same thing (wording aside)
@@ -30,9 +31,9 @@ DEBATE = 2  # sentences of the debate that name both places
 def places_compared(ctx: PlanContext, places, hits: list[Hit]) -> list[Clause]:
     view = ctx.view
     if len(places.opinions) >= 2:
-        return [view.opinion_heads[n] for n in places.opinions[:2] if n in view.opinion_heads]
+        return [view.opinion_heads[n] for n in places.opinions[:MOST_SIDES] if n in view.opinion_heads]
     if len(places.groups) >= 2:
-        return [view.group_heads[n] for n in places.groups[:2] if n in view.group_heads]
+        return [view.group_heads[n] for n in places.groups[:MOST_SIDES] if n in view.group_heads]
     # Two places the question does not name (two actors, two meetings) are compared from the sentences that
     # answer it, by the fact plan: guessing the places from the hits compared the wrong things.
     return []
@@ -42,14 +43,15 @@ def compose_compare(
     ctx: PlanContext, query: str, hits: list[Hit], places, actors: tuple[str, ...] = ()
 ) -> Draft | None:
     sides = places_compared(ctx, places, hits)
-    if len(sides) != 2:
+    if len(sides) < 2:
         return None if places.count else compose_numbered(ctx, query)
     view = ctx.view
     draft = ctx.draft()
     names = [_place_name(s) for s in sides]
     titles = [view.first_unit(s) for s in sides]
+    compared = f"{', '.join(names[:-1])} and {names[-1]} compared:"
     if all(titles):
-        draft.lead = f"{names[0]} and {names[1]} compared:"
+        draft.lead = compared
     picked: list[list[Unit]] = []
     topic = _topic(query)
     fate = FATE.search(query) and sides[0].opinion is not None
@@ -92,7 +94,7 @@ def compose_compare(
                 draft.bullets += [f"  - {line}" for line in ctx.lines(draft, unit, set(), nested=False)]
                 continue
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
-    for a, b in _aligned(ctx, sides):
+    for a, b in _aligned(ctx, sides) if len(sides) == 2 else ():
         if draft.has(a) and draft.has(b):
             continue
         extra, missing = _word_diff(a.text, b.text)
@@ -115,7 +117,7 @@ def compose_compare(
         if not draft.has(unit):
             draft.bullets.append(f"In the debate: {clean_sentence(unit.text)} {draft.cite(unit)}")
     if not draft.lead:
-        draft.lead = f"{names[0]} and {names[1]} compared:"
+        draft.lead = compared
     return draft
 
 
@@ -196,6 +198,8 @@ def _word_diff(a: str, b: str) -> tuple[list[str], list[str]]:
 
 def _debate(ctx: PlanContext, query: str, sides: list[Clause]) -> list[Unit]:
     """Sentences outside both places that name both of them ("Draft Opinions 3 and 4 …")."""
+    if len(sides) != 2:
+        return []
     numbers = [s.opinion if s.opinion is not None else s.working_group for s in sides]
     kind = "opinion" if sides[0].opinion is not None else "working group"
     view = ctx.view
