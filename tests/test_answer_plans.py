@@ -177,6 +177,15 @@ def test_an_actor_answer_gathers_what_the_actor_did_with_its_outcome(planner, cl
     assert "Chairman’s Report" in result.answer  # where the amendment ended up
 
 
+def test_an_actor_asked_about_a_topic_has_what_it_did_on_that_topic_first(planner, clauses):
+    result = answer(planner, clauses, "what did australia want to merge", "annex-1/wg-3/p7")
+    first = result.answer.split("\n- ")[1]
+    assert "merg" in first and "Australia" in first
+    changes = answer(planner, clauses, "what did avanti want changed about technology", "annex-1/wg-1/p8")
+    lines = changes.answer.split("\n- ")
+    assert "Avanti and GVF proposed" in lines[1] and lines[2].startswith("These proposed changes")  # with what it refers to
+
+
 def test_a_working_group_chair_is_traced_as_the_chairman_of_that_groups_report(planner, clauses):
     view = planner.context.view
     assert ("Musab Abdulla", 2, "Chair") in view.group_roles  # signed "Mr Musab Abdulla (Bahrain) Chairman of …"

@@ -359,8 +359,30 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     framed: set[str] = set()
     name = joined_names(query, [as_written(ctx, a) for a in actors])
     draft.lead = f"What the report records of {name}:"
-    draft.bullets += told_with_quotes(ctx, draft, found, framed)
+    draft.bullets += told_with_quotes(ctx, draft, _answer_first(ctx, query, actors, found), framed)
     return draft
+
+
+# a sentence that goes on from the one before it: "These proposed changes sought …", "It also …"
+_GOES_ON = re.compile(r"[“\"]?(?:These|This|Those|That|It|They|He|She|Its|Their|His|Her)\b")
+
+
+def _answer_first(ctx: PlanContext, query: str, actors: tuple[str, ...], found: list[Unit]) -> list[Unit]:
+    """Asked about a topic ("what did australia want to merge"), the mention closest to it comes first, with the
+    text it introduces; the rest keep the report's order. Asked about nothing but the actor, all keep it."""
+    if len(found) < 2 or not _topic(query, actors):
+        return found
+    scores = ctx.relevance(query, found)
+    best = max(range(len(found)), key=scores.__getitem__)
+    end = best + 1
+    while best > 0 and found[best - 1].clause_id == found[best].clause_id and (
+        found[best - 1].text.rstrip().endswith(":") or _GOES_ON.match(found[best].text)
+    ):
+        best -= 1  # a quoted text goes with the sentence that introduces it, "These changes …" with the one before
+    if found[end - 1].text.rstrip().endswith(":") or found[best].text.rstrip().endswith(":"):
+        while end < len(found) and found[end].clause_id == found[best].clause_id:
+            end += 1
+    return found[best:end] + found[:best] + found[end:]
 
 
 def told_with_quotes(ctx: PlanContext, draft: Draft, found: list[Unit], framed: set[str] | None = None) -> list[str]:
