@@ -7,6 +7,7 @@ import pytest
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.definition import asked_term
 from assistant.answer.draft import Draft
+from assistant.answer.mention import asks_mention
 from assistant.answer.planner import Planner
 from assistant.answer.shape import actor_subjects, question_shape
 from assistant.answer.compose import Composer
@@ -393,6 +394,20 @@ def test_a_section_addressed_to_the_body_asked_about_answers_and_its_absence_is_
     absent = answer(planner, clauses, "What does Opinion 4 ask the Secretary-General to do? (invites)",
                     "opinion-4/invites/a")
     assert absent.answer.startswith("Opinion 4 asks nothing of the Secretary-General; what it invites:")
+
+
+def test_whether_an_opinion_mentions_something_is_its_clauses_that_do_or_that_it_never_uses_the_words(planner, clauses):
+    used = answer(planner, clauses, "does opinion 4 mention legacy addresses", "annex-1/wg-2/p9")
+    assert used.plan == "yesno" and "legacy address" in used.citations[0].quote
+    assert all(c.clause_id.startswith("opinion-4/") for c in used.citations)
+    unused = answer(planner, clauses, "is ipv6 mentioned in opinion 1", "opinion-4/recognizing/a")
+    assert unused.answer.startswith("Opinion 1 never uses the words “ipv6”.")
+    assert all(c.clause_id.startswith("opinion-1/") for c in unused.citations)
+
+
+def test_a_mention_asked_of_an_actor_is_what_the_actor_said():
+    assert asks_mention("does opinion 6 mention the cstd", ("CSTD",))
+    assert not asks_mention("did turkey mention opinion 3", ("Turkey",))
 
 
 def test_a_quoted_lead_in_brings_its_items_in_a_fact_answer_too(planner, clauses):

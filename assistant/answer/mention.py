@@ -1,0 +1,75 @@
+"""Whether one Opinion mentions something ("does opinion 1 mention ipv6?"): its clauses that use the words asked
+about, or that it never uses them and what in it comes closest."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.context import PlanContext
+from assistant.answer.draft import Draft
+from assistant.query.conversation import own_words
+from assistant.query.question import STOPWORDS, tokenize
+from assistant.report.glossary import expand
+
+SHOWN = 3  # clauses of the Opinion quoted that use the words
+
+# "does opinion 1 mention ipv6", "is ipv6 mentioned in op 1", "does op 2 say anything about satellites",
+# "does it talk about spam", "anything on capacity building in opinion 4?"
+_ASKS_MENTION = re.compile(
+    r"\b(?:mention\w*|refer(?:s|red)?\s+to|say(?:s)?\s+(?:anything|something|much)\s+(?:about|on)|"
+    r"talk(?:s|ed)?\s+about|(?:anything|something)\s+(?:about|on))\s+|\bmentioned\b",
+    re.I,
+)
+_PLACE = re.compile(r"\b(?:the\s+)?(?:draft\s+)?(?:opinion|op)\s*\d+\b|\bit\b", re.I)
+_FRAME = re.compile(
+    r"^\W*(?:so\s+|and\s+|but\s+)?(?:does|do|did|is|are|was|were|has|have)\b|\b(?:mention\w*|refer(?:s|red)?\s+to|"
+    r"say(?:s)?\s+(?:anything|something|much)|talk(?:s|ed)?|anything|something|anywhere|at\s+all|in|about|on)\b|\W+$",
+    re.I,
+)
+
+
+def asks_mention(question: str, actors: tuple[str, ...] = ()) -> bool:
+    """Whether the question asks if something is mentioned, by no actor named before the asking ("did turkey
+    mention opinion 3" asks what Turkey said; "does opinion 6 mention the cstd" whether a body is named)."""
+    own = own_words(question)
+    asked = _ASKS_MENTION.search(own)
+    if asked is None:
+        return False
+    before = own[: asked.start()].lower()
+    return not any(re.search(rf"\b{re.escape(a.lower())}", before) for a in actors)
+
+
+def mentioned_thing(question: str) -> str:
+    """The words the question asks whether the place uses: "ipv6" of "is ipv6 mentioned in opinion 1"."""
+    rest = _FRAME.sub(" ", _PLACE.sub(" ", own_words(question)))
+    return " ".join(w for w in rest.split() if w.lower() not in STOPWORDS).strip()
+
+
+def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
+    """The Opinion's clauses that use every word asked about (or an acronym's long form for it), closest to the
+    question first; if none does, that it never uses them, and its clause closest to the question."""
+    head = ctx.view.opinion_heads.get(opinion)
+    thing = mentioned_thing(query)
+    words = set(tokenize(thing))
+    if head is None or not words:
+        return None
+    # "CDNs" is also "Content Distribution Networks": either form counts
+    forms = [words] + [set(tokenize(f)) for f in re.findall(r"\(([^)]*)\)", expand(thing, ctx.glossary))[-1:]]
+    body = [c for c in ctx.view.descendants(head.id) if c.kind != "heading" and not ctx.view.is_opening(c)]
+    units = [u for c in body for u in ctx.view.units(c)]
+    if not units:
+        return None
+    using = [u for u in units if any(form and form <= set(tokenize(u.text)) for form in forms)]
+    draft = ctx.draft()
+    framed: set[str] = set()
+    if using:
+        scores = ctx.relevance(query, using)
+        order = sorted(range(len(using)), key=lambda i: -scores[i])[:SHOWN]
+        draft.lead = ctx.line(draft, using[order[0]], framed)
+        draft.bullets += [ctx.line(draft, using[i], framed) for i in order[1:]]
+        return draft
+    scores = ctx.relevance(query, units)
+    closest = units[max(range(len(units)), key=scores.__getitem__)]
+    draft.lead = f"Opinion {opinion} never uses the words “{thing}”. Closest to them in it:"
+    draft.bullets.append(ctx.line(draft, closest, framed))
+    return draft
