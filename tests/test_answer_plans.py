@@ -410,6 +410,11 @@ def test_a_mention_asked_of_an_actor_is_what_the_actor_said():
     assert not asks_mention("did turkey mention opinion 3", ("Turkey",))
 
 
+def test_what_was_decided_on_an_opinion_is_led_by_the_decision(planner, clauses):
+    result = answer(planner, clauses, "what was decided on opinion 6", "annex-1/wg-3/p3", "annex-1/wg-3/p11")
+    assert "endorsed Draft Opinion 6" in result.citations[0].quote
+
+
 def test_a_quoted_lead_in_brings_its_items_in_a_fact_answer_too(planner, clauses):
     result = answer(planner, clauses, "who gave addresses when the policy forum opened", "part-1/p7")
     assert "the Policy Forum opened with addresses from: [1]" in result.answer

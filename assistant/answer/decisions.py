@@ -18,7 +18,8 @@ OUTCOME = re.compile(
 DECISION = re.compile(r"\b(?:endorsed|agreed to|adopted|not adopted|decided|concluded|approved)\b", re.I)
 # "Was Opinion 3 changed?": the Working Group's own decision about the Opinion settles it.
 FATE = re.compile(r"\b(?:chang\w*|amend\w*|adopt\w*|endors\w*|accept\w*|modif\w*|alter\w*|pass\w*|approv\w*|"
-                   r"final\w*|rejected|dropped|survive\w*|outcome|end up|ended up|merg\w*|combin\w*|separate\w*|split)\b", re.I)
+                   r"final\w*|rejected|dropped|survive\w*|outcome|end up|ended up|merg\w*|combin\w*|separate\w*|split|"
+                   r"decid\w*|decision\w*|verdict|fate)\b", re.I)
 
 
 

@@ -109,7 +109,9 @@ class Planner:
             if draft is not None:
                 return Planned("yesno", draft)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
-            shape = "yesno" if shape == "yesno" else "reason"  # "was Opinion 3 changed?": the decision settles it
+            # "was Opinion 3 changed?", "what was decided on opinion 6": the decisions settle it; "how did Opinion 3
+            # end up unchanged" asks a reason as well
+            shape = "yesno" if shape == "yesno" or _ASKS_DECISION.search(own) else "reason"
         elif shape in ("fact", "yesno") and len(places.opinions) == 1 and not actors and (
             asks_addressees(own) or (asks_for_section(own) and not _ASKS_WHO.match(own))
         ) and not _asks_of_another_text(own):
@@ -182,6 +184,7 @@ _DOCUMENT_ASKS = re.compile(
     r"(?:resolutions?|res|decisions?|declarations?|agenda|documents?)\b",
     re.I,
 )
+_ASKS_DECISION = re.compile(r"\b(?:decid\w*|decision\w*|verdict|fate)\b", re.I)
 _ASKS_LIST = re.compile(r"^\W*(?:and\s+|so\s+)?(?:list|name|enumerate|itemi[sz]e)\b", re.I)
 _ASKS_WHO = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|which (?:country|countries|delegations?))\b", re.I)
 
