@@ -415,6 +415,14 @@ def test_what_was_decided_on_an_opinion_is_led_by_the_decision(planner, clauses)
     assert "endorsed Draft Opinion 6" in result.citations[0].quote
 
 
+def test_what_happened_in_the_end_to_an_actors_proposal_is_what_became_of_it(planner, clauses):
+    first = answer(planner, clauses, "what did brazil propose", "annex-1/wg-3/p17", "annex-1/wg-3/p3")
+    cited = tuple(c.clause_id for c in first.citations)
+    planned = planner.plan_sequel("what happened in the end (brazil propose)", cited)
+    told = planner.finish(planned, "what happened in the end", "what happened in the end (brazil propose)", [])
+    assert "not adopted" in told.citations[0].quote or "not endorsed" in told.citations[0].quote
+
+
 def test_a_quoted_lead_in_brings_its_items_in_a_fact_answer_too(planner, clauses):
     result = answer(planner, clauses, "who gave addresses when the policy forum opened", "part-1/p7")
     assert "the Policy Forum opened with addresses from: [1]" in result.answer

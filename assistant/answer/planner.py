@@ -176,6 +176,7 @@ class Planner:
 
 # "was it adopted?", "did it get through?": whether the thing was taken up, not what came out of its debate
 _ASKS_ITS_FATE = re.compile(r"\b(?:adopt\w*|accept\w*|endors\w*|approv\w*|pass(?:ed)?|reject\w*|dropped|survive\w*|"
+                            r"happen\w*|end(?:ed)?\s+up|in\s+the\s+end|came\s+of|become\s+of|"
                             r"(?:get|got|make|made)\s+(?:it\s+)?(?:in|through|it))\b", re.I)
 _ON_A_TOPIC = re.compile(r"\b(?:deal|deals|dealt|about|cover|covers|covered|concern|concerns|address|addresses|"
                          r"mention|mentions|focus|focuses|relate|relates|talk|talks|touch|touches)\b", re.I)
