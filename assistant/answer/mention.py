@@ -1,5 +1,5 @@
 """Whether one Opinion mentions something ("does opinion 1 mention ipv6?"): its clauses that use the words asked
-about, or that it never uses them and what in it comes closest."""
+about, or that it never uses them, what in it comes closest and where else the report uses them."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ _FRAME = re.compile(
 )
 
 
+# "anything about developing countries?", "is there anything on spam in it": whether something is there at all
+_ANYTHING = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:is\s+there\s+)?(?:anything|something)\s+(?:about|on)\b", re.I)
+
+
+def asks_if_anything(question: str) -> bool:
+    return _ANYTHING.match(own_words(question)) is not None
+
+
 def asks_mention(question: str, actors: tuple[str, ...] = ()) -> bool:
     """Whether the question asks if something is mentioned, by no actor named before the asking ("did turkey
     mention opinion 3" asks what Turkey said; "does opinion 6 mention the cstd" whether a body is named)."""
@@ -45,6 +53,14 @@ def mentioned_thing(question: str) -> str:
     return " ".join(w for w in rest.split() if w.lower() not in STOPWORDS).strip()
 
 
+def _uses(text: str, forms: list[set[str]]) -> bool:
+    """Every word of one of the forms is in the text, as written or with another ending ("regulation" in
+    "regulatory frameworks")."""
+    words = set(tokenize(text))
+    return any(form and all(w in words or (len(w) >= 5 and any(t[:5] == w[:5] for t in words)) for w in form)
+               for form in forms)
+
+
 def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     """The Opinion's clauses that use every word asked about (or an acronym's long form for it), closest to the
     question first; if none does, that it never uses them, and its clause closest to the question."""
@@ -59,7 +75,7 @@ def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     units = [u for c in body for u in ctx.view.units(c)]
     if not units:
         return None
-    using = [u for u in units if any(form and form <= set(tokenize(u.text)) for form in forms)]
+    using = [u for u in units if _uses(u.text, forms)]
     draft = ctx.draft()
     framed: set[str] = set()
     if using:
@@ -72,4 +88,12 @@ def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     closest = units[max(range(len(units)), key=scores.__getitem__)]
     draft.lead = f"Opinion {opinion} never uses the words “{thing}”. Closest to them in it:"
     draft.bullets.append(ctx.line(draft, closest, framed))
+    # "does opinion 2 say anything about satellites": the debate on it may, which the user will want to know
+    inside = {c.id for c in ctx.view.descendants(head.id)}
+    elsewhere = [u for c in ctx.view.clauses if c.id not in inside and c.kind != "heading"
+                 for u in ctx.view.units(c) if _uses(u.text, forms)]
+    if elsewhere:
+        scores = ctx.relevance(query, elsewhere)
+        best = elsewhere[max(range(len(elsewhere)), key=scores.__getitem__)]
+        draft.bullets.append(f"Elsewhere the report does: {ctx.line(draft, best, framed)}")
     return draft

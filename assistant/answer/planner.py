@@ -29,7 +29,7 @@ from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.fates import asks_every_fate, compose_fates
-from assistant.answer.mention import asks_mention, compose_mention
+from assistant.answer.mention import asks_if_anything, asks_mention, compose_mention
 from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places
 from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_operative, compose_overview
@@ -103,7 +103,8 @@ class Planner:
             fates = compose_fates(ctx, query, places.groups)
             if fates is not None:
                 return Planned("list", fates)
-        if shape == "yesno" and len(places.opinions) == 1 and not places.groups and asks_mention(query, actors):
+        if (shape == "yesno" or (shape == "fact" and asks_if_anything(query))) and len(places.opinions) == 1 \
+                and not places.groups and asks_mention(query, actors):
             # "does opinion 1 mention ipv6": the Opinion's clauses that do, or that it never uses the words
             draft = compose_mention(ctx, query, places.opinions[0])
             if draft is not None:
