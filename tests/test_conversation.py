@@ -510,6 +510,8 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
         ("what was the answer?", True),
         ("and how did the group respond", True),
         ("so what happened after that", True),
+        ("who answered?", True),
+        ("and who replied first", True),
         ("what did they propose?", False),
         ("who answered for the Secretariat at the opening", False),
         ("was Opinion 3 adopted?", False),
@@ -730,6 +732,7 @@ def test_the_second_one_after_asking_how_many_groups_is_the_second_group():
 def test_a_prepositional_fragment_leans_on_the_last_turn():
     turns = [Turn("what did apnic say", ("annex-1/wg-2/p12",))]
     assert "apnic" in read_in_context("on behalf of whom?", turns, _place)
+    assert "apnic" in read_in_context("on whose behalf", turns, _place)
 
 
 def test_a_word_capitalized_by_style_is_not_a_name():

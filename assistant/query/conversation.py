@@ -258,6 +258,7 @@ _PRONOUN = re.compile(
 _FRAGMENT = re.compile(
     r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of|on\s+behalf\s+of|in\s+favou?r\s+of|because\s+of|"
     r"instead\s+of|apart\s+from|according\s+to)\s+(?:what|which|whom|who|when|where|how)(?:\s+[a-z]+){0,2}|"
+    r"(?:on|in|for)\s+whose\s+[a-z]+|"  # "on whose behalf?", "in whose name?"
     r"(?:what|which|whom|when|where|how)(?:\s+[a-z]+)?)\s*\W*$",
     re.I,
 )
