@@ -17,6 +17,7 @@ from assistant.answer.draft import answer_passages
 from assistant.query.conversation import (
     Turn,
     asks_of_them,
+    demonstrated,
     is_follow_up,
     list_items,
     listed_names,
@@ -44,6 +45,7 @@ from assistant.query.answer_type import unstated_contact
 from assistant.query.spelling import Speller
 from assistant.query.question import (
     after_the_report,
+    tokenize,
     asks_what_followed,
     missing_specifics,
     only_linked,
@@ -143,6 +145,8 @@ class Assistant:
         searched = f"{own_words(query)} {query}" if read_as is not None and own_words(query) != query else query
         hits = self.retriever.search(searched, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
         uses = self.settings.uses
+        if read_as is not None and last_cited and uses("followups"):
+            hits = self._pointed_at_first(cleaned, last_cited, hits)
         unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) if uses("unknown-specifics") else None
         if not unknown and uses("after-the-report"):
             unknown = after_the_report(own_words(query), self.planner.written)
@@ -178,6 +182,20 @@ class Assistant:
         if want_llm:
             answer = self._generate(answer, query, hits)
         return replace(answer, read_as=read_as)
+
+    def _pointed_at_first(self, question: str, last_cited: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
+        """"who sits on that working group?": the clauses the last answer cited that name what the question points
+        at come first, ahead of others that only share its words (the Working Groups of the forum)."""
+        cited = [self._by_id[c] for c in last_cited if c in self._by_id]
+        for phrase in demonstrated(question):
+            words = [w for w in tokenize(phrase) if w]
+            for wanted in [words] + [[w] for w in words]:
+                pointed = [c for c in cited if wanted and set(wanted) <= set(tokenize(c.text))]
+                if pointed:
+                    top = hits[0].score if hits else 1.0
+                    ids = {c.id for c in pointed}
+                    return [Hit(c, top, {"route": 1.0}) for c in pointed] + [h for h in hits if h.clause.id not in ids]
+        return hits
 
     def _shown(self, hits: list[Hit]) -> list[Hit]:
         """The hits handed over as retrieved: the top k, without a weak tail (as `search` returns them)."""

@@ -843,3 +843,12 @@ def test_they_after_a_question_asking_who_are_the_ones_its_answer_listed():
     assert listed_names(list_items(_SPEAKERS))[-1] == "Dr Robert E. Kahn"
     # places are not doers: "what did they do" after "who chaired the working groups" keeps its words
     assert listed_names(["Draft Opinion 1: Promoting IXPs", "Draft Opinion 2: Fostering broadband"]) == []
+
+
+def test_what_a_question_points_at_is_the_noun_after_that_or_those():
+    from assistant.query.conversation import demonstrated
+
+    assert demonstrated("who sits on that working group?") == ["working group"]
+    assert demonstrated("what did those documents say") == ["documents"]
+    assert demonstrated("did they say that the text was fine") == []  # "that" joining a clause points at nothing
+    assert demonstrated("and that one?") == []

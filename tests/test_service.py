@@ -82,6 +82,15 @@ def test_whether_what_an_actor_put_forward_was_adopted_is_where_the_report_settl
     assert "Russian Federation presented its contribution" not in answer.answer
 
 
+def test_a_thing_pointed_at_is_looked_for_first_where_the_last_answer_told_it(hash_assistant):
+    history = [{"question": "what does the resolution opinion 6 cites ask the cstd chair",
+                "cited": ["opinion-6/noting/c", "annex-1/wg-3/p6"]}]
+    answer = hash_assistant.ask("who sits on that working group", history=history)
+    # the resolution's working group, told where the last answer quoted it, not the forum's Working Groups
+    assert [c.clause_id for c in answer.citations] == ["opinion-6/noting/c"]
+    assert "balanced representation" in answer.answer
+
+
 def test_follow_up_is_rewritten_and_shown(hash_assistant):
     answer = hash_assistant.ask("And its vice-chair?", history=["Who chaired Working Group 2?"])
     assert "Working Group 2" in answer.rewritten_query

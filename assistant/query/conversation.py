@@ -1314,3 +1314,19 @@ def _same_word(asked: str, entry: str) -> bool:
     if len(asked) < 4 or len(entry) < 4:
         return asked == entry
     return asked[:3] == entry[:3] or asked in entry or entry in asked
+
+
+# "who sits on that working group", "what did those documents say": a thing the last answer told, pointed at
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:that|this|those|these)\s+(?!(?:the|a|an|it|is|was|are|were|they|he|she|we|you|i|one|ones|time|way|"
+    r"much|many|far|said|says)\b)([a-z][a-z’'-]+(?:\s+(?!(?:do|does|did|is|was|are|were|say|said|get|got|mean|"
+    r"have|has|had|ask|asks|asked|for|of|to|in|on|about|at|with|by)\b)[a-z][a-z’'-]+)?)",
+    re.I,
+)
+
+
+def demonstrated(question: str) -> list[str]:
+    """The things a question points at with "that", "this", "those", "these" ("working group" of "who sits on
+    that working group?"), which the last answer told."""
+    return [m.group(1).lower() for m in _DEMONSTRATIVE.finditer(own_words(question))]
+
