@@ -66,7 +66,7 @@ def compose_term(ctx: PlanContext, query: str, term: str) -> Draft | None:
         if clause.kind == "heading":
             continue
         for unit in view.units(clause):
-            found = [m for m in pattern.finditer(unit.text)]
+            found = list(pattern.finditer(unit.text))
             if not found:
                 continue
             using.append(unit)

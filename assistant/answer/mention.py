@@ -70,7 +70,9 @@ def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     if head is None or not words:
         return None
     # "CDNs" is also "Content Distribution Networks": either form counts
-    forms = [words] + [set(tokenize(f)) for f in re.findall(r"\(([^)]*)\)", expand(thing, ctx.glossary))[-1:]]
+    expanded = expand(thing, ctx.glossary)
+    others = expanded[len(thing):].strip(" ()").split("; ") if expanded != thing else []
+    forms = [words] + [set(tokenize(f)) for f in others]
     body = [c for c in ctx.view.descendants(head.id) if c.kind != "heading" and not ctx.view.is_opening(c)]
     units = [u for c in body for u in ctx.view.units(c)]
     if not units:
