@@ -413,6 +413,12 @@ def test_anything_about_something_in_an_opinion_is_its_clauses_or_where_else_the
     assert "Elsewhere the report does:" in elsewhere.answer and "satellite" in elsewhere.citations[-1].quote
 
 
+def test_which_opinions_mention_something_is_every_opinion_using_the_words(planner, clauses):
+    result = answer(planner, clauses, "which opinions mention unesco", "opinion-2/noting/a")
+    assert result.answer.startswith("Opinion 1 and Opinion 2:")  # the search reached only Opinion 2
+    assert "UNESCO" in result.citations[1].quote
+
+
 def test_a_mention_asked_of_an_actor_is_what_the_actor_said():
     assert asks_mention("does opinion 6 mention the cstd", ("CSTD",))
     assert not asks_mention("did turkey mention opinion 3", ("Turkey",))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.mention import asks_mention, opinions_using
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import about_opinions, decisions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
@@ -359,6 +360,11 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
                    if c.part == "Annex I" and c.working_group is not None and about_opinions(c, named, view)]
         order = [view.group_heads[g] for g in dict.fromkeys(debated) if g in view.group_heads] or order
         counts = {p.id: PLACE_HITS for p in order}
+    using = dict(opinions_using(ctx, query)) if want_opinion and asks_mention(query) else {}
+    if using:
+        # "which opinions mention unesco": every Opinion that uses the words, not only those the search reached
+        order = [view.opinion_heads[n] for n in using]
+        counts = {p.id: PLACE_HITS for p in order}
     if not order:
         return None
     chosen = [order[0]] + [p for p in order[1:] if counts[p.id] >= PLACE_HITS]
@@ -369,7 +375,7 @@ def compose_places(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | Non
         title = view.first_unit(place)
         body = [c for c in view.descendants(place.id) if c.kind != "heading"]
         best = [u for u in decisions(ctx, named) if u.clause_id in {c.id for c in body}][:1] if named and not want_opinion else []
-        best = best or ctx.top_units(query, body, 1)
+        best = best or ([using[place.opinion]] if place.opinion in using else ctx.top_units(query, body, 1))
         # "OPINION 4: In support of IPv6 adoption…" already names itself: the name is not said twice
         titled = re.sub(rf"^\s*{re.escape(name)}\s*[:.–-]\s*", "", title.text, flags=re.I) if title else ""
         line = f"**{name}**: {clean_sentence(titled)} {draft.cite(title)}" if title else f"**{name}**"

@@ -10,6 +10,7 @@ from assistant.answer.draft import Draft
 from assistant.query.conversation import own_words
 from assistant.query.question import STOPWORDS, tokenize
 from assistant.report.glossary import expand
+from assistant.report.sentences import Unit
 
 SHOWN = 3  # clauses of the Opinion quoted that use the words
 
@@ -22,7 +23,7 @@ _ASKS_MENTION = re.compile(
 )
 _PLACE = re.compile(r"\b(?:the\s+)?(?:draft\s+)?(?:opinion|op)\s*\d+\b|\bit\b", re.I)
 _FRAME = re.compile(
-    r"^\W*(?:so\s+|and\s+|but\s+)?(?:does|do|did|is|are|was|were|has|have)\b|\b(?:mention\w*|refer(?:s|red)?\s+to|"
+    r"^\W*(?:so\s+|and\s+|but\s+)?(?:(?:does|do|did|is|are|was|were|has|have)\b|(?:which|what)\s+(?:opinions?|ones?)\b)|\b(?:mention\w*|refer(?:s|red)?\s+to|"
     r"say(?:s)?\s+(?:anything|something|much)|talk(?:s|ed)?|anything|something|anywhere|at\s+all|in|about|on)\b|\W+$",
     re.I,
 )
@@ -61,6 +62,31 @@ def _uses(text: str, forms: list[set[str]]) -> bool:
                for form in forms)
 
 
+def opinions_using(ctx: PlanContext, query: str) -> list[tuple[int, Unit]]:
+    """"which opinions mention unesco": each Opinion whose clauses use the words asked about, with its clause
+    using them closest to the question, in the report's order."""
+    thing = mentioned_thing(query)
+    words = set(tokenize(thing))
+    if not words:
+        return []
+    forms = _forms(ctx, thing, words)
+    out = []
+    for number, head in sorted(ctx.view.opinion_heads.items()):
+        units = [u for c in ctx.view.descendants(head.id) if c.kind != "heading" and not ctx.view.is_opening(c)
+                 for u in ctx.view.units(c) if _uses(u.text, forms)]
+        if units:
+            scores = ctx.relevance(query, units)
+            out.append((number, units[max(range(len(units)), key=scores.__getitem__)]))
+    return out
+
+
+def _forms(ctx: PlanContext, thing: str, words: set[str]) -> list[set[str]]:
+    """The words asked about, and those of an acronym's other form ("CDNs", "Content Distribution Networks")."""
+    expanded = expand(thing, ctx.glossary)
+    others = expanded[len(thing):].strip(" ()").split("; ") if expanded != thing else []
+    return [words] + [set(tokenize(f)) for f in others]
+
+
 def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     """The Opinion's clauses that use every word asked about (or an acronym's long form for it), closest to the
     question first; if none does, that it never uses them, and its clause closest to the question."""
@@ -70,9 +96,7 @@ def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     if head is None or not words:
         return None
     # "CDNs" is also "Content Distribution Networks": either form counts
-    expanded = expand(thing, ctx.glossary)
-    others = expanded[len(thing):].strip(" ()").split("; ") if expanded != thing else []
-    forms = [words] + [set(tokenize(f)) for f in others]
+    forms = _forms(ctx, thing, words)
     body = [c for c in ctx.view.descendants(head.id) if c.kind != "heading" and not ctx.view.is_opening(c)]
     units = [u for c in body for u in ctx.view.units(c)]
     if not units:
