@@ -187,6 +187,11 @@ def test_an_actor_asked_about_a_topic_has_what_it_did_on_that_topic_first(planne
     assert "Avanti and GVF proposed" in lines[1] and lines[2].startswith("These proposed changes")  # with what it refers to
 
 
+def test_a_role_asked_about_is_not_found_inside_a_hyphened_role(planner, clauses):
+    result = answer(planner, clauses, "what did the chair say at the end", "annex-1/wg-1/p13")
+    assert "Vice-Chairs were elected" not in result.answer  # "Chair" is not the "Vice-Chairs"
+
+
 def test_a_working_group_chair_is_traced_as_the_chairman_of_that_groups_report(planner, clauses):
     view = planner.context.view
     assert ("Musab Abdulla", 2, "Chair") in view.group_roles  # signed "Mr Musab Abdulla (Bahrain) Chairman of …"

@@ -232,7 +232,8 @@ def actor_names(ctx: PlanContext, actors: tuple[str, ...], holders: bool = True)
     view = ctx.view
     spellings = [a for actor in actors
                  for a in (actor, *view.transposed(actor), *(_holders(ctx.source, actor) if holders else ()))]
-    return re.compile("|".join(rf"\b{re.escape(a)}" for a in spellings), re.I)
+    # not inside a hyphened word: "Chair" is not the "Vice-Chairs"
+    return re.compile("|".join(rf"(?<![\w-]){re.escape(a)}" for a in spellings), re.I)
 
 
 def _acts_at(text: str, match: re.Match) -> bool:
