@@ -23,8 +23,9 @@ _ASKS_MENTION = re.compile(
 )
 _PLACE = re.compile(r"\b(?:the\s+)?(?:draft\s+)?(?:opinion|op)\s*\d+\b|\bit\b", re.I)
 _FRAME = re.compile(
-    r"^\W*(?:so\s+|and\s+|but\s+)?(?:(?:does|do|did|is|are|was|were|has|have)\b|(?:which|what)\s+(?:opinions?|ones?)\b)|\b(?:mention\w*|refer(?:s|red)?\s+to|"
-    r"say(?:s)?\s+(?:anything|something|much)|talk(?:s|ed)?|anything|something|anywhere|at\s+all|in|about|on)\b|\W+$",
+    r"^\W*(?:so\s+|and\s+|but\s+)?(?:(?:does|do|did|is|are|was|were|has|have)\b|(?:which|what)\s+(?:opinions?|ones?)\b)|"
+    r"\b(?:mention\w*|refer(?:s|red)?\s+to|say(?:s)?\s+(?:anything|something|much)|talk(?:s|ed)?|anything|something|"
+    r"anywhere|at\s+all|in|about|on)\b|\W+$",
     re.I,
 )
 
@@ -72,12 +73,17 @@ def opinions_using(ctx: PlanContext, query: str) -> list[tuple[int, Unit]]:
     forms = _forms(ctx, thing, words)
     out = []
     for number, head in sorted(ctx.view.opinion_heads.items()):
-        units = [u for c in ctx.view.descendants(head.id) if c.kind != "heading" and not ctx.view.is_opening(c)
-                 for u in ctx.view.units(c) if _uses(u.text, forms)]
+        units = [u for u in _sentences(ctx, head) if _uses(u.text, forms)]
         if units:
             scores = ctx.relevance(query, units)
             out.append((number, units[max(range(len(units)), key=scores.__getitem__)]))
     return out
+
+
+def _sentences(ctx: PlanContext, head) -> list[Unit]:
+    """An Opinion's sentences, without its titles and the opening that every Opinion shares."""
+    return [u for c in ctx.view.descendants(head.id) if c.kind != "heading" and not ctx.view.is_opening(c)
+            for u in ctx.view.units(c)]
 
 
 def _forms(ctx: PlanContext, thing: str, words: set[str]) -> list[set[str]]:
@@ -97,8 +103,7 @@ def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
         return None
     # "CDNs" is also "Content Distribution Networks": either form counts
     forms = _forms(ctx, thing, words)
-    body = [c for c in ctx.view.descendants(head.id) if c.kind != "heading" and not ctx.view.is_opening(c)]
-    units = [u for c in body for u in ctx.view.units(c)]
+    units = _sentences(ctx, head)
     if not units:
         return None
     using = [u for u in units if _uses(u.text, forms)]
