@@ -45,10 +45,10 @@ from assistant.query.answer_type import unstated_contact
 from assistant.query.spelling import Speller
 from assistant.query.question import (
     after_the_report,
-    tokenize,
     asks_what_followed,
     missing_specifics,
     only_linked,
+    tokenize,
     uncited_content,
     unknown_specifics,
     unstated_members,
@@ -186,11 +186,11 @@ class Assistant:
     def _pointed_at_first(self, question: str, last_cited: tuple[str, ...], hits: list[Hit]) -> list[Hit]:
         """"who sits on that working group?": the clauses the last answer cited that name what the question points
         at come first, ahead of others that only share its words (the Working Groups of the forum)."""
-        cited = [self._by_id[c] for c in last_cited if c in self._by_id]
+        cited = [(self._by_id[c], set(tokenize(self._by_id[c].text))) for c in last_cited if c in self._by_id]
         for phrase in demonstrated(question):
-            words = [w for w in tokenize(phrase) if w]
+            words = tokenize(phrase)
             for wanted in [words] + [[w] for w in words]:
-                pointed = [c for c in cited if wanted and set(wanted) <= set(tokenize(c.text))]
+                pointed = [c for c, told in cited if wanted and set(wanted) <= told]
                 if pointed:
                     top = hits[0].score if hits else 1.0
                     ids = {c.id for c in pointed}

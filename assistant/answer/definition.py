@@ -84,8 +84,8 @@ def compose_term(ctx: PlanContext, query: str, term: str) -> Draft | None:
     return draft
 
 
-def asked_acronym(query: str, glossary: dict[str, str]) -> str | None:
-    term = asked_term(query)
+def asked_acronym(query: str, glossary: dict[str, str], term: str | None = None) -> str | None:
+    """The acronym the question asks about; with `term` (the words it asks to be defined), only one inside it."""
     for word in re.findall(r"[A-Za-z]{2,8}", query):
         if term is not None and not re.search(rf"\b{re.escape(word)}\b", term):
             continue  # "what does needs basis mean for ip addresses" asks of "needs basis", not of "IP"
@@ -96,9 +96,9 @@ def asked_acronym(query: str, glossary: dict[str, str]) -> str | None:
 
 
 def compose_definition(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
-    acronym = asked_acronym(query, ctx.glossary)
+    term = asked_term(query)
+    acronym = asked_acronym(query, ctx.glossary, term)
     if acronym is None:
-        term = asked_term(query)
         return compose_term(ctx, query, term) if term else None
     long_form = ctx.glossary[acronym]
     view = ctx.view

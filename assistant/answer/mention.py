@@ -66,18 +66,20 @@ def _uses(text: str, forms: list[set[str]]) -> bool:
 def opinions_using(ctx: PlanContext, query: str) -> list[tuple[int, Unit]]:
     """"which opinions mention unesco": each Opinion whose clauses use the words asked about, with its clause
     using them closest to the question, in the report's order."""
-    thing = mentioned_thing(query)
-    words = set(tokenize(thing))
-    if not words:
+    thing, forms = _asked(ctx, query)
+    if not forms:
         return []
-    forms = _forms(ctx, thing, words)
     out = []
     for number, head in sorted(ctx.view.opinion_heads.items()):
         units = [u for u in _sentences(ctx, head) if _uses(u.text, forms)]
         if units:
-            scores = ctx.relevance(query, units)
-            out.append((number, units[max(range(len(units)), key=scores.__getitem__)]))
+            out.append((number, _closest(ctx, query, units)))
     return out
+
+
+def _closest(ctx: PlanContext, query: str, units: list[Unit]) -> Unit:
+    scores = ctx.relevance(query, units)
+    return units[max(range(len(units)), key=scores.__getitem__)]
 
 
 def _sentences(ctx: PlanContext, head) -> list[Unit]:
@@ -86,23 +88,25 @@ def _sentences(ctx: PlanContext, head) -> list[Unit]:
             for u in ctx.view.units(c)]
 
 
-def _forms(ctx: PlanContext, thing: str, words: set[str]) -> list[set[str]]:
-    """The words asked about, and those of an acronym's other form ("CDNs", "Content Distribution Networks")."""
+def _asked(ctx: PlanContext, query: str) -> tuple[str, list[set[str]]]:
+    """The words asked about as typed, and their forms: their own words and those of an acronym's other form
+    ("CDNs", "Content Distribution Networks"); no forms when nothing is asked about."""
+    thing = mentioned_thing(query)
+    words = set(tokenize(thing))
+    if not words:
+        return thing, []
     expanded = expand(thing, ctx.glossary)
     others = expanded[len(thing):].strip(" ()").split("; ") if expanded != thing else []
-    return [words] + [set(tokenize(f)) for f in others]
+    return thing, [words] + [set(tokenize(f)) for f in others]
 
 
 def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     """The Opinion's clauses that use every word asked about (or an acronym's long form for it), closest to the
     question first; if none does, that it never uses them, and its clause closest to the question."""
     head = ctx.view.opinion_heads.get(opinion)
-    thing = mentioned_thing(query)
-    words = set(tokenize(thing))
-    if head is None or not words:
+    thing, forms = _asked(ctx, query)
+    if head is None or not forms:
         return None
-    # "CDNs" is also "Content Distribution Networks": either form counts
-    forms = _forms(ctx, thing, words)
     units = _sentences(ctx, head)
     if not units:
         return None
@@ -115,16 +119,12 @@ def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
         draft.lead = ctx.line(draft, using[order[0]], framed)
         draft.bullets += [ctx.line(draft, using[i], framed) for i in order[1:]]
         return draft
-    scores = ctx.relevance(query, units)
-    closest = units[max(range(len(units)), key=scores.__getitem__)]
     draft.lead = f"Opinion {opinion} never uses the words “{thing}”. Closest to them in it:"
-    draft.bullets.append(ctx.line(draft, closest, framed))
+    draft.bullets.append(ctx.line(draft, _closest(ctx, query, units), framed))
     # "does opinion 2 say anything about satellites": the debate on it may, which the user will want to know
     inside = {c.id for c in ctx.view.descendants(head.id)}
     elsewhere = [u for c in ctx.view.clauses if c.id not in inside and c.kind != "heading"
                  for u in ctx.view.units(c) if _uses(u.text, forms)]
     if elsewhere:
-        scores = ctx.relevance(query, elsewhere)
-        best = elsewhere[max(range(len(elsewhere)), key=scores.__getitem__)]
-        draft.bullets.append(f"Elsewhere the report does: {ctx.line(draft, best, framed)}")
+        draft.bullets.append(f"Elsewhere the report does: {ctx.line(draft, _closest(ctx, query, elsewhere), framed)}")
     return draft
