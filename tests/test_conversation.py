@@ -852,3 +852,12 @@ def test_what_a_question_points_at_is_the_noun_after_that_or_those():
     assert demonstrated("what did those documents say") == ["documents"]
     assert demonstrated("did they say that the text was fine") == []  # "that" joining a clause points at nothing
     assert demonstrated("and that one?") == []
+
+
+def test_a_plural_pronoun_after_one_place_stands_for_the_things_spoken_of():
+    turns = [Turn("opinion 4 talks about ipv4 transfers outside the rirs", ("opinion-4/recognizing/a",))]
+    read = read_in_context("what's the risk with them", turns, _place)
+    assert read != "what's the risk with Opinion 4"
+    assert "transfers" in read
+    turns = [Turn("Which opinions deal with IPv6?", ("opinion-4/invites/a", "opinion-3/invites/a"))]
+    assert "Opinion" in read_in_context("what do they ask member states to do", turns, _place)

@@ -1136,6 +1136,10 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
     match = _first_unresolved(text)
     if match is not None and (named or cited_places) and _PLACE_PRONOUN.fullmatch(match.group(0)):
         word = match.group(0).lower()
+        if word in _PLURAL_WORDS and len(named) == 1:
+            # "opinion 4 talks about transfers outside the RIRs" then "what's the risk with them": a plural
+            # stands for plural things the last turn spoke of, not the one place it named
+            return None
         if word in _PLURAL_WORDS:
             places = named if len(named) > 1 else (named or cited_places[:2])
         elif asked_place and not named:
