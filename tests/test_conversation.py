@@ -861,3 +861,10 @@ def test_a_plural_pronoun_after_one_place_stands_for_the_things_spoken_of():
     assert "transfers" in read
     turns = [Turn("Which opinions deal with IPv6?", ("opinion-4/invites/a", "opinion-3/invites/a"))]
     assert "Opinion" in read_in_context("what do they ask member states to do", turns, _place)
+
+
+def test_it_after_what_an_actor_was_told_to_want_is_what_they_wanted():
+    turns = [Turn("turkey wanted to add something to Opinion 6 right?", ("opinion-6/invites",))]
+    read = read_in_context("who pushed back on it?", turns, _place)
+    assert read != "who pushed back on Opinion 6?"
+    assert "turkey" in read.lower()

@@ -1242,11 +1242,20 @@ _ACTOR_IN_CONTEXT = re.compile(
 )
 
 
+# told, not asked: "turkey wanted to add something to op 6, right?"
+_ACTOR_TOLD = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay)\W+)?(?:the\s+)?(?!(?:who|what|which|whose|when|where|why|how)\b)"
+    r"((?:[\w'’/-]+\s+){0,2}?[\w'’/-]+)\s+(?:propos|want|ask|suggest|request|submit|argu|insist|object|oppos|"
+    r"contribut)\w*\b",
+    re.I,
+)
+
+
 def _actor_of(question: str) -> str | None:
-    """Who acts in a question ("what did Senegal want …" → "Senegal"), or in the context its reading carries,
-    unless it is a place or the report."""
+    """Who acts in a question ("what did Senegal want …" → "Senegal") or in what the user told ("Senegal
+    wanted …"), or in the context its reading carries, unless it is a place or the report."""
     own = own_words(question)
-    for m in (_ACTOR.search(own), _ACTOR_IN_CONTEXT.search(question[len(own):])):
+    for m in (_ACTOR.search(own) or _ACTOR_TOLD.search(own), _ACTOR_IN_CONTEXT.search(question[len(own):])):
         word = m.group(1) if m else ""
         if word and not (word.lower() in _PLACE_WORDS or word.lower() in STOPWORDS or _PLACE.match(word)):
             return word
