@@ -868,3 +868,10 @@ def test_it_after_what_an_actor_was_told_to_want_is_what_they_wanted():
     read = read_in_context("who pushed back on it?", turns, _place)
     assert read != "who pushed back on Opinion 6?"
     assert "turkey" in read.lower()
+
+
+def test_that_opinion_is_the_opinion_the_last_answer_quoted():
+    turns = [Turn("what's said about content distribution networks", ("opinion-1/considering/c",))]
+    assert read_in_context("what does that opinion invite", turns, _place) == "what does Opinion 1 invite"
+    turns = [Turn("what did the uk ask about the secretary-general", ("annex-1/wg-1/p10",))]
+    assert read_in_context("who chaired that working group", turns, _place) == "who chaired Working Group 1"

@@ -845,6 +845,8 @@ _PLACE_LABEL = re.compile(r"^(Opinion|Working Group) (\d+)$")
 # "which opinion deals with IPv6?": the answer's places are what a following "it" means
 # What a place can be referred to by: "it", "they", "that opinion", "the same group" — not "that" alone,
 # "those" or "he", which stand for what was said or who said it
+# "that opinion", "this working group": a pronoun that says which kind of place it stands for
+_KIND_POINTED = re.compile(r"\b(?:this|that)\s+(opinion|working\s+group|wg|group)\b", re.I)
 _PLACE_PRONOUN = re.compile(
     r"it|its|it's|they|them|their|(?:this|that|these|those|the same)\s+(?:one|opinions?|groups?|working groups?|drafts?)",
     re.I,
@@ -1103,6 +1105,15 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         index = {"first": 0, "former": 0, "second": 1, "latter": -1, "last": -1}[ordinal.group(1).lower()]
         if len(shown) > (index if index >= 0 else 0):
             return _sub(text, ordinal, shown[index])
+    pointed = _first_unresolved(text)
+    kind = _KIND_POINTED.search(text, pointed.start()) if pointed is not None and not named else None
+    if kind and kind.start() < pointed.end():
+        # "what else does that opinion consider?" after an answer quoting Opinion 1: the place of the kind named
+        # that the last answer cited most, though the last question named none
+        wanted = "Opinion" if kind.group(1).lower().startswith("opinion") else "Working Group"
+        same = [p for p in cited_places if p.startswith(wanted)]
+        if same:
+            return f"{text[: kind.start()]}{same[0]}{text[kind.end():]}"
     if not named and not asked_place:
         return None  # the last turn was about something else ("the study"): its words carry over instead
     if not asked_place and _actor_of(previous) and not _OTHER.search(text):
