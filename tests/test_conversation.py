@@ -875,3 +875,12 @@ def test_that_opinion_is_the_opinion_the_last_answer_quoted():
     assert read_in_context("what does that opinion invite", turns, _place) == "what does Opinion 1 invite"
     turns = [Turn("what did the uk ask about the secretary-general", ("annex-1/wg-1/p10",))]
     assert read_in_context("who chaired that working group", turns, _place) == "who chaired Working Group 1"
+
+
+def test_which_ones_after_the_opinions_asks_which_opinions():
+    turns = [Turn("list the opinions", ("opinion-1", "opinion-2", "opinion-3", "opinion-4"))]
+    assert read_in_context("which ones are about ipv6", turns, _place) == "which opinions are about ipv6"
+
+
+def test_and_in_another_group_keeps_one_preposition():
+    assert rewrite_query("and in wg3?", ["what did turkey say in wg2"]) == "what did turkey say in wg3"

@@ -649,7 +649,12 @@ def _replace_name(text: str, word: str, new: str) -> str:
 
 def _replace_first(text: str, old: str, new: str) -> str:
     idx = text.find(old)
-    return text if idx < 0 else text[:idx] + new + text[idx + len(old) :]
+    if idx < 0:
+        return text
+    said = re.match(r"(\w+)\s+", new)
+    if said and re.search(rf"\b{re.escape(said.group(1))}\s+$", text[:idx], re.I):
+        new = new[said.end():]  # "and in wg3?" after "what did the us say in wg2": one "in"
+    return text[:idx] + new + text[idx + len(old) :]
 
 
 def _dedupe(values: list[str]) -> list[str]:
@@ -1027,8 +1032,10 @@ def _resolve(question: str, previous: str, cited: tuple[str, ...], place_label, 
             chosen = _join(sorted(opinions, key=lambda p: int(p.split()[-1])))
             return f"{text[: which.start()]}which of {chosen}{text[which.end():]}"
         if len(opinions) > 2:
-            # "which one is about broadband?" after the six: which Opinion, found by what it is about
-            return f"{text[: which.start()]}which opinion{text[which.end():]}"
+            # "which one is about broadband?" after the six: which Opinion, found by what it is about ("which ones":
+            # which Opinions)
+            kind = "opinions" if re.search(r"\bones$", which.group(0), re.I) else "opinion"
+            return f"{text[: which.start()]}which {kind}{text[which.end():]}"
     substituted = _substitute_person(text, previous, cited, cited_text) or _substitute(text, previous, cited, place_label)
     if substituted is None:
         return rewrite_query(text, [previous])
