@@ -789,6 +789,20 @@ def test_names_typed_without_accents_or_misspelt_in_the_report_find_the_person()
     assert view.transposed("touré") == []
 
 
+def test_a_name_typed_by_its_initials_is_the_name_the_report_writes_out():
+    from assistant.answer.report_view import ReportView
+    from assistant.records import Clause
+
+    text = "Delegates heard the United States support the opinion. Let us note that the Opening Plenary met first."
+    clause = Clause(id="p1", label="¶1", text=text, start=0, end=len(text), kind="paragraph", part="Part I")
+    view = ReportView(text, [clause], lambda c: [])
+    assert view.actors_in("what did the US say") == ("united states",)
+    assert view.actors_in("what did the us say") == ("united states",)  # "us" never follows "the"
+    assert view.actors_in("tell us about it") == ()
+    assert view.actors_in("what does the op say") == ()  # chat shorthand for an Opinion, not the Opening Plenary
+    assert actor_subjects("what did the us say", ("united states",)) == ("united states",)
+
+
 def test_things_the_report_tells_apart_by_number_are_compared_side_by_side():
     from types import SimpleNamespace
 

@@ -36,6 +36,8 @@ _CHAIR_ALIAS = re.compile(r"\bthe\s+(?<!-)Chair(?:man)?\b", re.I)
 _VICE_ALIAS = re.compile(r"\bthe\s+Vice-Chair(?:man)?\b", re.I)
 # A name in more clauses than this is the report's vocabulary (ITU, IPv6, Internet), not an actor to trace.
 ACTOR_MAX_CLAUSES = 20
+# a person's title, whose initial with the name's is no one's abbreviation ("Ms Sally Wentworth" is not "MSW")
+_HONORIFICS = frozenset("mr ms mrs mme miss dr prof sir he".split())
 ACTORS_MEMO = 8192  # texts whose actors are remembered: the report's ~700 sentences and the latest questions
 MIN_ITEM_CHARS = 8  # an inline "item" shorter than this is a fragment of prose ("Draft."), not a list item
 
@@ -228,6 +230,13 @@ class ReportView:
             count = self.actor_words.get(word) or self._prefix_count(word)
             if not count and (people_of := demonym_of(word, self.actor_words)):
                 word, count = people_of, self.actor_words[people_of]  # "the brazilians" are Brazil
+            if not count and word in self._initials and (words[i].isupper() or (
+                word in self._lower_words and re.search(rf"\bthe\s+{re.escape(words[i])}\b", question, re.I)
+            )):
+                # "the US", "what did the us say" (the word "us" never follows "the"): the "United States" the report
+                # writes out; "the op" in lower case is left alone (chat shorthand for an Opinion)
+                word = self._initials[word]
+                count = self.actor_words.get(word.split()[0], 0)
             if count and count <= ACTOR_MAX_CLAUSES:
                 phrase = [word]
                 # "united states": keep the following capitalized word of the same name
@@ -242,6 +251,17 @@ class ReportView:
                 out.append(" ".join(phrase))
             i += 1
         return tuple(dict.fromkeys(out))
+
+    @cached_property
+    def _initials(self) -> dict[str, str]:
+        """Names of two or more words the report writes out, by their initials ("us" → "united states"), where
+        the initials stand for one name only."""
+        names: dict[str, set[str]] = {}
+        for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b", self.source):
+            words = m.group(0).lower().split()
+            if words[0] in self.actor_words and words[0] not in _HONORIFICS:
+                names.setdefault("".join(w[0] for w in words), set()).add(" ".join(words))
+        return {key: next(iter(found)) for key, found in names.items() if len(found) == 1}
 
     def _in_source(self, phrase: str) -> bool:
         """Whether the report writes `phrase` as a whole phrase; remembered, as the doers plan asks it for every

@@ -101,6 +101,9 @@ def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for actor in actors:
         at = re.search(rf"\b{re.escape(unaccented(actor))}", question, re.I)
+        if at is None and " " in actor:
+            # "what did the US say": the "United States" by its initials
+            at = re.search(rf"\b{''.join(w[0] for w in actor.split())}\b", question, re.I)
         if at is None:
             continue
         rest = question[at.end() + len(re.match(r"[\w-]*", question[at.end():]).group(0)):]
