@@ -643,6 +643,8 @@ def test_a_person_described_by_words_of_their_own_entry_is_named():
     assert spell_out_people("what did the president say", people) == "what did the president say"  # two of them
     assert spell_out_people("who was the swiss speaker", people) == "who was the swiss speaker"  # asks who it is
     assert spell_out_people("what does it ask the ITU Secretary-General to do", people).endswith("Secretary-General to do")
+    # an item of an earlier list by its place, which the conversation spells out from that list
+    assert spell_out_people("what did the second speaker talk about", people) == "what did the second speaker talk about"
 
 
 def test_a_people_named_after_a_country_names_it():

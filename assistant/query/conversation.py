@@ -1328,6 +1328,8 @@ def spell_out_people(question: str, people: list[tuple[str, frozenset[str]]]) ->
     if _ASKS_WHO_IT_IS.match(question):
         return question  # "who was the swiss speaker?" asks for the person the words describe
     for m in _DESCRIBED.finditer(question):
+        if _ITEM_BY_PLACE.search(m.group(0)):
+            continue  # "the second speaker" is an item of an earlier list, by its place in it
         modifiers = [w.lower() for w in m.group(1).split() if w.lower() not in STOPWORDS]
         if not modifiers:
             continue
