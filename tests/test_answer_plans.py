@@ -424,6 +424,16 @@ def test_which_opinions_mention_something_is_every_opinion_using_the_words(plann
     assert "UNESCO" in result.citations[1].quote
 
 
+def test_whether_the_report_mentions_words_it_never_uses_is_that_it_never_uses_them(planner, clauses):
+    hits = hits_for(clauses, "part-1/p1")
+    planned = planner.plan("does the report say anything about spectrum", hits)
+    assert planned.draft is None and "never uses the words “spectrum”" in planned.unsaid
+    assert planner.plan("does the forum mention DNSSEC", hits).draft is None
+    # words it uses, and an acronym it spells out without defining ("Internationalized (multilingual) domain names")
+    assert planner.plan("does the report say anything about satellites", hits).draft is not None
+    assert planner.plan("is there anything on IDNs in the report", hits).draft is not None
+
+
 def test_a_mention_asked_of_an_actor_is_what_the_actor_said():
     assert asks_mention("does opinion 6 mention the cstd", ("CSTD",))
     assert not asks_mention("did turkey mention opinion 3", ("Turkey",))

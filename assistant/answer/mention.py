@@ -49,9 +49,13 @@ def asks_mention(question: str, actors: tuple[str, ...] = ()) -> bool:
     return not any(re.search(rf"\b{re.escape(a.lower())}", before) for a in actors)
 
 
+# "does the report say anything about spectrum": the whole report is the place asked about
+_WHOLE = re.compile(r"\b(?:the\s+)?(?:report|forum|wtpf(?:-?13)?|policy\s+forum)\b", re.I)
+
+
 def mentioned_thing(question: str) -> str:
     """The words the question asks whether the place uses: "ipv6" of "is ipv6 mentioned in opinion 1"."""
-    rest = _FRAME.sub(" ", _PLACE.sub(" ", own_words(question)))
+    rest = _FRAME.sub(" ", _WHOLE.sub(" ", _PLACE.sub(" ", own_words(question))))
     return " ".join(w for w in rest.split() if w.lower() not in STOPWORDS).strip()
 
 
@@ -75,6 +79,28 @@ def opinions_using(ctx: PlanContext, query: str) -> list[tuple[int, Unit]]:
         if units:
             out.append((number, _closest(ctx, query, units)))
     return out
+
+
+def never_used(ctx: PlanContext, query: str) -> str | None:
+    """"does the report say anything about spectrum": the words asked about, when no sentence of the report uses
+    them, nor spells out an acronym among them ("IDNs" as "Internationalized (multilingual) domain names")."""
+    thing, forms = _asked(ctx, query)
+    if not forms or any(_spelled_out(word, ctx.view.source) for word in thing.split() if _ACRONYM.fullmatch(word)):
+        return None
+    if any(_uses(u.text, forms) for c in ctx.view.clauses if c.kind != "heading" for u in ctx.view.units(c)):
+        return None
+    return thing
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?")
+
+
+def _spelled_out(acronym: str, source: str) -> bool:
+    """The report writes out words whose initials spell the acronym, a bracketed aside allowed between them."""
+    letters = acronym.rstrip("s") if acronym.endswith("s") and acronym[:-1].isupper() else acronym
+    aside = r"(?:\([^)]{0,40}\)\s+)?"
+    pattern = r"\b" + (r"[\w-]*\s+" + aside).join(f"[{c.upper()}{c.lower()}]" for c in letters) + r"\w*"
+    return re.search(pattern, source) is not None
 
 
 def _closest(ctx: PlanContext, query: str, units: list[Unit]) -> Unit:

@@ -29,7 +29,7 @@ from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.fates import asks_every_fate, compose_fates
-from assistant.answer.mention import asks_if_anything, asks_mention, compose_mention
+from assistant.answer.mention import asks_if_anything, asks_mention, compose_mention, never_used
 from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places
 from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_operative, compose_overview
@@ -109,6 +109,12 @@ class Planner:
             draft = compose_mention(ctx, query, places.opinions[0])
             if draft is not None:
                 return Planned("yesno", draft)
+        if (shape == "yesno" or (shape == "fact" and asks_if_anything(query))) and not places.count and not actors \
+                and asks_mention(query, actors):
+            # "does the report say anything about spectrum": no sentence of it uses the word
+            unused = never_used(ctx, query)
+            if unused:
+                return Planned("yesno", None, f"it never uses the words “{unused}”")
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             # "was Opinion 3 changed?", "what was decided on opinion 6": the decisions settle it; "how did Opinion 3
             # end up unchanged" asks a reason as well
