@@ -81,6 +81,27 @@ def opinions_using(ctx: PlanContext, query: str) -> list[tuple[int, Unit]]:
     return out
 
 
+def compose_mention_anywhere(ctx: PlanContext, query: str) -> Draft | None:
+    """"is there anything on IDNs in the report": the report's sentences that use the words asked about, or
+    write out an acronym among them, closest to the question first; None when none does."""
+    thing, forms = _asked(ctx, query)
+    if not forms:
+        return None
+    spelled = [_spelled_out(w, ctx.view.source) for w in thing.split() if _ACRONYM.fullmatch(w)]
+    units = [u for c in ctx.view.clauses if c.kind != "heading" and not ctx.view.is_opening(c)
+             for u in ctx.view.units(c)
+             if _uses(u.text, forms) or any(m and m.group(0) in u.text for m in spelled)]
+    if not units:
+        return None
+    scores = ctx.relevance(query, units)
+    order = sorted(range(len(units)), key=lambda i: -scores[i])[:SHOWN]
+    draft = ctx.draft()
+    framed: set[str] = set()
+    draft.lead = ctx.line(draft, units[order[0]], framed)
+    draft.bullets += [ctx.line(draft, units[i], framed) for i in order[1:]]
+    return draft
+
+
 def never_used(ctx: PlanContext, query: str) -> str | None:
     """"does the report say anything about spectrum": the words asked about, when no sentence of the report uses
     them, nor spells out an acronym among them ("IDNs" as "Internationalized (multilingual) domain names")."""
@@ -95,12 +116,15 @@ def never_used(ctx: PlanContext, query: str) -> str | None:
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")
 
 
-def _spelled_out(acronym: str, source: str) -> bool:
-    """The report writes out words whose initials spell the acronym, a bracketed aside allowed between them."""
+def _spelled_out(acronym: str, source: str) -> re.Match | None:
+    """Where the report writes out words whose initials spell the acronym, a bracketed aside allowed between
+    them, the first capitalized as a name's is ("Internationalized (multilingual) domain names", not "including
+    domain names")."""
     letters = acronym.rstrip("s") if acronym.endswith("s") and acronym[:-1].isupper() else acronym
     aside = r"(?:\([^)]{0,40}\)\s+)?"
-    pattern = r"\b" + (r"[\w-]*\s+" + aside).join(f"[{c.upper()}{c.lower()}]" for c in letters) + r"\w*"
-    return re.search(pattern, source) is not None
+    initials = [letters[0].upper()] + [f"[{c.upper()}{c.lower()}]" for c in letters[1:]]
+    pattern = r"\b" + (r"[\w-]*\s+" + aside).join(initials) + r"\w*"
+    return re.search(pattern, source)
 
 
 def _closest(ctx: PlanContext, query: str, units: list[Unit]) -> Unit:

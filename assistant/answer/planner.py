@@ -29,7 +29,13 @@ from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.fates import asks_every_fate, compose_fates
-from assistant.answer.mention import asks_if_anything, asks_mention, compose_mention, never_used
+from assistant.answer.mention import (
+    asks_if_anything,
+    asks_mention,
+    compose_mention,
+    compose_mention_anywhere,
+    never_used,
+)
 from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places
 from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_operative, compose_overview
@@ -115,6 +121,9 @@ class Planner:
             unused = never_used(ctx, query)
             if unused:
                 return Planned("yesno", None, f"it never uses the words “{unused}”")
+            draft = compose_mention_anywhere(ctx, query)  # "is there anything on IDNs in the report"
+            if draft is not None:
+                return Planned("yesno", draft)
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             # "was Opinion 3 changed?", "what was decided on opinion 6": the decisions settle it; "how did Opinion 3
             # end up unchanged" asks a reason as well
