@@ -362,6 +362,12 @@ def test_a_named_section_is_listed_even_with_one_item(planner, clauses):
     assert "all stakeholders to work on these issues" in result.answer
 
 
+def test_a_summary_of_a_named_section_lists_that_section(planner, clauses):
+    result = answer(planner, clauses, "summarize the recalling section of opinion 5", "opinion-5/is-of-the-view/p1")
+    assert result.plan == "list"
+    assert result.answer.startswith("Opinion 5 recalls")
+
+
 def test_places_come_from_the_scope_when_the_question_names_none(planner):
     from assistant.records import Filters
 

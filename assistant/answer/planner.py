@@ -36,7 +36,7 @@ from assistant.answer.mention import (
     compose_mention_anywhere,
     never_used,
 )
-from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places
+from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places, named_sections
 from assistant.answer.sequel import compose_sequel
 from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_operative, compose_overview
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
@@ -134,6 +134,9 @@ class Planner:
             # "who questioned whether it could request …" asks for a speaker; "who does opinion 5 invite" and "who
             # is it addressed to" for those its operative sections address
             shape = "list"  # "what does Opinion 4 ask of Member States": the items of that section
+        elif shape == "overview" and len(places.opinions) == 1 and not places.groups and not actors \
+                and named_sections(own):
+            shape = "list"  # "summarize the recalling section of opinion 5": that section, item by item
         if shape in ("fact", "list") and len(places.opinions) == 1 and not actors:
             draft = compose_operative(ctx, places.opinions[0], own)  # "what does opinion 4 recommend"
             if draft is not None:
