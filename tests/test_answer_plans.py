@@ -368,6 +368,12 @@ def test_a_summary_of_a_named_section_lists_that_section(planner, clauses):
     assert result.answer.startswith("Opinion 5 recalls")
 
 
+def test_an_actor_asked_about_alone_is_first_told_doing_something_not_in_a_roll_of_names(planner, clauses):
+    result = answer(planner, clauses, "what did avanti and gvf want", "annex-1/wg-1/p6", "annex-1/wg-1/p8")
+    first = result.answer.split("\n")[2] if result.answer.startswith("What the report records") else result.answer
+    assert "Avanti and GVF proposed" in first
+
+
 def test_places_come_from_the_scope_when_the_question_names_none(planner):
     from assistant.records import Filters
 

@@ -364,17 +364,28 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
     return draft
 
 
+# A sentence naming this many actors or more is a roll of names (whose contributions a group considered), which
+# tells less of what one of them did than a sentence of its own; three or four named together are often a deed
+# ("The United States, RIPE NCC, and ISOC … supported Draft Opinion 6")
+ROLL_CALL = 5
 # a sentence that goes on from the one before it: "These proposed changes sought …", "It also …"
 _GOES_ON = re.compile(r"[“\"]?(?:These|This|Those|That|It|They|He|She|Its|Their|His|Her)\b")
 
 
 def _answer_first(ctx: PlanContext, query: str, actors: tuple[str, ...], found: list[Unit]) -> list[Unit]:
     """Asked about a topic ("what did australia want to merge"), the mention closest to it comes first, with the
-    text it introduces; the rest keep the report's order. Asked about nothing but the actor, all keep it."""
-    if len(found) < 2 or not _topic(query, actors):
+    text it introduces; the rest keep the report's order. Asked about nothing but the actor, the first mention
+    that is not a roll of names ("contributions by the United States, Turkey, RIPE NCC, ISOC …") comes first."""
+    if len(found) < 2:
         return found
-    scores = ctx.relevance(query, found)
-    best = max(range(len(found)), key=scores.__getitem__)
+    if _topic(query, actors):
+        scores = ctx.relevance(query, found)
+        best = max(range(len(found)), key=scores.__getitem__)
+    else:
+        told = [i for i, u in enumerate(found) if len(ctx.view.actors_in(u.text)) < ROLL_CALL]
+        if not told:
+            return found
+        best = told[0]
     end = best + 1
     while best > 0 and found[best - 1].clause_id == found[best].clause_id and (
         found[best - 1].text.rstrip().endswith(":") or _GOES_ON.match(found[best].text)
