@@ -374,6 +374,12 @@ def test_an_actor_asked_about_alone_is_first_told_doing_something_not_in_a_roll_
     assert "Avanti and GVF proposed" in first
 
 
+def test_what_an_actor_did_asks_for_the_actor():
+    assert question_shape("what did australia do", actors=("australia",)) == "actor"
+    assert question_shape("what did russia do at the forum", actors=("russia",)) == "actor"
+    assert question_shape("how do ixps cut costs in ghana", actors=("ghana",)) != "actor"  # "do" as a helper verb
+
+
 def test_places_come_from_the_scope_when_the_question_names_none(planner):
     from assistant.records import Filters
 

@@ -76,7 +76,8 @@ _ACTOR_VERB = re.compile(
     r"\b(?:propos\w*|suggest\w*|say|said|says|saying|want\w*|ask(?:ed|s|ing)?|object\w*|oppos\w*|argu\w*|insist\w*|push\w*|"
     r"contribut\w*|submit\w*|position|stance|views?|amend\w*|request\w*|support\w*|withdr\w*|role|"
     r"involve\w*|raise\w*|offer\w*|stress\w*|point|input|talk\w*|messages?|remarks?|interventions?|line|"
-    r"speech|statement|beef|stand|stood|chim\w* in|on about|put\w* forward|(?:bring|brought) to the table)\b",
+    r"speech|statement|beef|stand|stood|chim\w* in|on about|put\w* forward|(?:bring|brought) to the table|"
+    r"(?<=\s)do(?=\s*(?:$|[?.!]|\s+(?:at|in|during|there|about|on)\b)))\b",  # "what did australia do (in wg3)"
     re.I,
 )
 
