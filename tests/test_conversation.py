@@ -554,7 +554,8 @@ def test_wg_shorthand_is_spelled_out_like_op():
 
     assert spell_out_places("who chaired wg2?") == "who chaired Working Group 2?"
     assert spell_out_places("WG 3 vs op 5") == "Working Group 3 vs Opinion 5"
-    assert spell_out_places("the wgs met") == "the wgs met"
+    assert spell_out_places("the wgs met") == "the working groups met"  # no number: the words, not a place
+    assert spell_out_places("which wg handled ipv6") == "which working group handled ipv6"
 
 
 def test_he_is_the_person_the_last_question_named_before_anyone_the_answer_names_beside():

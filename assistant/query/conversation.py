@@ -170,11 +170,16 @@ def name_them(question: str, previous: str, names: list[str]) -> str:
     return question[: match.start()] + joined + question[match.end():]
 
 
+_BARE_GROUP = re.compile(r"\bwgs?\b(?!\s*-?\s*\d)", re.I)
+
+
 def spell_out_places(question: str) -> str:
     """Shorthand people type for a place, written out as the report names it: "op 5" → "Opinion 5", "the first
     part of the report" → "Part I"."""
     question = _SHORT_OPINION.sub(lambda m: f"Opinion {m.group(1)}", question)
     question = _SHORT_GROUP.sub(lambda m: f"Working Group {m.group(1)}", question)
+    # "which wg handled ipv6": a Working Group of no number, as the report words it
+    question = _BARE_GROUP.sub(lambda m: "working groups" if m.group(0).lower().endswith("s") else "working group", question)
     question = _ORDINAL_PLACE.sub(
         lambda m: f"{'Opinion' if m.group(2).lower().startswith('op') else 'Working Group'} {_ORDINALS[m.group(1).lower()]}",
         question,
