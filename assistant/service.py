@@ -52,6 +52,7 @@ from assistant.query.question import (
     uncited_content,
     unknown_specifics,
     unstated_members,
+    without_set_aside,
 )
 from assistant.records import Answer, Clause, Filters, Hit
 from assistant.search.retrieve import open_retriever
@@ -138,7 +139,7 @@ class Assistant:
         if not is_english(cleaned):
             return not_english_answer(cleaned)
         own, read_as, last_cited = self.read(cleaned, () if standalone else history)
-        query = name_sections(own)
+        query = name_sections(without_set_aside(own))
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
         # A follow-up's reading is searched with the user's own words counted twice: the earlier turn put after
         # them says where to look, not what is asked (test: users4 R@5 .844→.851, other test splits unchanged)

@@ -329,3 +329,19 @@ def test_a_thing_the_report_only_links_to_is_unsaid_unless_where_to_find_it_is_a
     assert only_linked("where can i find the concluding remarks", linked) is None  # the link answers that
     assert only_linked("what did the forum conclude", linked) is None  # not the thing linked
     assert only_linked("what were the closing remarks", "The Forum closed with remarks by the Chairman.") is None
+
+
+@pytest.mark.parametrize(
+    "question, meant",
+    [
+        ("who were the vice chairs of the forum itself (not the wgs)", "who were the vice chairs of the forum itself"),
+        ("who chaired the forum, not the working groups", "who chaired the forum"),
+        ("which opinions were changed, other than opinion 2", "which opinions were changed"),
+        ("what did turkey propose apart from the merge?", "what did turkey propose?"),
+        ("why was brazil's draft not adopted", "why was brazil's draft not adopted"),  # a verb negated stays
+    ],
+)
+def test_what_a_question_sets_aside_is_not_what_it_asks_about(question, meant):
+    from assistant.query.question import without_set_aside
+
+    assert without_set_aside(question) == meant

@@ -472,3 +472,18 @@ def uncited_content(question: str, sentences: list[str]) -> str | None:
         return None
     return f"it cites {re.split(r' [-–—] |, ', thing)[0].strip()} but does not say what it contains"
 
+
+# "(not the wgs)", ", not the working groups", "other than opinion 2": what the question sets aside, not what it
+# asks about; a verb negated ("why was it not adopted") stays
+_SET_ASIDE = re.compile(
+    r"\s*\(\s*not\b[^()]*\)|"
+    r",?\s*\b(?:but\s+)?not\s+(?:the|a|an|any|those|these)\s+[^,;:?!.()]+|"
+    r",?\s*\b(?:other\s+than|apart\s+from|excluding|except(?:\s+for)?|leaving\s+aside)\s+[^,;:?!.()]+",
+    re.I,
+)
+
+
+def without_set_aside(question: str) -> str:
+    """The question without what it says it is not asking about: "who were the vice chairs of the forum (not the
+    wgs)" → "who were the vice chairs of the forum"."""
+    return _SET_ASIDE.sub("", question).strip() or question
