@@ -887,3 +887,10 @@ def test_which_ones_after_the_opinions_asks_which_opinions():
 
 def test_and_in_another_group_keeps_one_preposition():
     assert rewrite_query("and in wg3?", ["what did turkey say in wg2"]) == "what did turkey say in wg3"
+
+
+def test_a_role_after_a_name_is_not_part_of_it():
+    from assistant.query.conversation import report_people
+
+    people = dict(report_people("Mr Petko KANTCHEV Chairman of Working Group 3\\nMs Sally Wentworth (ISOC) spoke."))
+    assert "Petko KANTCHEV" in people and "Petko KANTCHEV Chairman" not in people

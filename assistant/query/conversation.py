@@ -1193,7 +1193,9 @@ _PERSONAL = frozenset(("he", "him", "his", "she", "her", "hers"))
 # person; the honorific tells "he" from "she" where it can
 _PERSON = re.compile(
     r"\b(?:H\.\s?E\.?\s+)?(Mr|Ms|Mrs|Mme|Miss|Dr|Prof|Sir|(?<=H\.E\. )|(?<=H\.E ))\.?\s*"
-    r"([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
+    # a role after the name is not part of it: "Mr Petko KANTCHEV Chairman of Working Group 3"
+    r"([A-Z][\w’'.-]*(?:\s+(?!(?:Chairman|Chairwoman|Chair|Vice-Chair\w*|President|Minister|Director|Secretary)\b)"
+    r"[A-Z][\w’'.-]*){0,3})"
 )
 _TITLES_OF = {"he": ("Mr", "Dr", "Prof", "Sir", ""), "she": ("Ms", "Mrs", "Mme", "Miss", "Dr", "Prof", "")}
 # How far around a name its own words reach: the person's entry in a list ("· Mr Rashid Ismailov (Russia);") or
