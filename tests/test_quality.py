@@ -140,6 +140,13 @@ def test_follow_up_about_the_vice_chair(real_assistant):
     assert "Tchonang" in answer.answer
 
 
+def test_three_opinions_compared_each_show_the_clause_two_of_them_share(real_assistant):
+    # Opinions 3 and 4 share "every effort should be made to encourage and facilitate the transition to IPv6"; with
+    # a third side there is no "Both say" line, so each side shows it
+    answer = real_assistant.ask("how do opinions 3, 4 and 5 differ")
+    assert answer.answer.count("encourage and facilitate the transition to IPv6") >= 2
+
+
 def test_near_identical_clauses_are_told_apart_by_opinion(real_assistant):
     for opinion in (3, 4):
         answer = real_assistant.ask(f"What does Opinion {opinion} recognize about the last IPv4 blocks?")

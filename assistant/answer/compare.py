@@ -154,9 +154,10 @@ def _said(clause: Clause) -> str:
 
 
 def _aligned(ctx: PlanContext, sides: list[Clause]) -> list[tuple[Unit, Unit]]:
-    """Pairs of sentences, one from each side, that say nearly the same, closest first."""
+    """Pairs of sentences, one from each side of two, that say nearly the same, closest first. With three
+    sides there is no pair to set apart: a "Both say" line is written for two sides only."""
     vectors = ctx.composer.vectors
-    if vectors is None:
+    if vectors is None or len(sides) != 2:
         return []
     view = ctx.view
     # an Opinion's opening fragment ("The fifth … Policy Forum (Geneva, 2013),") is the same in all six and says nothing
