@@ -125,3 +125,8 @@ def demonym_of(word: str, names) -> str | None:
         if ending == "ish":  # the stem is the name's start: "turk-ish", "finn-ish"
             return next((n for n in sorted(names) if n.startswith(stem) and n != word), None)
     return None
+
+
+def initials(name: str) -> str:
+    """"united states" → "us": the first letters of a name's words, as its abbreviation is written."""
+    return "".join(w[0] for w in name.split())

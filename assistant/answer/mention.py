@@ -81,18 +81,21 @@ def opinions_using(ctx: PlanContext, query: str) -> list[tuple[int, Unit]]:
     return out
 
 
-def compose_mention_anywhere(ctx: PlanContext, query: str) -> Draft | None:
-    """"is there anything on IDNs in the report": the report's sentences that use the words asked about, or
-    write out an acronym among them, closest to the question first; None when none does."""
+def used_anywhere(ctx: PlanContext, query: str) -> tuple[str, list[Unit]] | None:
+    """"does the report say anything about spectrum": the words asked about and the report's sentences that use
+    them or write out an acronym among them ("IDNs" as "Internationalized (multilingual) domain names"); None
+    when nothing is asked about."""
     thing, forms = _asked(ctx, query)
     if not forms:
         return None
-    spelled = [_spelled_out(w, ctx.view.source) for w in thing.split() if _ACRONYM.fullmatch(w)]
+    spelled = [m.group(0) for w in thing.split() if _ACRONYM.fullmatch(w) and (m := _spelled_out(w, ctx.view.source))]
     units = [u for c in ctx.view.clauses if c.kind != "heading" and not ctx.view.is_opening(c)
-             for u in ctx.view.units(c)
-             if _uses(u.text, forms) or any(m and m.group(0) in u.text for m in spelled)]
-    if not units:
-        return None
+             for u in ctx.view.units(c) if _uses(u.text, forms) or any(s in u.text for s in spelled)]
+    return thing, units
+
+
+def compose_mention_anywhere(ctx: PlanContext, query: str, units: list[Unit]) -> Draft:
+    """The sentences that use what is asked about, closest to the question first."""
     scores = ctx.relevance(query, units)
     order = sorted(range(len(units)), key=lambda i: -scores[i])[:SHOWN]
     draft = ctx.draft()
@@ -100,17 +103,6 @@ def compose_mention_anywhere(ctx: PlanContext, query: str) -> Draft | None:
     draft.lead = ctx.line(draft, units[order[0]], framed)
     draft.bullets += [ctx.line(draft, units[i], framed) for i in order[1:]]
     return draft
-
-
-def never_used(ctx: PlanContext, query: str) -> str | None:
-    """"does the report say anything about spectrum": the words asked about, when no sentence of the report uses
-    them, nor spells out an acronym among them ("IDNs" as "Internationalized (multilingual) domain names")."""
-    thing, forms = _asked(ctx, query)
-    if not forms or any(_spelled_out(word, ctx.view.source) for word in thing.split() if _ACRONYM.fullmatch(word)):
-        return None
-    if any(_uses(u.text, forms) for c in ctx.view.clauses if c.kind != "heading" for u in ctx.view.units(c)):
-        return None
-    return thing
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}s?")

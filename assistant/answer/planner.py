@@ -34,7 +34,7 @@ from assistant.answer.mention import (
     asks_mention,
     compose_mention,
     compose_mention_anywhere,
-    never_used,
+    used_anywhere,
 )
 from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places, named_sections
 from assistant.answer.sequel import compose_sequel
@@ -117,13 +117,12 @@ class Planner:
                 return Planned("yesno", draft)
         if (shape == "yesno" or (shape == "fact" and asks_if_anything(query))) and not places.count and not actors \
                 and asks_mention(query, actors):
-            # "does the report say anything about spectrum": no sentence of it uses the word
-            unused = never_used(ctx, query)
-            if unused:
-                return Planned("yesno", None, f"it never uses the words “{unused}”")
-            draft = compose_mention_anywhere(ctx, query)  # "is there anything on IDNs in the report"
-            if draft is not None:
-                return Planned("yesno", draft)
+            found = used_anywhere(ctx, query)
+            if found is not None:
+                thing, units = found
+                if not units:  # "does the report say anything about spectrum": no sentence of it uses the word
+                    return Planned("yesno", None, f"it never uses the words “{thing}”")
+                return Planned("yesno", compose_mention_anywhere(ctx, query, units))
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             # "was Opinion 3 changed?", "what was decided on opinion 6": the decisions settle it; "how did Opinion 3
             # end up unchanged" asks a reason as well

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from assistant.records import Clause
 from assistant.report.sentences import Unit, ends_in_abbreviation
-from assistant.textnorm import demonym_of, fold_ws, unaccented
+from assistant.textnorm import demonym_of, fold_ws, initials, unaccented
 
 _MARKER = re.compile(r"\[footnoteRef:\d+\]")
 # Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
@@ -258,9 +258,10 @@ class ReportView:
         the initials stand for one name only."""
         names: dict[str, set[str]] = {}
         for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b", self.source):
-            words = m.group(0).lower().split()
-            if words[0] in self.actor_words and words[0] not in _HONORIFICS:
-                names.setdefault("".join(w[0] for w in words), set()).add(" ".join(words))
+            name = m.group(0).lower()
+            first = name.split()[0]
+            if first in self.actor_words and first not in _HONORIFICS:
+                names.setdefault(initials(name), set()).add(name)
         return {key: next(iter(found)) for key, found in names.items() if len(found) == 1}
 
     def _in_source(self, phrase: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.query.question import SUMMARY_WORDS
-from assistant.textnorm import unaccented
+from assistant.textnorm import initials, unaccented
 
 SHAPES = ("compare", "reason", "definition", "overview", "actor", "list", "yesno", "fact")
 
@@ -104,7 +104,7 @@ def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
         at = re.search(rf"\b{re.escape(unaccented(actor))}", question, re.I)
         if at is None and " " in actor:
             # "what did the US say": the "United States" by its initials
-            at = re.search(rf"\b{''.join(w[0] for w in actor.split())}\b", question, re.I)
+            at = re.search(rf"\b{initials(actor)}\b", question, re.I)
         if at is None:
             continue
         rest = question[at.end() + len(re.match(r"[\w-]*", question[at.end():]).group(0)):]

@@ -179,7 +179,7 @@ def spell_out_places(question: str) -> str:
     question = _SHORT_OPINION.sub(lambda m: f"Opinion {m.group(1)}", question)
     question = _SHORT_GROUP.sub(lambda m: f"Working Group {m.group(1)}", question)
     # "which wg handled ipv6": a Working Group of no number, as the report words it
-    question = _BARE_GROUP.sub(lambda m: "working groups" if m.group(0).lower().endswith("s") else "working group", question)
+    question = _BARE_GROUP.sub(lambda m: "working group" + ("s" if m.group(0).lower().endswith("s") else ""), question)
     question = _ORDINAL_PLACE.sub(
         lambda m: f"{'Opinion' if m.group(2).lower().startswith('op') else 'Working Group'} {_ORDINALS[m.group(1).lower()]}",
         question,
@@ -855,12 +855,12 @@ _PLACE_LABEL = re.compile(r"^(Opinion|Working Group) (\d+)$")
 # "which opinion deals with IPv6?": the answer's places are what a following "it" means
 # What a place can be referred to by: "it", "they", "that opinion", "the same group" — not "that" alone,
 # "those" or "he", which stand for what was said or who said it
-# "that opinion", "this working group": a pronoun that says which kind of place it stands for
-_KIND_POINTED = re.compile(r"\b(?:this|that)\s+(opinion|working\s+group|wg|group)\b", re.I)
 _PLACE_PRONOUN = re.compile(
     r"it|its|it's|they|them|their|(?:this|that|these|those|the same)\s+(?:one|opinions?|groups?|working groups?|drafts?)",
     re.I,
 )
+# "that opinion", "this working group": a pronoun that says which kind of place it stands for
+_KIND_POINTED = re.compile(r"\b(?:this|that)\s+(opinion|working\s+group|wg|group)\b", re.I)
 # "what was the uk's question?", "what is india's main point": a thing someone said, which a later "it" stands for
 _ASKED_WHAT_WAS_SAID = re.compile(
     r"^\W*(?:and\s+|so\s+)?what(?:'s|’s|\s+(?:is|was|were|are))\s+((?:the\s+|an?\s+)?(?:[\w’'-]+\s+){0,2}?"
