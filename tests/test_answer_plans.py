@@ -380,6 +380,16 @@ def test_what_an_actor_did_asks_for_the_actor():
     assert question_shape("how do ixps cut costs in ghana", actors=("ghana",)) != "actor"  # "do" as a helper verb
 
 
+def test_what_an_opinion_is_called_is_its_title(planner, clauses):
+    result = answer(planner, clauses, "what is opinion 3 called", "annex-1/wg-3/p26")
+    assert result.answer.startswith("OPINION 3: Supporting Capacity Building for the deployment of IPv6")
+    both = answer(planner, clauses, "what are opinions 3 and 4 called", "annex-1/wg-2/p4")
+    assert "In support of IPv6 adoption and transition from IPv4" in both.answer
+    # the title of a text an Opinion notes is that text's
+    other = answer(planner, clauses, "whats the title of the report that opinion 2 takes note of", "opinion-2/noting/a")
+    assert not other.answer.startswith("OPINION 2")
+
+
 def test_places_come_from_the_scope_when_the_question_names_none(planner):
     from assistant.records import Filters
 

@@ -148,6 +148,28 @@ def _title_line(ctx: PlanContext, draft: Draft, head: Clause) -> str:
     return f"{clean_sentence(title.text)} {draft.cite(title)}" if title else f"Opinion {head.opinion}:"
 
 
+# "what is opinion 3 called", "the title of opinion 5", "opinion 2 title?": the title alone; but "the title of the
+# report that op2 takes note of" is another text's
+_ASKS_TITLE = re.compile(r"\b(?:titles?|titled|entitled|called|named)\b|\bname\s+of\b", re.I)
+_ANOTHER_TEXT = re.compile(r"\b(?:reports?|resolutions?|stud(?:y|ies)|documents?|declarations?|agenda|guidelines?)\b", re.I)
+
+
+def asks_title(question: str) -> bool:
+    own = own_words(question)
+    return _ASKS_TITLE.search(own) is not None and _ANOTHER_TEXT.search(own) is None
+
+
+def compose_titles(ctx: PlanContext, numbers: tuple[int, ...]) -> Draft | None:
+    """Each Opinion named, by its title."""
+    heads = [ctx.view.opinion_heads[n] for n in numbers if n in ctx.view.opinion_heads]
+    if not heads:
+        return None
+    draft = ctx.draft()
+    lines = [_title_line(ctx, draft, head) for head in heads]
+    draft.lead, draft.bullets = lines[0], lines[1:]
+    return draft
+
+
 def _opinion(ctx: PlanContext, head: Clause, preamble: bool = True) -> Draft:
     """What the Opinion concludes and asks (its operative sections, each given a share of the room) first,
     then (with `preamble`) one line per preamble section: the gist of an Opinion is what it says, not what it

@@ -38,7 +38,14 @@ from assistant.answer.mention import (
 )
 from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places, named_sections
 from assistant.answer.sequel import compose_sequel
-from assistant.answer.overview import DEBATE_WORDS, compose_debate, compose_operative, compose_overview
+from assistant.answer.overview import (
+    DEBATE_WORDS,
+    asks_title,
+    compose_debate,
+    compose_operative,
+    compose_overview,
+    compose_titles,
+)
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.query.conversation import own_words
 from assistant.query.question import report_year
@@ -94,6 +101,11 @@ class Planner:
             # merely names her answers nothing she said
             name = joined_names(query, [as_written(ctx, a) for a in actors])
             return Planned("actor", None, f"it names {name} but records nothing said or put forward by them")
+        if places.opinions and not places.groups and not actors and asks_title(own):
+            titles = compose_titles(ctx, places.opinions)  # "what is opinion 3 called"
+            if titles is not None:
+                titles.anchored = True
+                return Planned("fact", titles)
         later_doer = first_doer(own, actors) if self.unheard and asks_later(own) else ()
         if later_doer and not acted_in_its_time(ctx, later_doer, self.written):
             name = joined_names(query, [as_written(ctx, a) for a in later_doer])
