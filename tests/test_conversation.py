@@ -642,7 +642,12 @@ def test_a_person_described_by_words_of_their_own_entry_is_named():
     assert spell_out_people("what did the swiss minister stress", people) == "what did Doris Leuthard stress"
     assert spell_out_people("and the internet co-founder?", people) == "and Robert E. Kahn?"
     assert spell_out_people("what did the president say", people) == "what did the president say"  # two of them
-    assert spell_out_people("who was the swiss speaker", people) == "who was the swiss speaker"  # asks who it is
+    # asks who it is: the words kept, the name beside them for the search
+    assert spell_out_people("who was the swiss speaker", people) == "who was the swiss speaker (Doris Leuthard)"
+    assert spell_out_people("who was the ceo of icann", people) == "who was the ceo of icann (Fadi Chehadé)"
+    assert spell_out_people("who was the secretary-general of itu", people).endswith("(Hamadoun I. Touré)")
+    # an office asked to act is the office, whoever holds it
+    assert spell_out_people("what does it ask the ITU Secretary-General to do", people).endswith("Secretary-General to do")
     assert spell_out_people("what does it ask the ITU Secretary-General to do", people).endswith("Secretary-General to do")
     # an item of an earlier list by its place, which the conversation spells out from that list
     assert spell_out_people("what did the second speaker talk about", people) == "what did the second speaker talk about"

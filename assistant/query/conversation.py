@@ -1308,14 +1308,21 @@ def _sub(text: str, match, label: str) -> str:
 
 # "the icann ceo", "the swiss minister's speech", "the internet co-founder": a person described by role and by
 # words of the report's own entry for them ("Mr Fadi Chehadé, President and CEO of ICANN")
+_ROLES = (r"ceo|president|counsell?or|co-?founder|founder|minister|secretary-general|boss|chief|head|guy|man|woman|"
+          r"lady|official|rep|representative|speaker")
 _DESCRIBED = re.compile(
-    r"(?:\bthe\s+|^\W*(?!(?:and|so|but|what|who|how|did|does|is|was)\b))((?:[\w-]+\s+){1,3}?)(ceo|president|counsell?or|co-?founder|founder|minister|boss|chief|"
-    r"head|guy|man|woman|lady|official|rep|representative|speaker)\b",
+    r"(?:\bthe\s+|^\W*(?!(?:and|so|but|what|who|how|did|does|is|was)\b))(?P<modifiers>(?:[\w-]+\s+){1,3}?)"
+    rf"(?P<role>{_ROLES})\b",
     re.I,
 )
+_ADDRESSED = re.compile(r"\b(?:asks?|asked|invites?|invited|requests?|requested|instructs?|instructed|urges?|urged|"
+                        r"calls?\s+(?:on|upon))\s+$", re.I)
+# "the ceo of icann", "the secretary-general of the itu"
+_DESCRIBED_OF = re.compile(rf"\bthe\s+(?P<role>{_ROLES})\s+of\s+(?:the\s+)?(?P<modifiers>[\w-]+(?:\s+[\w-]+)?)", re.I)
 _ASKS_WHO_IT_IS = re.compile(r"^\W*(?:and\s+|so\s+)?(?:who|whom|whose|name|what(?:'s|’s| is| was) the name)\b", re.I)
 # Roles that must be in the person's entry; the others ("boss", "guy", "minister") only point at someone
-_ENTRY_ROLES = frozenset({"ceo", "president", "counsellor", "counselor", "cofounder", "co-founder", "founder"})
+_ENTRY_ROLES = frozenset({"ceo", "president", "counsellor", "counselor", "cofounder", "co-founder", "founder",
+                          "secretary-general"})
 
 
 def report_people(text: str) -> list[tuple[str, frozenset[str]]]:
@@ -1331,21 +1338,32 @@ def report_people(text: str) -> list[tuple[str, frozenset[str]]]:
 
 def spell_out_people(question: str, people: list[tuple[str, frozenset[str]]]) -> str:
     """"what did the icann ceo say" → "what did Fadi Chehadé say": a person described by words that the entry of
-    one person of the report, and only one, holds. A question asking who that is keeps its words."""
-    if _ASKS_WHO_IT_IS.match(question):
-        return question  # "who was the swiss speaker?" asks for the person the words describe
-    for m in _DESCRIBED.finditer(question):
+    one person of the report, and only one, holds. A question asking who that is keeps its words, with the
+    name beside them for the search ("who was the swiss speaker (Doris Leuthard)")."""
+    asks_who = _ASKS_WHO_IT_IS.match(question) is not None
+    for m, name in _described(question, people):
+        if asks_who:
+            return f"{question.rstrip(' ?')} ({name})"
+        return question[: m.start()] + name + question[m.end():]
+    return question
+
+
+def _described(question: str, people: list[tuple[str, frozenset[str]]]):
+    """Each description in the question ("the icann ceo", "the ceo of icann") that fits one person of the report,
+    with that person's name."""
+    for m in [*_DESCRIBED.finditer(question), *_DESCRIBED_OF.finditer(question)]:
         if _ITEM_BY_PLACE.search(m.group(0)):
             continue  # "the second speaker" is an item of an earlier list, by its place in it
-        modifiers = [w.lower() for w in m.group(1).split() if w.lower() not in STOPWORDS]
+        if _ADDRESSED.search(question[: m.start()]):
+            continue  # "what does it ask the ITU Secretary-General to do": the office, whoever holds it
+        modifiers = [w.lower() for w in m.group("modifiers").split() if w.lower() not in STOPWORDS]
         if not modifiers:
             continue
-        role = m.group(2).lower()
+        role = m.group("role").lower()
         wanted = [stem(w) for w in modifiers] + ([stem(role.replace("-", ""))] if role in _ENTRY_ROLES else [])
         matched = [name for name, words in people if all(any(_same_word(w, e) for e in words) for w in wanted)]
         if len(matched) == 1:
-            return question[: m.start()] + matched[0] + question[m.end():]
-    return question
+            yield m, matched[0]
 
 
 def _same_word(asked: str, entry: str) -> bool:
