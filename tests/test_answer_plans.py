@@ -390,6 +390,14 @@ def test_what_an_opinion_is_called_is_its_title(planner, clauses):
     assert not other.answer.startswith("OPINION 2")
 
 
+def test_where_an_actor_spoke_is_no_topic_of_what_it_said():
+    from assistant.answer.actor import _topic
+
+    assert _topic("what did the us say in Working Group 3", ("united states",)) == set()
+    assert _topic("what did turkey propose on Opinion 5", ("turkey",)) == set()
+    assert _topic("what did turkey propose on ipv6", ("turkey",)) == {"ipv6"}
+
+
 def test_places_come_from_the_scope_when_the_question_names_none(planner):
     from assistant.records import Filters
 

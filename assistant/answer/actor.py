@@ -14,7 +14,7 @@ from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.records import Hit
 from assistant.report.sentences import Unit
-from assistant.textnorm import demonym_of, unaccented
+from assistant.textnorm import demonym_of, initials, unaccented
 
 MAX_MENTIONS = 8
 HEARD_BONUS = 0.2
@@ -220,10 +220,17 @@ def _topic(query: str, actors: tuple[str, ...]) -> set[str]:
     for actor in actors:
         parts = unaccented(actor).lower().split()
         for i in range(len(words)):
-            if words[i : i + len(parts)] == parts or words[i].startswith(parts[0]):
+            if words[i : i + len(parts)] == parts or words[i].startswith(parts[0]) or (
+                len(parts) > 1 and words[i] == initials(" ".join(parts))  # "the us" for "united states"
+            ):
                 named.update(range(max(0, i - 2), i + len(parts)))  # "the itu secretary-general": two words before
     rest = " ".join(w for i, w in enumerate(words) if i not in named)
-    return set(tokenize(_ASKS_VOICE.sub(" ", rest)))
+    # "what did the us say in wg3": where it was said is a place the plan keeps to, not a topic
+    return set(tokenize(_PLACES_NAMED.sub(" ", _ASKS_VOICE.sub(" ", rest))))
+
+
+_PLACES_NAMED = re.compile(r"\b(?:in\s+|on\s+|about\s+|for\s+)?(?:draft\s+)?(?:opinions?|working\s+groups?)\s*\d+"
+                           r"(?:\s*(?:,|and|&)\s*\d+)*\b")
 
 
 def actor_names(ctx: PlanContext, actors: tuple[str, ...], holders: bool = True) -> re.Pattern:
