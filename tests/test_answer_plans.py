@@ -398,6 +398,12 @@ def test_where_an_actor_spoke_is_no_topic_of_what_it_said():
     assert _topic("what did turkey propose on ipv6", ("turkey",)) == {"ipv6"}
 
 
+def test_the_decision_holding_the_detail_asked_comes_first(planner, clauses):
+    result = answer(planner, clauses, "which opinion got the word organization added", "opinion-6/noting/a")
+    first = [line for line in result.answer.splitlines() if line.startswith("- ")][0]
+    assert first.startswith("- **Opinion 5**") and "organization" in first
+
+
 def test_places_come_from_the_scope_when_the_question_names_none(planner):
     from assistant.records import Filters
 

@@ -10,6 +10,8 @@ import re
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import decisions
 from assistant.answer.draft import Draft, clean_sentence
+from assistant.query.conversation import own_words
+from assistant.query.question import tokenize
 
 # The question is about the drafts as a whole: "the opinions", "any of the drafts", "which opinions"
 _ALL_DRAFTS = re.compile(
@@ -19,7 +21,7 @@ _ALL_DRAFTS = re.compile(
 )
 # Asked what changed, not which were adopted: "list the opinions adopted" wants the six titles
 _CHANGED = re.compile(
-    r"\b(?:chang\w*|amend\w*|modif\w*|alter\w*|edit\w*|revis\w*|tweak\w*|rejected|dropped|unaltered|unchanged|"
+    r"\b(?:chang\w*|amend\w*|modif\w*|alter\w*|edit\w*|revis\w*|tweak\w*|added|rejected|dropped|unaltered|unchanged|"
     r"happen\w*\s+to)\b",
     re.I,
 )
@@ -40,6 +42,11 @@ _GROUPS_DECIDED = re.compile(
 )
 
 
+# Words every question about the decisions may use, which single none of them out
+_GENERIC = frozenset(tokenize("which what opinion opinions draft drafts working group groups wg changed amended "
+                              "modified altered edited revised added word words text got get had have were was any all"))
+
+
 def asks_every_fate(own: str) -> bool:
     """"which opinions were changed in the working groups?", "were any of the drafts amended?", "what did each
     working group decide?"; `own` is the user's own words (`own_words`), not the earlier turn read after them."""
@@ -53,6 +60,7 @@ def compose_fates(ctx: PlanContext, query: str, groups: tuple[int, ...] = ()) ->
     """Each Opinion's decision, of the Opinions the `groups` handled (all, when none is named)."""
     view = ctx.view
     draft = ctx.draft()
+    chosen = []
     for number in sorted(view.opinion_heads):
         found = decisions(ctx, (number,), limit=None)
         if groups:
@@ -61,10 +69,14 @@ def compose_fates(ctx: PlanContext, query: str, groups: tuple[int, ...] = ()) ->
         # Opinions 3 and 4 separate") only when there is none
         endorsed = [u for u in found if re.search(r"\bendorsed\b", u.text, re.I)] or found
         if endorsed:
-            unit = endorsed[0]
-            draft.bullets.append(f"**Opinion {number}**: {clean_sentence(unit.text)} {draft.cite(unit)}")
-    if len(draft.bullets) < 2:
+            chosen.append((number, endorsed[0]))
+    if len(chosen) < 2:
         return None
+    # "which opinion was amended with the word relevant": the decisions holding the detail asked come first
+    detail = set(tokenize(own_words(query))) - _GENERIC
+    chosen.sort(key=lambda pair: not detail & set(tokenize(pair[1].text)))
+    for number, unit in chosen:
+        draft.bullets.append(f"**Opinion {number}**: {clean_sentence(unit.text)} {draft.cite(unit)}")
     turned_down = [
         u for clause in view.clauses if clause.part == "Annex I" and clause.kind == "paragraph"
         and (not groups or clause.working_group in groups)
