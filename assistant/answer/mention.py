@@ -1,5 +1,6 @@
 """Whether one Opinion mentions something ("does opinion 1 mention ipv6?"): its clauses that use the words asked
-about, or that it never uses them, what in it comes closest and where else the report uses them."""
+about, or that it never uses them, what in it comes closest and where else the report uses them; and whether the
+report does ("does the report say anything about spectrum?")."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def used_anywhere(ctx: PlanContext, query: str) -> tuple[str, list[Unit]] | None
     return thing, units
 
 
-def compose_mention_anywhere(ctx: PlanContext, query: str, units: list[Unit]) -> Draft:
+def compose_using(ctx: PlanContext, query: str, units: list[Unit]) -> Draft:
     """The sentences that use what is asked about, closest to the question first."""
     scores = ctx.relevance(query, units)
     order = sorted(range(len(units)), key=lambda i: -scores[i])[:SHOWN]
@@ -153,14 +154,10 @@ def compose_mention(ctx: PlanContext, query: str, opinion: int) -> Draft | None:
     if not units:
         return None
     using = [u for u in units if _uses(u.text, forms)]
+    if using:
+        return compose_using(ctx, query, using)
     draft = ctx.draft()
     framed: set[str] = set()
-    if using:
-        scores = ctx.relevance(query, using)
-        order = sorted(range(len(using)), key=lambda i: -scores[i])[:SHOWN]
-        draft.lead = ctx.line(draft, using[order[0]], framed)
-        draft.bullets += [ctx.line(draft, using[i], framed) for i in order[1:]]
-        return draft
     draft.lead = f"Opinion {opinion} never uses the words “{thing}”. Closest to them in it:"
     draft.bullets.append(ctx.line(draft, _closest(ctx, query, units), framed))
     # "does opinion 2 say anything about satellites": the debate on it may, which the user will want to know

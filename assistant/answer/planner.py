@@ -33,7 +33,7 @@ from assistant.answer.mention import (
     asks_if_anything,
     asks_mention,
     compose_mention,
-    compose_mention_anywhere,
+    compose_using,
     used_anywhere,
 )
 from assistant.answer.listing import WHICH_PLACE, asks_addressees, compose_list, compose_places, named_sections
@@ -121,20 +121,18 @@ class Planner:
             fates = compose_fates(ctx, query, places.groups)
             if fates is not None:
                 return Planned("list", fates)
-        if (shape == "yesno" or (shape == "fact" and asks_if_anything(query))) and len(places.opinions) == 1 \
-                and not places.groups and asks_mention(query, actors):
-            # "does opinion 1 mention ipv6": the Opinion's clauses that do, or that it never uses the words
-            draft = compose_mention(ctx, query, places.opinions[0])
-            if draft is not None:
-                return Planned("yesno", draft)
-        if (shape == "yesno" or (shape == "fact" and asks_if_anything(query))) and not places.count and not actors \
+        if (shape == "yesno" or (shape == "fact" and asks_if_anything(query))) and not places.groups \
                 and asks_mention(query, actors):
-            found = used_anywhere(ctx, query)
-            if found is not None:
+            if len(places.opinions) == 1:
+                # "does opinion 1 mention ipv6": the Opinion's clauses that do, or that it never uses the words
+                draft = compose_mention(ctx, query, places.opinions[0])
+                if draft is not None:
+                    return Planned("yesno", draft)
+            elif not places.opinions and not actors and (found := used_anywhere(ctx, query)) is not None:
                 thing, units = found
                 if not units:  # "does the report say anything about spectrum": no sentence of it uses the word
                     return Planned("yesno", None, f"it never uses the words “{thing}”")
-                return Planned("yesno", compose_mention_anywhere(ctx, query, units))
+                return Planned("yesno", compose_using(ctx, query, units))
         if shape in ("fact", "yesno", "list") and places.opinions and FATE.search(query):
             # "was Opinion 3 changed?", "what was decided on opinion 6": the decisions settle it; "how did Opinion 3
             # end up unchanged" asks a reason as well
