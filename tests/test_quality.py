@@ -154,7 +154,10 @@ def test_near_identical_clauses_are_told_apart_by_opinion(real_assistant):
         assert cited and cited[0].opinion == opinion
 
 
-@pytest.mark.parametrize("question", ["What is the capital of Australia?", "How should regulators design 5G spectrum auctions?"])
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of Australia?", "what is the capital of australia", "How should regulators design 5G spectrum auctions?"],
+)
 def test_off_topic_questions_abstain_with_related_clauses(real_assistant, question):
     answer = real_assistant.ask(question)
     assert answer.abstained and "does not address" in answer.answer
