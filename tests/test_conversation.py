@@ -722,6 +722,15 @@ def test_and_another_addressee_asks_the_same_of_it():
     )
 
 
+def test_and_what_about_another_addressee_asks_the_same_of_it():
+    from assistant.query.conversation import rewrite_query
+
+    # five words with "and" before them, yet "what about" says the last question is asked again
+    assert rewrite_query("and what about sector members", ["what does Opinion 3 invite member states to do?"]) == (
+        "what does Opinion 3 invite sector members to do?"
+    )
+
+
 def test_it_stays_the_thing_defined_while_the_conversation_is_about_it():
     turns = [Turn("what is the ieg?", ("part-1/p4",)), Turn("who chaired it?", ("part-1/p4",))]
     assert read_in_context("how many times did it meet?", turns, _place) == "how many times did the ieg meet?"

@@ -46,6 +46,7 @@ _CONTINUATION = re.compile(r"^(and|what about|how about|and what about|same for)
 _SOFT_CONTINUATION = re.compile(r"^(?:also|but|so|then|ok(?:ay)?|right)\b[\s,]*(.*)$", re.I)
 _WHAT_ABOUT = re.compile(r"^(?:and\s+)?(?:(?:what|how)\s+about\s+|(?=and\s))(?:and\s+)?(.+?)\??$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_ASKED_AGAIN = re.compile(r"^(?:and\s+)?(?:what|how)\s+about\b", re.I)
 
 
 _SHORT_OPINION = re.compile(r"\b(?:op|opin|opn)\.?\s?#?\s?(\d{1,2})\b", re.I)
@@ -509,7 +510,9 @@ def rewrite_query(question: str, history) -> str:
     mine = anchors(question)
 
     what_about = _WHAT_ABOUT.match(question.strip())
-    if what_about and (not question.lower().startswith("and ") or len(_WORD.findall(question)) <= 4):
+    # "and what did they propose" goes on in its own words; "and what about sector members" asks the last question again
+    if what_about and (not question.lower().startswith("and ") or len(_WORD.findall(question)) <= 4
+                       or _ASKED_AGAIN.match(question.strip())):
         subject = what_about.group(1).strip()
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
