@@ -31,6 +31,8 @@ from assistant.query.conversation import (
     parse_history,
     read_in_context,
     report_names,
+    name_forms,
+    capitalize_names,
     report_people,
     spell_out_people,
     spell_out_places,
@@ -96,6 +98,7 @@ class Assistant:
         self._names = report_names(source)
         self._people = report_people(source)
         self._person_names = tuple(name for name, _ in self._people)
+        self._name_forms = name_forms(self._people, source)
         self._speller = Speller(source)
         self._sentences = [u.text for c in clauses if c.kind != "heading" for u in self.composer.units(c)]
 
@@ -229,6 +232,10 @@ class Assistant:
                 spell_then = self._listed_spelling(turns[i].question, turns[:i])
                 if spell_then is not None:
                     turns[i] = replace(turns[i], question=spell_then(turns[i].question))
+        if turns:
+            # "and kahn?" swaps in a name only when it is told for one
+            own = capitalize_names(own, self._name_forms)
+            turns = [replace(t, question=capitalize_names(t.question, self._name_forms)) for t in turns]
         read = read_in_context(own, turns, self._place_label, self._names, self._cited_text) if self.settings.uses("followups") else own
         spell = self._listed_spelling(own, turns) if self.settings.uses("followups") and turns else None
         asked = spell(own) if spell is not None else own

@@ -65,6 +65,13 @@ def test_an_item_named_by_its_place_in_the_last_list_is_asked_about(hash_assista
     assert "Leuthard" not in (hash_assistant.ask("what did the second one say", history=["what is an IXP"]).read_as or "")
 
 
+def test_a_person_typed_in_lower_case_is_swapped_in_for_the_one_asked_about_before(hash_assistant):
+    # "kahn" is the report's "Dr Robert E. Kahn": asked of him what was asked of the ICANN CEO, not of both
+    answer = hash_assistant.ask("and kahn?", history=["what was the icann ceo's message"])
+    assert answer.read_as == "what was Kahn's message"
+    assert "Kahn" in answer.answer
+
+
 def test_the_next_item_by_its_place_asks_what_the_turn_before_asked_of_its_item(hash_assistant):
     # the earlier "what did the second one say" is read as it was then (Doris Leuthard), so "and the third?" asks
     # the same of the third speaker, not of whatever "the second one" reads as without its list

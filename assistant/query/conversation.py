@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.query.question import STOPWORDS, SUMMARY_WORDS
-from assistant.textnorm import clean_input, demonym_of, stem
+from assistant.textnorm import clean_input, demonym_of, stem, unaccented
 
 MAX_HISTORY_TURNS = 6
 MAX_HISTORY_CHARS = 500
@@ -455,6 +455,26 @@ def report_names(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in capitalized
                      if w.lower() not in lower and w.lower() not in STOPWORDS
                      and not (w.lower().endswith("s") and w.lower()[:-1] in lower))
+
+
+def name_forms(people: list[tuple[str, frozenset[str]]], text: str) -> dict[str, str]:
+    """The words of the report's people's names ("Kahn", "Touré"), by their lower-case forms with and without
+    accents; not one the report also writes in lower case (an ordinary word)."""
+    lower = set(re.findall(r"\b[a-z]+\b", text))
+    forms: dict[str, str] = {}
+    for name, _ in people:
+        for word in re.findall(r"[^\W\d_]{3,}", name):
+            if word[0].isupper() and word.lower() not in lower and unaccented(word).lower() not in lower:
+                for form in (word.lower(), unaccented(word).lower()):
+                    if form not in forms or not word.isupper():  # "Kantchev", not its "KANTCHEV" in a signature
+                        forms[form] = word
+    return forms
+
+
+def capitalize_names(question: str, forms: dict[str, str]) -> str:
+    """"and kahn?" → "and Kahn?": a name typed in lower case written as the report writes it, so that a
+    follow-up can tell it for the name it swaps in."""
+    return re.sub(r"\b[^\W\d_A-Z][^\W\d_]*", lambda m: forms.get(m.group(0), m.group(0)), question)
 
 
 def _content_words(text: str) -> list[str]:
