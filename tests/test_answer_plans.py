@@ -85,6 +85,15 @@ def test_an_actor_is_the_doer_not_the_one_acted_on():
     assert actor_subjects("India's points on Opinion 5?", ("india",)) == ("india",)
 
 
+def test_what_an_actor_highlighted_or_emphasized_is_what_it_said():
+    # the report's own verbs for what a delegation said ("the US and ISOC highlighted the texts …")
+    assert question_shape("what did the us and isoc highlight in draft opinion 4", actors=("united states", "isoc")) == "actor"
+    assert question_shape("what did india emphasise in wg3", actors=("india",)) == "actor"
+    assert question_shape("what did brazil present in wg3", actors=("brazil",)) == "actor"
+    # an Opinion that mentions or notes something is no actor speaking
+    assert question_shape("does opinion 2 mention the broadband commission", actors=("broadband commission",)) != "actor"
+
+
 def test_every_plan_cites_only_verbatim_quotes(planner, clauses, source):
     cases = [
         ("list the six opinions", "part-1/p19", "part-1/p12"),

@@ -77,6 +77,8 @@ _ACTOR_VERB = re.compile(
     r"contribut\w*|submit\w*|position|stance|views?|amend\w*|request\w*|support\w*|withdr\w*|role|"
     r"involve\w*|raise\w*|offer\w*|stress\w*|point|input|talk\w*|messages?|remarks?|interventions?|line|"
     r"speech|statement|beef|stand|stood|chim\w* in|on about|put\w* forward|(?:bring|brought) to the table|"
+    # how the report tells what a delegation said: "highlighted", "emphasized", "noted", "expressed", "presented"
+    r"highlight\w*|emphasi[sz]\w*|underlin\w*|express\w*|present(?:s|ed|ing)?|stated|clarif\w*|"
     r"(?<=\s)do(?=\s*(?:$|[?.!]|\s+(?:at|in|during|there|about|on)\b)))\b",  # "what did australia do (in wg3)"
     re.I,
 )
