@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.context import PlanContext
+from assistant.query.question import TAKEN_UP
 from assistant.report.sentences import Unit
 
 OUTCOME = re.compile(
@@ -17,7 +18,7 @@ OUTCOME = re.compile(
 # The group's own decision about an Opinion, stated as such ("Working Group 1 endorsed Draft Opinion 1 …").
 DECISION = re.compile(r"\b(?:endorsed|agreed to|adopted|not adopted|decided|concluded|approved)\b", re.I)
 # "Was Opinion 3 changed?": the Working Group's own decision about the Opinion settles it.
-FATE = re.compile(r"\b(?:chang\w*|amend\w*|adopt\w*|endors\w*|accept\w*|modif\w*|alter\w*|pass\w*|approv\w*|"
+FATE = re.compile(rf"\b(?:{TAKEN_UP}|chang\w*|amend\w*|modif\w*|alter\w*|pass\w*|"
                    r"final\w*|rejected|dropped|survive\w*|outcome|end up|ended up|merg\w*|combin\w*|separate\w*|split|"
                    r"decid\w*|decision\w*|verdict|fate)\b", re.I)
 

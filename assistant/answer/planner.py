@@ -48,7 +48,7 @@ from assistant.answer.overview import (
 )
 from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
 from assistant.query.conversation import own_words
-from assistant.query.question import report_year
+from assistant.query.question import TAKEN_UP, report_year
 from assistant.records import Answer, Filters, Hit
 
 # Plans built on the report's structure: when one finds its place, term or actor, the answer stands even
@@ -203,7 +203,7 @@ class Planner:
 
 
 # "was it adopted?", "did it get through?": whether the thing was taken up, not what came out of its debate
-_ASKS_ITS_FATE = re.compile(r"\b(?:adopt\w*|accept\w*|endors\w*|approv\w*|pass(?:ed)?|reject\w*|dropped|survive\w*|"
+_ASKS_ITS_FATE = re.compile(rf"\b(?:{TAKEN_UP}|pass(?:ed)?|reject\w*|dropped|survive\w*|"
                             r"happen\w*|end(?:ed)?\s+up|in\s+the\s+end|came\s+of|become\s+of|"
                             r"(?:get|got|make|made)\s+(?:it\s+)?(?:in|through|it))\b", re.I)
 _ON_A_TOPIC = re.compile(r"\b(?:deal|deals|dealt|about|cover|covers|covered|concern|concerns|address|addresses|"

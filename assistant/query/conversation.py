@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.query.question import STOPWORDS, SUMMARY_WORDS
+from assistant.query.question import STOPWORDS, SUMMARY_WORDS, TAKEN_UP
 from assistant.textnorm import clean_input, demonym_of, stem, unaccented
 
 MAX_HISTORY_TURNS = 6
@@ -907,7 +907,7 @@ _ASKED_THING = re.compile(
     re.I,
 )
 # "was it adopted?" asks about the place whatever it was asked about
-_FATE_ASKED = re.compile(r"\b(?:adopt\w*|endors\w*|chang\w*|amend\w*|accept\w*|approv\w*|pass\w*|reject\w*|merg\w*)\b", re.I)
+_FATE_ASKED = re.compile(rf"\b(?:{TAKEN_UP}|chang\w*|amend\w*|pass\w*|reject\w*|merg\w*)\b", re.I)
 # "what does Opinion 6 say about a CSTD working group?": the thing a place is asked about
 _SAID_ABOUT = re.compile(
     r"\b(?:say|says|said|mention\w*|note\w*|recogni[sz]e\w*|tell|think)\s+(?:\w+\s+)?about\s+(?:an?\s+|the\s+|that\s+)?"

@@ -29,6 +29,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 QUESTION_KINDS = ("summary", "who", "when", "where", "how-many", "why", "proposal", "what")
 # Words that ask for a summary, wherever a question's wording is read for one (kind, shape, Opinion sections).
 SUMMARY_WORDS = r"summar\w*|sum(?:s|med|ming)? (?:\w+ )?up|overview|gist"
+# Whether a text was taken up: the words of every question about what became of a draft or a proposal ("was it
+# adopted?", "was Opinion 3 changed?"), to which each reader of such questions adds its own.
+TAKEN_UP = r"adopt\w*|accept\w*|endors\w*|approv\w*"
 _SUMMARY = re.compile(rf"\b(?:{SUMMARY_WORDS}|main points?|key points?|in a nutshell)\b")
 _MONEY_QUESTION = re.compile(
     r"\b(?:budget|fees?|(?:going )?price (?:of|per|for)|how much money|cost(?:s|ed)? (?:to|of)|"
