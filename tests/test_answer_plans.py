@@ -1092,3 +1092,26 @@ def test_a_listed_lead_in_has_its_own_items_under_it(planner, clauses):
     assert "that the Directors of the TSB and BDT have: [" in recognized.answer
     assert "  - studied IPv6 address allocation and registration" in recognized.answer
     assert "have. [" not in recognized.answer
+
+
+def test_a_lead_in_shown_with_its_items_comes_after_them():
+    from assistant.answer.draft import answer_passages
+    from assistant.records import Clause
+
+    def clause(cid, parent=None):
+        return Clause(id=cid, label=cid, text=f"text of {cid}", start=0, end=1, kind="item" if parent else "clause",
+                      part="Part II", parent=parent)
+
+    lead_in = clause("op/c")
+    items = [clause(f"op/c/{n}", "op/c") for n in ("i", "ii", "iii", "iv")]
+    other = clause("op/d")
+    clauses = {c.id: c for c in [lead_in, *items, other]}
+    # the search ranks the lead-in second; the answer quotes it with its four items
+    hits = [Hit(items[0], 1.0), Hit(lead_in, 0.9), Hit(items[1], 0.8), Hit(other, 0.7)]
+    shown = [h.clause.id for h in answer_passages(["op/c", "op/c/i", "op/c/ii", "op/c/iii", "op/c/iv"], clauses, hits, 5)]
+    assert shown[:4] == ["op/c/i", "op/c/ii", "op/c/iii", "op/c/iv"]
+    assert shown[4] == "op/c"
+    # a lead-in shown with one of its items stays where the search put it
+    hits = [Hit(lead_in, 1.0), Hit(items[0], 0.9), Hit(other, 0.7)]
+    shown = [h.clause.id for h in answer_passages(["op/c", "op/c/i"], clauses, hits, 5)]
+    assert shown[:2] == ["op/c", "op/c/i"]

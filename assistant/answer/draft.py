@@ -125,4 +125,18 @@ def answer_passages(cited: list[str], clauses: dict[str, Clause], hits: list[Hit
     out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in unranked if clauses[c].kind != "heading"]
     out += [h for h in hits if h.clause.id not in quoted][:UNQUOTED_SHOWN]
     out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in unranked if clauses[c].kind == "heading"]
-    return out[: max(k, len(cited))]
+    return _items_before_their_lead_in(out)[: max(k, len(cited))]
+
+
+def _items_before_their_lead_in(shown: list[Hit]) -> list[Hit]:
+    """A lead-in shown with two or more of its items ("… which urges all countries to:" and (i) … (v)) comes
+    after the last of them: the items hold what was asked, and ahead of them the lead-in pushed the last item out
+    of the top five. Over the 13 user sets (evidence recall@5): tune .9091 → .9127, test .8745 → .8793; dev
+    .9487 → .9506; no answer's text changed."""
+    out = list(shown)
+    for lead_in in [h for h in shown if sum(1 for x in shown if x.clause.parent == h.clause.id) >= 2]:
+        last_item = max(i for i, x in enumerate(out) if x.clause.parent == lead_in.clause.id)
+        if out.index(lead_in) < last_item:
+            out.remove(lead_in)
+            out.insert(last_item, lead_in)
+    return out
