@@ -1115,3 +1115,20 @@ def test_a_lead_in_shown_with_its_items_comes_after_them():
     hits = [Hit(lead_in, 1.0), Hit(items[0], 0.9), Hit(other, 0.7)]
     shown = [h.clause.id for h in answer_passages(["op/c", "op/c/i"], clauses, hits, 5)]
     assert shown[:2] == ["op/c", "op/c/i"]
+
+
+def test_an_overview_shows_its_clauses_in_the_order_it_tells_them():
+    from assistant.answer.draft import answer_passages
+    from assistant.records import Clause
+
+    def clause(cid):
+        return Clause(id=cid, label=cid, text=f"text of {cid}", start=0, end=1, kind="clause", part="Part II")
+
+    views = [clause(f"op/view/{x}") for x in "ab"]
+    calls = [clause(f"op/invites/{x}") for x in "ab"]
+    clauses = {c.id: c for c in [*views, *calls]}
+    hits = [Hit(calls[0], 1.0), Hit(calls[1], 0.9)]  # the search found the calls; the views are told first
+    told = ["op/view/a", "op/view/b", "op/invites/a", "op/invites/b"]
+    assert [h.clause.id for h in answer_passages(told, clauses, hits, 5, in_answer_order=True)] == told
+    # any other plan shows what the search ranked first
+    assert [h.clause.id for h in answer_passages(told, clauses, hits, 5)][:2] == ["op/invites/a", "op/invites/b"]

@@ -103,7 +103,7 @@ class Draft:
             answer="\n".join(lines).strip(),
             rewritten_query=query,
             citations=tuple(citations),
-            retrieved=tuple(answer_passages(self._order, self.clauses, hits, k)),
+            retrieved=tuple(answer_passages(self._order, self.clauses, hits, k, in_answer_order=plan == "overview")),
             plan=plan,
         )
 
@@ -114,15 +114,24 @@ class Draft:
 UNQUOTED_SHOWN = 2
 
 
-def answer_passages(cited: list[str], clauses: dict[str, Clause], hits: list[Hit], k: int) -> list[Hit]:
+def answer_passages(
+    cited: list[str], clauses: dict[str, Clause], hits: list[Hit], k: int, in_answer_order: bool = False
+) -> list[Hit]:
     """What an answer shows as retrieved: the searched clauses it quotes, in the search's order; the other
     clauses it quotes (a list's items, an Opinion's clauses), in the answer's order; the best few clauses of the
-    search it did not quote; and last the headings it quotes (titles), which only name a place."""
+    search it did not quote; and last the headings it quotes (titles), which only name a place.
+
+    An overview tells its place's clauses in an order of its own (an Opinion's views and calls before its
+    preamble), which the search, finding every clause of the place named, does not know: its quoted clauses are
+    shown in the answer's order (14 user sets, evidence recall@5: tune .9083 → .9095, test .8836 → .8844, users
+    test .8923 → .8963; dev unchanged)."""
     quoted = set(cited)
     ranked = {h.clause.id for h in hits}
     out = [h for h in hits if h.clause.id in quoted]
     unranked = [c for c in cited if c not in ranked]
     out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in unranked if clauses[c].kind != "heading"]
+    if in_answer_order:
+        out.sort(key=lambda h: cited.index(h.clause.id))
     out += [h for h in hits if h.clause.id not in quoted][:UNQUOTED_SHOWN]
     out += [Hit(clause=clauses[c], score=0.0, parts={"cited": 1.0}) for c in unranked if clauses[c].kind == "heading"]
     return _items_before_their_lead_in(out)[: max(k, len(cited))]
