@@ -865,6 +865,18 @@ def test_a_name_typed_by_its_initials_is_the_name_the_report_writes_out():
     assert actor_subjects("what did the us say", ("united states",)) == ("united states",)
 
 
+def test_a_word_the_report_writes_only_as_part_of_a_longer_name_is_no_actor_before_a_noun_of_the_users():
+    from assistant.answer.report_view import ReportView
+    from assistant.records import Clause
+
+    text = "Delegates met at the Opening Plenary, where Ghana spoke and Mr Daniel Calvacanti (Brazil) presided."
+    clause = Clause(id="p1", label="¶1", text=text, start=0, end=len(text), kind="paragraph", part="Part I")
+    view = ReportView(text, [clause], lambda c: [])
+    assert view.actors_in("what did the opening speakers talk about") == ()  # not the "Opening" of "Opening Plenary"
+    assert view.actors_in("what did ghana say") == ("ghana",)
+    assert "daniel" in " ".join(view.actors_in("what did daniel say"))  # a name before what its bearer did stays
+
+
 def test_things_the_report_tells_apart_by_number_are_compared_side_by_side():
     from types import SimpleNamespace
 

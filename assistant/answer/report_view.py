@@ -15,6 +15,9 @@ _MARKER = re.compile(r"\[footnoteRef:\d+\]")
 # Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
 _INLINE_LABEL = re.compile(r"\b(?:Draft )?([A-Z][a-z]+) \d{1,3}:")  # "Opinion 3:", "Resolution 101:", "Draft Opinion 1:"
 _BULLET = re.compile(r"\s*(?:[·•▪-]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)])\s")
+# a word that tells what an actor did, after its name ("what did daniel say"): no noun the name modifies
+_SAYING = re.compile(r"(?:say|said|says|propos\w*|suggest\w*|want\w*|ask\w*|do|did|does|think|stress\w*|argu\w*|"
+                     r"talk\w*|mean|meant|highlight\w*|emphasi[sz]\w*|present\w*)$", re.I)
 _CAPITALIZED = re.compile(r"\b[A-Z][^\W\d_’'.-]*(?:[’'.-][^\W\d_]+)*[^\W\d_]")
 # Words the report capitalizes as parts of its own structure, not as actors.
 _STRUCTURE = frozenset(
@@ -248,9 +251,18 @@ class ReportView:
                         i += 1
                     else:
                         break
+                if len(phrase) == 1 and words[i].islower() and self._only_in_longer_names(word) and i + 1 < len(words) \
+                        and words[i + 1].islower() and not _SAYING.match(words[i + 1]):
+                    i += 1  # "the opening speakers": the report's "Opening" is only ever of its "Opening Plenary"
+                    continue
                 out.append(" ".join(phrase))
             i += 1
         return tuple(dict.fromkeys(out))
+
+    def _only_in_longer_names(self, word: str) -> bool:
+        """The report writes `word` only as the first of a longer name ("Opening" of "Opening Plenary")."""
+        found = list(re.finditer(rf"\b{re.escape(word.capitalize())}\b", self.source))
+        return bool(found) and all(re.match(r"\s+[A-Z]", self.source[m.end():]) for m in found)
 
     @cached_property
     def _initials(self) -> dict[str, str]:
