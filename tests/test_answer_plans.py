@@ -1144,3 +1144,19 @@ def test_an_overview_shows_its_clauses_in_the_order_it_tells_them():
     assert [h.clause.id for h in answer_passages(told, clauses, hits, 5, in_answer_order=True)] == told
     # any other plan shows what the search ranked first
     assert [h.clause.id for h in answer_passages(told, clauses, hits, 5)][:2] == ["op/invites/a", "op/invites/b"]
+
+
+def test_a_fact_answer_shows_its_lead_first_whatever_the_search_ranked_first():
+    from assistant.records import Clause
+    from assistant.report.sentences import Unit
+
+    source = "Alpha is said here. Beta is the answer."
+    first = Clause(id="p1", label="¶1", text="Alpha is said here.", start=0, end=19, kind="paragraph", part="Part I")
+    best = Clause(id="p2", label="¶2", text="Beta is the answer.", start=20, end=39, kind="paragraph", part="Part I")
+    hits = [Hit(first, 1.0), Hit(best, 0.9)]
+    for plan, shown in (("fact", ["p2", "p1"]), ("list", ["p1", "p2"])):
+        draft = Draft(source, {"p1": first, "p2": best})
+        draft.lead = draft.quote(Unit("p2", 20, 39, "Beta is the answer."))
+        draft.bullets.append(draft.quote(Unit("p1", 0, 19, "Alpha is said here.")))
+        answer = draft.finish("q", "q", plan, hits, 5)
+        assert [h.clause.id for h in answer.retrieved] == shown, plan

@@ -103,10 +103,18 @@ class Draft:
             answer="\n".join(lines).strip(),
             rewritten_query=query,
             citations=tuple(citations),
-            retrieved=tuple(answer_passages(self._order, self.clauses, hits, k, in_answer_order=plan == "overview")),
+            retrieved=tuple(answer_passages(self._order, self.clauses, hits, k, in_answer_order=plan in IN_ANSWER_ORDER)),
             plan=plan,
         )
 
+
+# Plans whose answers are shown as sources in the order they tell them, not in the search's. An overview tells its
+# place's clauses in an order of its own (an Opinion's views and calls before its preamble), which the search,
+# finding every clause of the place named, does not know (14 user sets, evidence recall@5: tune .9083 → .9095,
+# test .8836 → .8844, users test .8923 → .8963; dev unchanged). A fact answer leads with its best match, which the
+# search may rank below sentences it did not quote (tune .9095 → .9100, test .8844 → .8892; users test and dev
+# unchanged). Reason answers traded tune for test; lists, comparisons and actor answers lost on every split.
+IN_ANSWER_ORDER = frozenset({"overview", "fact"})
 
 # Search hits an answer did not quote, shown after the ones it did. Over the tune splits of the twelve user sets
 # and dev (top-5 context chars / evidence recall@5): all of them 1,646 / .900 and dev 1,499 / .943; two 1,438 / .899
@@ -121,10 +129,8 @@ def answer_passages(
     clauses it quotes (a list's items, an Opinion's clauses), in the answer's order; the best few clauses of the
     search it did not quote; and last the headings it quotes (titles), which only name a place.
 
-    An overview tells its place's clauses in an order of its own (an Opinion's views and calls before its
-    preamble), which the search, finding every clause of the place named, does not know: its quoted clauses are
-    shown in the answer's order (14 user sets, evidence recall@5: tune .9083 → .9095, test .8836 → .8844, users
-    test .8923 → .8963; dev unchanged)."""
+    With `in_answer_order` (the plans in IN_ANSWER_ORDER), the clauses it quotes are shown in the order it tells
+    them."""
     quoted = set(cited)
     ranked = {h.clause.id for h in hits}
     out = [h for h in hits if h.clause.id in quoted]
