@@ -85,6 +85,12 @@ def test_an_actor_is_the_doer_not_the_one_acted_on():
     assert actor_subjects("India's points on Opinion 5?", ("india",)) == ("india",)
 
 
+def test_the_name_of_what_an_actor_put_forward_is_one_fact_not_all_it_did():
+    assert question_shape("what was the title of brazil's draft", actors=("brazil",)) == "fact"
+    assert question_shape("what was brazil's new draft opinion called", actors=("brazil",)) == "fact"
+    assert question_shape("what happened to brazil's draft", actors=("brazil",)) == "actor"
+
+
 def test_what_an_actor_highlighted_or_emphasized_is_what_it_said():
     # the report's own verbs for what a delegation said ("the US and ISOC highlighted the texts …")
     assert question_shape("what did the us and isoc highlight in draft opinion 4", actors=("united states", "isoc")) == "actor"

@@ -93,6 +93,10 @@ _POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?
                                r"questions?|concerns?|comments?|objections?|arguments?|ideas?|messages?)\b", re.I)
 
 
+# "what was brazil's draft called": the name of the thing an actor put forward, not all the actor did
+_ASKS_NAME_OF = re.compile(r"\b(?:called|titled|entitled|title|name of)\b", re.I)
+
+
 _DOCUMENT_NEXT = re.compile(r"\s+(?:resolutions?|res|decisions?|declarations?|documents?|agenda|reports?)\b", re.I)
 
 
@@ -130,7 +134,8 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         return "definition"
     if actors and _ACTOR_VERB.search(q) and not _ASKS_SPECIFIC.search(q):
         return "actor"
-    if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q) and not _YESNO.search(q):
+    if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q) and not _YESNO.search(q) \
+            and not _ASKS_NAME_OF.search(q):
         return "actor"  # "what happened to India's points": each of India's points; but "a rundown of Brazil's
         # draft from start to finish" is the story of the draft, and "was Brazil's draft adopted?" its fate
     if _COUNTED.search(q) and not places and not _WHOLE_STORY.search(q):
