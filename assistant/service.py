@@ -179,6 +179,12 @@ class Assistant:
             missing = unstated_contact(query, quotes, self._person_names)
             if not planned.structural:
                 missing = missing or missing_specifics(query, quotes)
+        if answer.citations and not planned.structural and uses("only-referred"):
+            # the sentence the answer leads with, not only the one closest in meaning, may be the one pointing to
+            # where the thing asked is kept: "what did the chairman say in his concluding remarks at the closing?"
+            pointed = only_linked(own_words(query), answer.citations[0].quote)
+            if pointed:
+                return self._abstention(cleaned, query, hits, pointed, read_as)
         if not answer.citations or missing:
             reason = f"nothing it says on this states {missing}" if missing else None
             return self._abstention(cleaned, query, hits, reason, read_as)

@@ -215,3 +215,9 @@ def test_a_typing_slip_is_read_as_the_reports_word_without_being_shown_as_a_rewr
 def test_an_overview_of_the_narrative_part_says_when_and_where_the_forum_was_held(real_assistant):
     text = real_assistant.ask("give me the gist of part I").answer
     assert "held at the CICG in Geneva, Switzerland, from 14-16 May 2013" in text
+
+
+def test_what_the_report_only_links_to_is_not_told_as_if_it_said_it(real_assistant):
+    # the answer led with "The concluding remarks of the Forum can be found here: http://…" as if that told them
+    answer = real_assistant.ask("what did the chairman say in his concluding remarks at the closing?")
+    assert answer.abstained and "only points to the concluding remarks" in answer.answer
