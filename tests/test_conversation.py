@@ -549,6 +549,14 @@ def test_it_after_a_preposition_is_the_thing_the_place_was_asked_about():
     assert "Opinion 6" in read_in_context("was it adopted?", turns, lambda _id: []).split("(")[0]
 
 
+def test_an_ordinal_in_digits_reads_as_its_word():
+    from assistant.query.conversation import spell_out_shorthand
+
+    assert spell_out_shorthand("what was the 2nd one about") == "what was the second one about"
+    assert spell_out_shorthand("who was the 3rd speaker") == "who was the third speaker"
+    assert spell_out_shorthand("WTPF-13 on 2nd-level domains") == "WTPF-13 on 2nd-level domains"  # inside a word
+
+
 def test_wg_shorthand_is_spelled_out_like_op():
     from assistant.query.conversation import spell_out_places
 

@@ -199,6 +199,8 @@ _SHORTHAND = {
     "prep": "preparatory", "yr": "year", "yrs": "years", "approx": "approximately", "govt's": "government's",
     "eli5": "explain simply", "tldr": "summary", "tl;dr": "summary", "bc": "because", "rn": "right now",
     "b4": "before", "ops": "opinions", "ip6": "IPv6", "ip4": "IPv4", "v6": "IPv6", "v4": "IPv4",
+    # "what was the 2nd one about": an ordinal in digits reads as the word every reader of ordinals knows
+    "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth", "6th": "sixth",
 }
 _SHORTHAND_WORD = re.compile(
     r"(?<![\w/'’@.-])(" + "|".join(re.escape(w) for w in sorted(_SHORTHAND, key=len, reverse=True))
