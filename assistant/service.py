@@ -159,8 +159,11 @@ class Assistant:
                        or self._only_linked(own_words(query), hits))
         if unknown:
             return self._abstention(cleaned, query, hits, unknown, read_as)
-        if not hits or self.missing_places(query):
-            return self._abstention(cleaned, query, hits, read_as=read_as)
+        absent = self.missing_places(query)
+        if not hits or absent:
+            # "what does opinion 9 say": the report has six Opinions, and the answer says which one it lacks
+            reason = f"it has no {' or '.join(absent)}" if absent else None
+            return self._abstention(cleaned, query, hits, reason, read_as)
         if filters is not None and self.outside_scope(query, filters):
             return self._abstention(cleaned, query, hits, "what it asks about lies outside the scope searched", read_as)
         planned = None
@@ -374,9 +377,9 @@ class Assistant:
         """Opinions or Working Groups the query names by number that the report does not have."""
         missing = []
         for kind, number in _NUMBERED_PLACE.findall(query):
-            known = self._opinions if kind.lower().startswith("opinion") else self._groups
-            if int(number) not in known:
-                missing.append(f"{kind} {number}")
+            opinion = kind.lower().startswith("opinion")
+            if int(number) not in (self._opinions if opinion else self._groups):
+                missing.append(f"{'Opinion' if opinion else 'Working Group'} {int(number)}")
         return missing
 
     def _generate(self, extractive: Answer, query: str, hits: list[Hit]) -> Answer:

@@ -52,6 +52,7 @@ def test_every_citation_is_verbatim_and_inside_its_clause(hash_assistant, questi
 def test_report_has_no_working_group_4(hash_assistant):
     answer = hash_assistant.ask("Who chaired Working Group 4?")
     assert answer.abstained and answer.citations == ()
+    assert "it has no Working Group 4" in answer.answer  # says why, not only that it does not
     assert answer.related, "closest clauses are offered instead"
     # it quotes nothing, so as retrieved it shows only the best clauses of the search, as any answer does
     assert 1 <= len(answer.retrieved) <= 2
