@@ -127,6 +127,12 @@ def test_a_lead_in_brings_all_of_its_inline_items(planner, clauses):
         assert name in result.answer
 
 
+def test_an_unnumbered_new_draft_listed_after_numbered_ones_is_an_item_of_its_own(planner, clauses):
+    result = answer(planner, clauses, "list the opinions wg3 handled", "annex-1/wg-3/p1")
+    assert "- Draft Opinion 6: On supporting operationalizing the Enhanced Cooperation Process. [1]" in result.answer
+    assert "- New Draft Opinion: On The Role of Government" in result.answer
+
+
 def test_a_part_named_by_what_it_holds_lists_them_as_the_report_tells_them(planner, clauses):
     # Part I lists the six with what happened to them; that list, and who "he" is, beat Part II's headings
     result = answer(planner, clauses, "list the six opinions", "part-1/p13")

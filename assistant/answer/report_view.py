@@ -13,7 +13,8 @@ from assistant.textnorm import demonym_of, fold_ws, initials, unaccented
 
 _MARKER = re.compile(r"\[footnoteRef:\d+\]")
 # Repeated labels that start inline items: "Opinion 1: … Opinion 2: …"
-_INLINE_LABEL = re.compile(r"\b(?:Draft )?([A-Z][a-z]+) \d{1,3}:")  # "Opinion 3:", "Resolution 101:", "Draft Opinion 1:"
+# "Opinion 3:", "Resolution 101:", "Draft Opinion 1:", and the unnumbered "New Draft Opinion:" listed after them
+_INLINE_LABEL = re.compile(r"\b(?:New (?:Draft )?(?=[A-Z][a-z]+:)|(?:Draft )?(?=[A-Z][a-z]+ \d{1,3}:))([A-Z][a-z]+)(?: \d{1,3})?:")
 _BULLET = re.compile(r"\s*(?:[·•▪-]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}[.)])\s")
 # a word that tells what an actor did, after its name ("what did daniel say"): no noun the name modifies
 _SAYING = re.compile(r"(?:say|said|says|propos\w*|suggest\w*|want\w*|ask\w*|do|did|does|think|stress\w*|argu\w*|"
