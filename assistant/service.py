@@ -17,6 +17,7 @@ from assistant.answer.draft import answer_passages
 from assistant.query.conversation import (
     Turn,
     asks_of_them,
+    bare_continuation,
     capitalize_names,
     demonstrated,
     is_follow_up,
@@ -225,6 +226,8 @@ class Assistant:
             spelled = spell_out_people(self._mended(turn.question), self._people)
             turns.append(replace(turn, question=name_opinions(spelled, self._titles, previous=previous)))
         own = spell_out_people(spell_out_places(self._mended(spell_out_shorthand(question))), self._people)
+        if turns and self.settings.uses("followups"):
+            own = bare_continuation(own)  # "sector members?" after "how many member states attended?"
         if self.settings.uses("followups"):
             # history given as bare questions ("--history", a JSON client): what an answer cited is what a pronoun
             # in the next question may stand for, so each turn a follow-up leans on is answered again (answers are

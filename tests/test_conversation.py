@@ -916,3 +916,13 @@ def test_a_role_after_a_name_is_not_part_of_it():
 
     people = dict(report_people("Mr Petko KANTCHEV Chairman of Working Group 3\\nMs Sally Wentworth (ISOC) spoke."))
     assert "Petko KANTCHEV" in people and "Petko KANTCHEV Chairman" not in people
+
+
+def test_a_bare_noun_phrase_continues_the_last_question():
+    from assistant.query.conversation import bare_continuation
+
+    assert bare_continuation("sector members?") == "and sector members?"
+    assert bare_continuation("the vice-chair?") == "and the vice-chair?"
+    # a question word, a verb, an instruction or a courtesy is a question of its own
+    for own in ("why?", "who proposed it?", "list them", "thanks", "explain", "what about wg2", "proposed?"):
+        assert bare_continuation(own) == own

@@ -214,6 +214,27 @@ def spell_out_shorthand(question: str) -> str:
     return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
 
 
+# A question of a few words with no question word and no verb: "sector members?" after "how many member states
+# attended?", "the vice-chair?" after "who chaired wg1?", asks the last question again of what it names
+_NOT_A_NOUN = re.compile(
+    r"^(?:what|who|whom|whose|which|when|where|why|how|and|so|but|or|also|then|ok|okay|yes|no|yeah|nope|thanks?|"
+    r"thank|cheers|hi|hello|hey|please|pls|is|are|was|were|do|does|did|can|could|will|would|should|has|have|had|"
+    r"list|name|summari[sz]e|explain|define|describe|compare|show|give|tell|quote|continue|elaborate|more|source|"
+    r"sources|really|it|they|he|she|that|this|those|these|any|anything|anyone|else|nothing|none)$",
+    re.I,
+)
+
+
+def bare_continuation(question: str) -> str:
+    """"sector members?" → "and sector members?": a bare noun phrase after a question continues it."""
+    words = _WORD.findall(question)
+    if not 1 <= len(words) <= 3 or _NOT_A_NOUN.match(words[0]) or re.search(r"[,;:]|\b\w+(?:ed|ing)\b", question):
+        return question
+    if any(_NOT_A_NOUN.match(w) and w.lower() not in ("it", "this", "that") for w in words[1:]):
+        return question
+    return f"and {question.strip()}"
+
+
 _CONTEXT_AFTER = re.compile(r"(?:\s*\((?:[^()]|\([^()]*\))*\))+\s*$")
 
 
