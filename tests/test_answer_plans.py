@@ -91,6 +91,16 @@ def test_the_name_of_what_an_actor_put_forward_is_one_fact_not_all_it_did():
     assert question_shape("what happened to brazil's draft", actors=("brazil",)) == "actor"
 
 
+def test_whether_an_actors_proposal_was_taken_up_is_a_yes_or_no():
+    # the fate of the thing asked about, not all the actor did, though "proposal" and "role" are what actors do
+    for question in ("was india's proposal for opinion 6 accepted",
+                     "so was brazil's role-of-government opinion adopted or not",
+                     "so brazil's role of governments draft basically got rejected?"):
+        assert question_shape(question, actors=(question.split("'")[0].split()[-1],)) == "yesno", question
+    assert question_shape("what was brazil's role in wg3", actors=("brazil",)) == "actor"
+    assert question_shape("what did india propose for opinion 6", actors=("india",)) == "actor"
+
+
 def test_what_an_actor_highlighted_or_emphasized_is_what_it_said():
     # the report's own verbs for what a delegation said ("the US and ISOC highlighted the texts …")
     assert question_shape("what did the us and isoc highlight in draft opinion 4", actors=("united states", "isoc")) == "actor"

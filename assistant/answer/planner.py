@@ -46,9 +46,9 @@ from assistant.answer.overview import (
     compose_overview,
     compose_titles,
 )
-from assistant.answer.shape import actor_subjects, asks_for_section, question_shape
+from assistant.answer.shape import ASKS_ITS_FATE, actor_subjects, asks_for_section, question_shape
 from assistant.query.conversation import own_words
-from assistant.query.question import TAKEN_UP, report_year
+from assistant.query.question import report_year
 from assistant.records import Answer, Filters, Hit
 
 # Plans built on the report's structure: when one finds its place, term or actor, the answer stands even
@@ -192,7 +192,7 @@ class Planner:
             return None
         # "was it adopted?" after "what did brazil propose": what became of the thing the actor put forward is told
         # where the report settles it, though the last answer quoted only where the actor is named
-        actors = self.context.view.actors_in(query) if _ASKS_ITS_FATE.search(own_words(query)) else ()
+        actors = self.context.view.actors_in(query) if ASKS_ITS_FATE.search(own_words(query)) else ()
         settled = owned_outcomes(self.context, actors)[-2:] if actors else []
         draft = compose_sequel(self.context, query, cited, settled)
         return Planned("sequel", draft) if draft is not None else None
@@ -202,10 +202,6 @@ class Planner:
         return replace(answer, plan=planned.plan)
 
 
-# "was it adopted?", "did it get through?": whether the thing was taken up, not what came out of its debate
-_ASKS_ITS_FATE = re.compile(rf"\b(?:{TAKEN_UP}|pass(?:ed)?|reject\w*|dropped|survive\w*|"
-                            r"happen\w*|end(?:ed)?\s+up|in\s+the\s+end|came\s+of|become\s+of|"
-                            r"(?:get|got|make|made)\s+(?:it\s+)?(?:in|through|it))\b", re.I)
 _ON_A_TOPIC = re.compile(r"\b(?:deal|deals|dealt|about|cover|covers|covered|concern|concerns|address|addresses|"
                          r"mention|mentions|focus|focuses|relate|relates|talk|talks|touch|touches)\b", re.I)
 _DOCUMENT_ASKS = re.compile(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.query.question import SUMMARY_WORDS
+from assistant.query.question import SUMMARY_WORDS, TAKEN_UP
 from assistant.textnorm import initials, unaccented
 
 SHAPES = ("compare", "reason", "definition", "overview", "actor", "list", "yesno", "fact")
@@ -84,6 +84,19 @@ _ACTOR_VERB = re.compile(
 )
 
 
+# "was it adopted?", "did it get through?": whether the thing was taken up, not what came out of its debate
+ASKS_ITS_FATE = re.compile(rf"\b(?:{TAKEN_UP}|pass(?:ed)?|reject\w*|dropped|survive\w*|"
+                           r"happen\w*|end(?:ed)?\s+up|in\s+the\s+end|came\s+of|become\s+of|"
+                           r"(?:get|got|make|made)\s+(?:it\s+)?(?:in|through|it))\b", re.I)
+# "so brazil's draft got rejected?": a statement put as a question
+_STATEMENT_ASKED = re.compile(r"^(?!.*\b(?:what|who|whom|whose|which|when|where|why|how)\b).*\?\s*$", re.I | re.S)
+
+
+def _asks_if_taken_up(question: str) -> bool:
+    """"was india's proposal accepted?", "so brazil's draft basically got rejected?": yes or no, on a fate."""
+    return bool((_YESNO.search(question) or _STATEMENT_ASKED.match(question)) and ASKS_ITS_FATE.search(question))
+
+
 # "how many contributions did the IEG receive", "when did Brazil submit it": one fact, whoever it is about
 _ASKS_SPECIFIC = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:many|much|long)|when|where|what (?:date|day|time|year))\b", re.I)
 
@@ -132,6 +145,8 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         return "reason"
     if _BARE_ACRONYM.match(q) or _DEFINITION.search(q):
         return "definition"
+    if _asks_if_taken_up(q) and not _WHOLE_STORY.search(q):
+        return "yesno"  # "was india's proposal accepted?": its fate, though "proposal" is what actors do
     if actors and _ACTOR_VERB.search(q) and not _ASKS_SPECIFIC.search(q):
         return "actor"
     if actors and _POSSESSIVE_ACTOR.search(q) and not _WHOLE_STORY.search(q) and not _YESNO.search(q) \
