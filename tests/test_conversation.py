@@ -926,3 +926,12 @@ def test_a_bare_noun_phrase_continues_the_last_question():
     # a question word, a verb, an instruction or a courtesy is a question of its own
     for own in ("why?", "who proposed it?", "list them", "thanks", "explain", "what about wg2", "proposed?"):
         assert bare_continuation(own) == own
+
+
+def test_and_another_actor_swaps_the_doers_of_what_they_pointed_out():
+    from assistant.query.conversation import rewrite_query
+
+    # two doers joined by "and" are one subject, and "point out" is one of the ways the report tells what they said
+    assert rewrite_query("and ripe ncc?", ["what did the us and isoc point out about Opinion 4"]) == (
+        "what did ripe ncc point out about Opinion 4"
+    )

@@ -626,7 +626,7 @@ def _swap_topic(previous: str, subject: str) -> str | None:
 _DOER_PHRASE = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would)\s+((?:the\s+)?[\w’'/.-]+(?:\s+[\w’'/.-]+){0,3}?)\s+"
     r"(?:say|said|propose|want|ask|think|suggest|argue|request|submit|oppose|support|mean|talk|stress|present|"
-    r"contribute|object|insist)\b",
+    r"contribute|object|insist|point|raise|note|mention|highlight|emphasi[sz]e|underline|express|clarify|push|do)\b",
     re.I,
 )
 
