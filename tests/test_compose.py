@@ -298,8 +298,10 @@ def test_how_many_people_is_counted_by_delegates_or_participants():
     from assistant.answer.compose import _counts_asked_thing
     from assistant.query.question import tokenize
 
-    assert _counts_asked_thing("It was attended by 900 delegates.", set(tokenize("how many people came")))
-    assert not _counts_asked_thing("12 members of the IEG attended.", set(tokenize("how many people came")))
+    asked = set(tokenize("how many people came"))
+    assert _counts_asked_thing("It was attended by 900 delegates.", (), asked)
+    assert not _counts_asked_thing("12 members of the IEG attended.", (), asked)
+    assert _counts_asked_thing("It was attended by 900 delegates.", (frozenset(tokenize("people")),), asked)
 
 
 def test_an_age_needs_a_sentence_that_states_one():
@@ -345,3 +347,14 @@ def test_what_a_question_sets_aside_is_not_what_it_asks_about(question, meant):
     from assistant.query.question import without_set_aside
 
     assert without_set_aside(question) == meant
+
+
+def test_a_count_is_of_the_whole_thing_asked():
+    from assistant.answer.compose import _counts_asked_thing
+    from assistant.query.question import tokenize
+
+    member_states = (frozenset(tokenize("member states")),)
+    assert _counts_asked_thing("It was attended by 900 delegates, representing 126 Member States", member_states, set())
+    assert not _counts_asked_thing("12 members of the IEG attended WTPF-13", member_states, set())
+    people = (frozenset(tokenize("people")),)
+    assert _counts_asked_thing("It was attended by 900 delegates", people, set())  # whoever attends is counted

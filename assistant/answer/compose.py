@@ -259,7 +259,7 @@ class Composer:
 
     def _score(
         self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int, meaning: float, wanted: str | None,
-        counted: set[str] = frozenset(),
+        counted: tuple[frozenset[str], ...] = (),
     ) -> float:
         words = set(tokenize(unit.text))
         overlap = sum(self.idf(t) for t in query_terms & words) / total_idf if total_idf else 0.0
@@ -275,7 +275,7 @@ class Composer:
                 bonus += 0.05
         elif kind == "when" and _DATE.search(text):
             bonus += 0.2
-        elif kind == "how-many" and _counts_asked_thing(text, counted or query_terms):
+        elif kind == "how-many" and _counts_asked_thing(text, counted, query_terms):
             bonus += 0.2
         elif kind == "where" and _PLACE_NAMED.search(text):
             # places named one by one ("such as CSTD, ECOSOC and the IGF") answer "where" more than "other fora"
@@ -342,12 +342,13 @@ class Composer:
         labels = numbered_labels(own_words(query))
         scored = []
         candidates = self._candidates(query, hits, filters)
-        counted: set[str] = set()
+        counted: tuple[frozenset[str], ...] = ()
         if kind == "how-many":
             candidates += self._counting(own_words(query), {u.start for u, _, _ in candidates}, len(hits), filters)
             # "how many opinions were adopted in total": a number next to "opinions" counts them, not "five in total";
             # "how many experts … and how many contributions": both
-            counted = {t for asked in _COUNT_ASKED.finditer(own_words(query)) for t in tokenize(asked.group(1))}
+            counted = tuple(frozenset(tokenize(asked.group(1))) for asked in _COUNT_ASKED.finditer(own_words(query)))
+            counted = tuple(c for c in counted if c)
         for unit, rank, route in candidates:
             meaning = self._meaning(query_vector, unit)
             score = self._score(terms, total, kind, unit, rank, meaning, wanted, counted) + route
@@ -527,13 +528,17 @@ def _proposals_first(quoting: list[Scored], clauses) -> list[Scored]:
     return sorted(quoting, key=lambda x: (clauses[x.unit.clause_id].part == "Part II", x.unit.start))
 
 
-def _counts_asked_thing(text: str, query_terms: set[str]) -> bool:
-    """A number next to a word of the question: "900 delegates" for "how many delegates…"."""
-    asked = query_terms | (_ATTENDING if query_terms & _PEOPLE else set())
+def _counts_asked_thing(text: str, counted: tuple[frozenset[str], ...], query_terms: set[str]) -> bool:
+    """A number next to the thing the question counts: "900 delegates" for "how many delegates…", "126 Member
+    States" (not "12 members") for "how many member states…"; with no thing read, next to a word of the question."""
     for match in _COUNTED.finditer(text):
         words = set(tokenize(match.group(0)))
-        if words & asked:
+        if not counted and words & (query_terms | (_ATTENDING if query_terms & _PEOPLE else set())):
             return True
+        for thing in counted:
+            # people counted are counted as whoever attends ("how many people came": "900 delegates")
+            if thing <= words or (thing & _PEOPLE and words & (thing | _ATTENDING)):
+                return True
     return False
 
 
