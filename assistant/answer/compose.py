@@ -347,8 +347,8 @@ class Composer:
             candidates += self._counting(own_words(query), {u.start for u, _, _ in candidates}, len(hits), filters)
             # "how many opinions were adopted in total": a number next to "opinions" counts them, not "five in total";
             # "how many experts … and how many contributions": both
-            counted = tuple(frozenset(tokenize(asked.group(1))) for asked in _COUNT_ASKED.finditer(own_words(query)))
-            counted = tuple(c for c in counted if c)
+            counted = tuple(thing for asked in _COUNT_ASKED.finditer(own_words(query))
+                            if (thing := frozenset(tokenize(asked.group(1)))))
         for unit, rank, route in candidates:
             meaning = self._meaning(query_vector, unit)
             score = self._score(terms, total, kind, unit, rank, meaning, wanted, counted) + route
@@ -531,9 +531,10 @@ def _proposals_first(quoting: list[Scored], clauses) -> list[Scored]:
 def _counts_asked_thing(text: str, counted: tuple[frozenset[str], ...], query_terms: set[str]) -> bool:
     """A number next to the thing the question counts: "900 delegates" for "how many delegates…", "126 Member
     States" (not "12 members") for "how many member states…"; with no thing read, next to a word of the question."""
+    asked = set() if counted else query_terms | (_ATTENDING if query_terms & _PEOPLE else set())
     for match in _COUNTED.finditer(text):
         words = set(tokenize(match.group(0)))
-        if not counted and words & (query_terms | (_ATTENDING if query_terms & _PEOPLE else set())):
+        if words & asked:
             return True
         for thing in counted:
             # people counted are counted as whoever attends ("how many people came": "900 delegates")
