@@ -928,6 +928,28 @@ def test_a_bare_noun_phrase_continues_the_last_question():
         assert bare_continuation(own) == own
 
 
+def test_the_same_question_asked_again_of_another_place():
+    from assistant.query.conversation import bare_continuation
+
+    for asked in ("same q for Opinion 4", "ditto for Working Group 2", "now Working Group 2", "for Working Group 3?",
+                  "same question with Opinion 4"):
+        assert bare_continuation(asked).startswith("and ") and asked.split()[-1].rstrip("?") in bare_continuation(asked)
+    assert bare_continuation("Working Group 2?") == "and Working Group 2?"
+    # a question of its own after "for" or "now" stays as it is
+    for own in ("for what reason was it dropped", "now what did it say about Opinion 6", "for how long?"):
+        assert bare_continuation(own) == own
+
+
+def test_numbers_alone_ask_the_same_of_the_places_so_numbered():
+    from assistant.query.conversation import rewrite_query
+
+    assert rewrite_query("and 5 and 6?", ["what did australia do about opinions 3 and 4?"]) == (
+        "what did australia do about opinions 5 and 6?"
+    )
+    assert rewrite_query("and 3?", ["who chaired Working Group 1"]) == "who chaired Working Group 3"
+    assert rewrite_query("and 2?", ["what was session 1 about?"]) == "what was session 2 about?"
+
+
 def test_and_another_actor_swaps_the_doers_of_what_they_pointed_out():
     from assistant.query.conversation import rewrite_query
 

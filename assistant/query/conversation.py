@@ -225,10 +225,23 @@ _NOT_A_NOUN = re.compile(
 )
 
 
+# "same q for op 4", "ditto for wg2", "now wg3?", "for 5 and 6?": the last question asked again of what follows
+_ASKED_AGAIN_OF = re.compile(
+    r"^\W*(?:and\s+|ok(?:ay)?\s+|so\s+)?(?:(?:the\s+)?same\s+(?:(?:q|qn|qs|question|questions|thing|again)\s+)?"
+    r"(?:for|with|about|on|re)|ditto\s+(?:for|with|about|on|re)|now(?:\s+(?:for|with|do))?|for|with)\s+(?P<rest>.+)$",
+    re.I,
+)
+
+
 def bare_continuation(question: str) -> str:
-    """"sector members?" → "and sector members?": a bare noun phrase after a question continues it."""
-    words = _WORD.findall(question)
-    if not 1 <= len(words) <= 3 or _NOT_A_NOUN.match(words[0]) or re.search(r"[,;:]|\b\w+(?:ed|ing)\b", question):
+    """"sector members?" → "and sector members?": a bare noun phrase after a question continues it; so does
+    one after "same question for", "ditto for", "now" or "for" ("same q for op 4" → "and op 4")."""
+    again = _ASKED_AGAIN_OF.match(question)
+    if again and bare_continuation(again.group("rest")) != again.group("rest"):
+        return bare_continuation(again.group("rest"))
+    numbered = re.sub(r"\b(?:and|&)\s+(?=\d)", "", question)  # "5 and 6?": the numbers of the places asked before
+    words = _WORD.findall(_PLACE.sub("place", numbered)) or re.findall(r"\d+", numbered)[:1]
+    if not 1 <= len(words) <= 3 or _NOT_A_NOUN.match(words[0]) or re.search(r"[,;:]|\b\w+(?:ed|ing)\b", _PLACE.sub("", question)):
         return question
     if any(_NOT_A_NOUN.match(w) and w.lower() not in ("it", "this", "that") for w in words[1:]):
         return question
@@ -596,9 +609,23 @@ def rewrite_query(question: str, history) -> str:
 _NUMBERED_THING = re.compile(r"^(?:the\s+)?([a-z][\w-]*)\s+(\d{1,3}|[ivx]{1,4})$", re.I)
 
 
+# "5 and 6", "4": numbers alone, of the numbered thing the last question asked about
+_BARE_NUMBERS = re.compile(r"^\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*$", re.I)
+_NUMBERS_AFTER = r"\s+\d{1,3}(?:\s*(?:,|and|&)\s*\d{1,3})*\b"
+
+
 def _swap_numbered(previous: str, subject: str) -> str | None:
-    """"and session 2?" after "what was session 1 about?" asks the same of the thing with the other number."""
-    m = _NUMBERED_THING.match(subject.strip(" ?.!"))
+    """"and session 2?" after "what was session 1 about?" asks the same of the thing with the other number;
+    "and 5 and 6?" after "what did australia do about opinions 3 and 4?" asks it of Opinions 5 and 6."""
+    bare = subject.strip(" ?.!")
+    if _BARE_NUMBERS.match(bare):
+        things = list(re.finditer(rf"\b([a-z][\w-]*?)(s?){_NUMBERS_AFTER}", previous, re.I))
+        if not things:
+            return None
+        thing = things[-1]
+        plural = "s" if re.search(r"\d\D+\d", bare) else ""
+        return f"{previous[: thing.start()]}{thing.group(1)}{plural} {bare}{previous[thing.end():]}"
+    m = _NUMBERED_THING.match(bare)
     if m is None:
         return None
     found = re.search(rf"\b{re.escape(m.group(1))}s?\s+(?:\d{{1,3}}|[ivx]{{1,4}})\b", previous, re.I)
