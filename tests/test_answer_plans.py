@@ -71,6 +71,10 @@ def answer(planner, clauses, query, *ids):
         ("who chaired working group 2?", "fact"),
         ("rirs - what are they", "definition"),  # the term, then the question
         ("ieg, what is that", "definition"),
+        ("what does op4 cover", "overview"),  # what a place takes up is what it is about
+        ("what topics does opinion 6 address", "overview"),
+        ("what's covered in opinion 5", "overview"),
+        ("what does opinion 1 ask member states to address", "list"),  # what it asks others to take up
     ],
 )
 def test_the_wording_gives_the_shape(question, shape):

@@ -43,7 +43,13 @@ OVERVIEW_WORDING = re.compile(
     r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"
     r"how did .{0,50}\bwork|basically|essentially|short version|in short|eli5|explain like|break(?:s|ing)? down|"
     r"(?:what(?:'s|’s| is| was)|whats) the (?:deal|story|gist|short of it)|synopsis|in plain (?:english|words|terms)|"
-    r"in (?:simple|layman'?s?|lay) terms|(?:explain|describe)\b.{0,40}\b(?:briefly|simply|quickly))\b",
+    r"in (?:simple|layman'?s?|lay) terms|(?:explain|describe)\b.{0,40}\b(?:briefly|simply|quickly)|"
+    # "what does op4 cover", "what topics does op6 address", "what's covered in op 5", "scope of op 2": what a
+    # place is about, asked by what it takes up
+    r"what(?:\s+(?:topics?|issues?|subjects?|areas?|themes?|matters?|problems?))?\s+(?:does|did|do)\s+(?:(?!\bto\b)[\w\s'’-]){1,40}?\s+"
+    r"(?:cover|deal\s+with|address|tackle|focus\s+on|concern|handle)\s*[?.!]*$|"
+    r"(?:what(?:'s|’s| is| was| are| were)|whats)\s+(?:covered|dealt with|addressed)\s+(?:in|by)|"
+    r"(?:what(?:'s|’s| is| was)|whats)\s+[\w\s'’-]{1,40}?\s+concerned with|\bscope of)\b",
     re.I,
 )
 _WHOLE_STORY = re.compile(
