@@ -940,6 +940,14 @@ def test_the_same_question_asked_again_of_another_place():
         assert bare_continuation(own) == own
 
 
+def test_a_question_word_pressed_with_tho_or_exactly_asks_about_the_last_answer():
+    from assistant.query.conversation import is_follow_up
+
+    for pressed in ("why tho", "but why", "why exactly?", "how come tho", "why not tho"):
+        assert is_follow_up(pressed), pressed
+    assert not is_follow_up("why did ghana want that though")
+
+
 def test_numbers_alone_ask_the_same_of_the_places_so_numbered():
     from assistant.query.conversation import rewrite_query
 

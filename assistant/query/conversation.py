@@ -198,7 +198,7 @@ _SHORTHAND = {
     "sg": "Secretary-General", "sec-gen": "Secretary-General", "plenipot": "Plenipotentiary",
     "prep": "preparatory", "yr": "year", "yrs": "years", "approx": "approximately", "govt's": "government's",
     "eli5": "explain simply", "tldr": "summary", "tl;dr": "summary", "bc": "because", "rn": "right now",
-    "b4": "before", "ops": "opinions", "ip6": "IPv6", "ip4": "IPv4", "v6": "IPv6", "v4": "IPv4",
+    "b4": "before", "tho": "though", "ops": "opinions", "ip6": "IPv6", "ip4": "IPv4", "v6": "IPv6", "v4": "IPv4",
     # "what was the 2nd one about": an ordinal in digits reads as the word every reader of ordinals knows
     "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth", "6th": "sixth",
 }
@@ -304,7 +304,12 @@ _FRAGMENT = re.compile(
     r"(?:what|which|whom|when|where|how)(?:\s+[a-z]+)?)\s*\W*$",
     re.I,
 )
-_BARE_WH = re.compile(r"^\W*(?:and\s+)?(?:why|how|who|when|where|what|which|how so|really|why not|source)\W*$", re.I)
+# "why?", "but why tho", "why exactly?": a question word alone, with the words that only press it
+_BARE_WH = re.compile(
+    r"^\W*(?:(?:and|but|so|ok(?:ay)?)\s+)?(?:why|how|who|when|where|what|which|how so|how come|really|why not|source)"
+    r"(?:\s+(?:tho|though|exactly|precisely|then|again|really))?\W*$",
+    re.I,
+)
 # Words that only make sense against what was just said: "who else?", "tell me more", "which clause says so?",
 # "same question for wg2", "compare with op 3", "did turkey propose something too?"
 _ELLIPSIS = re.compile(
