@@ -196,6 +196,19 @@ def test_three_working_groups_compared_are_all_set_side_by_side(planner, clauses
     assert all(f"**Working Group {n}**" in result.answer for n in (1, 2, 3))
 
 
+def test_a_working_group_compared_brings_what_the_report_says_of_it_outside_its_own_report(planner, clauses):
+    result = answer(planner, clauses, "who chaired wg1 vs wg3", "annex-1/wg-3/p1")
+    lines = result.answer.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("- **Working Group 3**"))
+    side = []
+    for line in lines[at + 1:]:
+        if not line.startswith("  - "):
+            break
+        side.append(line)
+    # its chair is named in Part I's list of officers, not in the group's own report
+    assert any("Chair Mr Petko Kantchev" in line for line in side)
+
+
 def test_a_comparison_of_a_named_section_sets_its_items_side_by_side(planner, clauses):
     result = answer(planner, clauses, "what do opinions 5 and 6 each invite, compared", "opinion-5/invites-member-states-and-other-stakeholders")
     assert result.plan == "compare"

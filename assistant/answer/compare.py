@@ -69,8 +69,11 @@ def compose_compare(
             # "changes made to Opinion 5 vs Opinion 6": what the Working Group decided about each
             units = decisions(ctx, (side.opinion,))[:1] + ctx.top_units(topic or query, body, PER_PLACE - 1)
         elif topic:
-            # the topic alone, without the places and comparison words, finds each side's sentences on it
-            units = ctx.top_units(topic, body, PER_PLACE)
+            # the topic alone, without the places and comparison words, finds each side's sentences on it: in the
+            # place, or for a Working Group where the report names it and no other side ("Working Group 3: Chair Mr
+            # Petko Kantchev" is in Part I, not in the group's own report); an Opinion is its own text
+            elsewhere = _naming_alone(ctx, side, sides, body) if side.opinion is None else []
+            units = ctx.top_units(topic, body + elsewhere, PER_PLACE)
         elif side.opinion is None:
             # two Working Groups: what each decided about the Opinions it handled
             units = group_decisions(ctx, side)[:PER_PLACE] or ctx.top_units(query, body, PER_PLACE)
@@ -131,6 +134,20 @@ def _topic(query: str) -> str:
     rest = _PLACE_WORDS.sub(" ", query)
     words = [w for w in re.findall(r"[\w’'-]+", rest) if not w.isdigit() and not (set(tokenize(w)) <= _GENERIC)]
     return " ".join(words) if any(set(tokenize(w)) - _GENERIC for w in words) else ""
+
+
+def _naming_alone(ctx: PlanContext, side: Clause, sides: list[Clause], body: list[Clause]) -> list[Clause]:
+    """Clauses outside `side` that name it and none of the other `sides` ("Working Group 3", "WG3")."""
+    def naming(head: Clause) -> re.Pattern:
+        name = _place_name(head)
+        short = "op" if name.startswith("Opinion") else "wg"
+        number = name.split()[-1]
+        return re.compile(rf"\b(?:{re.escape(name)}|{short}\s?{number})\b(?!\s*(?:,|and|&|or)\s*\d)", re.I)
+
+    mine, others = naming(side), [naming(o) for o in sides if o is not side]
+    inside = {c.id for c in body}
+    return [c for c in ctx.view.clauses if c.kind != "heading" and c.id not in inside and mine.search(c.text)
+            and not any(o.search(c.text) for o in others)]
 
 
 def _only(head: Clause) -> Places:
