@@ -209,6 +209,17 @@ def test_a_working_group_compared_brings_what_the_report_says_of_it_outside_its_
     assert any("Chair Mr Petko Kantchev" in line for line in side)
 
 
+def test_two_actors_compared_are_set_side_by_side_each_with_what_it_did(planner, clauses):
+    result = answer(planner, clauses, "ghana and senegal's amendments compared", "annex-1/wg-1/p9")
+    assert result.plan == "compare"
+    assert result.answer.startswith("Ghana and Senegal compared:")
+    ghana, senegal = result.answer.index("**Ghana**"), result.answer.index("**Senegal**")
+    assert "Ghana proposed the addition of the phrase" in result.answer[ghana:senegal]
+    assert "Senegal requested" in result.answer[senegal:]
+    # an office is not a side: "the chair" is whoever holds it
+    assert answer(planner, clauses, "the IEG chair and the WG3 chair, same person?", "annex-1/wg-3/p1").plan != "compare"
+
+
 def test_a_comparison_of_a_named_section_sets_its_items_side_by_side(planner, clauses):
     result = answer(planner, clauses, "what do opinions 5 and 6 each invite, compared", "opinion-5/invites-member-states-and-other-stakeholders")
     assert result.plan == "compare"
