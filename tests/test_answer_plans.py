@@ -220,6 +220,17 @@ def test_two_actors_compared_are_set_side_by_side_each_with_what_it_did(planner,
     assert answer(planner, clauses, "the IEG chair and the WG3 chair, same person?", "annex-1/wg-3/p1").plan != "compare"
 
 
+def test_what_one_actor_said_about_anothers_doing_needs_a_sentence_naming_both(planner, clauses):
+    hits = hits_for(clauses, "annex-1/wg-3/p13")
+    # no sentence names the United States and Brazil together
+    planned = planner.plan("what did the us delegation say about brazil's draft", hits)
+    assert planned.draft is None and "records nothing United States said about what Brazil did" in planned.unsaid
+    # "… submitted by Brazil, with support from Russia": Russia is heard on it
+    assert planner.plan("what did russia say about brazil's draft", hits).draft is not None
+    # an office is known by its role where it acts ("the Chairman concluded …"), not by a name next to Brazil's
+    assert planner.plan("what did the wg3 chair say about brazil's draft", hits).draft is not None
+
+
 def test_a_comparison_of_a_named_section_sets_its_items_side_by_side(planner, clauses):
     result = answer(planner, clauses, "what do opinions 5 and 6 each invite, compared", "opinion-5/invites-member-states-and-other-stakeholders")
     assert result.plan == "compare"

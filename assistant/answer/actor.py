@@ -344,6 +344,40 @@ _ACTS_BEFORE = re.compile(
 )
 
 
+# An office ("the chair", "the secretariat"): who holds it depends on where, and the report speaks of it by role
+OFFICE = re.compile(r"^(?:vice[\s-]?)?chair(?:man|men|person|s)?$|^secretar(?:iat|y-general)$|^delegates?$", re.I)
+
+# "what did the us say about brazil's draft": the voice asked, then what it was about
+_SAID_ABOUT = re.compile(
+    r"\b(?:say|said|says|think|thought|comment\w*|react\w*|respond\w*|view|views|position|stance|line|opinion|feel|"
+    r"felt)\s+(?:\w+\s+){0,2}?(?:about|on|of|regarding|concerning|towards?|to)\s+", re.I
+)
+
+
+def said_about(ctx: PlanContext, question: str, actors: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The actors a question asks to have spoken (named before "say about") and those whose doing it asks about
+    (named after it): ("united states",), ("brazil",) of "what did the us say about brazil's draft"."""
+    asked = _SAID_ABOUT.search(unaccented(question))
+    if asked is None:
+        return (), ()
+    before, after = [], []
+    for actor in actors:
+        at = re.search(rf"\b{re.escape(unaccented(actor))}", unaccented(question), re.I)
+        if at is None and " " in actor:
+            at = re.search(rf"\b{initials(actor)}\b", question, re.I)
+        if at is not None:
+            (before if at.start() < asked.start() else after if at.start() >= asked.end() else []).append(actor)
+    return tuple(before), tuple(after)
+
+
+def heard_together(ctx: PlanContext, speakers: tuple[str, ...], others: tuple[str, ...]) -> bool:
+    """Whether a sentence of the report names both a speaker and one of the others: where what the speakers said
+    of the others' doing could be told (a paragraph is too wide: Working Group 3's on Opinion 5 has the United
+    States support that Opinion and Russia defer to Brazil's draft)."""
+    speaking, spoken_of = actor_names(ctx, speakers, holders=False), actor_names(ctx, others, holders=False)
+    return any(speaking.search(u.text) and spoken_of.search(u.text) for c in ctx.view.clauses for u in ctx.view.units(c))
+
+
 def asks_voice(question: str) -> bool:
     """Whether the question asks what an actor said or put forward, not what part they had."""
     return _ASKS_VOICE.search(question) is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.actor import actor_mentions, as_written, heard_anywhere, told_with_quotes
+from assistant.answer.actor import OFFICE, actor_mentions, as_written, heard_anywhere, told_with_quotes
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.decisions import FATE, decisions, group_decisions
@@ -143,14 +143,11 @@ def _topic(query: str) -> str:
     return " ".join(words) if any(set(tokenize(w)) - _GENERIC for w in words) else ""
 
 
-# "the IEG chair vs the WG3 chair": an office, held by someone the question does not name, is not a side
-_OFFICE = re.compile(r"^(?:vice[\s-]?)?chair(?:man|men|person|s)?$|^secretar(?:iat|y-general)$|^delegates?$", re.I)
-
-
 def compose_actors_compared(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> Draft | None:
     """Two or three actors side by side ("turkey's op6 proposal vs india's", "leuthard's speech vs chehade's"):
     under each, what the report tells them doing closest to the question, in the places asked about."""
-    sides = [a for a in actors if not _OFFICE.match(a)][:MOST_SIDES]
+    # "the IEG chair vs the WG3 chair": an office, held by someone the question does not name, is not a side
+    sides = [a for a in actors if not OFFICE.match(a)][:MOST_SIDES]
     if len(sides) < 2 or len(sides) < len(actors) or not all(heard_anywhere(ctx, (a,)) for a in sides):
         return None  # "the two strategic dialogue sessions" are things compared, which no one is heard as
     draft = ctx.draft()

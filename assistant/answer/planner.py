@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.answer.actor import (
+    OFFICE,
     acted_in_its_time,
     as_written,
     asks_later,
@@ -17,8 +18,10 @@ from assistant.answer.actor import (
     compose_actor,
     first_doer,
     heard_anywhere,
+    heard_together,
     joined_names,
     owned_outcomes,
+    said_about,
 )
 from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
@@ -101,6 +104,13 @@ class Planner:
             # merely names her answers nothing she said
             name = joined_names(query, [as_written(ctx, a) for a in actors])
             return Planned("actor", None, f"it names {name} but records nothing said or put forward by them")
+        speakers, spoken_of = said_about(ctx, own, ctx.view.actors_in(own)) if self.unheard else ((), ())
+        if (speakers and spoken_of and shape in ("actor", "fact", "yesno") and not any(OFFICE.match(a) for a in speakers)
+                and not set(speakers) & set(spoken_of) and not heard_together(ctx, speakers, spoken_of)):
+            # "what did the us say about brazil's draft": no paragraph names both, so nothing the US said of it
+            who = joined_names(query, [as_written(ctx, a) for a in speakers])
+            whom = joined_names(query, [as_written(ctx, a) for a in spoken_of])
+            return Planned("actor", None, f"it records nothing {who} said about what {whom} did or put forward")
         if places.opinions and not places.groups and not actors and asks_title(own):
             titles = compose_titles(ctx, places.opinions)  # "what is opinion 3 called"
             if titles is not None:
