@@ -231,6 +231,15 @@ def test_what_one_actor_said_about_anothers_doing_needs_a_sentence_naming_both(p
     assert planner.plan("what did the wg3 chair say about brazil's draft", hits).draft is not None
 
 
+def test_the_doers_of_an_act_on_someones_thing_are_told_beside_them_and_are_not_them(planner, clauses):
+    hits = hits_for(clauses, "annex-1/wg-3/p13")
+    result = planner.finish(planner.plan("which delegations backed brazil's draft", hits), "q", "q", hits)
+    lines = [line for line in result.answer.splitlines() if line.startswith(("- ", "  - "))]
+    assert lines and not any(line.lstrip(" -").startswith("Brazil:") for line in lines)
+    # Australia backed Opinions 3 and 4, in a paragraph that never names Brazil
+    assert "Australia" not in result.answer
+
+
 def test_a_comparison_of_a_named_section_sets_its_items_side_by_side(planner, clauses):
     result = answer(planner, clauses, "what do opinions 5 and 6 each invite, compared", "opinion-5/invites-member-states-and-other-stakeholders")
     assert result.plan == "compare"

@@ -70,6 +70,16 @@ def asked_act(query: str) -> str | None:
     return list(_ACTS)[next(i for i, g in enumerate(m.groups()) if g)]
 
 
+def _owners(view, query: str) -> list[str]:
+    """Whose thing the act was done to: "turkey" of "which countries supported turkey's amendment"; and, for a
+    follow-up ("who supported it? (what happened to brazil's draft opinion)"), the one the earlier turn was about."""
+    own = own_words(query)
+    earlier = [a for a in view.actors_in(query) if a not in view.actors_in(own)]
+    act = _ASKED_ACT.search(_QUOTED.sub(" ", own))
+    after = [a for a in view.actors_in(own[act.end():])] if act else []
+    return list(dict.fromkeys(earlier + after))
+
+
 def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
     """Every name that did the act asked about, grouped by place; names told in one sentence share it."""
     act = asked_act(query)
@@ -80,9 +90,8 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
     # per name, the sentences that tell it did the act: said of it directly ("Ghana proposed …") before
     # listed as the source of a contribution
     told: dict[str, list[tuple[int, Unit]]] = {}
-    # "who supported it? (what happened to brazil's draft opinion)": the thing the earlier turn was about is
-    # someone's, so the doers are those told of beside that someone
-    about = [a for a in view.actors_in(query) if a not in view.actors_in(own_words(query))] if not places.count else []
+    # the doers of an act on someone's thing are those told of beside that someone, who is not one of them
+    about = _owners(view, query) if not places.count else []
     about_pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in about), re.I) if about else None
     for clause in view.clauses:
         if clause.kind == "heading" or not in_places(clause, places, view):
@@ -93,6 +102,8 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
             if places.opinions and _names_other_opinion(unit.text, places.opinions):
                 continue
             for actor in _names(view, unit.text):
+                if actor in about:
+                    continue  # "who supported turkey's amendment": not Turkey
                 if re.search(rf"\b{re.escape(actor)}-\d", unit.text, re.I):
                     continue  # "WTPF-13/6" is a document number, not a doer
                 if _did(actor, verbs, unit.text, sources=False):
