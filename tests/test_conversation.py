@@ -948,6 +948,16 @@ def test_a_question_word_pressed_with_tho_or_exactly_asks_about_the_last_answer(
     assert not is_follow_up("why did ghana want that though")
 
 
+def test_fragments_that_lean_on_the_last_answer_are_follow_ups():
+    from assistant.query.conversation import is_follow_up
+
+    for leaning in ("did any of that survive", "about what though", "where exactly in the text",
+                    "anything for the private sector in there?"):
+        assert is_follow_up(leaning), leaning
+    for own in ("what did ghana propose", "where exactly did working group 2 meet"):
+        assert not is_follow_up(own), own
+
+
 def test_numbers_alone_ask_the_same_of_the_places_so_numbered():
     from assistant.query.conversation import rewrite_query
 

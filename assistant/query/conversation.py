@@ -292,15 +292,18 @@ _PRONOUN = re.compile(
     r"theirs|he|him|his|she|her|hers|the other(?:\s+" + _THING + r")?|the same " + _THING + r"|the former|the latter|"
     r"(?:this|these|those)(?!\s+" + _CONTEXT + r"\b)(?=\s+[a-z]+\b(?!\s*\d)|\s*[?.!]*$)|"
     r"that(?=\s+" + _THING + r"\b(?!\s*\d)|\s*[?.!]*$)|"
+    r"(?<=\bof\s)(?:that|this)\b|"  # "did any of that survive?"
     r"(?:did|does|do|is|was|were|are|has|had|will|would|can|could)\s+(?:that|this)(?!\s+" + _CONTEXT + r"\b)"
     r"(?=\s+[a-z]))\b",
     re.I,
 )
 # "at what price?", "what dates?", "by whom?": a fragment that only makes sense after an answer
 _FRAGMENT = re.compile(
-    r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of|on\s+behalf\s+of|in\s+favou?r\s+of|because\s+of|"
+    r"^\W*(?:(?:at|in|on|by|for|from|to|with|since|until|of|about|on\s+behalf\s+of|in\s+favou?r\s+of|because\s+of|"
     r"instead\s+of|apart\s+from|according\s+to)\s+(?:what|which|whom|who|when|where|how)(?:\s+[a-z]+){0,2}|"
     r"(?:on|in|for)\s+whose\s+[a-z]+|"  # "on whose behalf?", "in whose name?"
+    # "where exactly in the text?": what was just told, placed
+    r"(?:what|which|where|when)\s+(?:exactly|precisely)\s+in\s+(?:the|that|this|it|its)(?:\s+[a-z]+)?|"
     r"(?:what|which|whom|when|where|how)(?:\s+[a-z]+)?)\s*\W*$",
     re.I,
 )
@@ -331,7 +334,7 @@ _NAMES_NOTHING = re.compile(
 # A topic without a verb, asked of what was just talked about: "anything specifically on developing countries?"
 _ANYTHING_ON = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?(?:anything|something|any\s+mention)\s+(?:else\s+|more\s+|specific(?:ally)?\s+)?"
-    r"(?:on|about|regarding|re|for)\s+(?:[\w’'-]+\s*){1,4}\W*$",
+    r"(?:on|about|regarding|re|for)\s+(?:[\w’'-]+\s*){1,4}?(?:\s*in\s+(?:there|it|that|this|them))?\W*$",
     re.I,
 )
 # A verb whose object was in the answer before: "who objected?", "who proposed?"
