@@ -958,6 +958,14 @@ def test_fragments_that_lean_on_the_last_answer_are_follow_ups():
         assert not is_follow_up(own), own
 
 
+def test_and_the_outcome_asks_what_came_of_the_last_question_not_who_else_did_it():
+    from assistant.query.conversation import rewrite_query
+
+    assert rewrite_query("and the reaction?", ["what did brazil propose"]) == "what was the reaction? (what did brazil propose)"
+    assert rewrite_query("and the outcome?", ["what did india propose for Opinion 5"]).startswith("what was the outcome?")
+    assert rewrite_query("and ghana?", ["what did brazil propose"]) == "what did ghana propose"
+
+
 def test_numbers_alone_ask_the_same_of_the_places_so_numbered():
     from assistant.query.conversation import rewrite_query
 

@@ -352,7 +352,7 @@ _RELATIONAL = re.compile(
     r"^\W*(?:(?:and|so|but)\s+)?(?:what(?:'s|’s)?|which|who|give\s+me|show\s+me|(?:was|were|is|are)\s+there)"
     r"(?:\s+(?:was|were|is|are|did))?\s+(?:the|any|a|an)\s+(?:(?:exact|full|final|main|original|actual|precise|real)\s+)?"
     r"(?:reasons?|outcome|results?|wording|text|version|details?|objections?|opposition|response|reaction|"
-    r"differences?|rationale|decision|arguments?)\W*$",
+    r"differences?|rationale|decision|arguments?|conclusions?|reply|answer)\W*$",
     re.I,
 )
 # A question about a "the …" it never identifies: "what was the answer?", "where could the discussion continue
@@ -578,6 +578,9 @@ def rewrite_query(question: str, history) -> str:
     if what_about and (not question.lower().startswith("and ") or len(_WORD.findall(question)) <= 4
                        or _ASKED_AGAIN.match(question.strip())):
         subject = what_about.group(1).strip()
+        if _RELATIONAL.match(f"what was {subject}"):
+            # "and the reaction?", "and the outcome?": what came of the last question's thing, not a new doer of it
+            return f"what was {subject.rstrip(' ?')}? ({previous.rstrip(' ?')})"
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
                 if kind == "name":
