@@ -220,6 +220,19 @@ def test_two_actors_compared_are_set_side_by_side_each_with_what_it_did(planner,
     assert answer(planner, clauses, "the IEG chair and the WG3 chair, same person?", "annex-1/wg-3/p1").plan != "compare"
 
 
+def test_whether_a_word_got_into_an_opinion_is_settled_by_the_working_groups_decision(planner, clauses):
+    result = answer(planner, clauses, 'did turkey get "organization" added to Opinion 5', "annex-1/wg-3/p13")
+    assert result.plan == "yesno"
+    assert result.answer.split("[1]")[0].endswith("endorsed Draft Opinion 5 with the addition of the word “organization” "
+                                                   "and the revised recognizing (a) made by consensus, and submitted it "
+                                                   "to the consideration of the Plenary. ")
+    from assistant.answer.decisions import FATE
+
+    assert FATE.search("did avanti's edits make it into op 2") and FATE.search("did it go in?")
+    assert not FATE.search("which recommendations get listed in opinion 2")
+    assert not FATE.search("should regulation get in the way of peering")
+
+
 def test_what_one_actor_said_about_anothers_doing_needs_a_sentence_naming_both(planner, clauses):
     hits = hits_for(clauses, "annex-1/wg-3/p13")
     # no sentence names the United States and Brazil together

@@ -20,7 +20,10 @@ DECISION = re.compile(r"\b(?:endorsed|agreed to|adopted|not adopted|decided|conc
 # "Was Opinion 3 changed?": the Working Group's own decision about the Opinion settles it.
 FATE = re.compile(rf"\b(?:{TAKEN_UP}|chang\w*|amend\w*|modif\w*|alter\w*|pass\w*|"
                    r"final\w*|rejected|dropped|survive\w*|outcome|end up|ended up|merg\w*|combin\w*|separate\w*|split|"
-                   r"decid\w*|decision\w*|verdict|fate)\b", re.I)
+                   r"decid\w*|decision\w*|verdict|fate|"
+                   # "did 'relevant' go in?", "did turkey get its paragraph into op 6", "what got added to op 5"
+                   r"added|inserted|go(?:es)?\s+in|went\s+in|(?:get|got|make|made)\s+(?:(?![a-z]+ed\b)[\w’'\"“”-]+\s+){1,3}?"
+                   r"in(?:to)?(?=\s*(?:$|[?.!,]|(?:the\s+)?(?:op|opinion|text|final|draft|it)\b)))\b", re.I)
 
 
 
