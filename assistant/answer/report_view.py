@@ -235,10 +235,6 @@ class ReportView:
             count = self.actor_words.get(word) or self._prefix_count(word)
             if not count and (people_of := demonym_of(word, self.actor_words)):
                 word, count = people_of, self.actor_words[people_of]  # "the brazilians" are Brazil
-            if not count and len(word) > 4 and word.endswith("s") and self.actor_words.get(word[:-1]) \
-                    and word not in self._lower_words:
-                word, count = word[:-1], self.actor_words[word[:-1]]  # "brazils draft": Brazil's, typed without
-                # its apostrophe
             if not count and word in self._initials and (words[i].isupper() or (
                 word in self._lower_words and re.search(rf"\bthe\s+{re.escape(words[i])}\b", question, re.I)
             )):
