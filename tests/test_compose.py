@@ -260,6 +260,7 @@ def test_a_numbered_document_the_report_only_cites_has_no_content_to_give():
         "It recalls the UNGA Resolutions (2011 A/RES/65/141, 2012 A/RES/67/195)."
     )
     assert "document 12" in uncited_content("what exactly is in information document 12 from apnic", report)
+    assert "document 12" in uncited_content("whats in information document 12", report)  # typed without its apostrophe
     assert "65/141" in uncited_content("what did unga resolution 65/141 say", report)
     assert uncited_content("what does unga resolution 67/195 state", report) is None  # "which states …"
     assert uncited_content("what did resolution 101 say", report) is None  # "decided that …"

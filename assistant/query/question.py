@@ -392,7 +392,7 @@ def unstated_members(question: str, sentences: list[str]) -> str | None:
 
 
 _ASKS_CONTENT = re.compile(
-    r"\bwhat(?:\s+(?:actually|exactly|really))?(?:'s|’s|\s+is|\s+was|\s+are)?\s+(?:actually\s+|exactly\s+|really\s+)?in\s+"
+    r"\bwhat(?:\s+(?:actually|exactly|really))?(?:'s|’s|s|\s+is|\s+was|\s+are)?\s+(?:actually\s+|exactly\s+|really\s+)?in\s+"
     r"(?P<a>.+?)\s*(?:[?.!]|$)|"
     r"\bwhat\s+(?:does|did|do)\s+(?P<b>.+?)\s+(?:actually\s+|exactly\s+|really\s+)?"
     r"(?:say|state|recommend|contain|conclude|find|cover|set out|propose|argue)\b|"
