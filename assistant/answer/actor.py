@@ -10,6 +10,7 @@ from assistant.answer.compose import source_name
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, OUTCOME, in_places
 from assistant.answer.draft import Draft
+from assistant.answer.shape import actor_at
 from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.records import Hit
@@ -354,7 +355,7 @@ _SAID_ABOUT = re.compile(
 )
 
 
-def said_about(ctx: PlanContext, question: str, actors: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def said_about(question: str, actors: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The actors a question asks to have spoken (named before "say about") and those whose doing it asks about
     (named after it): ("united states",), ("brazil",) of "what did the us say about brazil's draft"."""
     asked = _SAID_ABOUT.search(unaccented(question))
@@ -362,9 +363,7 @@ def said_about(ctx: PlanContext, question: str, actors: tuple[str, ...]) -> tupl
         return (), ()
     before, after = [], []
     for actor in actors:
-        at = re.search(rf"\b{re.escape(unaccented(actor))}", unaccented(question), re.I)
-        if at is None and " " in actor:
-            at = re.search(rf"\b{initials(actor)}\b", question, re.I)
+        at = actor_at(question, actor)
         if at is not None:
             (before if at.start() < asked.start() else after if at.start() >= asked.end() else []).append(actor)
     return tuple(before), tuple(after)

@@ -13,6 +13,7 @@ from assistant.answer.listing import section_key, named_sections
 from assistant.answer.overview import OPERATIVE
 from assistant.query.question import tokenize
 from assistant.records import Clause, Hit
+from assistant.search.route import numbered_places
 from assistant.report.sentences import Unit
 
 # Words of a comparison question that name no topic ("how do opinions 3 and 4 differ").
@@ -146,10 +147,12 @@ def _topic(query: str) -> str:
 def compose_actors_compared(ctx: PlanContext, query: str, actors: tuple[str, ...], places) -> Draft | None:
     """Two or three actors side by side ("turkey's op6 proposal vs india's", "leuthard's speech vs chehade's"):
     under each, what the report tells them doing closest to the question, in the places asked about."""
-    # "the IEG chair vs the WG3 chair": an office, held by someone the question does not name, is not a side
-    sides = [a for a in actors if not OFFICE.match(a)][:MOST_SIDES]
-    if len(sides) < 2 or len(sides) < len(actors) or not all(heard_anywhere(ctx, (a,)) for a in sides):
-        return None  # "the two strategic dialogue sessions" are things compared, which no one is heard as
+    # "the IEG chair vs the WG3 chair": an office, held by someone the question does not name, is not a side;
+    # "the two strategic dialogue sessions" are things compared, which no one is heard as
+    if not 2 <= len(actors) <= MOST_SIDES or any(OFFICE.match(a) for a in actors) \
+            or not all(heard_anywhere(ctx, (a,)) for a in actors):
+        return None
+    sides = list(actors)
     draft = ctx.draft()
     names = [as_written(ctx, a) for a in sides]
     found = [_closest_told(ctx, query, actor_mentions(ctx, query, (actor,), places)) for actor in sides]
@@ -176,17 +179,18 @@ def _closest_told(ctx: PlanContext, query: str, units: list[Unit]) -> list[Unit]
 
 
 def _naming_alone(ctx: PlanContext, side: Clause, sides: list[Clause], body: list[Clause]) -> list[Clause]:
-    """Clauses outside `side` that name it and none of the other `sides` ("Working Group 3", "WG3")."""
-    def naming(head: Clause) -> re.Pattern:
-        name = _place_name(head)
-        short = "op" if name.startswith("Opinion") else "wg"
-        number = name.split()[-1]
-        return re.compile(rf"\b(?:{re.escape(name)}|{short}\s?{number})\b(?!\s*(?:,|and|&|or)\s*\d)", re.I)
-
-    mine, others = naming(side), [naming(o) for o in sides if o is not side]
+    """Clauses outside the Working Group `side` that name it and none of the other `sides` ("Working Group 3:
+    Chair Mr Petko Kantchev" in Part I), read as the search reads the places a text names."""
+    others = {o.working_group for o in sides if o is not side}
     inside = {c.id for c in body}
-    return [c for c in ctx.view.clauses if c.kind != "heading" and c.id not in inside and mine.search(c.text)
-            and not any(o.search(c.text) for o in others)]
+    out = []
+    for clause in ctx.view.clauses:
+        if clause.kind == "heading" or clause.id in inside:
+            continue
+        groups = numbered_places(clause.text)[1]
+        if side.working_group in groups and not groups & others:
+            out.append(clause)
+    return out
 
 
 def _only(head: Clause) -> Places:

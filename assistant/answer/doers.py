@@ -76,7 +76,7 @@ def _owners(view, query: str) -> list[str]:
     own = own_words(query)
     earlier = [a for a in view.actors_in(query) if a not in view.actors_in(own)]
     act = _ASKED_ACT.search(_QUOTED.sub(" ", own))
-    after = [a for a in view.actors_in(own[act.end():])] if act else []
+    after = list(view.actors_in(own[act.end():])) if act else []
     return list(dict.fromkeys(earlier + after))
 
 

@@ -104,10 +104,10 @@ class Planner:
             # merely names her answers nothing she said
             name = joined_names(query, [as_written(ctx, a) for a in actors])
             return Planned("actor", None, f"it names {name} but records nothing said or put forward by them")
-        speakers, spoken_of = said_about(ctx, own, ctx.view.actors_in(own)) if self.unheard else ((), ())
+        speakers, spoken_of = said_about(own, ctx.view.actors_in(own)) if self.unheard else ((), ())
         if (speakers and spoken_of and shape in ("actor", "fact", "yesno") and not any(OFFICE.match(a) for a in speakers)
                 and not set(speakers) & set(spoken_of) and not heard_together(ctx, speakers, spoken_of)):
-            # "what did the us say about brazil's draft": no paragraph names both, so nothing the US said of it
+            # "what did the us say about brazil's draft": no sentence names both, so nothing the US said of it
             who = joined_names(query, [as_written(ctx, a) for a in speakers])
             whom = joined_names(query, [as_written(ctx, a) for a in spoken_of])
             return Planned("actor", None, f"it records nothing {who} said about what {whom} did or put forward")

@@ -119,6 +119,16 @@ _ASKS_NAME_OF = re.compile(r"\b(?:called|titled|entitled|title|name of)\b", re.I
 _DOCUMENT_NEXT = re.compile(r"\s+(?:resolutions?|res|decisions?|declarations?|documents?|agenda|reports?)\b", re.I)
 
 
+def actor_at(question: str, actor: str) -> re.Match | None:
+    """Where the question names the actor: as the report spells it, unaccented ("toure" for "Touré"), or by its
+    initials ("the US" for the "United States")."""
+    question = unaccented(question)
+    at = re.search(rf"\b{re.escape(unaccented(actor))}", question, re.I)
+    if at is None and " " in actor:
+        at = re.search(rf"\b{initials(actor)}\b", question, re.I)
+    return at
+
+
 def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
     """The actors a question asks about as the doer: named before its verb ("what did Ghana propose") or
     as an owner ("India's points") — not the one a verb is done to ("ask the Secretary-General")."""
@@ -126,10 +136,7 @@ def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
     verb = _ACTOR_VERB.search(question)
     out = []
     for actor in actors:
-        at = re.search(rf"\b{re.escape(unaccented(actor))}", question, re.I)
-        if at is None and " " in actor:
-            # "what did the US say": the "United States" by its initials
-            at = re.search(rf"\b{initials(actor)}\b", question, re.I)
+        at = actor_at(question, actor)
         if at is None:
             continue
         rest = question[at.end() + len(re.match(r"[\w-]*", question[at.end():]).group(0)):]
