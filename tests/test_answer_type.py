@@ -88,3 +88,7 @@ def test_an_address_asked_for_and_given_by_no_sentence_is_said_to_be_missing():
     people = ["Petko Kantchev", "Daniel Cavalcanti"]
     assert unstated_contact("whats petko kantchev's email", given, people) == "an e-mail address or website"
     assert unstated_contact("how do i reach mr cavalcanti by email", given, people) is None
+    # an e-mail address is not a telephone number
+    assert unstated_contact("what's daniel cavalcanti's phone number", given, people) == "a telephone number"
+    assert unstated_contact("fax no. for the wg1 chair?", given) == "a telephone number"
+    assert unstated_contact("cavalcanti's phone?", ["Call Mr Cavalcanti on +41 22 730 5111."], people) is None

@@ -23,6 +23,8 @@ _DATE = re.compile(
 )
 _PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Mme|Dr|Prof|Sir|H\.\s?E)\.?\s+[A-Z][\w’'-]+")
 _CONTACT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.\S+", re.I)
+# a telephone number: an international prefix or eight digits and more, grouped by spaces, dots or dashes
+_PHONE = re.compile(r"(?:\+|\b00)\d{1,3}[\s.-]?(?:\(\d+\)[\s.-]?)?\d[\d\s.-]{5,}\d\b|\b\d{2,4}(?:[\s.-]\d{2,4}){3,}\b")
 _CODE = re.compile(r"\b[A-Z][A-Z0-9]*-\d+/\d+\b|\b(?:Doc(?:ument)?|Resolution|Decision)\s+(?:No\.?\s*)?\d+\b")
 _COUNTED = re.compile(r"\b(?:in total|total of|numbered|attended by|some|around|about|over|more than)\s+\d", re.I)
 
@@ -33,6 +35,7 @@ _TITLE = re.compile(
     rf"\b[A-Z][\w’'-]*(?:\s+(?:{_SMALL}\s+)*[A-Z0-9][\w’'-]*){{3,}}|[“\"][A-Z][^”\"]*?(?:\s+[^”\"\s]+){{2,}}[”\"]"
 )
 _ASKS_TITLE = re.compile(r"\b(?:titles?|entitled|called|named)\b|\bname of (?:the|its|their) (?!chair|vice|minister|moderator|speaker)", re.I)
+_ASKS_PHONE = re.compile(r"\b(?:tele)?phone\b|\bfax\b|\b(?:mobile|cell|contact)\s+(?:phone\s+)?(?:number|no\.?)", re.I)
 _ASKS_CONTACT = re.compile(r"\b(?:e-?mail|contact(?:ed| details| address)|web\s?site|url|web\s+address)\b", re.I)
 _ASKS_CODE = re.compile(r"\b(?:document|reference|symbol|contribution)\s+(?:number|no\.?|code|symbol)\b", re.I)
 # The question word must lead its clause: "people who are not yet online" asks for no person.
@@ -59,6 +62,8 @@ _ASKS_PERSON = re.compile(rf"{_LEAD}(?:who|whom)\b|\bwhich (?:person|official|mi
 def expected_type(question: str) -> str | None:
     """The answer type a question asks for (date, person, count, contact, code, actor or title), or None
     when it asks for no particular kind of thing."""
+    if _ASKS_PHONE.search(question):
+        return "phone"
     if _ASKS_CONTACT.search(question):
         return "contact"
     if _ASKS_CODE.search(question):
@@ -78,18 +83,22 @@ def expected_type(question: str) -> str | None:
 
 
 def unstated_contact(question: str, sentences: list[str], people: Iterable[str] = ()) -> str | None:
-    """An e-mail address or website asked for that none of the answer's sentences gives (the report may name
-    the person asked about without any way to reach them). When the question names one of the report's `people`,
-    the address must be given in a sentence naming them: another person's address is not theirs."""
-    if expected_type(question) != "contact":
+    """An e-mail address, website or telephone number asked for that none of the answer's sentences gives (the
+    report may name the person asked about without any way to reach them, or give an address and no number). When
+    the question names one of the report's `people`, the address must be given in a sentence naming them: another
+    person's address is not theirs."""
+    wanted = expected_type(question)
+    if wanted not in ("contact", "phone"):
         return None
     asked = unaccented(question).lower()
     surnames = {unaccented(p.split()[-1]).lower() for p in people if len(p.split()[-1]) > 2}
     named = [s for s in surnames if re.search(rf"\b{re.escape(s)}\b", asked)]
-    given = [t for t in sentences if holds_type(t, "contact")]
+    given = [t for t in sentences if holds_type(t, wanted)]
     if named:
         given = [t for t in given if any(s in unaccented(t).lower() for s in named)]
-    return None if given else "an e-mail address or website"
+    if given:
+        return None
+    return "a telephone number" if wanted == "phone" else "an e-mail address or website"
 
 
 def names(text: str) -> set[str]:
@@ -110,6 +119,8 @@ def holds_type(text: str, answer_type: str | None, common: frozenset[str] = froz
         return bool(_PERSON.search(text))
     if answer_type == "contact":
         return bool(_CONTACT.search(text))
+    if answer_type == "phone":
+        return bool(_PHONE.search(text))
     if answer_type == "code":
         return bool(_CODE.search(text))
     if answer_type == "title":
