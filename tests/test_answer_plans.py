@@ -1243,3 +1243,12 @@ def test_a_fact_answer_shows_its_lead_first_whatever_the_search_ranked_first():
         draft.bullets.append(draft.quote(Unit("p1", 0, 19, "Alpha is said here.")))
         answer = draft.finish("q", "q", plan, hits, 5)
         assert [h.clause.id for h in answer.retrieved] == shown, plan
+
+
+def test_why_after_what_an_actor_proposed_is_the_reason_given_with_its_proposal(planner, clauses):
+    # the search brings the paragraph on what the amendments became; Ghana's reason is in the one before
+    result = answer(planner, clauses, "why? (what change did ghana suggest for Opinion 2)", "annex-1/wg-1/p10")
+    assert "to reflect the balance in both demand and supply sides" in result.answer
+    # why a proposal was dropped asks for the outcome's reasons, which others give
+    dropped = answer(planner, clauses, "why was ghana's amendment dropped from opinion 2", "annex-1/wg-1/p10")
+    assert "to reflect the balance" not in dropped.answer

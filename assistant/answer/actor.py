@@ -250,6 +250,22 @@ def _acts_at(text: str, match: re.Match) -> bool:
     return bool(_ACTS_AFTER.match(text[match.end():]) or _ACTS_BEFORE.search(text[: match.start()]))
 
 
+# a purpose or a cause given with an act: "Ghana proposed the addition of …, to reflect the balance …"
+_PURPOSE = re.compile(
+    r",\s+(?:in order\s+)?to\s+(?!the\b|a\b|an\b|be\b)[a-z]{3,}\b|\b(?:because|since|so that|in order to|so as to|"
+    r"with a view to|aim(?:ed|ing)? (?:to|at)|given that|sought to)\b",
+    re.I,
+)
+
+
+def reasons_given(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
+    """Sentences where the actors do something and say what for, in the places asked about: the reason a
+    "why?" after "what did ghana want in op2" asks for is given with the act itself."""
+    named = actor_names(ctx, actors)
+    return [u for u in _mentions(ctx, actors, places)
+            if _PURPOSE.search(u.text) and any(_acts_at(u.text, m) for m in named.finditer(u.text))]
+
+
 def _mentions(ctx: PlanContext, actors: tuple[str, ...], places) -> list[Unit]:
     view = ctx.view
     named = actor_names(ctx, actors)

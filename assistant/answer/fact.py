@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.actor import SPEECH_OPENS, actor_names, owned_outcomes
+from assistant.answer.actor import SPEECH_OPENS, actor_names, owned_outcomes, reasons_given
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, decisions
 from assistant.answer.draft import Draft
+from assistant.answer.shape import ASKS_ITS_FATE
+from assistant.query.conversation import own_words
 from assistant.records import Hit
 from assistant.report.sentences import Unit
 
@@ -42,6 +44,15 @@ def compose_fact(
         after = _next_unit(ctx, best)
         if after is not None and after not in units:
             units.insert(units.index(best) + 1, after)
+        # "why?" after "what did ghana want in op2": the actor's own reason, given with its act, leads; "why was
+        # brazil's draft dropped" asks for the reasons of an outcome, which others give
+        asked = own_words(query)
+        given = reasons_given(ctx, tuple(actors), places) if actors and not (
+            FATE.search(asked) or ASKS_ITS_FATE.search(asked)) else []
+        if given:
+            closest = max(zip(ctx.relevance(query, given), given), key=lambda x: x[0])[1]
+            if closest not in units:
+                units.insert(1, closest)
     added = 0
     if chosen:
         # a sentence that opens by pointing back ("These documents were not discussed", "However, …") finishes
