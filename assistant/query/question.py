@@ -101,6 +101,7 @@ _WHAT_FOLLOWED = re.compile(
     r"(?:accepted|adopted|approved|agreed|included|taken|kept|dropped|rejected|endorsed|passed|granted|get|got|"
     r"succeed\w*|work\w*|go through)\b|"
     r"\b(?:the|an?|any)\s+(?:answer|reply|response|reaction|outcome|result)\b|\brespon(?:d|ded|se)\b|\breact\w*|"
+    r"\b(?:answer(?:ed|s)?|repl(?:y|ied|ies)\s+to)\s+(?:it|that|this|them|him|her)\b|"
     r"^\W*(?:and\s+|so\s+)?who\s+(?:answered|replied)(?:\s+(?:it|that|them|him|her|first|back))?\W*$|"
     r"\bhappen\w*\s+(?:next|then|after|(?:to|with) (?:it|that|them|those|this))|\bafter that\b|\bin the end\b|\bend(?:ed)? up\b|"
     r"\bwhat came of\b",
