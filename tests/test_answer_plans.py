@@ -1252,3 +1252,12 @@ def test_why_after_what_an_actor_proposed_is_the_reason_given_with_its_proposal(
     # why a proposal was dropped asks for the outcome's reasons, which others give
     dropped = answer(planner, clauses, "why was ghana's amendment dropped from opinion 2", "annex-1/wg-1/p10")
     assert "to reflect the balance" not in dropped.answer
+
+
+def test_who_objected_is_unsaid_where_the_report_tells_no_objection_at_all(planner, clauses):
+    # Working Group 3 tells of "significant discussion" on Brazil's draft, and of no one objecting to it
+    planned = planner.plan("which countries opposed brazil's draft opinion, by name?", hits_for(clauses, "annex-1/wg-3/p20"))
+    assert planned.draft is None and "names no one who objected" in planned.unsaid
+    # "other delegates argued that the current text is an output of consensus": objectors told without a name
+    told = planner.plan("who opposed turkey's amendment to op 6", hits_for(clauses, "annex-1/wg-3/p5"))
+    assert told.draft is not None

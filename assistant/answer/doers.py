@@ -86,30 +86,7 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
     if act is None:
         return None
     view = ctx.view
-    verbs = _ACTS[act]
-    # per name, the sentences that tell it did the act: said of it directly ("Ghana proposed …") before
-    # listed as the source of a contribution
-    told: dict[str, list[tuple[int, Unit]]] = {}
-    # the doers of an act on someone's thing are those told of beside that someone, who is not one of them
-    about = _owners(view, query) if not places.count else []
-    about_pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in about), re.I) if about else None
-    for clause in view.clauses:
-        if clause.kind == "heading" or not in_places(clause, places, view):
-            continue
-        if about_pattern is not None and not about_pattern.search(clause.text):
-            continue
-        for unit in view.units(clause):
-            if places.opinions and _names_other_opinion(unit.text, places.opinions):
-                continue
-            for actor in _names(view, unit.text):
-                if actor in about:
-                    continue  # "who supported turkey's amendment": not Turkey
-                if re.search(rf"\b{re.escape(actor)}-\d", unit.text, re.I):
-                    continue  # "WTPF-13/6" is a document number, not a doer
-                if _did(actor, verbs, unit.text, sources=False):
-                    told.setdefault(actor, []).append((0, unit))
-                elif _did(actor, verbs, unit.text, sources=act == "propos"):
-                    told.setdefault(actor, []).append((1, unit))
+    told = _told(ctx, query, places, act)
     if len(told) < 2:
         return None  # one name is a fact, not a list: the fact plan quotes it
     chosen: dict[Unit, list[str]] = {}
@@ -143,6 +120,51 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
         draft.bullets.append(f"… and {len(chosen) - shown} more sentences.")
     draft.anchored = True
     return draft
+
+
+def _told(ctx: PlanContext, query: str, places, act: str) -> dict[str, list[tuple[int, Unit]]]:
+    """Per name, the sentences that tell it did the act: said of it directly ("Ghana proposed …", kind 0) before
+    listed as the source of a contribution (kind 1)."""
+    view = ctx.view
+    verbs = _ACTS[act]
+    told: dict[str, list[tuple[int, Unit]]] = {}
+    about = _owners(view, query) if not places.count else []
+    for clause in _in_scope(ctx, query, places, about):
+        for unit in view.units(clause):
+            if places.opinions and _names_other_opinion(unit.text, places.opinions):
+                continue
+            for actor in _names(view, unit.text):
+                if actor in about:
+                    continue  # "who supported turkey's amendment": not Turkey
+                if re.search(rf"\b{re.escape(actor)}-\d", unit.text, re.I):
+                    continue  # "WTPF-13/6" is a document number, not a doer
+                if _did(actor, verbs, unit.text, sources=False):
+                    told.setdefault(actor, []).append((0, unit))
+                elif _did(actor, verbs, unit.text, sources=act == "propos"):
+                    told.setdefault(actor, []).append((1, unit))
+    return told
+
+
+def _in_scope(ctx: PlanContext, query: str, places, about: list[str] | None = None) -> list[Clause]:
+    """The clauses where the act asked about is looked for: in the places asked, and, for an act on someone's
+    thing, those telling of that someone (the doers are told of beside them)."""
+    view = ctx.view
+    about = _owners(view, query) if about is None and not places.count else (about or [])
+    about_pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in about), re.I) if about else None
+    return [c for c in view.clauses if c.kind != "heading" and in_places(c, places, view)
+            and (about_pattern is None or about_pattern.search(c.text))]
+
+
+def unnamed_objectors(ctx: PlanContext, query: str, places) -> str | None:
+    """Who objected, asked where the report names no one objecting ("which countries opposed brazil's draft"):
+    it tells of "some delegates" and "many delegates" at most, and the reason says so."""
+    if asked_act(query) != "object" or _told(ctx, query, places, "object"):
+        return None
+    # "other delegates argued that the current text is an output of consensus": told, though by no name
+    verbs = re.compile(rf"\b(?:{_ACTS['object']})", re.I)
+    if any(verbs.search(unit.text) for clause in _in_scope(ctx, query, places) for unit in ctx.view.units(clause)):
+        return None
+    return f"it names no one who {_ACT_PHRASE['object']}"
 
 
 # Words that ask who did something, or where, not what: "which countries proposed amendments to Opinion 2"

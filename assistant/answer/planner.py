@@ -28,7 +28,7 @@ from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
 from assistant.answer.compose import numbered_labels
 from assistant.answer.definition import compose_definition
-from assistant.answer.doers import asked_act, compose_doers
+from assistant.answer.doers import asked_act, compose_doers, unnamed_objectors
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.fates import asks_every_fate, compose_fates
@@ -125,6 +125,9 @@ class Planner:
             doers = compose_doers(ctx, query, places)
             if doers is not None:
                 return Planned("list", doers)
+            unnamed = unnamed_objectors(ctx, query, places) if self.unheard else None
+            if unnamed:
+                return Planned(shape, None, unnamed)
         if shape in ("list", "fact", "yesno") and not places.opinions and not actors and asks_every_fate(own):
             # "which opinions were amended?", "what did working group 1 decide?": each Opinion's decision, gathered
             # from the Working Group reports (those of the groups named)
