@@ -77,6 +77,9 @@ REPORT = (
         ("how many of the delegates were women", "it never mentions women"),  # the part counted, named last
         ("how many of the delegates were ministers", None),
         ("How many attendees were there?", None),  # the report's "attended"
+        ("what was the vote count on the draft", "it never mentions vote"),  # a count by another name
+        ("the number of votes for opinion 6?", "it never mentions votes"),
+        ("number of ministers at the forum", None),
         ("What did WTPF13 decide?", None),
         ("Is IPv6-ready equipment mentioned?", None),
         ("Was the IPv6/WTPF-13 link made?", None),

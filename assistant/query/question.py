@@ -238,7 +238,7 @@ _ACTOR_PHRASE = re.compile(
     rf"institute|authority|regulator)\s+{_ACTOR_VERB}\b",
     re.I,
 )
-_HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)", re.I)
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z][\w-]*)|\bnumber\s+of\s+([a-z][\w-]*)|\b([a-z][\w-]*)\s+(?:count|tally)\b", re.I)
 # "how many of the delegates were women": what is counted is the part the last word names
 _HOW_MANY_WERE = re.compile(
     r"\bhow many\s+(?:of\s+(?:the|them|those|these)\s+)?(?:[\w-]+\s+){0,2}?(?:were|are|was|is)\s+(?:(?:a|an)\s+)?"
@@ -297,9 +297,11 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
         if (modifier.lower() not in STOPWORDS and _knows(head, vocabulary, joined)
                 and not _knows(modifier, vocabulary, joined)):
             return f"it never mentions {modifier} {head}"
-    for counted in (_HOW_MANY.search(question), _HOW_MANY_WERE.search(question)):
-        if counted and counted.group(1).lower() not in STOPWORDS and not _knows(counted.group(1), vocabulary, joined):
-            return f"it never mentions {counted.group(1).lower()}"
+    for counted in (*_HOW_MANY.finditer(question), _HOW_MANY_WERE.search(question)):
+        # "how many votes", "the number of votes", "the vote count": what is counted, which the report never names
+        thing = next((g for g in counted.groups() if g), None) if counted else None
+        if thing and thing.lower() not in STOPWORDS and not _knows(thing, vocabulary, joined):
+            return f"it never mentions {thing.lower()}"
     for match in _WHERE_IN.finditer(question):
         # "how many IXPs are there in africa": the place the question is about, which the report never names
         if match.group(1).lower() not in _MANNER and not _knows(match.group(1), vocabulary, joined):
