@@ -53,6 +53,7 @@ _ACT_PHRASE = {
     "request": "made requests",
 }
 MAX_DOERS = 12
+MAX_UNNAMED = 3  # sentences telling of objectors by no name ("other delegates argued …")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]|(?<!\w)'[^']*'(?!\w)")
 
 
@@ -155,16 +156,28 @@ def _in_scope(ctx: PlanContext, query: str, places, about: list[str] | None = No
             and (about_pattern is None or about_pattern.search(c.text))]
 
 
-def unnamed_objectors(ctx: PlanContext, query: str, places) -> str | None:
-    """Who objected, asked where the report names no one objecting ("which countries opposed brazil's draft"):
-    it tells of "some delegates" and "many delegates" at most, and the reason says so."""
+def unnamed_objectors(ctx: PlanContext, query: str, places) -> tuple[Draft | None, str | None]:
+    """Who objected, asked where the report names no one objecting. Where it tells of objectors by no name
+    ("other delegates argued that the current text is an output of consensus"), those sentences, said to name no
+    one; where it tells of no objection at all ("which countries opposed brazil's draft"), the reason to abstain.
+    (None, None) when the question asks for no objectors or the report names some."""
     if asked_act(query) != "object" or _told(ctx, query, places, "object"):
-        return None
-    # "other delegates argued that the current text is an output of consensus": told, though by no name
+        return None, None
     verbs = re.compile(rf"\b(?:{_ACTS['object']})", re.I)
-    if any(verbs.search(unit.text) for clause in _in_scope(ctx, query, places) for unit in ctx.view.units(clause)):
-        return None
-    return f"it names no one who {_ACT_PHRASE['object']}"
+    # beside the one whose thing was objected to, wherever the question looks: "which countries were against it?
+    # (what did brazil propose in wg3)" is not answered by objections to Turkey's text in the same group
+    owners = _owners(ctx.view, query)
+    units = [u for clause in _in_scope(ctx, query, places, owners) for u in ctx.view.units(clause) if verbs.search(u.text)]
+    if not units:
+        return None, f"it names no one who {_ACT_PHRASE['object']}"
+    scores = ctx.relevance(query, units)
+    best = sorted(sorted(range(len(units)), key=lambda i: -scores[i])[:MAX_UNNAMED], key=lambda i: units[i].start)
+    draft = ctx.draft()
+    framed: set[str] = set()
+    lines = [line for i in best for line in ctx.lines(draft, units[i], framed, nested=False)]
+    draft.lead = f"The report names no one who {_ACT_PHRASE['object']}; it tells:"
+    draft.bullets = lines
+    return draft, None
 
 
 # Words that ask who did something, or where, not what: "which countries proposed amendments to Opinion 2"

@@ -125,9 +125,10 @@ class Planner:
             doers = compose_doers(ctx, query, places)
             if doers is not None:
                 return Planned("list", doers)
-            unnamed = unnamed_objectors(ctx, query, places) if self.unheard else None
-            if unnamed:
-                return Planned(shape, None, unnamed)
+            if self.unheard:
+                unnamed, unsaid = unnamed_objectors(ctx, query, places)
+                if unnamed is not None or unsaid:
+                    return Planned("list" if unnamed is not None else shape, unnamed, unsaid)
         if shape in ("list", "fact", "yesno") and not places.opinions and not actors and asks_every_fate(own):
             # "which opinions were amended?", "what did working group 1 decide?": each Opinion's decision, gathered
             # from the Working Group reports (those of the groups named)
