@@ -515,6 +515,8 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
         ("how did the secretariat answer it", True),
         ("did anyone reply to that", True),
         ("what does it answer", False),
+        ("when was it passed", False),  # a date asked of the last answer's thing
+        ("how long did they work", False),
         ("what did they propose?", False),
         ("who answered for the Secretariat at the opening", False),
         ("was Opinion 3 adopted?", False),

@@ -109,9 +109,14 @@ _WHAT_FOLLOWED = re.compile(
 )
 
 
+# "when was it passed", "how long did they work": a date, a length or a number asked of the last answer's
+# thing, not what came of it
+_ASKS_MEASURE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:when|how\s+(?:long|many|much|often)|what\s+(?:date|day|year|time))\b", re.I)
+
+
 def asks_what_followed(question: str) -> bool:
     """"did it get in?", "was that accepted?", "what was the answer?", "how did the group respond?"."""
-    return _WHAT_FOLLOWED.search(question) is not None
+    return _WHAT_FOLLOWED.search(question) is not None and _ASKS_MEASURE.search(question) is None
 
 
 def question_kind(question: str) -> str:
