@@ -988,3 +988,13 @@ def test_and_another_actor_swaps_the_doers_of_what_they_pointed_out():
     assert rewrite_query("and ripe ncc?", ["what did the us and isoc point out about Opinion 4"]) == (
         "what did ripe ncc point out about Opinion 4"
     )
+
+
+def test_and_another_thing_counts_it_where_the_last_question_counted():
+    read = rewrite_query("and contributions?", ["who chaired the IEG?", "how many experts took part in the IEG"])
+    assert read.startswith("how many contributions took part in the IEG")
+    assert rewrite_query("and ministers?", ["how many delegates attended"]) == "how many ministers attended"
+    # a topic, not a thing to count: what was counted stays
+    assert rewrite_query("and about regulation?", ["how many contributions mention broadband?"]).startswith(
+        "how many contributions"
+    )

@@ -587,7 +587,8 @@ def rewrite_query(question: str, history) -> str:
                     # "Fadi Chehadé’s message" → "Robert E. Kahn’s message": the whole name, not its first word
                     return _replace_name(previous, previous_anchors[kind][0], subject)
                 return _replace_first(previous, previous_anchors[kind][0], subject)
-        swapped = (_swap_numbered(previous, subject) or _swap_topic(previous, subject) or _swap_doer(previous, subject)
+        swapped = (_swap_numbered(previous, subject) or _swap_topic(previous, subject) or _swap_counted(previous, subject)
+                   or _swap_doer(previous, subject)
                    or _role_of(previous, subject) or _swap_addressee(previous, subject))
         if swapped:
             return swapped
@@ -659,6 +660,20 @@ def _swap_topic(previous: str, subject: str) -> str | None:
         return None
     last = found[-1]
     return f"{previous[: last.start()]}{subject.rstrip(' ?')}?"
+
+
+_HOW_MANY_OF = re.compile(r"\bhow\s+many\s+((?:[a-z][\w-]*\s+)?[a-z][\w-]*?s)\b", re.I)
+# a plural noun alone, maybe with one word before it: "contributions?", "the vice-chairs", "member states?"
+_PLURAL_ALONE = re.compile(r"^(?:the\s+)?((?:[a-z][\w-]*\s+)?[a-z][\w-]*[^s\W]s)\W*$", re.I)
+
+
+def _swap_counted(previous: str, subject: str) -> str | None:
+    """"and contributions?" after "how many experts took part in the IEG" counts the new thing where the last
+    question counted: "how many contributions took part in the IEG"."""
+    counted, alone = _HOW_MANY_OF.search(previous), _PLURAL_ALONE.match(subject.strip())
+    if counted is None or alone is None or alone.group(1).lower() in STOPWORDS:
+        return None
+    return f"{previous[: counted.start(1)]}{alone.group(1)}{previous[counted.end(1):]}"
 
 
 _DOER_PHRASE = re.compile(
