@@ -1262,3 +1262,14 @@ def test_who_objected_is_unsaid_where_the_report_tells_no_objection_at_all(plann
     told = answer(planner, clauses, "who opposed turkey's amendment to op 6", "annex-1/wg-3/p5")
     assert told.answer.startswith("The report names no one who objected")
     assert "other delegates argued that the current text is an output of consensus" in told.answer
+
+
+def test_whose_idea_and_who_else_sent_something_in_ask_for_the_proposers_but_the_one_already_told(planner, clauses):
+    from assistant.answer.doers import asked_act
+
+    assert asked_act("whose idea was that") == "propos"
+    assert asked_act("who else sent stuff in on that one") == "propos"
+    result = answer(planner, clauses, "who else sent stuff in on that one (turkey want changed in Opinion 1)",
+                    "annex-1/wg-1/p3")
+    assert result.plan == "list" and "United States" in result.answer
+    assert not re.search(r"^- Turkey:", result.answer, re.M)  # the one asked about before is not "else"

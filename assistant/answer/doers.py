@@ -22,7 +22,7 @@ from assistant.report.sentences import Unit
 _WHO = re.compile(
     r"\b(?:which|what|every|list(?:\s+all)?(?:\s+the)?|name(?:\s+all)?(?:\s+the)?|all(?:\s+the)?)\s+"
     r"(?:countries|delegations|delegates|members|member states|organi[sz]ations|stakeholders|participants|bodies|"
-    r"companies|entities|ones)\b|\bwho\b|\b(?:which|what|any|every|anyone|anybody)\s+(?:country|countries|delegations?|organi[sz]ations?|member states?|bod(?:y|ies))\b|"
+    r"companies|entities|ones)\b|\bwho\b|\bwhose\s+(?:idea|proposal|suggestion|amendment|initiative|text|wording)\b|\b(?:which|what|any|every|anyone|anybody)\s+(?:country|countries|delegations?|organi[sz]ations?|member states?|bod(?:y|ies))\b|"
     r"\b(?:did|was|were)\s+(?:anyone|anybody)\b",
     re.I,
 )
@@ -38,11 +38,12 @@ _ACTS = {
     "request": r"request\w*|ask\w*|call\w*",
 }
 _ASKED_ACT = re.compile(
-    r"\b(?:(argu\w*\s+(?:about|over|on)|debat\w*|discuss\w*|weigh\w*\s+in|took part|take part)|(propos\w*|suggest\w*|amend\w*|submit\w*|contribut\w*|want\w*(?!\s+to\s+know))|(support\w*|back(?:ed|ing|s)|endors\w*)|"
+    r"\b(?:(argu\w*\s+(?:about|over|on)|debat\w*|discuss\w*|weigh\w*\s+in|took part|take part)|(propos\w*|suggest\w*|amend\w*|submit\w*|contribut\w*|want\w*(?!\s+to\s+know)|idea|initiative|sen[dt]\s+(?:\w+\s+)?in)|(support\w*|back(?:ed|ing|s)|endors\w*)|"
     r"(object\w*|oppos\w*|disagree\w*|against|push\w* back)|(withdr\w*|back\w* (?:off|down)|gave up|dropp\w*)|"
     r"(request\w*|ask\w* for|wanted\s+to\s+know))\b",
     re.I,
 )
+_ELSE = re.compile(r"\b(?:else|other(?:s| ones?| countries| delegations)?)\b", re.I)
 _SPOKE = re.compile(r"\b(?:spoke|speak\w*|interven\w*|took the floor|participat\w*|had a say)\b", re.I)
 _ACT_PHRASE = {
     "debate": "took part in the debate",
@@ -130,12 +131,15 @@ def _told(ctx: PlanContext, query: str, places, act: str) -> dict[str, list[tupl
     verbs = _ACTS[act]
     told: dict[str, list[tuple[int, Unit]]] = {}
     about = _owners(view, query) if not places.count else []
+    own = own_words(query)
+    # "who else sent stuff in on that one? (what did turkey want changed in op 1)": not Turkey
+    others = [a for a in view.actors_in(query) if a not in view.actors_in(own)] if _ELSE.search(own) else []
     for clause in _in_scope(ctx, query, places, about):
         for unit in view.units(clause):
             if places.opinions and _names_other_opinion(unit.text, places.opinions):
                 continue
             for actor in _names(view, unit.text):
-                if actor in about:
+                if actor in about or actor in others:
                     continue  # "who supported turkey's amendment": not Turkey
                 if re.search(rf"\b{re.escape(actor)}-\d", unit.text, re.I):
                     continue  # "WTPF-13/6" is a document number, not a doer
