@@ -152,7 +152,12 @@ class Assistant:
         uses = self.settings.uses
         if read_as is not None and last_cited and uses("followups"):
             hits = self._pointed_at_first(cleaned, last_cited, hits)
-        unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) if uses("unknown-specifics") else None
+        unknown = None
+        if uses("unknown-specifics"):
+            # a follow-up's own words too: "how many of them were women (how many delegates came)" asks of women
+            unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) or (
+                unknown_specifics(own_words(query), self._report_lower, self.composer.vocabulary)
+                if own_words(query) != query else None)
         if not unknown and uses("after-the-report"):
             unknown = after_the_report(own_words(query), self.planner.written)
         if not unknown and uses("only-referred"):

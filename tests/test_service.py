@@ -162,3 +162,8 @@ def test_a_bare_noun_phrase_asks_the_last_question_of_what_it_names(hash_assista
     assert answer.read_as is not None and answer.read_as.startswith("how many sector members attended")
     assert "49 Sector Members" in answer.answer
     assert hash_assistant.ask("sector members?").read_as is None  # with no conversation it stands alone
+
+
+def test_a_follow_up_asking_of_something_the_report_never_mentions_is_unanswered(hash_assistant):
+    answer = hash_assistant.ask("how many of them were women", history=["how many delegates came to wtpf-13"])
+    assert answer.abstained and "never mentions women" in answer.answer
