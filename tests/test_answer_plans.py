@@ -1273,3 +1273,11 @@ def test_whose_idea_and_who_else_sent_something_in_ask_for_the_proposers_but_the
                     "annex-1/wg-1/p3")
     assert result.plan == "list" and "United States" in result.answer
     assert not re.search(r"^- Turkey:", result.answer, re.M)  # the one asked about before is not "else"
+
+
+def test_an_overview_of_a_short_name_reads_the_paragraph_that_introduces_it(planner, clauses):
+    result = answer(planner, clauses, "give me the short version of what wtpf-13 was", "part-1/p10", "part-1/p3")
+    assert result.answer.startswith("According to Part I of the report, the Fifth World Telecommunication/ICT Policy Forum (WTPF-13) was held")
+    # a name qualifying what is asked about is not the topic
+    other = answer(planner, clauses, "how did the prep process for wtpf-13 work", "part-1/p10", "part-1/p3")
+    assert "(WTPF-13) was held" not in other.answer.split("\n")[0]

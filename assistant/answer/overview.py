@@ -15,7 +15,7 @@ from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.shape import OVERVIEW_WORDING
 from assistant.records import Clause, Hit
 from assistant.query.conversation import own_words
-from assistant.query.question import tokenize
+from assistant.query.question import STOPWORDS, tokenize
 from assistant.report.sentences import Unit
 
 OPERATIVE = re.compile(r"^(?:is of the view|invites?|requests?|resolves?|decides?|urges?|calls?)\b", re.I)
@@ -415,7 +415,7 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     # "what was session 2 about": the paragraph with the sentence naming the numbered thing asked about
     labels = numbered_labels(own_words(query))
     best = [u for h in hits[:8] for u in ctx.view.units(h.clause) if any(label.search(u.text) for label in labels)][:1]
-    best = best or ctx.top_units(query, [h.clause for h in hits[:8]], 1)
+    best = best or _introducing(ctx, own_words(query)) or ctx.top_units(query, [h.clause for h in hits[:8]], 1)
     if not best:
         return None
     home = ctx.view.by_id[best[0].clause_id]
@@ -433,6 +433,31 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     others = [h.clause for h in hits[:8] if h.clause.id != home.id and not ctx.view.is_opening(h.clause)]
     elsewhere = ctx.top_units(query, others, TOPIC_SENTENCES - len(units), min_share=0.6)
     return ctx.tell(units + [u for u in elsewhere if u not in units])
+
+
+# a short name the question uses, maybe numbered: "ieg", "wtpf-13", "WTPF13"
+_AFTER_THE_NAME = frozenset("report forum event meeting pls please plz thanks thx".split())
+_SHORT_NAME = re.compile(r"\b([A-Za-z]{2,8})(?:-?(\d{1,4}))?\b")
+
+
+def _introducing(ctx: PlanContext, question: str) -> list[Unit]:
+    """The sentence where the report introduces a short name the question asks about, its long form followed by
+    the name in brackets: "summarize the ieg" is about what "… convened an Informal Experts Group (IEG) …" tells,
+    "what wtpf-13 was" about "The Fifth World Telecommunication/ICT Policy Forum (WTPF-13) was held …"."""
+    for match in _SHORT_NAME.finditer(question):
+        name = match.group(1) + (f"-{match.group(2)}" if match.group(2) else "")
+        if match.group(1).lower() in STOPWORDS:
+            continue
+        # the name is what the question is about, not a word qualifying it: not "the prep process for wtpf-13 …
+        # work", "the information documents from IEG members"
+        after = re.findall(r"[a-z]+", question[match.end():].lower())
+        if any(w not in STOPWORDS and w not in _AFTER_THE_NAME for w in after):
+            continue
+        bracketed = re.compile(rf"\(\s*{re.escape(name)}\s*\)", re.I)
+        for clause in ctx.view.clauses:
+            if clause.kind != "heading" and bracketed.search(clause.text):
+                return [u for u in ctx.view.units(clause) if bracketed.search(u.text)][:1]
+    return []
 
 
 def _names_a_topic(ctx: PlanContext, query: str) -> bool:
