@@ -998,3 +998,10 @@ def test_and_another_thing_counts_it_where_the_last_question_counted():
     assert rewrite_query("and about regulation?", ["how many contributions mention broadband?"]).startswith(
         "how many contributions"
     )
+
+
+def test_chat_shorthand_inside_a_hyphened_compound_is_spelled_out_with_the_compound_opened():
+    assert spell_out_shorthand("a requests-the-sg bit") == "a requests the Secretary-General bit"
+    assert spell_out_shorthand("the govts-in-multistakeholder question") == "the governments in multistakeholder question"
+    for untouched in ("state-of-the-art", "e-mail", "wtpf-13-related", "multi-stakeholder"):
+        assert spell_out_shorthand(untouched) == untouched

@@ -209,8 +209,19 @@ _SHORTHAND_WORD = re.compile(
 )
 
 
+# words joined by hyphens into one compound: "a requests-the-sg bit", "the role-of-govt draft"
+_HYPHEN_CHAIN = re.compile(r"(?<![\w/@.-])[A-Za-z]+(?:-[A-Za-z]+){2,}(?![\w/@-])")
+
+
 def spell_out_shorthand(question: str) -> str:
-    """"how many ppl attended", "what did the sg say" → the words the report uses ("people", "Secretary-General")."""
+    """"how many ppl attended", "what did the sg say" → the words the report uses ("people", "Secretary-General");
+    inside a compound of three words or more too ("a requests-the-sg bit" → "a requests the Secretary-General bit")."""
+    def chain(m: re.Match) -> str:
+        parts = m.group(0).split("-")
+        spelled = [_SHORTHAND.get(p.lower(), p) for p in parts]
+        return " ".join(spelled) if spelled != parts else m.group(0)
+
+    question = _HYPHEN_CHAIN.sub(chain, question)
     return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1).lower()], question)
 
 
