@@ -221,3 +221,11 @@ def test_what_the_report_only_links_to_is_not_told_as_if_it_said_it(real_assista
     # the answer led with "The concluding remarks of the Forum can be found here: http://…" as if that told them
     answer = real_assistant.ask("what did the chairman say in his concluding remarks at the closing?")
     assert answer.abstained and "only points to the concluding remarks" in answer.answer
+
+
+
+def test_a_follow_ups_own_words_outweigh_the_earlier_turn_it_is_read_with(real_assistant):
+    # "minimized" is what is asked; the IPv4 transfers of the earlier turn only say where
+    history = ["what does op 4 say about ipv4 transfers that don't go through the rirs?"]
+    answer = real_assistant.ask("how can that be minimized", history=history)
+    assert "minimized by accelerating the transition to IPv6" in answer.answer
