@@ -19,7 +19,7 @@ MECHANISMS = (
     "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
     "after-the-report",  # abstain when the question asks what happened after the report was written
     "only-referred",  # abstain when the report only counts the members asked for, or only cites or links the thing asked about
-    "unheard-actors",  # abstain on what an actor said when the report only names them, said of another's doing when no sentence names both, or did after the forum when it tells no deed of theirs then
+    "unheard-actors",  # abstain on what an actor said when the report only names them, said of another's doing when no sentence names both, or did after the forum when it tells no deed of theirs then; on who objected where no objection is told
     "spelling",  # typing slips mended to the report's words before anything reads the question
     "off-topic",  # abstain when the question is mostly words the report never uses and nothing is close
     "plans",  # answer plans shaped like the question (list, overview, compare, reason, actor, definition, yes/no)
