@@ -60,7 +60,7 @@ _ASKS_PERSON = re.compile(rf"{_LEAD}(?:who|whom)\b|\bwhich (?:person|official|mi
 
 
 def expected_type(question: str) -> str | None:
-    """The answer type a question asks for (date, person, count, contact, code, actor or title), or None
+    """The answer type a question asks for (date, person, count, contact, phone, code, actor or title), or None
     when it asks for no particular kind of thing."""
     if _ASKS_PHONE.search(question):
         return "phone"
