@@ -229,12 +229,3 @@ def test_a_follow_ups_own_words_outweigh_the_earlier_turn_it_is_read_with(real_a
     history = ["what does op 4 say about ipv4 transfers that don't go through the rirs?"]
     answer = real_assistant.ask("how can that be minimized", history=history)
     assert "minimized by accelerating the transition to IPv6" in answer.answer
-
-
-def test_a_question_in_a_conversation_is_not_refused_as_off_topic(real_assistant):
-    # the words it adds are the user's own ("ended up listed"); the conversation is about the report
-    alone = real_assistant.ask("so which paras ended up listed in the end", standalone=True)
-    assert alone.abstained and "things the report never mentions" in alone.answer
-    history = ["what did india want changed in op 6", "why'd they care"]
-    answer = real_assistant.ask("so which paras ended up listed in the end", history=history)
-    assert "things the report never mentions" not in answer.answer
