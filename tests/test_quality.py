@@ -229,3 +229,9 @@ def test_a_follow_ups_own_words_outweigh_the_earlier_turn_it_is_read_with(real_a
     history = ["what does op 4 say about ipv4 transfers that don't go through the rirs?"]
     answer = real_assistant.ask("how can that be minimized", history=history)
     assert "minimized by accelerating the transition to IPv6" in answer.answer
+
+
+def test_an_off_topic_question_asked_in_a_conversation_is_still_off_topic(real_assistant):
+    # in the chat every question after the first has a history
+    answer = real_assistant.ask("what is the capital of australia", history=["list the six opinions"])
+    assert answer.abstained and "never mentions" in answer.answer
