@@ -147,7 +147,8 @@ class Assistant:
         # The composer reads a wider pool than retrieval hands over; what is shown as retrieved is cut as search is.
         # A follow-up's reading is searched with the user's own words counted twice: the earlier turn put after
         # them says where to look, not what is asked (test: users4 R@5 .844→.851, other test splits unchanged)
-        searched = f"{own_words(query)} {query}" if read_as is not None and own_words(query) != query else query
+        asked = own_words(query)
+        searched = f"{asked} {query}" if read_as is not None and asked != query else query
         hits = self.retriever.search(searched, k=max(CANDIDATES, self.settings.k), filters=filters, cut_weak_tail=False)
         uses = self.settings.uses
         if read_as is not None and last_cited and uses("followups"):
@@ -156,13 +157,12 @@ class Assistant:
         if uses("unknown-specifics"):
             # a follow-up's own words too: "how many of them were women (how many delegates came)" asks of women
             unknown = unknown_specifics(query, self._report_lower, self.composer.vocabulary) or (
-                unknown_specifics(own_words(query), self._report_lower, self.composer.vocabulary)
-                if own_words(query) != query else None)
+                unknown_specifics(asked, self._report_lower, self.composer.vocabulary) if asked != query else None)
         if not unknown and uses("after-the-report"):
-            unknown = after_the_report(own_words(query), self.planner.written)
+            unknown = after_the_report(asked, self.planner.written)
         if not unknown and uses("only-referred"):
-            unknown = (unstated_members(own_words(query), self._sentences) or uncited_content(own_words(query), self._sentences)
-                       or self._only_linked(own_words(query), hits))
+            unknown = (unstated_members(asked, self._sentences) or uncited_content(asked, self._sentences)
+                       or self._only_linked(asked, hits))
         if unknown:
             return self._abstention(cleaned, query, hits, unknown, read_as)
         absent = self.missing_places(query)
@@ -191,7 +191,7 @@ class Assistant:
         if answer.citations and not planned.structural and uses("only-referred"):
             # the sentence the answer leads with, not only the one closest in meaning, may be the one pointing to
             # where the thing asked is kept: "what did the chairman say in his concluding remarks at the closing?"
-            pointed = only_linked(own_words(query), answer.citations[0].quote)
+            pointed = only_linked(asked, answer.citations[0].quote)
             if pointed:
                 return self._abstention(cleaned, query, hits, pointed, read_as)
         if not answer.citations or missing:

@@ -152,12 +152,11 @@ def compose_actors_compared(ctx: PlanContext, query: str, actors: tuple[str, ...
     if not 2 <= len(actors) <= MOST_SIDES or any(OFFICE.match(a) for a in actors) \
             or not all(heard_anywhere(ctx, (a,)) for a in actors):
         return None
-    sides = list(actors)
-    draft = ctx.draft()
-    names = [as_written(ctx, a) for a in sides]
-    found = [_closest_told(ctx, query, actor_mentions(ctx, query, (actor,), places)) for actor in sides]
+    found = [_closest_told(ctx, query, actor_mentions(ctx, query, (actor,), places)) for actor in actors]
     if sum(1 for units in found if units) < 2:
         return None  # one of them is not heard here: the fact plan tells what there is
+    draft = ctx.draft()
+    names = [as_written(ctx, a) for a in actors]
     draft.lead = f"{', '.join(names[:-1])} and {names[-1]} compared:"
     for name, units in zip(names, found):
         draft.bullets.append(f"**{name}**:" if units else f"**{name}**: the report tells nothing of them here.")

@@ -340,22 +340,23 @@ class Composer:
 
     def _choose(self, query: str, kind: str, hits: list[Hit], max_sentences: int, filters=None) -> list[Scored]:
         terms = set(tokenize(query))
+        own_text = own_words(query)
         # a follow-up's own words say what is asked; the earlier turn after them ("(what does Opinion 1 recall from
         # the tunis agenda)") only where: "the summit Opinion 1 mentions" is about the summit, not the recitals
-        own = set(tokenize(own_words(query))) if own_words(query) != query else terms
+        own = set(tokenize(own_text)) if own_text != query else terms
         weight = {t: self.idf(t) * (OWN_WORDS_WEIGHT if t in own else 1.0) for t in terms}
         total = sum(weight.values())
         query_vector = self.vectors.query_vector(query) if self.vectors is not None else None
         wanted = expected_type(query)
-        labels = numbered_labels(own_words(query))
+        labels = numbered_labels(own_text)
         scored = []
         candidates = self._candidates(query, hits, filters)
         counted: tuple[frozenset[str], ...] = ()
         if kind == "how-many":
-            candidates += self._counting(own_words(query), {u.start for u, _, _ in candidates}, len(hits), filters)
+            candidates += self._counting(own_text, {u.start for u, _, _ in candidates}, len(hits), filters)
             # "how many opinions were adopted in total": a number next to "opinions" counts them, not "five in total";
             # "how many experts … and how many contributions": both
-            counted = tuple(thing for asked in _COUNT_ASKED.finditer(own_words(query))
+            counted = tuple(thing for asked in _COUNT_ASKED.finditer(own_text)
                             if (thing := frozenset(tokenize(asked.group(1)))))
         for unit, rank, route in candidates:
             meaning = self._meaning(query_vector, unit)

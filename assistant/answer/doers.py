@@ -82,15 +82,19 @@ def _owners(view, query: str) -> list[str]:
     return list(dict.fromkeys(earlier + after))
 
 
-def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
-    """Every name that did the act asked about, grouped by place; names told in one sentence share it."""
+def compose_doers(ctx: PlanContext, query: str, places, unheard: bool = True) -> tuple[Draft | None, str | None]:
+    """Every name that did the act asked about, grouped by place; names told in one sentence share it. With
+    `unheard`, objectors asked for where the report names none are told as unnamed, or the reason it cannot tell
+    them is returned instead of a draft. (None, None) when the question asks for no doers or names one."""
     act = asked_act(query)
     if act is None:
-        return None
+        return None, None
     view = ctx.view
     told = _told(ctx, query, places, act)
+    if not told and act == "object" and unheard:
+        return _unnamed_objectors(ctx, query, places)
     if len(told) < 2:
-        return None  # one name is a fact, not a list: the fact plan quotes it
+        return None, None  # one name is a fact, not a list: the fact plan quotes it
     chosen: dict[Unit, list[str]] = {}
     for actor, units in told.items():
         best_kind = min(kind for kind, _ in units)
@@ -121,7 +125,7 @@ def compose_doers(ctx: PlanContext, query: str, places) -> Draft | None:
     if len(chosen) > shown:
         draft.bullets.append(f"… and {len(chosen) - shown} more sentences.")
     draft.anchored = True
-    return draft
+    return draft, None
 
 
 def _told(ctx: PlanContext, query: str, places, act: str) -> dict[str, list[tuple[int, Unit]]]:
@@ -134,7 +138,7 @@ def _told(ctx: PlanContext, query: str, places, act: str) -> dict[str, list[tupl
     own = own_words(query)
     # "who else sent stuff in on that one? (what did turkey want changed in op 1)": not Turkey
     others = [a for a in view.actors_in(query) if a not in view.actors_in(own)] if _ELSE.search(own) else []
-    for clause in _in_scope(ctx, query, places, about):
+    for clause in _in_scope(ctx, places, about):
         for unit in view.units(clause):
             if places.opinions and _names_other_opinion(unit.text, places.opinions):
                 continue
@@ -150,28 +154,24 @@ def _told(ctx: PlanContext, query: str, places, act: str) -> dict[str, list[tupl
     return told
 
 
-def _in_scope(ctx: PlanContext, query: str, places, about: list[str] | None = None) -> list[Clause]:
+def _in_scope(ctx: PlanContext, places, about: list[str]) -> list[Clause]:
     """The clauses where the act asked about is looked for: in the places asked, and, for an act on someone's
-    thing, those telling of that someone (the doers are told of beside them)."""
+    thing (`about` names them), those telling of that someone (the doers are told of beside them)."""
     view = ctx.view
-    about = _owners(view, query) if about is None and not places.count else (about or [])
     about_pattern = re.compile("|".join(rf"\b{re.escape(a)}" for a in about), re.I) if about else None
     return [c for c in view.clauses if c.kind != "heading" and in_places(c, places, view)
             and (about_pattern is None or about_pattern.search(c.text))]
 
 
-def unnamed_objectors(ctx: PlanContext, query: str, places) -> tuple[Draft | None, str | None]:
+def _unnamed_objectors(ctx: PlanContext, query: str, places) -> tuple[Draft | None, str | None]:
     """Who objected, asked where the report names no one objecting. Where it tells of objectors by no name
     ("other delegates argued that the current text is an output of consensus"), those sentences, said to name no
-    one; where it tells of no objection at all ("which countries opposed brazil's draft"), the reason to abstain.
-    (None, None) when the question asks for no objectors or the report names some."""
-    if asked_act(query) != "object" or _told(ctx, query, places, "object"):
-        return None, None
+    one; where it tells of no objection at all ("which countries opposed brazil's draft"), the reason to abstain."""
     verbs = re.compile(rf"\b(?:{_ACTS['object']})", re.I)
     # beside the one whose thing was objected to, wherever the question looks: "which countries were against it?
     # (what did brazil propose in wg3)" is not answered by objections to Turkey's text in the same group
     owners = _owners(ctx.view, query)
-    units = [u for clause in _in_scope(ctx, query, places, owners) for u in ctx.view.units(clause) if verbs.search(u.text)]
+    units = [u for clause in _in_scope(ctx, places, owners) for u in ctx.view.units(clause) if verbs.search(u.text)]
     if not units:
         return None, f"it names no one who {_ACT_PHRASE['object']}"
     scores = ctx.relevance(query, units)

@@ -28,7 +28,7 @@ from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
 from assistant.answer.compose import numbered_labels
 from assistant.answer.definition import compose_definition
-from assistant.answer.doers import asked_act, compose_doers, unnamed_objectors
+from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
 from assistant.answer.fates import asks_every_fate, compose_fates
@@ -122,13 +122,10 @@ class Planner:
             return Planned(shape, None, f"it tells nothing {name} did after the forum")
         if asked_act(query) and shape in ("list", "fact", "actor", "yesno"):
             # "which countries proposed amendments?", "who proposed changes to Opinion 1?": the doers, gathered
-            doers = compose_doers(ctx, query, places)
-            if doers is not None:
-                return Planned("list", doers)
-            if self.unheard:
-                unnamed, unsaid = unnamed_objectors(ctx, query, places)
-                if unnamed is not None or unsaid:
-                    return Planned("list" if unnamed is not None else shape, unnamed, unsaid)
+            # objectors the report tells by no name are told so; where it tells of none, it says it names no one
+            doers, unsaid = compose_doers(ctx, query, places, unheard=self.unheard)
+            if doers is not None or unsaid:
+                return Planned("list" if doers is not None else shape, doers, unsaid)
         if shape in ("list", "fact", "yesno") and not places.opinions and not actors and asks_every_fate(own):
             # "which opinions were amended?", "what did working group 1 decide?": each Opinion's decision, gathered
             # from the Working Group reports (those of the groups named)
