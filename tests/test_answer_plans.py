@@ -39,6 +39,8 @@ def answer(planner, clauses, query, *ids):
         ("how do opinions 3 and 4 differ", "compare"),
         ("op 5 vs op 6?", "compare"),
         ("why did opinions 3 and 4 stay separate?", "reason"),
+        ("op1: why do IXPs do better in some countries than others", "reason"),  # the topic named first
+        ("brazil's draft - how come it was dropped", "reason"),
         ("whats an IXP", "definition"),
         ("tell us about opinion 1", "overview"),
         ("what do opinions 3 and 4 say about ipv4 transfers", "fact"),  # names its places: no list of opinions
