@@ -26,9 +26,11 @@ from assistant.query.conversation import (
     lists_what_is_asked,
     name_forms,
     name_item,
+    name_numbered,
     name_them,
     name_opinions,
     name_sections,
+    numbered_kinds,
     ordinal_item,
     own_words,
     parse_history,
@@ -98,6 +100,7 @@ class Assistant:
         self._groups = {c.working_group for c in clauses if c.working_group is not None}
         self._names = report_names(source)
         self._people = report_people(source)
+        self._numbered = numbered_kinds(source)
         self._person_names = tuple(name for name, _ in self._people)
         self._name_forms = name_forms(self._people, source)
         self._speller = Speller(source)
@@ -271,7 +274,7 @@ class Assistant:
                 context = read[len(own_words(read)):].strip()
                 read = f"{alone} {context}".strip() if own_words(alone) == alone else alone
         previous = turns[-1].question if turns else ""
-        query = name_opinions(read, self._titles, previous=previous)
+        query = name_numbered(name_opinions(read, self._titles, previous=previous), self._numbered)
         if previous and query != name_opinions(read, self._titles):
             read = query  # "the other IPv6 opinion" was told apart by the earlier turn
         return query, (read if read != own else None), (turns[-1].cited if turns else ())

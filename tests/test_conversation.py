@@ -810,6 +810,23 @@ def test_the_first_one_is_the_first_place_of_the_kind_the_last_question_counted(
     assert read_in_context("who chaired the first one", turns, _place) == "who chaired Working Group 1"
 
 
+def test_the_first_one_of_a_counted_set_is_the_first_of_those_things():
+    turns = [Turn("what did the strategic dialogue cover", ("part-1/p4",)), Turn("what were the two sessions?", ("part-1/p4",))]
+    read = read_in_context("what did the first one conclude", turns, _place)
+    assert read.startswith("what did the first session conclude?")
+
+
+def test_an_ordinal_thing_the_report_numbers_is_named_by_its_number(source):
+    from assistant.query.conversation import name_numbered, numbered_kinds
+
+    kinds = numbered_kinds(source)
+    # "Session 1 debated …", "For Session 2, …"; not "Study Group 2" or "Draft Opinion 3", named by two words
+    assert kinds["session"] == 2 and "group" not in kinds
+    assert name_numbered("what did the first session conclude", kinds) == "what did Session 1 conclude"
+    assert name_numbered("what about the third session", kinds) == "what about the third session"  # it has two
+    assert name_numbered("the first speaker", kinds) == "the first speaker"
+
+
 def test_and_a_thing_with_another_number_swaps_the_number():
     assert rewrite_query("and session 2?", ["what was session 1 about"]) == "what was session 2 about"
     assert rewrite_query("and session 2?", ["who chaired Working Group 1?"]) != "who chaired session 2?"

@@ -188,6 +188,32 @@ def spell_out_places(question: str) -> str:
     return _ORDINAL_PART.sub(lambda m: "Part I" if m.group(1).lower() in ("first", "1st") else "Part II", question)
 
 
+_NUMBERED_NAME = re.compile(r"(\S+)?\s+([A-Z][a-z]{3,}) (\d{1,2})\b")
+_ORDINAL_OF = re.compile(rf"\bthe\s+({'|'.join(_ORDINALS)})\s+([a-z]{{4,}}?)\b", re.I)
+
+
+def numbered_kinds(text: str) -> dict[str, int]:
+    """The things a report numbers from one, by how many it numbers ("Session 1 debated …", "For Session 2, …" →
+    {"session": 2}); a number after a name of two words ("Study Group 2", "Draft Opinion 3") is that name's."""
+    seen: dict[str, set[int]] = {}
+    for m in _NUMBERED_NAME.finditer(text):
+        before = m.group(1) or ""
+        if before[:1].isupper() and before.lower() not in STOPWORDS:
+            continue
+        seen.setdefault(m.group(2).lower(), set()).add(int(m.group(3)))
+    return {kind: len(numbers) for kind, numbers in seen.items() if len(numbers) >= 2 and numbers == set(range(1, len(numbers) + 1))}
+
+
+def name_numbered(question: str, kinds: dict[str, int]) -> str:
+    """"what did the first session conclude" → "what did Session 1 conclude", where the report numbers its sessions:
+    the report's label is what retrieval and the plans find."""
+    def label(m: re.Match) -> str:
+        kind, number = m.group(2).lower(), _ORDINALS[m.group(1).lower()]
+        return f"{kind.capitalize()} {number}" if number <= kinds.get(kind, 0) else m.group(0)
+
+    return _ORDINAL_OF.sub(label, question) if kinds else question
+
+
 # Chat shorthand for words the report spells out. Retrieval, the unknown-word check ("it never mentions ppl")
 # and the plans read the spelled-out word; the reading shown to the user is not changed by it.
 _SHORTHAND = {
@@ -986,6 +1012,8 @@ _ASKED_WHAT_IS = re.compile(
 )
 _ORDINAL_ONE = re.compile(r"\bthe\s+(first|second|last|former|latter)(?:\s+one)?\b(?!\s+(?:of|part|session|day|time|point))", re.I)
 # "the first one", "the latter": an ordinal that stands for a thing, not one that counts a named one ("the first session")
+# "the two sessions", "its 3 parts": a set counted out, of which "the first one" is one
+_COUNTED_THINGS = re.compile(r"\b(?:two|three|four|five|six|[2-6])\s+([a-z]{3,}?)s\b", re.I)
 _ORDINAL_ANAPHOR = re.compile(r"\bthe\s+(?:(?:first|second|third|last)\s+ones?|former|latter)\b", re.I)
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _ASKED_THING = re.compile(
@@ -1219,6 +1247,10 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         number = 1 if ordinal.group(1).lower() == "first" else 2
         kind = "Opinion" if kind_asked.group(1).lower() == "opinion" else "Working Group"
         return _sub(text, ordinal, f"{kind} {number}")
+    counted_things = _COUNTED_THINGS.search(own_words(previous))
+    if ordinal and not kind_asked and counted_things and ordinal.group(1).lower() in ("first", "second"):
+        # "what were the two sessions?" then "what did the first one conclude": the first session
+        return f"{_sub(text, ordinal, f'the {ordinal.group(1).lower()} {counted_things.group(1)}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
     if ordinal and len(counts) >= 2 and not named:
         # "which opinions deal with IPv6?" answered "Opinion 4 and Opinion 3": "the first one" is Opinion 4; after
         # "how many working groups were there?", the first Working Group the answer cites
