@@ -30,6 +30,8 @@ def test_question_kind(question, kind):
 def test_tokenize_drops_question_scaffolding_and_stems():
     assert tokenize("What did the registries say?") == ["registri"]
     assert tokenize("") == []
+    # a contraction typed without its apostrophe is as empty as with it: "whats" as "what's", "didnt" as "didn't"
+    assert tokenize("op3 vs op4 whats the difference, didnt they merge") == tokenize("op3 vs op4 what's the difference, didn't they merge")
 
 
 def test_answers_must_state_what_the_question_asks_for():

@@ -22,6 +22,8 @@ STOPWORDS = frozenset(
     took come came put use used call called actually exactly really still yet else anyone someone everyone
     clause clauses paragraph paragraphs section sections text much many didn wasn weren don doesn isn aren
     going goes gone led
+    whats whos hows wheres whens thats theres heres didnt wasnt werent dont doesnt isnt arent cant wont
+    couldnt shouldnt wouldnt hasnt havent hadnt
     """.split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
