@@ -353,6 +353,14 @@ def test_a_reason_told_by_a_conclusion_brings_the_sentences_it_concludes_from(pl
     assert "due to time constraints it was recommended not to reopen the discussions" in result.answer.lower()
 
 
+def test_a_reason_told_before_the_outcome_comes_with_it(planner, clauses):
+    # "Many delegates expressed the view that the topic was very complex …" is the paragraph before "Brazil
+    # accepted that in the absence of a consensus, it would be difficult to pursue their Draft Opinion"
+    result = answer(planner, clauses, "why did brazil give up on their draft", "annex-1/wg-3/p24")
+    assert "Brazil accepted that in the absence of a consensus" in result.answer
+    assert "the topic was very complex that there was insufficient time" in result.answer
+
+
 def test_a_concession_made_for_compromise_brings_what_it_gave_way_to(planner, clauses):
     result = answer(planner, clauses, "why did turkey back off its amendments", "annex-1/wg-1/p4")
     assert "For the sake of compromise, Turkey generously accepted" in result.answer

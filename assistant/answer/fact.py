@@ -44,6 +44,12 @@ def compose_fact(
         after = _next_unit(ctx, best)
         if after is not None and after not in units:
             units.insert(units.index(best) + 1, after)
+        # the reasons are told around the outcome, before it as often as after: "Many delegates expressed the view
+        # that the topic was very complex … Brazil accepted that in the absence of a consensus, it would be
+        # difficult to pursue their Draft Opinion"
+        before = _previous_unit(ctx, best)
+        if before is not None and before not in units:
+            units.insert(units.index(best), before)
         # "why?" after "what did ghana want in op2": the actor's own reason, given with its act, leads; "why was
         # brazil's draft dropped" asks for the reasons of an outcome, which others give
         asked = own_words(query)
@@ -199,6 +205,22 @@ _CONTINUES = re.compile(
 # "… other forums such as CSTD, ECOSOC and the IGF. The Chairman suggested the ITU Council Working group … as one
 # such forum": a sentence adding one more of what the one before named
 _ONE_SUCH = re.compile(r"\b(?:one|another|any|other)\s+such\b", re.I)
+
+
+def _previous_unit(ctx: PlanContext, unit: Unit) -> Unit | None:
+    """The sentence before `unit` in the report: in its clause, or the last of the paragraph before it under the
+    same parent (not a heading, and not an Opinion's list item, whose neighbour is another item)."""
+    view = ctx.view
+    clause = view.by_id[unit.clause_id]
+    units = view.units(clause)
+    if unit in units and units.index(unit) > 0:
+        return units[units.index(unit) - 1]
+    siblings = view.children.get(clause.parent or "", [])
+    if clause.kind == "paragraph" and clause in siblings and siblings.index(clause) > 0:
+        preceding = siblings[siblings.index(clause) - 1]
+        if preceding.kind == "paragraph":
+            return (view.units(preceding) or [None])[-1]
+    return None
 
 
 def _next_unit(ctx: PlanContext, unit: Unit, same_clause: bool = False) -> Unit | None:
