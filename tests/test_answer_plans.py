@@ -1291,3 +1291,9 @@ def test_an_overview_of_a_short_name_reads_the_paragraph_that_introduces_it(plan
     # a name qualifying what is asked about is not the topic
     other = answer(planner, clauses, "how did the prep process for wtpf-13 work", "part-1/p10", "part-1/p3")
     assert "(WTPF-13) was held" not in other.answer.split("\n")[0]
+
+
+def test_an_office_asked_about_is_named_as_the_one_holding_it(planner, clauses):
+    result = answer(planner, clauses, "what did the Working Group 3 chair say about the role of governments", "annex-1/wg-3/p22")
+    assert result.plan == "actor"
+    assert result.answer.startswith("What the report records of the Chair of Working Group 3:")

@@ -414,7 +414,8 @@ def compose_actor(ctx: PlanContext, query: str, hits: list[Hit], actors: tuple[s
         return None
     draft = ctx.draft()
     framed: set[str] = set()
-    name = joined_names(query, [as_written(ctx, a) for a in actors])
+    name = joined_names(query, [_titled(as_written(ctx, a), places) if OFFICE.match(a) else as_written(ctx, a)
+                                for a in actors])
     draft.lead = f"What the report records of {name}:"
     draft.bullets += told_with_quotes(ctx, draft, _answer_first(ctx, query, actors, found), framed)
     return draft
@@ -483,6 +484,12 @@ def joined_names(query: str, names: list[str]) -> str:
         else:
             out.append(name)
     return " and ".join(out)
+
+
+def _titled(office: str, places) -> str:
+    """An office named as a person holds it: "the Chair of Working Group 3", not "Chair"."""
+    of = f" of Working Group {places.groups[0]}" if len(places.groups) == 1 and not places.opinions else ""
+    return f"the {office}{of}"
 
 
 def as_written(ctx: PlanContext, actor: str) -> str:
