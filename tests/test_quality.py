@@ -5,6 +5,7 @@ change that makes retrieval or answers worse fails here; citations must stay 100
 set's test split is only ever read as these aggregate numbers.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,12 @@ def test_an_off_topic_question_asked_in_a_conversation_is_still_off_topic(real_a
     # in the chat every question after the first has a history
     answer = real_assistant.ask("what is the capital of australia", history=["list the six opinions"])
     assert answer.abstained and "never mentions" in answer.answer
+
+
+def test_a_comparison_asking_when_gives_each_side_its_times(real_assistant):
+    # the real model ranks "India stated that …" closest to "how long … sit" in the Working Group 3 report
+    answer = real_assistant.ask("how long did wg2 sit vs wg3")
+    assert answer.plan == "compare"
+    sides = re.split(r"\n- \*\*", answer.answer)
+    under = {side.split("**")[0]: side.split("\n- ")[0] for side in sides[1:]}
+    assert "09:30-10:10" in under["Working Group 2"] and "10:40 - 17:40" in under["Working Group 3"]

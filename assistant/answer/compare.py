@@ -11,7 +11,8 @@ from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.decisions import FATE, decisions, group_decisions
 from assistant.answer.listing import section_key, named_sections
 from assistant.answer.overview import OPERATIVE
-from assistant.query.question import tokenize
+from assistant.query.answer_type import holds_type
+from assistant.query.question import question_kind, tokenize
 from assistant.records import Clause, Hit
 from assistant.search.route import numbered_places
 from assistant.report.sentences import Unit
@@ -81,7 +82,7 @@ def compose_compare(
             # place, or for a Working Group where the report names it and no other side ("Working Group 3: Chair Mr
             # Petko Kantchev" is in Part I, not in the group's own report); an Opinion is its own text
             elsewhere = _naming_alone(ctx, side, sides, body) if side.opinion is None else []
-            units = ctx.top_units(topic, body + elsewhere, PER_PLACE)
+            units = _typed_first(ctx, query, topic, body + elsewhere)
         elif side.opinion is None:
             # two Working Groups: what each decided about the Opinions it handled
             units = group_decisions(ctx, side)[:PER_PLACE] or ctx.top_units(query, body, PER_PLACE)
@@ -134,6 +135,23 @@ def compose_compare(
 
 _PLACE_WORDS = re.compile(r"\b(?:draft\s+)?(?:opinions?|working\s+groups?|wgs?)\s*\d+(?:\s*(?:,|and|&|or|vs\.?|versus)\s*\d+)*|"
                           r"\b(?:op|wg)\s*\d+", re.I)
+
+
+# the kind of thing a question asks of each side, and the answer type that holds it: "how long did wg2 sit vs wg3"
+# asks for times, "who chaired wg1 vs wg2" for people
+_KIND_TYPE = {"when": "date", "how-many": "count", "who": "person"}
+
+
+def _typed_first(ctx: PlanContext, query: str, topic: str, clauses: list[Clause]) -> list[Unit]:
+    """A side's PER_PLACE sentences closest to the topic; when the question asks for a time, a number or a person,
+    those that state one come first."""
+    wanted = _KIND_TYPE.get(question_kind(query))
+    if wanted is None:
+        return ctx.top_units(topic, clauses, PER_PLACE)
+    ranked = ctx.top_units(topic, clauses, len(clauses) * 4)
+    scores = dict(zip(ranked, ctx.relevance(topic, ranked))) if ranked else {}
+    best = sorted(ranked, key=lambda u: (not holds_type(u.text, wanted), -scores[u]))[:PER_PLACE]
+    return [u for u in ranked if u in best]
 
 
 def _topic(query: str) -> str:
