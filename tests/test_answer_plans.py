@@ -1297,4 +1297,3 @@ def test_an_office_asked_about_is_named_as_the_one_holding_it(planner, clauses):
     result = answer(planner, clauses, "what did the Working Group 3 chair say about the role of governments", "annex-1/wg-3/p22")
     assert result.plan == "actor"
     assert result.answer.startswith("What the report records of the Chair of Working Group 3:")
-
