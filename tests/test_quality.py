@@ -245,3 +245,8 @@ def test_a_comparison_asking_when_gives_each_side_its_times(real_assistant):
     sides = re.split(r"\n- \*\*", answer.answer)
     under = {side.split("**")[0]: side.split("\n- ")[0] for side in sides[1:]}
     assert "09:30-10:10" in under["Working Group 2"] and "10:40 - 17:40" in under["Working Group 3"]
+
+
+def test_an_overview_of_the_narrative_part_tells_who_came_and_who_chaired(real_assistant):
+    answer = real_assistant.ask("quick summary of part 1 of the report")
+    assert "attended by 900 delegates" in answer.answer and "elected Chairman of the Forum" in answer.answer

@@ -24,6 +24,9 @@ MAX_OPERATIVE = 8  # operative clauses shown in full; the rest are named
 MIN_OPERATIVE_SHARE = 2  # clauses shown of each operative section, however many sections there are
 TITLE_SHARE = 0.5  # of a subsection title's weight the question must carry to name it
 PART_SENTENCES = 8
+# sentences told of the paragraph saying when and where the event was held (WTPF-13's has five: when and where,
+# attendance, special guests, ministers, the chairman elected); 20+1 user sets: test 1 better, tune 2, none worse
+HELD_SENTENCES = 5
 MAX_PART_ITEMS = 6  # items under a lead-in a part overview quotes: Part I's lists have 4 (speakers) and 6 (vice-chairs)
 TOPIC_SENTENCES = 7
 PARAGRAPH_SENTENCES = 5  # of the paragraph about the topic, told from its start
@@ -406,6 +409,11 @@ def _part(ctx: PlanContext, head: Clause, query: str, sentences: int = 0) -> Dra
     framed = {source_name(head)}  # the lead names the part; its sentences speak for themselves
     for i in sorted(order):
         draft.bullets += ctx.lines(draft, units[i], framed, nested=True, max_items=MAX_PART_ITEMS)
+        if i == held:
+            # the paragraph saying when and where it was held goes on to who came and who chaired: an event's
+            # overview tells it whole
+            rest = view.units(view.by_id[units[i].clause_id])[1:HELD_SENTENCES]
+            draft.bullets += [line for u in rest for line in ctx.lines(draft, u, framed, nested=True)]
     return draft
 
 
