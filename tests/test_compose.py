@@ -99,6 +99,7 @@ REPORT = (
         ("what did they say about it in plain english", None),
         ("did anybody oppose opinion 4", None),  # no one in particular
         ("did somebody object to it", None),
+        ("what does each say about them getting ipv6", None),  # a pronoun and a verb qualify no topic
         ("", None),
     ],
 )
