@@ -16,7 +16,7 @@ FUSIONS = ("rrf", "weighted")
 MECHANISMS = (
     "weak-tail",  # hits past the third under a share of the best are not returned
     "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
-    "missing-specifics",  # abstain when no chosen sentence states the number, amount or "next" asked for
+    "missing-specifics",  # abstain when no chosen sentence states the number, amount, "next", address or job asked for
     "after-the-report",  # abstain when the question asks what happened after the report was written
     "only-referred",  # abstain when the report only counts the members asked for, or only cites or links the thing asked about
     "unheard-actors",  # abstain on what an actor said when the report only names them, said of another's doing when no sentence names both, or did after the forum when it tells no deed of theirs then; on who objected where no objection is told

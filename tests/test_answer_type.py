@@ -92,3 +92,18 @@ def test_an_address_asked_for_and_given_by_no_sentence_is_said_to_be_missing():
     assert unstated_contact("what's daniel cavalcanti's phone number", given, people) == "a telephone number"
     assert unstated_contact("fax no. for the wg1 chair?", given) == "a telephone number"
     assert unstated_contact("cavalcanti's phone?", ["Call Mr Cavalcanti on +41 22 730 5111."], people) is None
+
+
+def test_a_job_asked_for_and_told_with_no_name_is_said_to_be_missing():
+    from assistant.query.answer_type import unstated_contact
+
+    people = ["Sally Wentworth", "Ivo Ivanovski"]
+    listed = ["Working Group 1: Chair Mr Daniel Cavalcanti (Brazil); Vice-Chair Ms Sally Wentworth (Internet Society)"]
+    assert unstated_contact("sally wentworth's job title at ISOC?", listed, people) == "a job title"
+    assert unstated_contact("what's her position at the internet society (sally wentworth)", listed, people) == "a job title"
+    told = ["H.E. Mr Ivo Ivanovski, Minister of Information Society, TFYR Macedonia, was elected Chairman of the Forum."]
+    assert unstated_contact("whats Ivo Ivanovski's job", told, people) is None
+    # whom she works for, and the part she had at the forum, the bracket and the table tell
+    assert unstated_contact("who does sally wentworth work for", listed, people) is None
+    assert unstated_contact("what was wentworth's role in the forum", listed, people) is None
+    assert unstated_contact("what's the job of working group 1", listed, people) is None  # no person's

@@ -37,6 +37,16 @@ _TITLE = re.compile(
 _ASKS_TITLE = re.compile(r"\b(?:titles?|entitled|called|named)\b|\bname of (?:the|its|their) (?!chair|vice|minister|moderator|speaker)", re.I)
 _ASKS_PHONE = re.compile(r"\b(?:tele)?phone\b|\bfax\b|\b(?:mobile|cell|contact)\s+(?:phone\s+)?(?:number|no\.?)", re.I)
 _ASKS_CONTACT = re.compile(r"\b(?:e-?mail|contact(?:ed| details| address)|web\s?site|url|web\s+address)\b", re.I)
+# "what's his job back home", "sally wentworth's job title", "her position at the internet society", "his role at
+# key4biz": the post a person holds, not the part they had at the forum, nor whom they work for (which a name's
+# bracket often tells: "Ms Sally Wentworth (Internet Society)")
+_ASKS_JOB = re.compile(r"\bjob(?:\s+title)?\b|\b(?:his|her|their)\s+(?:actual\s+)?title\b|\b(?:position|role)\s+(?:at|with)\s+"
+                       r"(?!the\s+(?:forum|wtpf|working|meeting|plenary|session))|\boccupation\b|\bprofession\b", re.I)
+# a job told with a name: "H.E. Mr Ivo Ivanovski, Minister of Information Society", "Mr Fadi Chehadé, President and CEO
+# of ICANN", "Dr Hamadoun I. Touré, ITU Secretary-General"
+_JOB = re.compile(r"[A-Z][\w’'.-]+\s*(?:\([^)]*\))?,\s*(?:[\w’'./-]+\s+){0,4}?(?:Minister|President|CEO|Director|"
+                  r"Secretary(?:-General)?|Counsel+or|Head|Chief|Manager|Officer|Advis[eo]r|Ambassador|Professor|"
+                  r"(?:co-)?founder|Deputy|Commissioner)\b")
 _ASKS_CODE = re.compile(r"\b(?:document|reference|symbol|contribution)\s+(?:number|no\.?|code|symbol)\b", re.I)
 # The question word must lead its clause: "people who are not yet online" asks for no person.
 _LEAD = r"(?:^|[,;:(—–-]\s*|\band\s+|\bso\s+)"
@@ -66,6 +76,8 @@ def expected_type(question: str) -> str | None:
         return "phone"
     if _ASKS_CONTACT.search(question):
         return "contact"
+    if _ASKS_JOB.search(question):
+        return "job"
     if _ASKS_CODE.search(question):
         return "code"
     kind = question_kind(question)
@@ -88,17 +100,19 @@ def unstated_contact(question: str, sentences: list[str], people: Iterable[str] 
     the question names one of the report's `people`, the address must be given in a sentence naming them: another
     person's address is not theirs."""
     wanted = expected_type(question)
-    if wanted not in ("contact", "phone"):
+    if wanted not in ("contact", "phone", "job"):
         return None
     asked = unaccented(question).lower()
     surnames = {unaccented(p.split()[-1]).lower() for p in people if len(p.split()[-1]) > 2}
     named = [s for s in surnames if re.search(rf"\b{re.escape(s)}\b", asked)]
+    if wanted == "job" and not named:
+        return None  # a job is a person's: "what is the job of working group 2" asks for its task
     given = [t for t in sentences if holds_type(t, wanted)]
     if named:
         given = [t for t in given if any(s in unaccented(t).lower() for s in named)]
     if given:
         return None
-    return "a telephone number" if wanted == "phone" else "an e-mail address or website"
+    return {"phone": "a telephone number", "job": "a job title"}.get(wanted, "an e-mail address or website")
 
 
 def names(text: str) -> set[str]:
@@ -121,6 +135,8 @@ def holds_type(text: str, answer_type: str | None, common: frozenset[str] = froz
         return bool(_CONTACT.search(text))
     if answer_type == "phone":
         return bool(_PHONE.search(text))
+    if answer_type == "job":
+        return bool(_JOB.search(text))
     if answer_type == "code":
         return bool(_CODE.search(text))
     if answer_type == "title":
