@@ -20,7 +20,9 @@ _COMPARE = re.compile(
 )
 _EACH = re.compile(r"\beach\b", re.I)
 _REASON = re.compile(
-    r"(?:^|[:;,–—]|\s-)\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:why|how come)\b|\breasons?\b|\brationale\b|\bwhat (?:led|caused|made)\b|"
+    # "why …", and after a topic named first: "op1: why do IXPs do better …", "brazil's draft - how come …"
+    r"(?:^|[:;,–—]|\s-)\W*(?:and\s+|so\s+|but\s+|ok\s+)?(?:why|how come)\b|"
+    r"\breasons?\b|\brationale\b|\bwhat (?:led|caused|made)\b|"
     r"\bhow (?:was|were|did)\b.*\b(?:resolv\w*|settl\w*|handl\w*|decid\w*|end(?:ed)? up|sort\w* out)\b|"
     r"\bjustif\w*|\bmotivat\w*|\bpurpose of\b|\b(?:thinking|logic|idea) behind\b|\bwhat drove\b",
     re.I,

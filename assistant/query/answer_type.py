@@ -40,8 +40,12 @@ _ASKS_CONTACT = re.compile(r"\b(?:e-?mail|contact(?:ed| details| address)|web\s?
 # "what's his job back home", "sally wentworth's job title", "her position at the internet society", "his role at
 # key4biz": the post a person holds, not the part they had at the forum, nor whom they work for (which a name's
 # bracket often tells: "Ms Sally Wentworth (Internet Society)")
-_ASKS_JOB = re.compile(r"\bjob(?:\s+title)?\b|\b(?:his|her|their)\s+(?:actual\s+)?title\b|\b(?:position|role)\s+(?:at|with)\s+"
-                       r"(?!the\s+(?:forum|wtpf|working|meeting|plenary|session))|\boccupation\b|\bprofession\b", re.I)
+_ASKS_JOB = re.compile(
+    r"\bjob(?:\s+title)?\b|\b(?:his|her|their)\s+(?:actual\s+)?title\b|"
+    r"\b(?:position|role)\s+(?:at|with)\s+(?!the\s+(?:forum|wtpf|working|meeting|plenary|session))|"
+    r"\boccupation\b|\bprofession\b",
+    re.I,
+)
 # a job told with a name: "H.E. Mr Ivo Ivanovski, Minister of Information Society", "Mr Fadi Chehadé, President and CEO
 # of ICANN", "Dr Hamadoun I. Touré, ITU Secretary-General"
 _JOB = re.compile(r"[A-Z][\w’'.-]+\s*(?:\([^)]*\))?,\s*(?:[\w’'./-]+\s+){0,4}?(?:Minister|President|CEO|Director|"

@@ -201,7 +201,8 @@ def numbered_kinds(text: str) -> dict[str, int]:
         if before[:1].isupper() and before.lower() not in STOPWORDS:
             continue
         seen.setdefault(m.group(2).lower(), set()).add(int(m.group(3)))
-    return {kind: len(numbers) for kind, numbers in seen.items() if len(numbers) >= 2 and numbers == set(range(1, len(numbers) + 1))}
+    return {kind: len(numbers) for kind, numbers in seen.items()
+            if len(numbers) >= 2 and numbers == set(range(1, len(numbers) + 1))}
 
 
 def name_numbered(question: str, kinds: dict[str, int]) -> str:
@@ -1011,9 +1012,9 @@ _ASKED_WHAT_IS = re.compile(
     re.I,
 )
 _ORDINAL_ONE = re.compile(r"\bthe\s+(first|second|last|former|latter)(?:\s+one)?\b(?!\s+(?:of|part|session|day|time|point))", re.I)
-# "the first one", "the latter": an ordinal that stands for a thing, not one that counts a named one ("the first session")
 # "the two sessions", "its 3 parts": a set counted out, of which "the first one" is one
 _COUNTED_THINGS = re.compile(r"\b(?:two|three|four|five|six|[2-6])\s+([a-z]{3,}?)s\b", re.I)
+# "the first one", "the latter": an ordinal that stands for a thing, not one that counts a named one ("the first session")
 _ORDINAL_ANAPHOR = re.compile(r"\bthe\s+(?:(?:first|second|third|last)\s+ones?|former|latter)\b", re.I)
 _THING_AFTER_OTHER = re.compile(r"\s*(?:[?.!]|$)")
 _ASKED_THING = re.compile(
@@ -1250,7 +1251,8 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
     counted_things = _COUNTED_THINGS.search(own_words(previous))
     if ordinal and not kind_asked and counted_things and ordinal.group(1).lower() in ("first", "second"):
         # "what were the two sessions?" then "what did the first one conclude": the first session
-        return f"{_sub(text, ordinal, f'the {ordinal.group(1).lower()} {counted_things.group(1)}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+        one = _sub(text, ordinal, f"the {ordinal.group(1).lower()} {counted_things.group(1)}")
+        return f"{one.rstrip(' ?')}? ({previous.rstrip(' ?')})"
     if ordinal and len(counts) >= 2 and not named:
         # "which opinions deal with IPv6?" answered "Opinion 4 and Opinion 3": "the first one" is Opinion 4; after
         # "how many working groups were there?", the first Working Group the answer cites

@@ -320,7 +320,8 @@ def unknown_specifics(question: str, report_text: str, vocabulary) -> str | None
         words = topic.group(1).split()
         # "about them getting ipv4": a pronoun or a function word qualifies nothing
         modifiers = [w for w in words[:-1] if w.lower() not in STOPWORDS and stem(w.lower()) not in STOPWORDS]
-        if modifiers and _knows(words[-1], vocabulary, joined) and not all(_knows(w, vocabulary, joined) for w in modifiers):
+        if modifiers and _knows(words[-1], vocabulary, joined) and not all(
+                _knows(w, vocabulary, joined) for w in modifiers):
             return f"it never mentions {topic.group(1)}"
     return None
 
