@@ -250,3 +250,10 @@ def test_a_comparison_asking_when_gives_each_side_its_times(real_assistant):
 def test_an_overview_of_the_narrative_part_tells_who_came_and_who_chaired(real_assistant):
     answer = real_assistant.ask("quick summary of part 1 of the report")
     assert "attended by 900 delegates" in answer.answer and "elected Chairman of the Forum" in answer.answer
+
+
+def test_two_working_group_reports_are_not_said_to_say_the_same(real_assistant):
+    # "In the discussion to finalize the text of Opinion 3, Turkey proposed an addition of the following text:" and
+    # "Turkey's contribution proposed the inclusion of the following paragraph …" share wording, not a statement
+    assert "Both say nearly the same" not in real_assistant.ask("how long did wg2 sit vs wg3").answer
+    assert "Both say nearly the same" in real_assistant.ask("op3 vs op4 whats the difference").answer

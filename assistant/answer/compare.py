@@ -106,7 +106,9 @@ def compose_compare(
                 draft.bullets += [f"  - {line}" for line in ctx.lines(draft, unit, set(), nested=False)]
                 continue
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
-    for a, b in _aligned(ctx, sides) if len(sides) == 2 else ():
+    # two Opinions may share a clause word for word; two Working Group reports tell different debates, whose
+    # sentences only share their wording ("Turkey proposed … the following text:")
+    for a, b in _aligned(ctx, sides) if len(sides) == 2 and sides[0].opinion is not None else ():
         if draft.has(a) and draft.has(b):
             continue
         extra, missing = _word_diff(a.text, b.text)
