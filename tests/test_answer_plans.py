@@ -1297,3 +1297,11 @@ def test_an_office_asked_about_is_named_as_the_one_holding_it(planner, clauses):
     result = answer(planner, clauses, "what did the Working Group 3 chair say about the role of governments", "annex-1/wg-3/p22")
     assert result.plan == "actor"
     assert result.answer.startswith("What the report records of the Chair of Working Group 3:")
+
+
+def test_a_lead_in_compared_comes_with_what_it_lists(planner, clauses):
+    result = answer(planner, clauses, "how long did Working Group 2 sit vs Working Group 3", "annex-1/wg-3/p22")
+    lines = result.answer.splitlines()
+    at = next(i for i, line in enumerate(lines) if "09:30-10:10 to discuss two draft opinions:" in line)
+    assert lines[at].startswith("  - Working Group 2 met")
+    assert lines[at + 1].startswith("    - Draft Opinion 3: Supporting Capacity Building")

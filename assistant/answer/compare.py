@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.compose import source_name
 from assistant.answer.actor import OFFICE, actor_mentions, as_written, heard_anywhere, told_with_quotes
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
@@ -104,6 +105,13 @@ def compose_compare(
                 # a sentence inside a quotation ("Requests the Chair … countries.”" of a UNGA resolution an Opinion
                 # notes) is told with what introduces it, as any answer tells it
                 draft.bullets += [f"  - {line}" for line in ctx.lines(draft, unit, set(), nested=False)]
+                continue
+            if draft.has(unit):
+                continue  # an item its lead-in, quoted above, brought already
+            if ctx.introduced(unit) is not None:
+                # "Working Group 2 met on 15 May from 09:30-10:10 to discuss two draft opinions:" with what it lists
+                lead, *items = ctx.lines(draft, unit, {source_name(view.by_id[unit.clause_id])}, nested=True)
+                draft.bullets += [f"  - {_said(view.by_id[unit.clause_id])}{lead}", *(f"  {item}" for item in items)]
                 continue
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
     # two Opinions may share a clause word for word; two Working Group reports tell different debates, whose

@@ -96,7 +96,7 @@ class Draft:
             citations.append(citation)
         lines = [self.lead] if self.lead else []
         if self.bullets:
-            bullets = [b if b.startswith("  - ") else f"- {b}" for b in self.bullets]
+            bullets = [b if b.startswith("  ") and b.lstrip().startswith("- ") else f"- {b}" for b in self.bullets]
             lines += ["", *bullets] if self.lead else bullets
         return Answer(
             question=question,
