@@ -1305,3 +1305,10 @@ def test_a_lead_in_compared_comes_with_what_it_lists(planner, clauses):
     at = next(i for i, line in enumerate(lines) if "09:30-10:10 to discuss two draft opinions:" in line)
     assert lines[at].startswith("  - Working Group 2 met")
     assert lines[at + 1].startswith("    - Draft Opinion 3: Supporting Capacity Building")
+
+
+def test_a_quoted_word_is_looked_for_in_the_opinion_the_question_names(planner, clauses):
+    # Turkey's proposed “Requests Secretary-General …” is for Opinion 3; the question is about Opinion 2
+    result = answer(planner, clauses, "how come Opinion 2 could 'request' the Secretary-General instead of inviting him",
+                    "annex-1/wg-2/p6", "annex-1/wg-1/p9", "annex-1/wg-1/p10")
+    assert "a precedent existed from the first WTPF-1996" in result.answer

@@ -196,6 +196,14 @@ class Composer:
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
         return chosen
 
+    def _about_other_opinions(self, unit: Unit, opinions) -> bool:
+        """Whether the sentence's clause is one of other Opinions than `opinions`, or a debate naming only others."""
+        clause = self.clauses[unit.clause_id]
+        if clause.part == "Part II" and clause.opinion is not None:
+            return clause.opinion not in opinions
+        named = numbered_places(clause.text)[0]
+        return bool(named) and not set(named) & set(opinions)
+
     def _with_quotation_openers(self, chosen: list[Scored]) -> list[Scored]:
         """A sentence that sits inside a quotation (text a delegation proposed) comes with the sentence that
         opens the quotation, so a proposal is never read as the report's own words."""
@@ -388,6 +396,9 @@ class Composer:
             about = [x for x in scored if any(n in x.unit.text.lower() for n in names)] if kind == "proposal" else []
             top = about[0] if about else scored[0]
             quoting = _quoting(query, scored) if kind == "why" else []
+            if named_opinions:
+                # "how come op2 could 'request' the SG": not Turkey's “Requests Secretary-General …” for Opinion 3
+                quoting = [x for x in quoting if not self._about_other_opinions(x.unit, named_opinions)]
             if quoting:
                 # "why did delegates push back on turkey's 'requests the SG' text": what was said of a text the
                 # question quotes follows the sentence quoting it, whatever the rest of the question matches best
