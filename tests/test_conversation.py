@@ -867,6 +867,11 @@ def test_an_item_asked_for_by_its_place_in_an_earlier_list_is_named():
     opinions = list_items(_SPEAKERS.split("- He invited ")[1].replace("  - ", "- "))
     assert name_item("what is the second one about", opinions) == "what is Opinion 4 about"
     assert not lists_what_is_asked(opinions, "speaker")
+    # a numbered name opening a long item names it: "Resolution 139 (Rev. Guadalajara, 2010), Telecommunications …"
+    recalled = ["Resolution 71 (Rev. Guadalajara, 2010), The Strategic Plan for the Union",
+                "Resolution 139 (Rev. Guadalajara, 2010), Telecommunications/information and communication technologies "
+                "to bridge the digital divide and build an inclusive information society"]
+    assert name_item("the second one's about what?", recalled) == "Resolution 139's about what?"
     # items of separate clauses, under a lead-in of their own; a long one is not a name to ask with
     tasks = "Opinion 3 recognizes that the Directors have: [1]\n\n- initiated a project to assist developing countries [2]\n- established a website [3]"
     assert list_items(tasks) == ["initiated a project to assist developing countries", "established a website"]

@@ -73,7 +73,11 @@ _ITEM_BY_PLACE = re.compile(
 )
 _LIST_LINE = re.compile(r"^( *)(?:- )?(.*?)\s*(?:\[(\d+)\])?\s*$")
 MAX_NAMED_ITEM_WORDS = 6  # "Avanti and GVF", "the Internet Society"; not "initiated a project to assist …"
-_LABELLED_ITEM = re.compile(r"^((?:Draft\s+)?Opinion\s+\d+|Working\s+Group\s+\d+):", re.I)
+# "Opinion 4: In Support of IPv6 …" is Opinion 4; "Resolution 139 (Rev. Guadalajara, 2010), Telecommunications …" is
+# Resolution 139: a numbered name that opens an item names it
+_LABELLED_ITEM = re.compile(
+    r"^((?i:(?:Draft\s+)?Opinion\s+\d+|Working\s+Group\s+\d+)):|^([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s+\d+(?:/\d+)?)(?=\s*[(,:])"
+)
 
 
 def ordinal_item(question: str) -> re.Match | None:
@@ -124,11 +128,11 @@ def name_item(question: str, items: list[str]) -> str:
     if index >= len(items):
         return question
     item = items[index]
-    labelled = _LABELLED_ITEM.match(item)  # "Opinion 4: In Support of IPv6 Adoption …" is Opinion 4
+    labelled = _LABELLED_ITEM.match(item)
     if _PERSON.match(item):
         item = item.split(",")[0]
     elif labelled:
-        item = labelled.group(1)
+        item = labelled.group(1) or labelled.group(2)
     elif len(item.split()) > MAX_NAMED_ITEM_WORDS:
         return question  # a task or a point is not a name to ask with; the list it is in answers
     return question[: m.start()] + item + question[m.end():]
