@@ -1312,3 +1312,12 @@ def test_a_quoted_word_is_looked_for_in_the_opinion_the_question_names(planner, 
     result = answer(planner, clauses, "how come Opinion 2 could 'request' the Secretary-General instead of inviting him",
                     "annex-1/wg-2/p6", "annex-1/wg-1/p9", "annex-1/wg-1/p10")
     assert "a precedent existed from the first WTPF-1996" in result.answer
+
+
+
+def test_a_clause_ending_in_a_colon_brings_the_bullets_after_it_in_its_section(planner, clauses):
+    # Opinion 1's "invite" section: a clause "… to work in a collaborative manner to:", then three bullet clauses
+    result = answer(planner, clauses, "how do Opinion 1 and Opinion 2 differ", "opinion-1/invite/p1", "opinion-2/is-of-the-view/p1")
+    lines = result.answer.splitlines()
+    at = next(i for i, line in enumerate(lines) if "to work in a collaborative manner to:" in line)
+    assert lines[at + 1].lstrip().startswith("- promote the further development and expansion of networks")

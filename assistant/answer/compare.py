@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.compose import source_name
 from assistant.answer.actor import OFFICE, actor_mentions, as_written, heard_anywhere, told_with_quotes
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
@@ -32,6 +31,7 @@ DEBATE = 2  # sentences of the debate that name both places
 # Sentences told of each actor compared, the closest to the question. Chosen on the tune splits of 17 user sets
 # (facts / evidence recall@5): 4 .9370 / .9105, 6 .9384 / .9105, 8 (all the actor plan finds) .9384 / .9105.
 MAX_PER_ACTOR = 6
+MAX_ITEMS = 14  # items of a lead-in quoted on a side, as any answer quotes them
 
 
 def places_compared(ctx: PlanContext, places, hits: list[Hit]) -> list[Clause]:
@@ -108,10 +108,12 @@ def compose_compare(
                 continue
             if draft.has(unit):
                 continue  # an item its lead-in, quoted above, brought already
-            if ctx.introduced(unit) is not None:
+            listed = ctx.introduced(unit)
+            if listed is not None:
                 # "Working Group 2 met on 15 May from 09:30-10:10 to discuss two draft opinions:" with what it lists
-                lead, *items = ctx.lines(draft, unit, {source_name(view.by_id[unit.clause_id])}, nested=True)
-                draft.bullets += [f"  - {_said(view.by_id[unit.clause_id])}{lead}", *(f"  {item}" for item in items)]
+                lead, items = listed
+                draft.bullets.append(f"  - {_said(view.by_id[lead.clause_id])}{clean_sentence(lead.text)} {draft.cite(lead)}")
+                draft.bullets += [f"    - {clean_sentence(item.text)} {draft.cite(item)}" for item in items[:MAX_ITEMS]]
                 continue
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
     # two Opinions may share a clause word for word; two Working Group reports tell different debates, whose

@@ -216,6 +216,11 @@ class PlanContext:
         if clause is None or clause.kind == "heading":
             return None
         items = view.items(clause)
+        if len(items) < 2 and unit.text.rstrip().endswith(":") and view.units(clause)[-1:] == [unit]:
+            # "Member States and Sector Members to work in a collaborative manner to:" whose bullets are the clauses
+            # after it in its section
+            parent = view.by_id.get(clause.parent or "")
+            items = [u for u in view.items(parent) if u.start >= unit.end] if parent is not None else []
         if len(items) < 2:
             return None
         first = items[0]
