@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant.query.answer_type import common_names, expected_type, holds_type
 from assistant.records import Answer, Citation, Clause, Hit
-from assistant.report.refs import resolve_references
+from assistant.report.refs import about_opinions, resolve_references
 from assistant.search.route import numbered_places
 from assistant.query.conversation import own_words
 from assistant.query.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
@@ -195,14 +195,6 @@ class Composer:
         chosen = self._with_quotation_openers(chosen)
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
         return chosen
-
-    def _about_other_opinions(self, unit: Unit, opinions) -> bool:
-        """Whether the sentence's clause is one of other Opinions than `opinions`, or a debate naming only others."""
-        clause = self.clauses[unit.clause_id]
-        if clause.part == "Part II" and clause.opinion is not None:
-            return clause.opinion not in opinions
-        named = numbered_places(clause.text)[0]
-        return bool(named) and not set(named) & set(opinions)
 
     def _with_quotation_openers(self, chosen: list[Scored]) -> list[Scored]:
         """A sentence that sits inside a quotation (text a delegation proposed) comes with the sentence that
@@ -398,7 +390,7 @@ class Composer:
             quoting = _quoting(query, scored) if kind == "why" else []
             if named_opinions:
                 # "how come op2 could 'request' the SG": not Turkey's “Requests Secretary-General …” for Opinion 3
-                quoting = [x for x in quoting if not self._about_other_opinions(x.unit, named_opinions)]
+                quoting = [x for x in quoting if not _about_others(self.clauses[x.unit.clause_id], named_opinions)]
             if quoting:
                 # "why did delegates push back on turkey's 'requests the SG' text": what was said of a text the
                 # question quotes follows the sentence quoting it, whatever the rest of the question matches best
@@ -527,6 +519,12 @@ _ATTENDING = frozenset(tokenize("delegates participants attendees"))  # not a pa
 
 _QUOTED_WORDS = re.compile(r"[\"“‘]([^\"”’]{3,80})[\"”’]|(?<!\w)'([^']{3,80})'(?!\w)")
 _IN_QUOTES = re.compile(r"“[^“”]*”?|^[^“”]*”|\"[^\"]*\"")
+
+
+def _about_others(clause: Clause, opinions) -> bool:
+    """A clause of other Opinions than `opinions`, or a debate that refers to Opinions and not to these."""
+    refers = clause.opinion is not None or any(ref.startswith("opinion-") for ref in clause.refs)
+    return refers and not about_opinions(clause, opinions)
 
 
 def _quoting(query: str, scored: list[Scored]) -> list[Scored]:

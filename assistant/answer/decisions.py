@@ -8,6 +8,7 @@ import re
 
 from assistant.answer.context import PlanContext
 from assistant.query.question import TAKEN_UP
+from assistant.report.refs import about_opinions
 from assistant.report.sentences import Unit
 
 OUTCOME = re.compile(
@@ -25,18 +26,6 @@ FATE = re.compile(rf"\b(?:{TAKEN_UP}|chang\w*|amend\w*|modif\w*|alter\w*|pass\w*
                    r"added|inserted|go(?:es)?\s+in|went\s+in|(?:get|got|make|made)\s+(?:(?![a-z]+ed\b)[\w’'\"“”-]+\s+){1,3}?"
                    r"in(?:to)?(?=\s*(?:$|[?.!,]|(?:the\s+)?(?:op|opinion|text|final|draft|it)\b)))\b", re.I)
 
-
-
-def about_opinions(clause, opinions, view=None) -> bool:
-    """A clause of a named Opinion, or a debate paragraph about it (it, or the subsection it sits in,
-    refers to the Opinion)."""
-    if clause.opinion in opinions:
-        return True
-    refs = list(clause.refs)
-    parent = view.by_id.get(clause.parent or "") if view is not None else None
-    if parent is not None and parent.kind == "heading":
-        refs += parent.refs
-    return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in refs for n in opinions)
 
 
 def in_places(clause, places, view) -> bool:

@@ -7,7 +7,8 @@ import re
 
 from assistant.answer.mention import asks_mention, opinions_using
 from assistant.answer.context import PlanContext, Places
-from assistant.answer.decisions import about_opinions, decisions
+from assistant.answer.decisions import decisions
+from assistant.report.refs import about_opinions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.overview import opinion_lines
 from assistant.query.conversation import own_words

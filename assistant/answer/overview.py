@@ -10,7 +10,8 @@ import numpy as np
 
 from assistant.answer.context import PlanContext
 from assistant.answer.compose import numbered_labels, source_name
-from assistant.answer.decisions import DECISION, OUTCOME, about_opinions, group_decisions
+from assistant.answer.decisions import DECISION, OUTCOME, group_decisions
+from assistant.report.refs import about_opinions
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
 from assistant.answer.shape import OVERVIEW_WORDING
 from assistant.records import Clause, Hit

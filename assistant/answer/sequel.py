@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from assistant.answer.context import PlanContext, Places
-from assistant.answer.decisions import DECISION, OUTCOME, about_opinions
+from assistant.answer.decisions import DECISION, OUTCOME
+from assistant.report.refs import about_opinions
 from assistant.answer.draft import Draft
 from assistant.report.sentences import Unit
 from assistant.search.route import numbered_places

@@ -81,6 +81,18 @@ class _Places:
     order: dict[str, int] = field(default_factory=dict)  # section id → its place in the report
 
 
+def about_opinions(clause, opinions, view=None) -> bool:
+    """A clause of a named Opinion, or a debate paragraph about it (it, or the subsection it sits in,
+    refers to the Opinion)."""
+    if clause.opinion in opinions:
+        return True
+    refs = list(clause.refs)
+    parent = view.by_id.get(clause.parent or "") if view is not None else None
+    if parent is not None and parent.kind == "heading":
+        refs += parent.refs
+    return any(ref == f"opinion-{n}" or ref.startswith(f"opinion-{n}/") for ref in refs for n in opinions)
+
+
 def resolve_references(text: str, clauses: list[Clause], context_opinion: int | None = None) -> list[str]:
     """Ids of the clauses `text` refers to, in order of mention, without duplicates."""
     if not text or not clauses:
