@@ -158,12 +158,8 @@ def _typed_first(ctx: PlanContext, query: str, topic: str, clauses: list[Clause]
     """A side's PER_PLACE sentences closest to the topic; when the question asks for a time, a number or a person,
     those that state one come first."""
     wanted = _KIND_TYPE.get(question_kind(query))
-    if wanted is None:
-        return ctx.top_units(topic, clauses, PER_PLACE)
-    ranked = ctx.top_units(topic, clauses, len(clauses) * 4)
-    scores = dict(zip(ranked, ctx.relevance(topic, ranked))) if ranked else {}
-    best = sorted(ranked, key=lambda u: (not holds_type(u.text, wanted), -scores[u]))[:PER_PLACE]
-    return [u for u in ranked if u in best]
+    typed = (lambda unit: holds_type(unit.text, wanted)) if wanted else None
+    return ctx.top_units(topic, clauses, PER_PLACE, first=typed)
 
 
 def _topic(query: str) -> str:

@@ -259,14 +259,15 @@ class PlanContext:
     def name(self, clause: Clause) -> str:
         return source_name(clause)
 
-    def top_units(self, query: str, clauses: list[Clause], n: int, min_share: float = 0.0) -> list[Unit]:
-        """The `n` sentences of `clauses` closest to the query, in the report's order."""
+    def top_units(self, query: str, clauses: list[Clause], n: int, min_share: float = 0.0, first=None) -> list[Unit]:
+        """The `n` sentences of `clauses` closest to the query, in the report's order; with `first`, a test of a
+        sentence, those that pass it are taken before those that do not."""
         units = [u for c in clauses if c.kind != "heading" for u in self.composer.units(c) if len(u.text) >= 25]
         if not units:
             return []
         scores = self.relevance(query, units)
         best = max(scores)
-        ranked = sorted(zip(scores, range(len(units))), key=lambda x: -x[0])
+        ranked = sorted(zip(scores, range(len(units))), key=lambda x: (first is not None and not first(units[x[1]]), -x[0]))
         picked = [i for s, i in ranked[:n] if s >= best * min_share]
         return [units[i] for i in sorted(picked, key=lambda i: units[i].start)]
 
