@@ -275,7 +275,7 @@ class Assistant:
                 read = f"{alone} {context}".strip() if own_words(alone) == alone else alone
         previous = turns[-1].question if turns else ""
         query = name_numbered(name_opinions(read, self._titles, previous=previous), self._numbered)
-        if previous and query != name_opinions(read, self._titles):
+        if previous and query != name_numbered(name_opinions(read, self._titles), self._numbered):
             read = query  # "the other IPv6 opinion" was told apart by the earlier turn
         return query, (read if read != own else None), (turns[-1].cited if turns else ())
 

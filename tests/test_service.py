@@ -167,3 +167,10 @@ def test_a_bare_noun_phrase_asks_the_last_question_of_what_it_names(hash_assista
 def test_a_follow_up_asking_of_something_the_report_never_mentions_is_unanswered(hash_assistant):
     answer = hash_assistant.ask("how many of them were women", history=["how many delegates came to wtpf-13"])
     assert answer.abstained and "never mentions women" in answer.answer
+
+
+def test_a_numbered_thing_named_by_its_ordinal_is_no_reading_of_the_conversation(hash_assistant):
+    # "the first session" is searched as the report's "Session 1", but nothing of the earlier turn was read into it
+    answer = hash_assistant.ask("what did the first session of the strategic dialogue debate", history=["who chaired wg1?"])
+    assert answer.read_as is None
+    assert answer.rewritten_query.startswith("what did Session 1 of the strategic dialogue debate")
