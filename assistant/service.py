@@ -46,7 +46,7 @@ from assistant.errors import AssistantError
 from assistant.report.glossary import acronyms
 from assistant.query.language import is_english, not_english_answer
 from assistant.report.parse import load_report
-from assistant.query.answer_type import unstated_contact
+from assistant.query.answer_type import unstated_detail
 from assistant.query.spelling import Speller
 from assistant.query.question import (
     after_the_report,
@@ -188,7 +188,7 @@ class Assistant:
         if uses("missing-specifics"):
             quotes = [c.quote for c in answer.citations]
             # an address is asked of whatever plan: "what's kantchev's email" is not answered by what he did
-            missing = unstated_contact(query, quotes, self._person_names)
+            missing = unstated_detail(query, quotes, self._person_names)
             if not planned.structural:
                 missing = missing or missing_specifics(query, quotes)
         if answer.citations and not planned.structural and uses("only-referred"):

@@ -77,33 +77,33 @@ def test_actor_is_a_name_the_report_does_not_use_everywhere():
 
 
 def test_an_address_asked_for_and_given_by_no_sentence_is_said_to_be_missing():
-    from assistant.query.answer_type import unstated_contact
+    from assistant.query.answer_type import unstated_detail
 
     named_only = ["Working Group 3: Chair Mr Petko Kantchev (Bulgaria)"]
-    assert unstated_contact("what's petko kantchev's email address?", named_only) == "an e-mail address or website"
+    assert unstated_detail("what's petko kantchev's email address?", named_only) == "an e-mail address or website"
     given = ["Mr Cavalcanti can be contacted at daniel.cavalcanti@anatel.gov.br"]
-    assert unstated_contact("what's the contact email for the role of governments follow-up?", given) is None
-    assert unstated_contact("who chaired working group 3?", named_only) is None
+    assert unstated_detail("what's the contact email for the role of governments follow-up?", given) is None
+    assert unstated_detail("who chaired working group 3?", named_only) is None
     # another person's address is not the one asked for
     people = ["Petko Kantchev", "Daniel Cavalcanti"]
-    assert unstated_contact("whats petko kantchev's email", given, people) == "an e-mail address or website"
-    assert unstated_contact("how do i reach mr cavalcanti by email", given, people) is None
+    assert unstated_detail("whats petko kantchev's email", given, people) == "an e-mail address or website"
+    assert unstated_detail("how do i reach mr cavalcanti by email", given, people) is None
     # an e-mail address is not a telephone number
-    assert unstated_contact("what's daniel cavalcanti's phone number", given, people) == "a telephone number"
-    assert unstated_contact("fax no. for the wg1 chair?", given) == "a telephone number"
-    assert unstated_contact("cavalcanti's phone?", ["Call Mr Cavalcanti on +41 22 730 5111."], people) is None
+    assert unstated_detail("what's daniel cavalcanti's phone number", given, people) == "a telephone number"
+    assert unstated_detail("fax no. for the wg1 chair?", given) == "a telephone number"
+    assert unstated_detail("cavalcanti's phone?", ["Call Mr Cavalcanti on +41 22 730 5111."], people) is None
 
 
 def test_a_job_asked_for_and_told_with_no_name_is_said_to_be_missing():
-    from assistant.query.answer_type import unstated_contact
+    from assistant.query.answer_type import unstated_detail
 
     people = ["Sally Wentworth", "Ivo Ivanovski"]
     listed = ["Working Group 1: Chair Mr Daniel Cavalcanti (Brazil); Vice-Chair Ms Sally Wentworth (Internet Society)"]
-    assert unstated_contact("sally wentworth's job title at ISOC?", listed, people) == "a job title"
-    assert unstated_contact("what's her position at the internet society (sally wentworth)", listed, people) == "a job title"
+    assert unstated_detail("sally wentworth's job title at ISOC?", listed, people) == "a job title"
+    assert unstated_detail("what's her position at the internet society (sally wentworth)", listed, people) == "a job title"
     told = ["H.E. Mr Ivo Ivanovski, Minister of Information Society, TFYR Macedonia, was elected Chairman of the Forum."]
-    assert unstated_contact("whats Ivo Ivanovski's job", told, people) is None
+    assert unstated_detail("whats Ivo Ivanovski's job", told, people) is None
     # whom she works for, and the part she had at the forum, the bracket and the table tell
-    assert unstated_contact("who does sally wentworth work for", listed, people) is None
-    assert unstated_contact("what was wentworth's role in the forum", listed, people) is None
-    assert unstated_contact("what's the job of working group 1", listed, people) is None  # no person's
+    assert unstated_detail("who does sally wentworth work for", listed, people) is None
+    assert unstated_detail("what was wentworth's role in the forum", listed, people) is None
+    assert unstated_detail("what's the job of working group 1", listed, people) is None  # no person's

@@ -98,11 +98,12 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-def unstated_contact(question: str, sentences: list[str], people: Iterable[str] = ()) -> str | None:
-    """An e-mail address, website or telephone number asked for that none of the answer's sentences gives (the
-    report may name the person asked about without any way to reach them, or give an address and no number). When
-    the question names one of the report's `people`, the address must be given in a sentence naming them: another
-    person's address is not theirs."""
+def unstated_detail(question: str, sentences: list[str], people: Iterable[str] = ()) -> str | None:
+    """A person's detail asked for that none of the answer's sentences gives: an e-mail address or website, a
+    telephone number, or a job (the report may name the person asked about without any way to reach them, give an
+    address and no number, or give their organisation and no post). When the question names one of the report's
+    `people`, the detail must be given in a sentence naming them: another person's address or post is not theirs;
+    a job is only ever a named person's."""
     wanted = expected_type(question)
     if wanted not in ("contact", "phone", "job"):
         return None
