@@ -167,6 +167,19 @@ def test_an_opinion_overview_has_its_title_and_every_call(planner, clauses):
     assert "It is of the view that" in result.answer
 
 
+def test_an_opinion_summarized_on_a_topic_tells_its_clauses_on_that_topic_under_its_title(planner, clauses):
+    result = answer(planner, clauses, "sum up what opinion 4 says about legacy space and the transfer market",
+                    "opinion-4/is-of-the-view/a")
+    assert result.plan == "overview"
+    assert result.answer.startswith("OPINION 4: In support of IPv6 adoption")
+    assert "status of some legacy address space is unclear" in result.answer
+    assert "growing market has developed in the transfer of IPv4 addresses" in result.answer
+    assert "fastest possible adoption and migration to IPv6" not in result.answer  # nor its other calls
+    # asking what it asks countries to do is asking for all of it, not about countries
+    whole = answer(planner, clauses, "whats opinion 2 basically asking countries to do", "opinion-2/invites-member-states/a")
+    assert whole.answer.count("It invites") >= 2
+
+
 def test_opinions_named_together_are_each_told_in_brief(planner, clauses):
     result = answer(planner, clauses, "what are opinions 5 and 6 about", "annex-1/wg-3/p2")
     assert result.plan == "overview"

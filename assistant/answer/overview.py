@@ -103,7 +103,7 @@ def compose_overview(ctx: PlanContext, query: str, hits: list[Hit], places) -> D
 
 def _of_place(ctx: PlanContext, place: Clause, query: str) -> Draft | None:
     if place.part == "Part II" and place.opinion is not None:
-        return _opinion(ctx, place)
+        return _opinion_on_topic(ctx, place, query) or _opinion(ctx, place)
     if place.part == "Annex I" and ctx.view.group_heads.get(place.working_group) is place:
         return _group(ctx, place, query)
     if place.parent is None and place.part == "Annex I":
@@ -111,6 +111,36 @@ def _of_place(ctx: PlanContext, place: Clause, query: str) -> Draft | None:
     if place.parent is None:
         return _part(ctx, place, query)
     return _subsection(ctx, place)
+
+
+_ASKS_TO_DO = re.compile(r"\b(?:ask|asks|asking|asked|want|wants|wanting)\b.{0,40}\bto\s+do\b", re.I)
+
+
+def _opinion_on_topic(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
+    """"sum up what op4 says about legacy space and the transfer market": the Opinion's clauses on that topic, in
+    its order, under its title, rather than a line for each of its sections. The topic is what the question's own
+    words after "about" or "on" add to the Opinion's title and to asking for a summary, where the Opinion uses them."""
+    view = ctx.view
+    clauses = [c for c in view.descendants(head.id) if c.kind != "heading"]
+    used = {t for c in clauses for t in tokenize(c.text)}
+    title = view.first_unit(head)
+    own = own_words(query)
+    if _ASKS_OPERATIVE.search(own) or _ASKS_TO_DO.search(own):
+        return None  # "what's opinion 2 basically asking countries to do" asks for all it asks
+    asked = set(tokenize(OVERVIEW_WORDING.sub(" ", own)))
+    topic = {t for t in asked - set(tokenize(title.text if title else "")) - _ALL_ASKED if not t.isdigit() and t in used}
+    if not topic:
+        return None
+    units = [u for u in ctx.top_units(query, clauses, TOPIC_SENTENCES) if topic & set(tokenize(u.text))]
+    if len(units) < 2:
+        return None
+    draft = ctx.draft()
+    draft.lead = _title_line(ctx, draft, head)
+    framed: set[str] = set()
+    for unit in units:
+        if not draft.overlaps(unit):
+            draft.bullets += ctx.lines(draft, unit, framed, nested=True)
+    return draft
 
 
 def _subsection(ctx: PlanContext, head: Clause) -> Draft | None:
