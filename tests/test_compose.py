@@ -161,6 +161,16 @@ def test_a_lead_in_brings_the_items_it_introduces(source, clauses):
     assert answer.answer.split(" [1]")[0].endswith(":")
 
 
+def test_a_clause_that_points_back_at_the_one_chosen_comes_right_after_it(source, clauses):
+    composer = Composer(source, clauses)
+    question = "why could IPv4 transfers outside the RIRs be a problem?"
+    answer = composer.compose(question, question, hits_for(clauses, "opinion-4/recognizing-further/a"))
+    cited = [c.clause_id for c in answer.citations]
+    # "that such consequences could be minimized …" finishes what "… could have undesirable consequences" says
+    at = cited.index("opinion-4/recognizing-further/a")
+    assert cited[at + 1] == "opinion-4/recognizing-further/b"
+
+
 def test_one_item_of_an_unnamed_list_brings_its_lead_in_and_siblings(source, clauses):
     composer = Composer(source, clauses)
     item = "opinion-2/recognizing/c/iii"

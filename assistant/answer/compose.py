@@ -109,6 +109,10 @@ class Composer:
         self.source = source
         self.clauses = {c.id: c for c in clauses}
         self._clause_list = list(clauses)
+        siblings: dict[str | None, list[Clause]] = {}
+        for c in clauses:
+            siblings.setdefault(c.parent, []).append(c)
+        self._next_sibling = {a.id: b for group in siblings.values() for a, b in zip(group, group[1:])}
         self._children: dict[str, list[Clause]] = {}
         for clause in clauses:
             if clause.parent and clause.kind == "sub-clause":
@@ -193,8 +197,28 @@ class Composer:
         chosen = lead + sorted((c for c in chosen if c not in lead), key=lambda s: s.unit.start)
         chosen = self._with_listed_items(self._lead_in_first(chosen, hits), max_sentences)
         chosen = self._with_quotation_openers(chosen)
+        chosen = self._with_what_refers_back(chosen)
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
         return chosen
+
+    def _with_what_refers_back(self, chosen: list[Scored]) -> list[Scored]:
+        """A clause's last sentence is followed by the next clause of its section when that one opens by pointing
+        back at it ("… could have undesirable consequences" / "that such consequences could be minimized by …"):
+        the two make one statement."""
+        out: list[Scored] = []
+        have = {x.unit for x in chosen}
+        for item in chosen:
+            out.append(item)
+            clause = self.clauses[item.unit.clause_id]
+            units = self.units(clause)
+            if not units or units[-1] != item.unit:
+                continue
+            after = self._next_sibling.get(clause.id)
+            following = self.units(after) if after is not None else []
+            if following and following[0] not in have and _REFERS_BACK.match(following[0].text):
+                out.append(Scored(following[0], item.score, item.rank))
+                have.add(following[0])
+        return out
 
     def _with_quotation_openers(self, chosen: list[Scored]) -> list[Scored]:
         """A sentence that sits inside a quotation (text a delegation proposed) comes with the sentence that
@@ -519,6 +543,10 @@ _ATTENDING = frozenset(tokenize("delegates participants attendees"))  # not a pa
 
 _QUOTED_WORDS = re.compile(r"[\"“‘]([^\"”’]{3,80})[\"”’]|(?<!\w)'([^']{3,80})'(?!\w)")
 _IN_QUOTES = re.compile(r"“[^“”]*”?|^[^“”]*”|\"[^\"]*\"")
+
+
+# a clause that opens by pointing back at the one before it: "that such consequences …", "that these attempts …"
+_REFERS_BACK = re.compile(r"^\W*(?:that\s+)?(?:such|these|those)\b", re.I)
 
 
 def _about_others(clause: Clause, opinions) -> bool:
