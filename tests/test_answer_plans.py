@@ -180,6 +180,16 @@ def test_an_opinion_summarized_on_a_topic_tells_its_clauses_on_that_topic_under_
     assert whole.answer.count("It invites") >= 2
 
 
+def test_what_happened_after_an_event_reads_on_in_the_narrative(planner, clauses):
+    result = answer(planner, clauses, "what happened in plenary once the working groups reported back",
+                    "part-1/p17", "annex-1/wg-2/p8", "annex-1/wg-1/p11")
+    assert result.plan == "overview"
+    cited = [c.clause_id for c in result.citations]
+    # the paragraphs told after the working groups reported, not the groups' own reports of what they sent on
+    assert cited[:5] == ["part-1/p17", "part-1/p18", "part-1/p19", "part-1/p20", "part-1/p21"]
+    assert "adopted the Opinions as presented in Part II" in result.answer
+
+
 def test_opinions_named_together_are_each_told_in_brief(planner, clauses):
     result = answer(planner, clauses, "what are opinions 5 and 6 about", "annex-1/wg-3/p2")
     assert result.plan == "overview"

@@ -469,9 +469,23 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
             if neighbour is not None and neighbour.kind == "paragraph" and topic in tokenize(neighbour.text):
                 more = [u for u in ctx.view.units(neighbour) if len(u.text) >= 25][:PARAGRAPH_SENTENCES]
                 units = sorted(set(units) | set(more), key=lambda u: u.start)[: PARAGRAPH_SENTENCES + 3]
+    if _AFTERWARDS.search(own_words(query)) and home in siblings:
+        # "what happened in plenary once the working groups reported back": what the report tells next
+        at = siblings.index(home)
+        for later in siblings[at + 1:]:
+            if later.kind == "heading" or len(units) >= TOPIC_SENTENCES:
+                break
+            if later.kind == "paragraph":
+                told = [u for u in ctx.view.units(later) if len(u.text) >= 25]
+                # a list's items come with the lead-in that introduces them, and take no room of their own
+                ends = next((i for i, u in enumerate(told) if u.text.rstrip().endswith(":")), len(told))
+                units += told[: ends + 1][: TOPIC_SENTENCES - len(units)]
     others = [h.clause for h in hits[:8] if h.clause.id != home.id and not ctx.view.is_opening(h.clause)]
     elsewhere = ctx.top_units(query, others, TOPIC_SENTENCES - len(units), min_share=0.6)
     return ctx.tell(units + [u for u in elsewhere if u not in units])
+
+
+_AFTERWARDS = re.compile(r"\b(?:after|afterwards|once|following|then|next)\b", re.I)
 
 
 # a short name the question uses, maybe numbered: "ieg", "wtpf-13", "WTPF13"
