@@ -190,6 +190,15 @@ def test_what_happened_after_an_event_reads_on_in_the_narrative(planner, clauses
     assert "adopted the Opinions as presented in Part II" in result.answer
 
 
+def test_a_compared_item_of_a_list_is_told_with_the_words_it_continues(planner, clauses):
+    result = answer(planner, clauses, "ipv6 address allocation studies: opinion 3 vs opinion 4",
+                    "opinion-3/recognizing/l/4", "opinion-4/considering/c")
+    assert result.plan == "compare"
+    # "studied IPv6 address allocation …" is item 4 of "that the Directors of the TSB and BDT have,"
+    assert "  - Recognizes: that the Directors of the TSB and BDT have … studied IPv6 address allocation" in result.answer
+    assert "Recognizes: studied" not in result.answer
+
+
 def test_opinions_named_together_are_each_told_in_brief(planner, clauses):
     result = answer(planner, clauses, "what are opinions 5 and 6 about", "annex-1/wg-3/p2")
     assert result.plan == "overview"

@@ -115,7 +115,13 @@ def compose_compare(
                 draft.bullets.append(f"  - {_said(view.by_id[lead.clause_id])}{clean_sentence(lead.text)} {draft.cite(lead)}")
                 draft.bullets += [f"    - {clean_sentence(item.text)} {draft.cite(item)}" for item in items[:MAX_ITEMS]]
                 continue
-            draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{clean_sentence(unit.text)} {draft.cite(unit)}")
+            lead = ctx.item_lead_in(unit)
+            if lead is not None and not draft.overlaps(lead):
+                # "studied IPv6 address allocation …" is item 2 of "that the Directors of the TSB and BDT have,"
+                said = f"{lead.text.rstrip(' ,;:')} … {clean_sentence(unit.text)} {draft.cite(lead)}{draft.cite(unit)}"
+            else:
+                said = f"{clean_sentence(unit.text)} {draft.cite(unit)}"
+            draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{said}")
     # two Opinions may share a clause word for word; two Working Group reports tell different debates, whose
     # sentences only share their wording ("Turkey proposed … the following text:")
     for a, b in _aligned(ctx, sides) if len(sides) == 2 and sides[0].opinion is not None else ():

@@ -80,7 +80,7 @@ class PlanContext:
         return word.isupper() or titled or word.lower() in self.view.actor_words or word.lower() in self.glossary_words
 
     def line(self, draft: Draft, unit: Unit, framed: set[str]) -> str:
-        lead = self._lead_in(unit)
+        lead = self.item_lead_in(unit)
         if lead is not None and not draft.overlaps(lead):
             # "established a website …" is an item of "that the Directors of the TSB and BDT have,": told alone, a
             # verb would garble it ("Opinion 3 recognizes established …"), so the words it continues come first
@@ -88,7 +88,7 @@ class PlanContext:
             return f"{first} … {clean_sentence(unit.text)} {draft.cite(lead)}{draft.cite(unit)}"
         return f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}"
 
-    def _lead_in(self, unit: Unit) -> Unit | None:
+    def item_lead_in(self, unit: Unit) -> Unit | None:
         """The sentence a numbered item of an Opinion's clause continues ("that the Directors of the TSB and BDT
         have," for "2) established a website …"), when `unit` opens the item."""
         clause = self.view.by_id.get(unit.clause_id)
