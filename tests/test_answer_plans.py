@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from assistant.answer.actor import first_doer
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.definition import asked_term
 from assistant.answer.draft import Draft
@@ -105,6 +106,13 @@ def test_whether_an_actors_proposal_was_taken_up_is_a_yes_or_no():
         assert question_shape(question, actors=(question.split("'")[0].split()[-1],)) == "yesno", question
     assert question_shape("what was brazil's role in wg3", actors=("brazil",)) == "actor"
     assert question_shape("what did india propose for opinion 6", actors=("india",)) == "actor"
+
+
+def test_a_peoples_adjective_owns_what_it_qualifies_and_does_nothing_itself():
+    names = {"brazil": 3, "brazilian": 1, "council": 2}
+    assert first_doer("did the brazilian text end up adopted", ("brazilian",), names) == ()
+    assert first_doer("did the council later adopt the brazilian text", ("council", "brazilian"), names) == ("council",)
+    assert first_doer("what did brazil end up doing", ("brazil",), names) == ("brazil",)
 
 
 def test_what_an_actor_highlighted_or_emphasized_is_what_it_said():

@@ -15,7 +15,7 @@ from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.records import Hit
 from assistant.report.sentences import Unit
-from assistant.textnorm import demonym_of, initials, unaccented
+from assistant.textnorm import demonym_of, demonym_of, initials, unaccented
 
 MAX_MENTIONS = 8
 HEARD_BONUS = 0.2
@@ -189,11 +189,14 @@ def acted_in_its_time(ctx: PlanContext, actors: tuple[str, ...], written: int | 
     return False
 
 
-def first_doer(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
+def first_doer(question: str, actors: tuple[str, ...], names=()) -> tuple[str, ...]:
     """The actor a question names first as a doer, not as an owner ("did the Council adopt Brazil's text": the
-    Council; "did ECOSOC ever discuss the WTPF opinions": ECOSOC)."""
+    Council; "did ECOSOC ever discuss the WTPF opinions": ECOSOC). A people's adjective for one of `names` owns what
+    it qualifies: "did the brazilian text end up adopted" names no doer."""
     found = []
     for actor in actors:
+        if not actor.lower().endswith("s") and demonym_of(actor, names):
+            continue
         m = re.search(rf"\b{re.escape(unaccented(actor))}[\w-]*", unaccented(question), re.I)
         if m and not re.match(r"['’]s\b", question[m.end():]):
             found.append((m.start(), actor))

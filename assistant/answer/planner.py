@@ -116,7 +116,7 @@ class Planner:
             if titles is not None:
                 titles.anchored = True
                 return Planned("fact", titles)
-        later_doer = first_doer(own, actors) if self.unheard and asks_later(own) else ()
+        later_doer = first_doer(own, actors, ctx.view.actor_words) if self.unheard and asks_later(own) else ()
         if later_doer and not acted_in_its_time(ctx, later_doer, self.written):
             name = joined_names(query, [as_written(ctx, a) for a in later_doer])
             return Planned(shape, None, f"it tells nothing {name} did after the forum")
