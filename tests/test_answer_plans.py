@@ -48,6 +48,8 @@ def answer(planner, clauses, query, *ids):
         ("which two opinions deal with ipv6", "list"),
         ("can you tell me a bit about working group 2", "overview"),  # a request, not a yes/no
         ("how did the Opinion 6 debate go in wg3", "overview"),
+        ("opinion 6 in wg3, blow by blow", "overview"),  # the whole story, told in order
+        ("walk me thru what wg2 did", "overview"),
         ("rundown of what happened to brazil's draft opinion from start to finish", "overview"),
         ("CDN?", "definition"),
         ("gist of opinion 1?", "overview"),

@@ -40,7 +40,8 @@ OVERVIEW_WORDING = re.compile(
     r"(?:main |key )?takeaways?|key findings|(?:main|key) outcomes?|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|"
     r"tell (?:me|us)(?: (?:a (?:bit|little)|more|something|everything))? about|"
-    r"what happened (?:in|at|to|with|during)|what went on|walk me through|(?:what(?:'s|’s| is| was)|whats) in|"
+    r"what happened (?:in|at|to|with|during)|what went on|(?:walk|take|run) (?:me|us) (?:through|thru)|"
+    r"(?:blow|step|play)[\s-]by[\s-](?:blow|step|play)|(?:what(?:'s|’s| is| was)|whats) in|"
     r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
     r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"
     r"how did .{0,50}\bwork|basically|essentially|short version|in short|eli5|explain like|break(?:s|ing)? down|"
@@ -55,7 +56,8 @@ OVERVIEW_WORDING = re.compile(
     re.I,
 )
 _WHOLE_STORY = re.compile(
-    rf"\b(?:{SUMMARY_WORDS}|rundown|recap|from start to finish|start to end|how did (?:the |it |they )?.{{0,50}}"
+    rf"\b(?:{SUMMARY_WORDS}|rundown|recap|from start to finish|start to end|(?:blow|step|play)[\s-]by[\s-](?:blow|step|play)|"
+    r"how did (?:the |it |they )?.{0,50}"
     r"\b(?:go|unfold|play out|turn out|pan out))\b",
     re.I,
 )
