@@ -634,6 +634,10 @@ def test_and_another_role_asks_it_of_whatever_the_last_who_question_acted_on():
     assert read_in_context("and the vice chairs?", [Turn("who chaired the three working groups?")], _place) == (
         "who were the vice chairs of the three working groups?"
     )
+    # the role asked as a noun: its place is what follows "of"
+    assert read_in_context("and the vice-chairs?", [Turn("who was the chairman of wtpf-13")], _place) == (
+        "who were the vice-chairs of wtpf-13?"
+    )
 
 
 def test_a_name_the_earlier_words_carry_is_not_appended_twice():

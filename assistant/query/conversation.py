@@ -730,8 +730,13 @@ def _role_of(previous: str, subject: str) -> str | None:
     """"and the vice-chair?" after "who chaired Working Group 2?" asks who holds that role in the same place."""
     places = [m.group(0) for pat in (_ANCHOR_PATTERNS["opinion"], _ANCHOR_PATTERNS["group"]) for m in pat.finditer(previous)]
     acted_on = re.match(r"^\W*who\s+(\w+ed|led|ran|headed)\s+(.+?)[\s?.!]*$", previous, re.I)
+    # "who was the chairman of wtpf-13?" then "and the vice-chairs?": the role's place is after its "of"
+    holder = re.match(r"^\W*who\s+(?:was|were|is|are)\s+(?:the\s+)?[\w-]+\s+(?:of|for|at)\s+(.+?)[\s?.!]*$",
+                      previous, re.I)
     if not places and acted_on:
         places = [acted_on.group(2)]  # "who chaired the three working groups?" then "and the vice chairs?"
+    elif not places and holder:
+        places = [holder.group(1)]
     if not re.match(r"^\W*who\b", previous, re.I) or not places or not re.match(r"^(?:the|its|a)\s+\S", subject, re.I):
         return None
     subject = subject.rstrip(' ?')
