@@ -225,6 +225,14 @@ def test_a_working_group_overview_gives_each_opinion_its_outcome(planner, clause
     assert "was not endorsed by the Working Group" in result.answer
 
 
+def test_a_working_group_overview_ends_with_what_its_report_drew_from_its_last_event(planner, clauses):
+    result = answer(planner, clauses, "quick rundown of wg1", "annex-1/wg-1/p1")
+    then = next(line for line in result.answer.splitlines() if line.startswith("- Then:"))
+    # "… concluded in one Session …" and the sentence drawing its consequence, under one citation
+    assert "concluded in one Session" in then and "therefore allocated its second scheduled working session" in then
+    assert re.fullmatch(r".*\.\s\[\d+\]", then)
+
+
 def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
     result = answer(planner, clauses, "how do opinions 3 and 4 differ", "annex-1/wg-2/p5")
     assert result.plan == "compare"

@@ -275,15 +275,23 @@ def opinion_lines(ctx: PlanContext, draft: Draft, head: Clause, room: int, pream
 _THANKS = re.compile(r"^\W*(?:the\s+)?(?:chair\w*|working group|delegates?)\b[^.]{0,40}\bthank", re.I)
 
 
-def _closing(ctx: PlanContext, paragraphs: list[Clause], draft: Draft):
-    """The first sentence the group's report tells after the last one quoted, unless it only gives thanks."""
+def _closing(ctx: PlanContext, paragraphs: list[Clause], draft: Draft) -> list[Unit]:
+    """The first sentence the group's report tells after the last one quoted, unless it only gives thanks, with the
+    next when that one draws its consequence."""
     if not draft.used:
-        return None
+        return []
     last = max(u.end for u in draft.used)
     after = [u for c in paragraphs for u in ctx.view.units(c) if u.start >= last]
     if not after or _THANKS.match(after[0].text):
-        return None
-    return after[0]
+        return []
+    # "… concluded in one Session …" and what it drew from that: "Working Group 1 therefore allocated its second
+    # scheduled working session … to the use of Working Group 2"
+    drawn = after[1:2] if len(after) > 1 and after[1].clause_id == after[0].clause_id and _DRAWN.search(after[1].text) else []
+    return [after[0], *drawn]
+
+
+# a sentence that draws its consequence from the one before it, its connective among its first words
+_DRAWN = re.compile(r"^\W*(?:[\w’'-]+\s+){0,5}?(?:thus|therefore|consequently|hence|accordingly)\b", re.I)
 
 
 def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
@@ -311,10 +319,11 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
         for unit in decided[:4]:
             draft.bullets.append(" ".join(f"{clean_sentence(u.text)} {draft.cite(u)}" for u in _with_what_it_settles(view, unit)))
     closing = _closing(ctx, paragraphs, draft)
-    if closing is not None:
+    if closing:
         # "… the discussions were concluded in one Session …", "After the approval of these two opinions, APNIC
         # …": what the report tells after its last decision, before the thanks and the signature
-        draft.bullets.append(f"Then: {clean_sentence(closing.text)} {draft.cite(closing)}")
+        cited = "".join(dict.fromkeys(draft.cite(u) for u in closing))  # one clause, one citation
+        draft.bullets.append(f"Then: {' '.join(clean_sentence(u.text) for u in closing)} {cited}")
     signature = next((c for c in below if c.kind == "signature"), None)
     if signature is not None and view.first_unit(signature) is not None:
         unit = view.first_unit(signature)
