@@ -233,6 +233,13 @@ def test_a_working_group_overview_ends_with_what_its_report_drew_from_its_last_e
     assert re.fullmatch(r".*\.\s\[\d+\]", then)
 
 
+def test_a_working_group_overview_tells_who_proposed_the_change_a_decision_adopts(planner, clauses):
+    result = answer(planner, clauses, "how did wg1 go overall", "annex-1/wg-1/p1")
+    line = next(line for line in result.answer.splitlines() if line.startswith("- 1.2 Opinion 2:"))
+    assert line.startswith("- 1.2 Opinion 2: Turkey’s contribution proposed the addition of the word “relevant”")
+    assert "endorsed Draft Opinion 2 with the addition of the word “relevant”" in line
+
+
 def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
     result = answer(planner, clauses, "how do opinions 3 and 4 differ", "annex-1/wg-2/p5")
     assert result.plan == "compare"
@@ -842,7 +849,8 @@ def test_the_shape_is_what_the_users_own_words_ask_not_the_earlier_turn_put_afte
 def test_sum_up_asks_for_an_overview_and_a_groups_overview_gives_each_opinions_decision(planner, clauses):
     assert question_shape("sum up the wg1 chair's report", places=1) == "overview"
     result = answer(planner, clauses, "sum up the wg1 chair's report", "annex-1/wg-1/p1")
-    assert "1.2 Opinion 2: In view of these discussions, Working Group 1 endorsed Draft Opinion 2" in result.answer
+    line = next(line for line in result.answer.splitlines() if line.startswith("- 1.2 Opinion 2:"))
+    assert "In view of these discussions, Working Group 1 endorsed Draft Opinion 2" in line
 
 
 def test_a_who_question_naming_a_section_verb_asks_for_a_speaker_not_the_section(planner, clauses):

@@ -275,6 +275,19 @@ def opinion_lines(ctx: PlanContext, draft: Draft, head: Clause, room: int, pream
 _THANKS = re.compile(r"^\W*(?:the\s+)?(?:chair\w*|working group|delegates?)\b[^.]{0,40}\bthank", re.I)
 
 
+def _proposed(units: list[Unit], decision: Unit) -> list[Unit]:
+    """The sentence telling who proposed the change a decision adopts: "… endorsed Draft Opinion 2 with the
+    addition of the word “relevant”" was "Turkey’s contribution proposed the addition of the word “relevant” …"."""
+    for quoted in re.findall(r"“([^”]{2,60})”", decision.text):
+        for unit in units:
+            if unit.start < decision.start and f"“{quoted}”" in unit.text and _PROPOSED.search(unit.text):
+                return [unit]
+    return []
+
+
+_PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|amendment)\b", re.I)
+
+
 def _closing(ctx: PlanContext, paragraphs: list[Clause], draft: Draft) -> list[Unit]:
     """The first sentence the group's report tells after the last one quoted, unless it only gives thanks, with the
     next when that one draws its consequence."""
@@ -311,7 +324,9 @@ def _group(ctx: PlanContext, head: Clause, query: str) -> Draft:
         named = [u for u in outcome if re.search(r"\bopinions?\s+\d", u.text, re.I)]
         pick = (named or outcome)[-1] if outcome else (units[0] if units else None)
         if pick is not None:
-            told = " ".join(f"{clean_sentence(u.text)} {draft.cite(u)}" for u in _with_what_it_settles(view, pick))
+            # the change it adopts comes with who proposed it
+            said = _proposed(units, pick) + _with_what_it_settles(view, pick)
+            told = " ".join(f"{clean_sentence(u.text)} {draft.cite(u)}" for u in said)
             draft.bullets.append(f"{sub.text.strip()}: {told}")
     if not subsections:
         units = [u for c in paragraphs[1:] for u in view.units(c)]
