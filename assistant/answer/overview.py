@@ -372,8 +372,14 @@ def compose_debate(ctx: PlanContext, query: str, places) -> Draft | None:
     # the subsection about the Opinion, when the report has one, rather than paragraphs naming it in passing
     inside = [c for c in clauses if view.by_id.get(c.parent or "") is not None
               and view.by_id[c.parent].kind == "heading" and about_opinions(view.by_id[c.parent], places.opinions)]
-    units = ctx.top_units(query, inside or clauses, MAX_OPERATIVE)
-    return ctx.tell(units) if units else None
+    told = inside or clauses
+    # what was decided always ends the story ("Thus WG2 agreed to keep Opinions 3 and 4 separate", "WG2 endorsed
+    # Opinion 3 in its unaltered form"); the sentences closest to the question fill the rest of the room
+    decided = list(dict.fromkeys(s for c in told for u in view.units(c) if DECISION.search(u.text)
+                                 for s in _with_what_it_settles(view, u)))[-MAX_OPERATIVE // 2:]
+    closest = ctx.top_units(query, told, MAX_OPERATIVE)
+    units = decided + [u for u in closest if u not in decided][: max(0, MAX_OPERATIVE - len(decided))]
+    return ctx.tell(sorted(units, key=lambda u: u.start)) if units else None
 
 
 # "the main takeaways of the whole report", "summarize the forum": the document as a whole
