@@ -240,15 +240,6 @@ def test_a_working_group_overview_tells_who_proposed_the_change_a_decision_adopt
     assert "endorsed Draft Opinion 2 with the addition of the word “relevant”" in line
 
 
-def test_how_a_working_group_debated_opinions_ends_with_what_it_decided_on_each(planner, clauses):
-    result = answer(planner, clauses, "gist of the wg2 meeting on the ipv6 opinions?", "annex-1/wg-2/p1")
-    assert result.plan == "overview"
-    assert "Thus WG2 agreed to keep Opinions 3 and 4 separate." in result.answer
-    assert "merge draft Opinions 3 & 4" in result.answer  # what that decision settles comes before it
-    assert "WG2 endorsed Opinion 3 in its unaltered form" in result.answer
-    assert "Working Group 2 endorsed Draft Opinion 4 in its unaltered form" in result.answer
-
-
 def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
     result = answer(planner, clauses, "how do opinions 3 and 4 differ", "annex-1/wg-2/p5")
     assert result.plan == "compare"

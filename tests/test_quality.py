@@ -257,3 +257,12 @@ def test_two_working_group_reports_are_not_said_to_say_the_same(real_assistant):
     # "Turkey's contribution proposed the inclusion of the following paragraph …" share wording, not a statement
     assert "Both say nearly the same" not in real_assistant.ask("how long did wg2 sit vs wg3").answer
     assert "Both say nearly the same" in real_assistant.ask("op3 vs op4 whats the difference").answer
+
+
+def test_how_a_working_group_debated_opinions_ends_with_what_it_decided_on_each(real_assistant):
+    answer = real_assistant.ask("gist of the wg2 meeting on the ipv6 opinions?")
+    assert answer.plan == "overview"
+    assert "Thus WG2 agreed to keep Opinions 3 and 4 separate." in answer.answer
+    assert "merge draft Opinions 3 & 4" in answer.answer  # what that decision settles comes before it
+    assert "WG2 endorsed Opinion 3 in its unaltered form" in answer.answer
+    assert "Working Group 2 endorsed Draft Opinion 4 in its unaltered form" in answer.answer
