@@ -240,6 +240,12 @@ def test_a_working_group_overview_tells_who_proposed_the_change_a_decision_adopt
     assert "endorsed Draft Opinion 2 with the addition of the word “relevant”" in line
 
 
+def test_a_short_name_placing_what_is_asked_is_not_what_the_overview_is_about(planner, clauses):
+    result = answer(planner, clauses, "what was the strategic dialogue before wtpf13 about", "part-1/p4", "part-1/p6")
+    assert result.answer.startswith("According to Part I of the report, the Policy Forum was preceded by a Strategic Dialogue")
+    assert "Session 1 debated whether access to broadband is a human need or a right" in result.answer
+
+
 def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):
     result = answer(planner, clauses, "how do opinions 3 and 4 differ", "annex-1/wg-2/p5")
     assert result.plan == "compare"

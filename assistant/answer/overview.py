@@ -536,6 +536,9 @@ def _introducing(ctx: PlanContext, question: str) -> list[Unit]:
         after = re.findall(r"[a-z]+", question[match.end():].lower())
         if any(w not in STOPWORDS and w not in _AFTER_THE_NAME for w in after):
             continue
+        # nor the place or time of what is asked about: "the strategic dialogue before wtpf13"
+        if re.search(r"\b(?:before|after|ahead of|prior to|during|at|for|from)\s+(?:the\s+)?$", question[: match.start()], re.I):
+            continue
         bracketed = re.compile(rf"\(\s*{re.escape(name)}\s*\)", re.I)
         for clause in ctx.view.clauses:
             if clause.kind != "heading" and bracketed.search(clause.text):
