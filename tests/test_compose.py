@@ -171,6 +171,18 @@ def test_a_clause_that_points_back_at_the_one_chosen_comes_right_after_it(source
     assert cited[at + 1] == "opinion-4/recognizing-further/b"
 
 
+def test_asked_what_came_out_of_something_an_announced_outcome_comes_with_what_follows(source, clauses):
+    composer = Composer(source, clauses)
+    question = "what came out of the strategic dialogue"
+    answer = composer.compose(question, question, hits_for(clauses, "part-1/p5"))
+    assert "presented the outcomes of the Strategic Dialogue" in answer.answer
+    assert "a basic human need, although some went further and called it a fundamental right" in answer.answer
+    # asked something else of it, the sentence is not followed by its paragraph
+    other = composer.compose("who presented the strategic dialogue", "who presented the strategic dialogue",
+                             hits_for(clauses, "part-1/p5"))
+    assert "fundamental right" not in other.answer
+
+
 def test_one_item_of_an_unnamed_list_brings_its_lead_in_and_siblings(source, clauses):
     composer = Composer(source, clauses)
     item = "opinion-2/recognizing/c/iii"

@@ -198,6 +198,8 @@ class Composer:
         chosen = self._with_listed_items(self._lead_in_first(chosen, hits), max_sentences)
         chosen = self._with_quotation_openers(chosen)
         chosen = self._with_what_refers_back(chosen)
+        if _ASKS_OUTCOMES.search(own_words(query)):
+            chosen = self._with_what_it_announces(chosen)
         chosen += self._referenced_clauses(chosen, kind, max_sentences)
         return chosen
 
@@ -218,6 +220,23 @@ class Composer:
             if following and following[0] not in have and _REFERS_BACK.match(following[0].text):
                 out.append(Scored(following[0], item.score, item.rank))
                 have.add(following[0])
+        return out
+
+    def _with_what_it_announces(self, chosen: list[Scored]) -> list[Scored]:
+        """Asked what came out of something, a sentence announcing its outcomes ("… presented the outcomes of the
+        Strategic Dialogue …, summarizing the discussions") comes with what its paragraph goes on to tell of them."""
+        out: list[Scored] = []
+        have = {x.unit for x in chosen}
+        for item in chosen:
+            out.append(item)
+            if not _ANNOUNCES.search(item.unit.text):
+                continue
+            units = self.units(self.clauses[item.unit.clause_id])
+            at = units.index(item.unit) if item.unit in units else len(units)
+            for unit in units[at + 1 : at + 1 + ANNOUNCED]:
+                if unit not in have:
+                    out.append(Scored(unit, item.score, item.rank))
+                    have.add(unit)
         return out
 
     def _with_quotation_openers(self, chosen: list[Scored]) -> list[Scored]:
@@ -545,6 +564,12 @@ _QUOTED_WORDS = re.compile(r"[\"“‘]([^\"”’]{3,80})[\"”’]|(?<!\w)'([^
 _IN_QUOTES = re.compile(r"“[^“”]*”?|^[^“”]*”|\"[^\"]*\"")
 
 
+# "what came out of the strategic dialogue", "what were the results": what was concluded or presented
+_ASKS_OUTCOMES = re.compile(r"\b(?:c[ao]me out|outcomes?|results?|conclu\w*|takeaways?)\b", re.I)
+# a sentence announcing what the next ones tell: "… presented the outcomes of the Strategic Dialogue …"
+_ANNOUNCES = re.compile(r"\b(?:presented|summari[sz]ing|summari[sz]ed)\b.{0,60}?\b(?:outcomes?|conclusions?|"
+                        r"findings?|insights?|highlights?)\b", re.I)
+ANNOUNCED = 3  # sentences told after an announcing one: the Strategic Dialogue's outcomes take three
 # a clause that opens by pointing back at the one before it: "that such consequences …", "that these attempts …"
 _REFERS_BACK = re.compile(r"^\W*(?:that\s+)?(?:such|these|those)\b", re.I)
 
