@@ -569,7 +569,7 @@ _ASKS_OUTCOMES = re.compile(r"\b(?:c[ao]me out|outcomes?|results?|conclu\w*|take
 # a sentence announcing what the next ones tell: "… presented the outcomes of the Strategic Dialogue …"
 _ANNOUNCES = re.compile(r"\b(?:presented|summari[sz]ing|summari[sz]ed)\b.{0,60}?\b(?:outcomes?|conclusions?|"
                         r"findings?|insights?|highlights?)\b", re.I)
-ANNOUNCED = 3  # sentences told after an announcing one: the Strategic Dialogue's outcomes take three
+ANNOUNCED = 3  # sentences told after an announcing one (tune: +2.75 facts over 17 answers; test: no score change)
 # a clause that opens by pointing back at the one before it: "that such consequences …", "that these attempts …"
 _REFERS_BACK = re.compile(r"^\W*(?:that\s+)?(?:such|these|those)\b", re.I)
 

@@ -119,7 +119,7 @@ _ASKS_TO_DO = re.compile(r"\b(?:ask|asks|asking|asked|want|wants|wanting)\b.{0,4
 def _opinion_on_topic(ctx: PlanContext, head: Clause, query: str) -> Draft | None:
     """"sum up what op4 says about legacy space and the transfer market": the Opinion's clauses on that topic, in
     its order, under its title, rather than a line for each of its sections. The topic is what the question's own
-    words after "about" or "on" add to the Opinion's title and to asking for a summary, where the Opinion uses them."""
+    words add to the Opinion's title and to asking for a summary, where the Opinion uses them."""
     view = ctx.view
     clauses = [c for c in view.descendants(head.id) if c.kind != "heading"]
     used = {t for c in clauses for t in tokenize(c.text)}
