@@ -5,6 +5,7 @@ import re
 import pytest
 
 from assistant.answer.actor import first_doer
+from assistant.answer.fact import verdict_of
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.definition import asked_term
 from assistant.answer.draft import Draft
@@ -244,6 +245,25 @@ def test_a_short_name_placing_what_is_asked_is_not_what_the_overview_is_about(pl
     result = answer(planner, clauses, "what was the strategic dialogue before wtpf13 about", "part-1/p4", "part-1/p6")
     assert result.answer.startswith("According to Part I of the report, the Policy Forum was preceded by a Strategic Dialogue")
     assert "Session 1 debated whether access to broadband is a human need or a right" in result.answer
+
+
+def test_a_yes_or_no_about_a_texts_fate_says_which_when_the_decision_leaves_no_doubt():
+    added = "Working Group 3 endorsed Draft Opinion 5 with the addition of the word “organization” and …"
+    kept = "Working Group 1 endorsed Draft Opinion 1 in its unaltered form and submitted it …"
+    dropped = "the Chairman of Working Group 3 reported that the new Draft Opinion was not endorsed by the Working Group"
+    assert verdict_of("did turkey get 'organization' added to op 5", [added]) == "Yes."
+    assert verdict_of("was op 1 changed at all in wg1?", [kept]) == "No."
+    assert verdict_of("was brazil's draft opinion adopted in the end?", [dropped]) == "No."
+    assert verdict_of("so brazil's draft basically got rejected?", [dropped]) == "Yes."  # asked whether it failed
+    assert verdict_of("were they changed", [kept, added]) is None  # one kept, one amended: no single answer
+    assert verdict_of("what did wg3 decide on opinion 5", [added]) is None  # not a yes/no question
+
+
+def test_a_fate_yes_or_no_leads_with_the_verdict(planner, clauses):
+    result = answer(planner, clauses, "was opinion 1 changed at all in the working group?", "annex-1/wg-1/p5")
+    assert result.plan == "yesno"
+    assert result.answer.startswith("No. According to the Working Group 1 report, in view of these discussions, "
+                                    "Working Group 1 endorsed Draft Opinion 1 in its unaltered form")
 
 
 def test_a_comparison_sets_the_two_opinions_side_by_side(planner, clauses):

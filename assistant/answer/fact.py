@@ -79,14 +79,17 @@ def compose_fact(
                 units.insert(units.index(current) + 1, after)
                 added += 1
                 current = after
+    settled: list[Unit] = []
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
         # a yes/no is settled by the decisions; a reason explains one, so one decision leaves room for the why
         decided = decisions(ctx, places.opinions)[: 1 if plan == "reason" else None]
         units = decided + [u for u in units if u not in decided]
+        settled = decided
     elif plan in ("yesno", "reason") and actors and FATE.search(query):
         # "did brazil's draft get adopted": settled by what became of the thing Brazil put forward
         decided = owned_outcomes(ctx, tuple(actors))[-1:]
         units = decided + [u for u in units if u not in decided]
+        settled = decided
     if not units:
         return None
     concluding = next((u for u in units if _CONCLUDES.match(u.text)), None) if plan == "reason" else None
@@ -124,7 +127,54 @@ def compose_fact(
         draft.lead = " ".join(lines)
     else:
         draft.lead, draft.bullets = lines[0], lines[1:]
+    # "did turkey get 'organization' added to op 5?" is answered yes or no first, when what settles it leaves no doubt
+    verdict = verdict_of(own_words(query), [u.text for u in settled]) if plan == "yesno" and settled else None
+    if verdict and lines and units and units[0] == settled[0]:
+        draft.lead = f"{verdict} {draft.lead}"
     return draft
+
+
+_NOT_TAKEN = re.compile(r"\bnot\s+(?:be\s+)?(?:endorsed|adopted|accepted|approved|pursue\w*|included)\b|\bwithdr[ae]w\w*\b|"
+                        r"\bwould\s+not\s+insist\b|\brather\s+than\s+(?:in\s+)?the\s+Opinion\b", re.I)
+_UNCHANGED = re.compile(r"\b(?:unaltered|unchanged|without\s+(?:any\s+)?(?:modification|change|amendment)s?)\b", re.I)
+_CHANGED = re.compile(r"\b(?:with\s+the\s+(?:addition|one\s+amendment|amendment)|revised|amended)\b", re.I)
+_ASKS_CHANGE = re.compile(r"\b(?:chang\w*|amend\w*|edit\w*|alter\w*|modif\w*|revis\w*|tweak\w*)\b", re.I)
+_QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,40})[\"”’']")
+
+
+def verdict_of(question: str, settling: list[str]) -> str | None:
+    """"Yes." or "No." before the sentence that settles a yes/no about a text's fate, when that sentence leaves no
+    doubt: the thing was not endorsed, or the word asked about was added, or the text was kept unaltered. Only for a
+    question that asks yes or no ("did it get in?", "so it got rejected?"), and turned round when it asks whether the
+    thing failed ("was it dropped?")."""
+    if not (_POLAR.match(question) or (question.rstrip().endswith("?") and not _WH.search(question))):
+        return None
+    # every decision told must agree: "were they changed?" of two Opinions, one kept and one amended, has no one answer
+    verdicts = {_settled(question, text) for text in settling}
+    verdict = verdicts.pop() if len(verdicts) == 1 else None
+    if verdict and _ASKS_FAILURE.search(question):
+        return "Yes." if verdict == "No." else "No."
+    return verdict
+
+
+_POLAR = re.compile(r"^\W*(?:(?:and|so|but|ok|okay)\W+)?(?:did|was|were|is|are|has|have|had|does|do)\b", re.I)
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_ASKS_FAILURE = re.compile(r"\b(?:reject\w*|drop\w*|turned\s+down|refus\w*|fail\w*|killed|shelved|scrapped|"
+                           r"blocked|withdrawn|not\s+(?:adopted|accepted|endorsed))\b", re.I)
+
+
+def _settled(question: str, settling: str) -> str | None:
+    if _NOT_TAKEN.search(settling):
+        return "No."
+    for word in _QUOTED.findall(question):
+        if f"“{word.strip()}”" in settling and _CHANGED.search(settling):
+            return "Yes."
+    if _ASKS_CHANGE.search(question):
+        if _UNCHANGED.search(settling):
+            return "No."
+        if _CHANGED.search(settling):
+            return "Yes."
+    return None
 
 
 # "as stated in paragraph 35 of the Tunis Agenda", "as per paragraph article 35 of the Tunis Agenda"
