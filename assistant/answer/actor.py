@@ -15,7 +15,7 @@ from assistant.query.conversation import own_words
 from assistant.query.question import tokenize
 from assistant.records import Hit
 from assistant.report.sentences import Unit
-from assistant.textnorm import demonym_of, demonym_of, initials, unaccented
+from assistant.textnorm import demonym_of, initials, unaccented
 
 MAX_MENTIONS = 8
 HEARD_BONUS = 0.2

@@ -118,7 +118,7 @@ def compose_compare(
             lead = ctx.item_lead_in(unit)
             if lead is not None and not draft.overlaps(lead):
                 # "studied IPv6 address allocation …" is item 2 of "that the Directors of the TSB and BDT have,"
-                said = f"{lead.text.rstrip(' ,;:')} … {clean_sentence(unit.text)} {draft.cite(lead)}{draft.cite(unit)}"
+                said = ctx.after_lead_in(draft, lead.text, lead, unit)
             else:
                 said = f"{clean_sentence(unit.text)} {draft.cite(unit)}"
             draft.bullets.append(f"  - {_said(view.by_id[unit.clause_id])}{said}")

@@ -580,12 +580,18 @@ def _about_others(clause: Clause, opinions) -> bool:
     return refers and not about_opinions(clause, opinions)
 
 
+def quoted_phrases(text: str) -> list[str]:
+    """The phrases a question puts in quotation marks ("did turkey's 'organization' tweak …": organization), an
+    apostrophe of a possessive not taken for one."""
+    return [m.group(1) or m.group(2) for m in _QUOTED_WORDS.finditer(text)]
+
+
 def _quoting(query: str, scored: list[Scored]) -> list[Scored]:
     """The sentences that quote a phrase the question quotes, in the report's order: every word of it inside
     quotation marks ("'requests the Secretary-General'" in "“Requests Secretary-General To ensure …”", "'relevant'"
     in "… proposed the addition of the word “relevant” before …"), where a proposal is told before what came of it."""
-    for m in _QUOTED_WORDS.finditer(query):
-        words = set(tokenize(m.group(1) or m.group(2)))
+    for phrase in quoted_phrases(query):
+        words = set(tokenize(phrase))
         if words:
             found = [x for x in scored
                      if words <= {w for q in _IN_QUOTES.findall(x.unit.text) for w in tokenize(q)}]

@@ -84,9 +84,13 @@ class PlanContext:
         if lead is not None and not draft.overlaps(lead):
             # "established a website …" is an item of "that the Directors of the TSB and BDT have,": told alone, a
             # verb would garble it ("Opinion 3 recognizes established …"), so the words it continues come first
-            first = self.frame(lead, framed).rstrip(" ,;:")
-            return f"{first} … {clean_sentence(unit.text)} {draft.cite(lead)}{draft.cite(unit)}"
+            return self.after_lead_in(draft, self.frame(lead, framed), lead, unit)
         return f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}"
+
+    def after_lead_in(self, draft: Draft, words: str, lead: Unit, unit: Unit) -> str:
+        """An item told after the `words` of the lead-in it continues: "that the Directors of the TSB and BDT have …
+        studied IPv6 address allocation …", citing both."""
+        return f"{words.rstrip(' ,;:')} … {clean_sentence(unit.text)} {draft.cite(lead)}{draft.cite(unit)}"
 
     def item_lead_in(self, unit: Unit) -> Unit | None:
         """The sentence a numbered item of an Opinion's clause continues ("that the Directors of the TSB and BDT

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.actor import SPEECH_OPENS, actor_names, owned_outcomes, reasons_given
+from assistant.answer.compose import quoted_phrases
 from assistant.answer.context import PlanContext
 from assistant.answer.decisions import FATE, decisions
 from assistant.answer.draft import Draft
@@ -139,7 +140,6 @@ _NOT_TAKEN = re.compile(r"\bnot\s+(?:be\s+)?(?:endorsed|adopted|accepted|approve
 _UNCHANGED = re.compile(r"\b(?:unaltered|unchanged|without\s+(?:any\s+)?(?:modification|change|amendment)s?)\b", re.I)
 _CHANGED = re.compile(r"\b(?:with\s+the\s+(?:addition|one\s+amendment|amendment)|revised|amended)\b", re.I)
 _ASKS_CHANGE = re.compile(r"\b(?:chang\w*|amend\w*|edit\w*|alter\w*|modif\w*|revis\w*|tweak\w*)\b", re.I)
-_QUOTED = re.compile(r"[\"“‘']([^\"”’']{2,40})[\"”’']")
 
 
 def verdict_of(question: str, settling: list[str]) -> str | None:
@@ -166,7 +166,7 @@ _ASKS_FAILURE = re.compile(r"\b(?:reject\w*|drop\w*|turned\s+down|refus\w*|fail\
 def _settled(question: str, settling: str) -> str | None:
     if _NOT_TAKEN.search(settling):
         return "No."
-    for word in _QUOTED.findall(question):
+    for word in quoted_phrases(question):
         if f"“{word.strip()}”" in settling and _CHANGED.search(settling):
             return "Yes."
     if _ASKS_CHANGE.search(question):

@@ -120,13 +120,13 @@ def _opinion_on_topic(ctx: PlanContext, head: Clause, query: str) -> Draft | Non
     """"sum up what op4 says about legacy space and the transfer market": the Opinion's clauses on that topic, in
     its order, under its title, rather than a line for each of its sections. The topic is what the question's own
     words add to the Opinion's title and to asking for a summary, where the Opinion uses them."""
+    own = own_words(query)
+    if _ASKS_OPERATIVE.search(own) or _ASKS_TO_DO.search(own):
+        return None  # "what's opinion 2 basically asking countries to do" asks for all it asks
     view = ctx.view
     clauses = [c for c in view.descendants(head.id) if c.kind != "heading"]
     used = {t for c in clauses for t in tokenize(c.text)}
     title = view.first_unit(head)
-    own = own_words(query)
-    if _ASKS_OPERATIVE.search(own) or _ASKS_TO_DO.search(own):
-        return None  # "what's opinion 2 basically asking countries to do" asks for all it asks
     asked = set(tokenize(OVERVIEW_WORDING.sub(" ", own)))
     topic = {t for t in asked - set(tokenize(title.text if title else "")) - _ALL_ASKED if not t.isdigit() and t in used}
     if not topic:
