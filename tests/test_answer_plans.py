@@ -44,6 +44,9 @@ def answer(planner, clauses, query, *ids):
         ("op1: why do IXPs do better in some countries than others", "reason"),  # the topic named first
         ("brazil's draft - how come it was dropped", "reason"),
         ("whats an IXP", "definition"),
+        ("what's CPE in op3", "definition"),  # a term, then where it is used
+        ("what is needs-based allocation in opinion 4", "definition"),
+        ("what's the story in wg3", "overview"),
         ("tell us about opinion 1", "overview"),
         ("what do opinions 3 and 4 say about ipv4 transfers", "fact"),  # names its places: no list of opinions
         ("which two opinions deal with ipv6", "list"),

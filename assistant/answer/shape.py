@@ -34,6 +34,12 @@ _DEFINITION = re.compile(
     r"^\W*(?:what(?:'s|’s| is| are)|whats)\s+(?:an?\s+|the\s+)?(?!(?:two|three|four|five|six|\d+)\b)[\w'’-]+(?:\s+[\w'’-]+)?\s*\??\s*$",
     re.I,
 )
+# "what's CPE in op3", "what is needs-based allocation in opinion 4": a term, then the place it is used in
+_TERM_IN_PLACE = re.compile(
+    r"^\W*(?:what(?:'s|’s| is| are)|whats)\s+(?:an?\s+|the\s+)?[\w'’-]+(?:\s+[\w'’-]+)?\s+(?:in|as used in|per|under)\s+"
+    r"(?:the\s+)?(?:op(?:inion)?s?|wg|working group|part|annex)\W*\w*\s*\??\s*$",
+    re.I,
+)
 _BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
 OVERVIEW_WORDING = re.compile(
     rf"\b(?:{SUMMARY_WORDS}|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
@@ -178,6 +184,8 @@ def question_shape(question: str, *, actors: tuple[str, ...] = (), places: int =
         return "list"
     if _YESNO.search(q):
         return "yesno"
+    if _TERM_IN_PLACE.search(q):
+        return "definition"
     return "fact"
 
 
