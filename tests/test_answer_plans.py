@@ -58,6 +58,8 @@ def answer(planner, clauses, query, *ids):
         ("CDN?", "definition"),
         ("gist of opinion 1?", "overview"),
         ("what happened in working group 3", "overview"),
+        ("broadly what went down in wg3", "overview"),
+        ("what went down at the forum", "overview"),
         ("how did the consultation before the forum work", "overview"),
         ("working group 1 outcome overall?", "overview"),
         ("the big picture on enhanced cooperation", "overview"),

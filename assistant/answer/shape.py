@@ -46,7 +46,7 @@ OVERVIEW_WORDING = re.compile(
     r"(?:main |key )?takeaways?|key findings|(?:main|key) outcomes?|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|"
     r"tell (?:me|us)(?: (?:a (?:bit|little)|more|something|everything))? about|"
-    r"what happened (?:in|at|to|with|during)|what went on|(?:walk|take|run) (?:me|us) (?:through|thru)|"
+    r"what happened (?:in|at|to|with|during)|what went (?:on|down)|broadly|(?:walk|take|run) (?:me|us) (?:through|thru)|"
     r"(?:blow|step|play)[\s-]by[\s-](?:blow|step|play)|(?:what(?:'s|’s| is| was)|whats) in|"
     r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
     r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"
