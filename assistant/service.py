@@ -91,7 +91,7 @@ class Assistant:
         self.composer = Composer(source, clauses, vectors)
         self.planner = Planner(
             PlanContext(source, clauses, self.composer, acronyms(source)), settings.k, enabled=settings.uses("plans"),
-            unheard=settings.uses("unheard-actors"),
+            unheard=settings.uses("unheard-actors"), referred=settings.uses("only-referred"),
         )
         self._report_lower = source.lower()
         self._by_id = {c.id: c for c in clauses}

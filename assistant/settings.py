@@ -18,7 +18,7 @@ MECHANISMS = (
     "unknown-specifics",  # abstain when the question hinges on an identifier, actor or thing the report never names
     "missing-specifics",  # abstain when no chosen sentence states the number, amount, "next", address or job asked for
     "after-the-report",  # abstain when the question asks what happened after the report was written
-    "only-referred",  # abstain when the report only counts the members asked for, or only cites or links the thing asked about
+    "only-referred",  # abstain when the report only counts the members asked for, only cites or links the thing asked about, or only uses the short name whose long form is asked
     "unheard-actors",  # abstain on what an actor said when the report only names them, said of another's doing when no sentence names both, or did after the forum when it tells no deed of theirs then; on who objected where no objection is told
     "spelling",  # typing slips mended to the report's words before anything reads the question
     "off-topic",  # abstain when the question is mostly words the report never uses and nothing is close

@@ -1410,3 +1410,15 @@ def test_a_clause_ending_in_a_colon_brings_the_bullets_after_it_in_its_section(p
     lines = result.answer.splitlines()
     at = next(i for i, line in enumerate(lines) if "to work in a collaborative manner to:" in line)
     assert lines[at + 1].lstrip().startswith("- promote the further development and expansion of networks")
+
+
+def test_what_a_short_name_stands_for_is_unsaid_when_the_report_never_spells_it_out(planner, clauses):
+    # "Dr Robert E. Kahn, President, CNRI": the only time the report writes CNRI, never in full
+    planned = planner.plan("what does CNRI stand for", hits_for(clauses, "part-1/p7"))
+    assert planned.draft is None and "CNRI" in planned.unsaid and "never spells it out" in planned.unsaid
+    for spelled in ("what does IEG stand for",  # "an Informal Experts Group (IEG)"
+                    "ixp stands for what",  # "Internet Exchange Points (IXPs)", asked in lower case
+                    "what does GVF stand for"):  # "the Global VSAT Forum or GVF"
+        assert planner.plan(spelled, hits_for(clauses, "part-1/p7")).draft is not None, spelled
+    ablated = Planner(planner.context, k=5, referred=False)  # the mechanism switched off, as the ablation does
+    assert ablated.plan("what does CNRI stand for", hits_for(clauses, "part-1/p7")).unsaid is None

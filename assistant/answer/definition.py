@@ -95,6 +95,46 @@ def asked_acronym(query: str, glossary: dict[str, str], term: str | None = None)
     return None
 
 
+# "what does CNRI stand for", "cnri is short for what", "the acronym CAPDA": the long form of a short name is asked
+_EXPANSION_ASKED = re.compile(
+    r"\b([A-Za-z][A-Za-z0-9]{1,7})\s+(?:stands?|stood)\s+for\b|\b([A-Za-z][A-Za-z0-9]{1,7})\s+(?:is\s+)?short\s+for\b|"
+    r"\b(?:acronym|abbreviation)\s+([A-Za-z][A-Za-z0-9]{1,7})\b|\b([A-Za-z][A-Za-z0-9]{1,7})\s+(?:acronym|abbreviation)\b",
+    re.I,
+)
+_SMALL_WORDS = frozenset("of and for the on in to".split())
+
+
+def unexpanded(ctx: PlanContext, question: str) -> str | None:
+    """Why the report cannot say what a short name stands for: it uses the name and never spells it out (no
+    "Long Form (LF)" and no run of capitalized words with those initials). None when it does, or is not asked."""
+    match = _EXPANSION_ASKED.search(question)
+    if match is None:
+        return None
+    name = next(g for g in match.groups() if g)
+    if name.lower() in _SMALL_WORDS or name.upper() in ctx.glossary or name.rstrip("sS").upper() in ctx.glossary:
+        return None
+    uses = re.search(rf"\b{re.escape(name)}s?\b", ctx.source, re.I)
+    if uses is None:
+        return None  # a name it never uses is for the checks on what the report mentions
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", ctx.source)]
+    initials = name.upper()
+    for start, word in enumerate(words):
+        if not word[:1].isupper() or word[0] != initials[0]:
+            continue
+        spelled, at = "", start
+        while at < len(words) and len(spelled) < len(initials):
+            if words[at].lower() in _SMALL_WORDS and spelled:
+                at += 1
+                continue
+            if not words[at][:1].isupper():
+                break
+            spelled += words[at][0].upper()
+            at += 1
+        if spelled == initials:
+            return None
+    return f"it uses the name {uses.group(0)} but never spells it out"
+
+
 def compose_definition(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     term = asked_term(query)
     acronym = asked_acronym(query, ctx.glossary, term)

@@ -27,7 +27,7 @@ from assistant.answer.compare import compose_compare
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.decisions import FATE
 from assistant.answer.compose import numbered_labels
-from assistant.answer.definition import compose_definition
+from assistant.answer.definition import compose_definition, unexpanded
 from assistant.answer.doers import asked_act, compose_doers
 from assistant.answer.draft import Draft
 from assistant.answer.fact import compose_fact
@@ -71,11 +71,13 @@ class Planned:
 
 
 class Planner:
-    def __init__(self, context: PlanContext, k: int, enabled: bool = True, unheard: bool = True):
+    def __init__(self, context: PlanContext, k: int, enabled: bool = True, unheard: bool = True,
+                 referred: bool = True):
         self.context = context
         self.k = k
         self.enabled = enabled
         self.unheard = unheard  # abstain on what the report never hears an actor say, or do after the forum
+        self.referred = referred  # abstain on what a short name stands for where the report only uses the name
         self.written = report_year(context.source)  # the latest year the report dates a day in
 
     def places(self, query: str, filters: Filters | None) -> Places:
@@ -182,6 +184,9 @@ class Planner:
         elif shape == "actor":
             draft = compose_actor(ctx, query, hits, actors, places)
         elif shape == "definition":
+            unsaid = unexpanded(ctx, own) if self.referred else None
+            if unsaid:
+                return Planned(shape, None, unsaid)  # "what does CNRI stand for", where it is never spelled out
             draft = compose_definition(ctx, query, hits)
         if draft is None and not places.count and shape in ("fact", "reason", "overview") and DEBATE_WORDS.search(query):
             # "explain the disagreement about enhanced cooperation": the debate is in the Working Group report on
