@@ -266,3 +266,16 @@ def test_how_a_working_group_debated_opinions_ends_with_what_it_decided_on_each(
     assert "merge draft Opinions 3 & 4" in answer.answer  # what that decision settles comes before it
     assert "WG2 endorsed Opinion 3 in its unaltered form" in answer.answer
     assert "Working Group 2 endorsed Draft Opinion 4 in its unaltered form" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["who chaired the forum?", "who was the chairman of wtpf-13"])
+def test_who_held_a_role_leads_with_its_holder_not_its_deputies(real_assistant, question):
+    # "Six Vice-Chairs were elected for the Forum:" and the venue sentence are closer in words; the answer is the
+    # sentence naming the Chairman with his name
+    answer = real_assistant.ask(question)
+    assert answer.answer.split("\n")[0].startswith("According to Part I of the report, H.E. Mr Ivo Ivanovski")
+
+
+def test_who_the_deputies_were_still_leads_with_them(real_assistant):
+    answer = real_assistant.ask("who were the vice-chairs of the forum")
+    assert "six Vice-Chairs were elected for the Forum" in answer.answer.split("\n")[0]

@@ -194,6 +194,8 @@ class Composer:
             return []
         # the best match answers first; the rest keep the report's order (an explanation reads in order)
         lead = [] if kind in ("why", "proposal") else chosen[:1]
+        if lead and kind == "who":
+            lead = [_holder_first(own_words(query), chosen)]  # the role the user asks of, not an earlier turn's
         chosen = lead + sorted((c for c in chosen if c not in lead), key=lambda s: s.unit.start)
         chosen = self._with_listed_items(self._lead_in_first(chosen, hits), max_sentences)
         chosen = self._with_quotation_openers(chosen)
@@ -571,6 +573,22 @@ _ANNOUNCES = re.compile(r"\b(?:presented|summari[sz]ing|summari[sz]ed)\b.{0,60}?
                         r"findings?|insights?|highlights?)\b", re.I)
 ANNOUNCED = 3  # sentences told after an announcing one (tune: +2.75 facts over 17 answers; test: no score change)
 # a clause that opens by pointing back at the one before it: "that such consequences …", "that these attempts …"
+# "who chaired the forum?": a role of a meeting asked of, by the stem its words share ("chaired", "Chairman", "Chairs");
+# not "presided", whose stem is also a job's ("President and CEO of ICANN")
+_ROLE_ASKED = re.compile(r"\b(chair|moderat)\w*", re.I)
+
+
+def _holder_first(query: str, chosen: list[Scored]) -> Scored:
+    """The sentence an answer to "who held the role" leads with: the best one naming the role itself with a person,
+    not only its deputies ("Six Vice-Chairs were elected for the Forum" is no answer to "who chaired the forum"), unless the
+    question asks of a deputy."""
+    roles = {m.group(1).lower() for m in _ROLE_ASKED.finditer(query)}
+    if not roles or re.search(r"\b(?:vice|deputy|co)\b", query, re.I):
+        return chosen[0]
+    holder = re.compile(rf"(?<![-\w])(?<!vice )(?<!deputy )(?:{'|'.join(roles)})\w*", re.I)
+    return next((c for c in chosen if holder.search(c.unit.text) and _PERSON.search(c.unit.text)), chosen[0])
+
+
 _REFERS_BACK = re.compile(r"^\W*(?:that\s+)?(?:such|these|those)\b", re.I)
 
 
