@@ -520,6 +520,9 @@ def test_chat_shorthand_is_spelled_out_as_whole_words_only():
         ("what did they propose?", False),
         ("who answered for the Secretariat at the opening", False),
         ("was Opinion 3 adopted?", False),
+        ("did it work?", True),
+        ("is that cstd working group meant to report", False),  # a working group, not whether it worked
+        ("by when is it supposed to report", False),  # a date, asked with "by"
     ],
 )
 def test_a_follow_up_about_what_came_of_the_last_answer_is_told_apart(question, asks):

@@ -101,7 +101,7 @@ _WHAT_FOLLOWED = re.compile(
     r"\b(?:get|got|make|made)\s+(?:it\s+)?(?:in|into|through|accepted|adopted)\b|"
     r"\b(?:did|was|were|is|are)\s+(?:it|that|they|this|those|these|theirs|his|hers)\s+(?:\w+\s+)?"
     r"(?:accepted|adopted|approved|agreed|included|taken|kept|dropped|rejected|endorsed|passed|granted|get|got|"
-    r"succeed\w*|work\w*|go through)\b|"
+    r"succeed\w*|work(?:s|ed)?|go through)\b|"
     r"\b(?:the|an?|any)\s+(?:answer|reply|response|reaction|outcome|result)\b|\brespon(?:d|ded|se)\b|\breact\w*|"
     r"\b(?:answer(?:ed|s)?|repl(?:y|ied|ies)\s+to)\s+(?:it|that|this|them|him|her)\b|"
     r"^\W*(?:and\s+|so\s+)?who\s+(?:answered|replied)(?:\s+(?:it|that|them|him|her|first|back))?\W*$|"
@@ -113,7 +113,7 @@ _WHAT_FOLLOWED = re.compile(
 
 # "when was it passed", "how long did they work": a date, a length or a number asked of the last answer's
 # thing, not what came of it
-_ASKS_MEASURE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:when|how\s+(?:long|many|much|often)|what\s+(?:date|day|year|time))\b", re.I)
+_ASKS_MEASURE = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?(?:(?:by|until|since)\s+)?(?:when|how\s+(?:long|many|much|often)|what\s+(?:date|day|year|time))\b", re.I)
 
 
 def asks_what_followed(question: str) -> bool:
