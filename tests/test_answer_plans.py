@@ -95,6 +95,8 @@ def test_the_wording_gives_the_shape(question, shape):
 def test_an_actor_is_the_doer_not_the_one_acted_on():
     assert question_shape("what did ghana propose", actors=("ghana",)) == "actor"
     assert question_shape("what was the uk's question in wg1", actors=("uk",)) == "actor"  # what the UK said
+    # a size asked of an actor is one fact, though "contributions" is also what actors do
+    assert question_shape("ok how big was the IEG - experts, contributions?", actors=("IEG",)) == "fact"
     assert actor_subjects("what did ghana propose", ("ghana",)) == ("ghana",)
     assert actor_subjects("What does the opinion ask the Secretary-General to do?", ("secretary-general",)) == ()
     assert actor_subjects("India's points on Opinion 5?", ("india",)) == ("india",)

@@ -114,7 +114,8 @@ def _asks_if_taken_up(question: str) -> bool:
 
 
 # "how many contributions did the IEG receive", "when did Brazil submit it": one fact, whoever it is about
-_ASKS_SPECIFIC = re.compile(r"^\W*(?:and\s+|so\s+)?(?:how (?:many|much|long)|when|where|what (?:date|day|time|year))\b", re.I)
+_ASKS_SPECIFIC = re.compile(r"^\W*(?:(?:and|so|ok|okay|but)\W+)?(?:how (?:many|much|long|big|large)|when|where|"
+                            r"what (?:date|day|time|year))\b", re.I)
 
 
 _POSSESSIVE_ACTOR = re.compile(r"\b[A-Za-z][\w-]*['’]s\s+(?:\w+\s+)?(?:points?|proposals?|amendments?|asks?|requests?|"
