@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer.compose import Composer
+from assistant.answer.compose import Composer, shared_terms
 from assistant.query.question import missing_specifics, only_linked, question_kind, tokenize, unknown_specifics
 from assistant.records import Hit
 from assistant.answer.verify import quote_is_verbatim
@@ -387,3 +387,10 @@ def test_a_count_is_of_the_whole_thing_asked():
     assert not _counts_asked_thing("12 members of the IEG attended WTPF-13", member_states, set())
     people = (frozenset(tokenize("people")),)
     assert _counts_asked_thing("It was attended by 900 delegates", people, set())  # whoever attends is counted
+
+
+def test_a_question_word_is_read_inside_a_longer_word_the_stemmer_leaves_apart():
+    chairman = "H.E. Mr Ivo Ivanovski, Minister of Information Society, TFYR Macedonia, was elected Chairman of the Forum."
+    assert shared_terms(set(tokenize("who chaired wtpf-13")), chairman) == {"chair"}
+    # a short word is not read inside a longer one: "ip" does not stand for "IPv6"
+    assert shared_terms(set(tokenize("ip rules")), "IPv6 deployment") == set()

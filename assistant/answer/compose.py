@@ -181,8 +181,7 @@ class Composer:
         query_vector = self.vectors.query_vector(query) if self.vectors is not None else None
         out = []
         for unit in units:
-            words = set(tokenize(unit.text))
-            overlap = sum(self.idf(t) for t in terms & words) / total if total else 0.0
+            overlap = sum(self.idf(t) for t in shared_terms(terms, unit.text)) / total if total else 0.0
             out.append(W_MEANING * self._meaning(query_vector, unit) + W_WORDS * overlap)
         return out
 
@@ -309,9 +308,8 @@ class Composer:
         self, query_terms: set[str], total_idf: float, kind: str, unit: Unit, rank: int, meaning: float, wanted: str | None,
         counted: tuple[frozenset[str], ...] = (), weight: dict[str, float] | None = None,
     ) -> float:
-        words = set(tokenize(unit.text))
         weigh = weight.get if weight is not None else self.idf
-        overlap = sum(weigh(t) for t in query_terms & words) / total_idf if total_idf else 0.0
+        overlap = sum(weigh(t) for t in shared_terms(query_terms, unit.text)) / total_idf if total_idf else 0.0
         retrieval = 1.0 / math.sqrt(1 + rank)
         bonus = 0.0
         if self.clauses[unit.clause_id].kind == "heading":
@@ -573,6 +571,17 @@ _ANNOUNCES = re.compile(r"\b(?:presented|summari[sz]ing|summari[sz]ed)\b.{0,60}?
                         r"findings?|insights?|highlights?)\b", re.I)
 ANNOUNCED = 3  # sentences told after an announcing one (tune: +2.75 facts over 17 answers; test: no score change)
 # a clause that opens by pointing back at the one before it: "that such consequences …", "that these attempts …"
+# A question's word shorter than this is not read inside a longer word ("chair" in "Chairman" is; "ip" in "ipv6" is not)
+PREFIX_MIN = 5
+
+
+def shared_terms(query_terms: set[str], text: str) -> set[str]:
+    """The question's words a sentence uses, or begins a longer word with: "who chaired wtpf-13" is answered by
+    "… was elected Chairman of the Forum", which the stemmer leaves apart ("chair", "chairman")."""
+    words = set(tokenize(text))
+    return {t for t in query_terms if t in words or (len(t) >= PREFIX_MIN and any(w.startswith(t) for w in words))}
+
+
 # "who chaired the forum?": a role of a meeting asked of, by the stem its words share ("chaired", "Chairman", "Chairs");
 # not "presided", whose stem is also a job's ("President and CEO of ICANN")
 _ROLE_ASKED = re.compile(r"\b(chair|moderat)\w*", re.I)
