@@ -1424,3 +1424,16 @@ def test_what_a_short_name_stands_for_is_unsaid_when_the_report_never_spells_it_
         assert planner.plan(spelled, hits_for(clauses, "part-1/p7")).draft is not None, spelled
     ablated = Planner(planner.context, k=5, referred=False)  # the mechanism switched off, as the ablation does
     assert ablated.plan("what does CNRI stand for", hits_for(clauses, "part-1/p7")).unsaid is None
+
+
+def test_text_set_out_unquoted_after_a_colon_is_told_whole_on_its_line(planner, clauses):
+    # "Turkey’s contribution proposed the inclusion of the following paragraph …: ↵invites Member States and Sector
+    # Members ↵to promote and encourage …": the proposed paragraph runs on in lower case, not as a bullet of its own
+    ctx = planner.context
+    proposal = next(c for c in clauses if "add more clarity" in c.text)
+    lead = next(u for u in ctx.view.units(proposal) if u.text.rstrip().endswith(":"))
+    draft = ctx.draft()
+    lines = ctx.lines(draft, lead, set(), nested=False)
+    assert len(lines) == 1
+    assert "add more clarity: invites Member States and Sector Members to promote and encourage" in lines[0]
+    assert lines[0].rstrip().endswith("trust to internet. [1]")

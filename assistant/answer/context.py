@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -124,7 +125,10 @@ class PlanContext:
             return [f"{clean_sentence(f'{first}{rest}' if rest[:1] in ':;,' else f'{first} {rest}')} {marker}"]
         listed = self.introduced(unit)
         if listed is None:
-            return [self.line(draft, unit, framed)]
+            # "Turkey proposed an addition of the following text: “Requests …”": the text it introduces on its line
+            quoted = [u for u in self.quotation_after(unit) if not draft.overlaps(u)]
+            line = self.line(draft, unit, framed)
+            return [self.with_quoted(draft, line, quoted)] if quoted else [line]
         lead, items = listed
         nest = "  - " if nested else ""
         out = [re.sub(r"[.:]? (\[\d+\])$", r": \1", self.line(draft, lead, framed))]
@@ -173,8 +177,12 @@ class PlanContext:
         if not rest:
             return []
         gap = self.source[unit.end : rest[0].start]
-        after_colon = unit.text.rstrip().endswith(":") and rest[0].text.lstrip().startswith(("“", '"'))
-        if not (after_colon or "“" in gap):
+        colon = unit.text.rstrip().endswith(":")
+        if colon and rest[0].text[:1].islower():
+            # "… the following paragraph under the invite section …: | invites Member States and Sector Members | to
+            # promote …": text set out unquoted after a colon runs on in lower case
+            return list(itertools.takewhile(lambda u: u.text[:1].islower(), rest))
+        if not ((colon and rest[0].text.lstrip().startswith(("“", '"'))) or "“" in gap):
             return []
         return _to_close(rest) or rest  # to where the quotation closes, or as far as may be told
 

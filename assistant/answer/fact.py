@@ -113,16 +113,7 @@ def compose_fact(
         if draft.overlaps(unit):
             continue  # already quoted as an item of a list brought in by its lead-in
         # "Turkey proposed an addition of the following text: “Requests Secretary-General …”": the text it
-        # introduces is quoted on its line, even past the answer's length
-        quoted = ctx.quotation_after(unit)
-        if quoted:
-            lead = ctx.lines(draft, unit, framed, nested=bool(lines))
-            if len(lead) == 1:  # not a list's lead-in with its items
-                lines.append(ctx.with_quoted(draft, lead[0], quoted))
-                kept = [u for u in kept if u not in quoted]
-                continue
-            lines += lead
-            continue
+        # introduces is quoted on its line, even past the answer's length, and not told again
         lines += ctx.lines(draft, unit, framed, nested=bool(lines))
     if len(lines) <= 2:
         draft.lead = " ".join(lines)
