@@ -1437,3 +1437,7 @@ def test_text_set_out_unquoted_after_a_colon_is_told_whole_on_its_line(planner, 
     assert len(lines) == 1
     assert "add more clarity: invites Member States and Sector Members to promote and encourage" in lines[0]
     assert lines[0].rstrip().endswith("trust to internet. [1]")
+    # chosen by its first line, the proposed paragraph is told with what introduces it and to its end
+    first = next(u for u in ctx.view.units(proposal) if u.text.startswith("invites"))
+    lines = ctx.lines(ctx.draft(), first, set(), nested=False)
+    assert len(lines) == 1 and "add more clarity: invites Member States" in lines[0] and "trust to internet" in lines[0]

@@ -112,9 +112,11 @@ class PlanContext:
             # words a sentence continues are quoted with it, so proposed text never reads as the report's own
             first = self.frame(openers[0], framed).strip().rstrip(".:")
             first += ":" if openers[0].text.rstrip().endswith(":") else ""
-            # a quotation the line opens is told to its close ("“20. Invites the Chair … 21. Requests …”")
             told = self.source[openers[0].start : unit.end]
-            closing = self._closing(unit) if told.count("“") > told.count("”") else []
+            # a quotation the line opens is told to its close, and text set out unquoted to where it stops running on
+            # in lower case ("… invites Member States and Sector Members | to promote and encourage …")
+            closing = (self._closing(unit) if told.count("“") > told.count("”")
+                       else list(itertools.takewhile(lambda u: u.text[:1].islower(), self._after(unit, 3))))
             for later in closing:
                 draft.cite(later)
             end = closing[-1].end if closing else unit.end
