@@ -242,6 +242,15 @@ def test_why_asks_for_the_reason_behind_the_last_answer():
     )
 
 
+def test_a_person_pronoun_after_what_someone_said_is_the_one_who_said_it():
+    # "them" is the UK, whose question the last turn asked about, not the places it named
+    read = read_in_context("what did the secretariat tell them", [Turn("what was the uk's question in wg1 about op2")], _place)
+    assert read.startswith("what did the secretariat tell uk?")
+    # "it" is still the question itself
+    read = read_in_context("how did the secretariat answer it", [Turn("what was the uk's question in wg1")], _place)
+    assert read.startswith("how did the secretariat answer the uk's question?")
+
+
 def test_history_items_may_carry_cited_clauses_and_plain_strings_still_work():
     turns = parse_history(["Who chaired Working Group 2?", {"question": "and op 4?", "cited": ["opinion-4/x", 3]},
                            {"question": 7}, {"cited": []}])

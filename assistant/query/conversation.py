@@ -1235,6 +1235,12 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         if match is not None and match.group(0).lower() in ("it", "its", "that", "this"):
             owner = "’s" if match.group(0).lower() == "its" else ""
             return f"{_sub(text, match, f'{said.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+        whose = re.match(r"(?:the\s+)?(.+?)['’]s\s", said.group(1))
+        if match is not None and whose and match.group(0).lower() in ("they", "them", "their", "he", "him", "his",
+                                                                       "she", "her"):
+            # "what did the secretariat tell them" after "what was the uk's question": the one who asked it
+            owner = "’s" if match.group(0).lower() in ("their", "his") else ""
+            return f"{_sub(text, match, f'{whose.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
     topic = _SAID_ABOUT.search(previous)
     if topic and not _PLACE.search(topic.group(1)) and not _FATE_ASKED.search(text) and not re.match(
         r"(?:opinions?|working\s+groups?|wgs?|it|them|this|that|these|those)\b", topic.group(1), re.I
