@@ -570,7 +570,6 @@ _ASKS_OUTCOMES = re.compile(r"\b(?:c[ao]me out|outcomes?|results?|conclu\w*|take
 _ANNOUNCES = re.compile(r"\b(?:presented|summari[sz]ing|summari[sz]ed)\b.{0,60}?\b(?:outcomes?|conclusions?|"
                         r"findings?|insights?|highlights?)\b", re.I)
 ANNOUNCED = 3  # sentences told after an announcing one (tune: +2.75 facts over 17 answers; test: no score change)
-# a clause that opens by pointing back at the one before it: "that such consequences …", "that these attempts …"
 # A question's word shorter than this is not read inside a longer word ("chair" in "Chairman" is; "ip" in "ipv6" is not).
 # Tune facts at 4 / 5 / 6 / 7 letters: .9347 / .9344 / .9348 / .9336 (7 reads nearly nothing); test at 5: .8812 → .8854
 PREFIX_MIN = 5
@@ -599,6 +598,7 @@ def _holder_first(query: str, chosen: list[Scored]) -> Scored:
     return next((c for c in chosen if holder.search(c.unit.text) and _PERSON.search(c.unit.text)), chosen[0])
 
 
+# a clause that opens by pointing back at the one before it: "that such consequences …", "that these attempts …"
 _REFERS_BACK = re.compile(r"^\W*(?:that\s+)?(?:such|these|those)\b", re.I)
 
 

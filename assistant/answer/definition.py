@@ -116,7 +116,7 @@ def unexpanded(ctx: PlanContext, question: str) -> str | None:
     uses = re.search(rf"\b{re.escape(name)}s?\b", ctx.source, re.I)
     if uses is None:
         return None  # a name it never uses is for the checks on what the report mentions
-    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", ctx.source)]
+    words = re.findall(r"[A-Za-z][\w’'-]*", ctx.source)
     initials = name.upper()
     for start, word in enumerate(words):
         if not word[:1].isupper() or word[0] != initials[0]:
