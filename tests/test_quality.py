@@ -279,3 +279,10 @@ def test_who_held_a_role_leads_with_its_holder_not_its_deputies(real_assistant, 
 def test_who_the_deputies_were_still_leads_with_them(real_assistant):
     answer = real_assistant.ask("who were the vice-chairs of the forum")
     assert "six Vice-Chairs were elected for the Forum" in answer.answer.split("\n")[0]
+
+
+def test_the_final_plenary_is_told_on_to_the_adoption(real_assistant):
+    # the paragraph closest to the question is where the groups report back; what went on at that last plenary is
+    # what the report tells after it
+    answer = real_assistant.ask("what went on at the final plenary when the wgs reported back")
+    assert "The Policy Forum adopted the Opinions as presented in Part II of this Report." in answer.answer

@@ -515,7 +515,7 @@ def _topic(ctx: PlanContext, query: str, hits: list[Hit]) -> Draft | None:
     return ctx.tell(units + [u for u in elsewhere if u not in units])
 
 
-_AFTERWARDS = re.compile(r"\b(?:after|afterwards|once|following|then|next)\b", re.I)
+_AFTERWARDS = re.compile(r"\b(?:after|afterwards|once|following|then|next|final|closing|concluding|wrap(?:ped)? up)\b", re.I)
 
 
 # a short name the question uses, maybe numbered: "ieg", "wtpf-13", "WTPF13"
