@@ -1441,3 +1441,15 @@ def test_text_set_out_unquoted_after_a_colon_is_told_whole_on_its_line(planner, 
     first = next(u for u in ctx.view.units(proposal) if u.text.startswith("invites"))
     lines = ctx.lines(ctx.draft(), first, set(), nested=False)
     assert len(lines) == 1 and "add more clarity: invites Member States" in lines[0] and "trust to internet" in lines[0]
+
+
+def test_a_line_introducing_a_quotation_is_told_with_it(planner, clauses):
+    # "Turkey proposed an addition of the following text: “Requests Secretary-General …”": never the colon alone,
+    # whichever plan tells it (a list of doers prefixes the line with their names)
+    ctx = planner.context
+    clause = next(c for c in clauses if "Turkey proposed an addition of the following text" in c.text)
+    lead = next(u for u in ctx.view.units(clause) if u.text.rstrip().endswith("following text:"))
+    draft = ctx.draft()
+    line = ctx.with_what_it_quotes(draft, lead, f"Turkey: {lead.text} {draft.cite(lead)}")
+    assert "following text: “Requests Secretary-General To ensure effective implementation" in line
+    assert ctx.line(ctx.draft(), lead, set()).count("Requests Secretary-General") == 1

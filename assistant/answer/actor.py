@@ -462,19 +462,11 @@ def told_with_quotes(ctx: PlanContext, draft: Draft, found: list[Unit], framed: 
     addition of the following text: “Requests …”"), never a quoted sentence on its own. Without `framed`, the
     source goes without saying (a comparison names it in its heading)."""
     lines: list[str] = []
-    i = 0
-    while i < len(found):
-        unit = found[i]
+    for unit in found:
+        if draft.overlaps(unit):
+            continue  # quoted already on the line of the lead-in that introduces it
         seen = framed if framed is not None else {source_name(ctx.view.by_id[unit.clause_id])}
-        quoted = []
-        if unit.text.rstrip().endswith(":"):
-            while i + 1 + len(quoted) < len(found) and found[i + 1 + len(quoted)].clause_id == unit.clause_id:
-                quoted.append(found[i + 1 + len(quoted)])
-        if quoted:
-            lines.append(ctx.with_quoted(draft, ctx.line(draft, unit, seen), quoted))
-        else:
-            lines.append(ctx.line(draft, unit, seen))
-        i += 1 + len(quoted)
+        lines.append(ctx.line(draft, unit, seen))
     return lines
 
 

@@ -86,7 +86,13 @@ class PlanContext:
             # "established a website …" is an item of "that the Directors of the TSB and BDT have,": told alone, a
             # verb would garble it ("Opinion 3 recognizes established …"), so the words it continues come first
             return self.after_lead_in(draft, self.frame(lead, framed), lead, unit)
-        return f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}"
+        return self.with_what_it_quotes(draft, unit, f"{clean_sentence(self.frame(unit, framed))} {draft.cite(unit)}")
+
+    def with_what_it_quotes(self, draft: Draft, unit: Unit, line: str) -> str:
+        """`line`, telling `unit`, with the text `unit` introduces quoted after it, when not told already ("Turkey
+        proposed an addition of the following text: “Requests …”")."""
+        quoted = [u for u in self.quotation_after(unit) if not draft.overlaps(u)]
+        return self.with_quoted(draft, line, quoted) if quoted else line
 
     def after_lead_in(self, draft: Draft, words: str, lead: Unit, unit: Unit) -> str:
         """An item told after the `words` of the lead-in it continues: "that the Directors of the TSB and BDT have …
@@ -127,13 +133,11 @@ class PlanContext:
             return [f"{clean_sentence(f'{first}{rest}' if rest[:1] in ':;,' else f'{first} {rest}')} {marker}"]
         listed = self.introduced(unit)
         if listed is None:
-            # "Turkey proposed an addition of the following text: “Requests …”": the text it introduces on its line
-            quoted = [u for u in self.quotation_after(unit) if not draft.overlaps(u)]
-            line = self.line(draft, unit, framed)
-            return [self.with_quoted(draft, line, quoted)] if quoted else [line]
+            return [self.line(draft, unit, framed)]
         lead, items = listed
         nest = "  - " if nested else ""
         out = [re.sub(r"[.:]? (\[\d+\])$", r": \1", self.line(draft, lead, framed))]
+        items = [item for item in items if not draft.overlaps(item)]
         out += [f"{nest}{clean_sentence(item.text)} {draft.cite(item)}" for item in items[:max_items]]
         if len(items) > max_items:
             out.append(f"{nest}… and {len(items) - max_items} more.")

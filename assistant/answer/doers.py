@@ -120,7 +120,8 @@ def compose_doers(ctx: PlanContext, query: str, places, unheard: bool = True) ->
             if shown >= MAX_DOERS:
                 break
             nest = "  - " if len(by_place) > 1 else ""
-            draft.bullets.append(f"{nest}{_joined(names)}: {clean_sentence(unit.text)} {draft.cite(unit)}")
+            line = f"{_joined(names)}: {clean_sentence(unit.text)} {draft.cite(unit)}"
+            draft.bullets.append(f"{nest}{ctx.with_what_it_quotes(draft, unit, line)}")
             shown += 1
     if len(chosen) > shown:
         draft.bullets.append(f"… and {len(chosen) - shown} more sentences.")
