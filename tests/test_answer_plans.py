@@ -1453,3 +1453,11 @@ def test_a_line_introducing_a_quotation_is_told_with_it(planner, clauses):
     line = ctx.with_what_it_quotes(draft, lead, f"Turkey: {lead.text} {draft.cite(lead)}")
     assert "following text: “Requests Secretary-General To ensure effective implementation" in line
     assert ctx.line(ctx.draft(), lead, set()).count("Requests Secretary-General") == 1
+
+
+def test_the_annex_overview_tells_each_report_opening_with_what_it_lists(planner, clauses):
+    planned = planner.plan("what's in annex 1 of the report", hits_for(clauses, "annex-1/wg-2/p4"))
+    bullets = planned.draft.bullets
+    opening = next(i for i, b in enumerate(bullets) if "Working Group 2 met on 15 May" in b)
+    assert bullets[opening].rstrip().endswith(":") is False and "discuss two draft opinions: [" in bullets[opening]
+    assert "Draft Opinion 3: Supporting Capacity Building" in bullets[opening + 1]

@@ -436,9 +436,12 @@ def _annex(ctx: PlanContext) -> Draft:
         paragraphs = [c for c in view.descendants(head.id) if c.kind == "paragraph"]
         unit = view.first_unit(paragraphs[0]) if paragraphs else None
         line = f"{clean_sentence(title.text)} {draft.cite(title)}" if title is not None else f"Working Group {number}:"
-        if unit is not None:
-            line += f" {clean_sentence(unit.text)} {draft.cite(unit)}"
-        draft.bullets.append(line)
+        if unit is None:
+            draft.bullets.append(line)
+            continue
+        # "Working Group 2 met on 15 May … to discuss two draft opinions:" comes with the opinions it lists
+        first, *items = ctx.lines(draft, unit, {source_name(paragraphs[0])}, nested=True)
+        draft.bullets += [f"{line} {first}", *items]
     return draft
 
 
