@@ -1461,3 +1461,15 @@ def test_the_annex_overview_tells_each_report_opening_with_what_it_lists(planner
     opening = next(i for i, b in enumerate(bullets) if "Working Group 2 met on 15 May" in b)
     assert bullets[opening].rstrip().endswith(":") is False and "discuss two draft opinions: [" in bullets[opening]
     assert "Draft Opinion 3: Supporting Capacity Building" in bullets[opening + 1]
+
+
+def test_each_side_of_a_comparison_tells_only_its_own_place(planner, clauses):
+    # "isps" is read as an actor; what an actor said outside the places asked fills an actor's answer, but under
+    # "Opinion 3" of a comparison it put Opinion 1's and Opinion 4's clauses
+    planned = planner.plan("new entrant isps - Opinion 3 vs Opinion 4, what does each say about them getting ipv4",
+                           hits_for(clauses, "opinion-3/recognizing/h", "opinion-4/is-of-the-view/c"))
+    bullets = planned.draft.bullets
+    three = bullets.index(next(b for b in bullets if b.startswith("**Opinion 3**")))
+    four = bullets.index(next(b for b in bullets if b.startswith("**Opinion 4**")))
+    side = bullets[three + 1: four]
+    assert side and all(not re.search(r"Opinion [1245]\b", b) for b in side), side

@@ -8,7 +8,7 @@ import re
 from assistant.answer.actor import OFFICE, actor_mentions, as_written, heard_anywhere, told_with_quotes
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.draft import Draft, clean_sentence, section_phrase
-from assistant.answer.decisions import FATE, decisions, group_decisions
+from assistant.answer.decisions import FATE, decisions, group_decisions, in_places
 from assistant.answer.listing import section_key, named_sections
 from assistant.answer.overview import OPERATIVE
 from assistant.query.answer_type import holds_type
@@ -69,9 +69,13 @@ def compose_compare(
     for side, name, title in zip(sides, names, titles):
         body = [c for c in view.descendants(side.id) if c.kind != "heading"]
         asked = [c for c in body if c.section and section_key(c.section) in sections]
-        if actors:
-            # "India's asks on Opinion 5 versus Opinion 6": what the actor did about each side
-            units = actor_mentions(ctx, query, actors, _only(side))
+        # "India's asks on Opinion 5 versus Opinion 6": what the actor did about each side, and only on that side (what
+        # it said elsewhere, which fills an actor's answer, is not this side's); a side where it is not named is told
+        # by its own sentences on the topic
+        told = [u for u in actor_mentions(ctx, query, actors, _only(side))
+                if in_places(view.by_id[u.clause_id], _only(side), view)] if actors else []
+        if told:
+            units = told
         elif asked:
             # "how do the 'invites' bits differ": the sections named, item by item, on each side
             units = [u for c in asked for u in view.units(c)[:1]][:PER_SECTION]
@@ -97,7 +101,7 @@ def compose_compare(
             # "**Opinion 3**: Supporting Capacity Building …", not "**Opinion 3**: OPINION 3: Supporting …"
             shown = re.sub(rf"^{re.escape(name)}\s*[:.–-]\s*", "", title.text, flags=re.I)
             draft.bullets.append(f"**{name}**: {clean_sentence(shown)} {draft.cite(title)}")
-        if actors:
+        if told:
             draft.bullets += [f"  - {line}" for line in told_with_quotes(ctx, draft, units)]
             continue
         for unit in units:
