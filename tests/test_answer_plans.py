@@ -1283,6 +1283,7 @@ def test_a_listed_lead_in_has_its_own_items_under_it(planner, clauses):
     invited = answer(planner, clauses, "what are member states and sector members invited to do in the IXP opinion",
                      "opinion-1/invite/p1")
     assert "- Member States and Sector Members to work in a collaborative manner to: [1]\n  - promote" in invited.answer
+    assert invited.answer.count("promote the further development and expansion of networks") == 1  # not told twice
     # Opinion 3's recognizing (l) runs on into items of its own with a comma
     recognized = answer(planner, clauses, "what does opinion 3 recognize", "opinion-3/recognizing/a")
     assert "that the Directors of the TSB and BDT have: [" in recognized.answer

@@ -260,6 +260,8 @@ def compose_list(ctx: PlanContext, query: str, hits: list[Hit], places) -> Draft
             draft.lead = f"{container.label.split(' › ')[-1]} ({ctx.name(container)}):"
         nest = ""
         for unit in items[:MAX_ITEMS]:
+            if draft.overlaps(unit):
+                continue  # an item told already under the lead-in it belongs to
             listed = ctx.introduced(unit) if not nest else None
             if listed is not None:
                 # "that the Directors of the TSB and BDT have," runs on into items of its own
