@@ -1474,3 +1474,4 @@ def test_each_side_of_a_comparison_tells_only_its_own_place(planner, clauses):
     four = bullets.index(next(b for b in bullets if b.startswith("**Opinion 4**")))
     side = bullets[three + 1: four]
     assert side and all(not re.search(r"Opinion [1245]\b", b) for b in side), side
+

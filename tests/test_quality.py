@@ -286,3 +286,9 @@ def test_the_final_plenary_is_told_on_to_the_adoption(real_assistant):
     # what the report tells after it
     answer = real_assistant.ask("what went on at the final plenary when the wgs reported back")
     assert "The Policy Forum adopted the Opinions as presented in Part II of this Report." in answer.answer
+
+
+def test_the_same_words_in_two_places_are_told_once(real_assistant):
+    # Working Group 3's report quotes the recalling paragraph it agreed, which Opinion 6 holds word for word
+    answer = real_assistant.ask("why did developing countries want tunis para 65 in there")
+    assert answer.answer.count("related to enhanced cooperation and the roles of all relevant stakeholders") == 1

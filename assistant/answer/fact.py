@@ -102,6 +102,12 @@ def compose_fact(
         units[units.index(concluding): units.index(concluding)] = before
         added += len(before)
     units = _with_cited_paragraphs(ctx, units)
+    # the same words in two places (a Working Group report quoting the paragraph it agreed, the Opinion holding it) are
+    # told once, from where they come first
+    once: dict[str, Unit] = {}
+    for unit in units:
+        once.setdefault(" ".join(unit.text.split()), unit)
+    units = list(once.values())
     draft = ctx.draft()
     framed: set[str] = set()
     lines: list[str] = []
