@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from assistant.answer.actor import first_doer
+from assistant.answer.actor import first_doer, told_with_quotes
 from assistant.answer.fact import verdict_of
 from assistant.answer.context import PlanContext, Places
 from assistant.answer.definition import asked_term
@@ -1475,3 +1475,15 @@ def test_each_side_of_a_comparison_tells_only_its_own_place(planner, clauses):
     side = bullets[three + 1: four]
     assert side and all(not re.search(r"Opinion [1245]\b", b) for b in side), side
 
+
+
+def test_an_actor_line_inside_a_quotation_comes_with_what_introduces_it(planner, clauses):
+    # the closest sentence may be the end of Turkey's proposed text, ranked before the lead-in that introduces it
+    ctx = planner.context
+    clause = next(c for c in clauses if "Turkey proposed an addition of the following text" in c.text)
+    units = ctx.view.units(clause)
+    lead = next(u for u in units if u.text.rstrip().endswith("following text:"))
+    tail = next(u for u in units if u.text.startswith("To ensure effective implementation"))
+    lines = told_with_quotes(ctx, ctx.draft(), [tail, lead])
+    assert len(lines) == 1
+    assert "following text: “Requests Secretary-General To ensure effective implementation" in lines[0]

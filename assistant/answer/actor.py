@@ -466,7 +466,8 @@ def told_with_quotes(ctx: PlanContext, draft: Draft, found: list[Unit], framed: 
         if draft.overlaps(unit):
             continue  # quoted already on the line of the lead-in that introduces it
         seen = framed if framed is not None else {source_name(ctx.view.by_id[unit.clause_id])}
-        lines.append(ctx.line(draft, unit, seen))
+        # a sentence inside a quotation comes with what introduces it, a lead-in with what it introduces
+        lines += ctx.lines(draft, unit, seen, nested=False)
     return lines
 
 
