@@ -1487,3 +1487,10 @@ def test_an_actor_line_inside_a_quotation_comes_with_what_introduces_it(planner,
     lines = told_with_quotes(ctx, ctx.draft(), [tail, lead])
     assert len(lines) == 1
     assert "following text: “Requests Secretary-General To ensure effective implementation" in lines[0]
+
+
+def test_a_sentence_opening_on_a_pronoun_comes_after_the_one_naming_what_it_stands_for(planner, clauses):
+    held = next(c for c in clauses if "It was attended by 900 delegates" in c.text)
+    result = answer(planner, clauses, "how many delegates showed up", held.id)
+    assert "It was attended by 900 delegates" in result.answer
+    assert result.answer.index("was held at the CICG") < result.answer.index("It was attended by 900 delegates")

@@ -80,6 +80,15 @@ def compose_fact(
                 units.insert(units.index(current) + 1, after)
                 added += 1
                 current = after
+    # "It was attended by 900 delegates …": a sentence whose subject is a pronoun comes after the one in its clause
+    # that names what the pronoun stands for ("The Fifth … Policy Forum (WTPF-13) was held at the CICG …")
+    for unit in list(units):
+        if _SUBJECT_POINTS_BACK.match(unit.text):
+            clause_units = ctx.view.units(ctx.view.by_id[unit.clause_id])
+            at = clause_units.index(unit) if unit in clause_units else 0
+            if at > 0 and clause_units[at - 1] not in units:
+                units.insert(units.index(unit), clause_units[at - 1])
+                added += 1
     settled: list[Unit] = []
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
         # a yes/no is settled by the decisions; a reason explains one, so one decision leaves room for the why
@@ -242,6 +251,8 @@ _CONCLUDES = re.compile(r"^\W*(?:thus|therefore|hence|consequently|accordingly|a
                         r"(?:for the sake|in (?:a|the) spirit) of compromise)\b", re.I)
 MAX_PREMISES = 2
 
+# a pronoun as a sentence's subject, not an empty "it" ("It was noted that …", "It is important to …")
+_SUBJECT_POINTS_BACK = re.compile(r"^\W*(?:he|she|they|it(?!\s+(?:is|was|has\s+been)\s+\w+\s+(?:that|to)\b))\s+\w", re.I)
 _CONTINUES = re.compile(
     r"^\W*(?:these|this|those|that|such|it|they|he|she|however|but|therefore|thus|hence|consequently|accordingly|"
     r"instead|nevertheless|as a result|in response|in view of|in the end|finally)\b",
