@@ -292,3 +292,9 @@ def test_the_same_words_in_two_places_are_told_once(real_assistant):
     # Working Group 3's report quotes the recalling paragraph it agreed, which Opinion 6 holds word for word
     answer = real_assistant.ask("why did developing countries want tunis para 65 in there")
     assert answer.answer.count("related to enhanced cooperation and the roles of all relevant stakeholders") == 1
+
+
+def test_a_reports_sign_off_does_not_lead_an_answer_that_asks_no_who(real_assistant):
+    # "Mr D. CAVALCANTI Chairman of Working Group 1." names him and says nothing asked
+    answer = real_assistant.ask("is there a contact for cavalcanti on the role of governments thing?")
+    assert "could be contacted at daniel.cavalcanti@anatel.gov.br" in answer.answer.split("\n")[0]

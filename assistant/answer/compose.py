@@ -195,6 +195,10 @@ class Composer:
         lead = [] if kind in ("why", "proposal") else chosen[:1]
         if lead and kind == "who":
             lead = [_holder_first(own_words(query), chosen)]  # the role the user asks of, not an earlier turn's
+        elif lead and self.clauses[lead[0].unit.clause_id].kind == "signature":
+            # a report's sign-off ("Mr Petko KANTCHEV Chairman of Working Group 3") says who signed, which only a
+            # "who" question asks; the best sentence that says something else leads
+            lead = [next((c for c in chosen if self.clauses[c.unit.clause_id].kind != "signature"), chosen[0])]
         chosen = lead + sorted((c for c in chosen if c not in lead), key=lambda s: s.unit.start)
         chosen = self._with_listed_items(self._lead_in_first(chosen, hits), max_sentences)
         chosen = self._with_quotation_openers(chosen)
