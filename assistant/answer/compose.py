@@ -212,33 +212,38 @@ class Composer:
         """A clause's last sentence is followed by the next clause of its section when that one opens by pointing
         back at it ("… could have undesirable consequences" / "that such consequences could be minimized by …"):
         the two make one statement."""
-        out: list[Scored] = []
-        have = {x.unit for x in chosen}
-        for item in chosen:
-            out.append(item)
-            clause = self.clauses[item.unit.clause_id]
+        def refers_back(unit: Unit) -> list[Unit]:
+            clause = self.clauses[unit.clause_id]
             units = self.units(clause)
-            if not units or units[-1] != item.unit:
-                continue
+            if not units or units[-1] != unit:
+                return []
             after = self._next_sibling.get(clause.id)
             following = self.units(after) if after is not None else []
-            if following and following[0] not in have and _REFERS_BACK.match(following[0].text):
-                out.append(Scored(following[0], item.score, item.rank))
-                have.add(following[0])
-        return out
+            return following[:1] if following and _REFERS_BACK.match(following[0].text) else []
+
+        return self._with_followers(chosen, refers_back)
 
     def _with_what_it_announces(self, chosen: list[Scored]) -> list[Scored]:
         """Asked what came out of something, a sentence announcing its outcomes ("… presented the outcomes of the
         Strategic Dialogue …, summarizing the discussions") comes with what its paragraph goes on to tell of them."""
+        def announced(unit: Unit) -> list[Unit]:
+            if not _ANNOUNCES.search(unit.text):
+                return []
+            units = self.units(self.clauses[unit.clause_id])
+            at = units.index(unit) if unit in units else len(units)
+            return units[at + 1 : at + 1 + ANNOUNCED]
+
+        return self._with_followers(chosen, announced)
+
+    @staticmethod
+    def _with_followers(chosen: list[Scored], followers) -> list[Scored]:
+        """`chosen`, each sentence followed by the sentences `followers(unit)` names that are not chosen already,
+        scored as the one that brought them."""
         out: list[Scored] = []
         have = {x.unit for x in chosen}
         for item in chosen:
             out.append(item)
-            if not _ANNOUNCES.search(item.unit.text):
-                continue
-            units = self.units(self.clauses[item.unit.clause_id])
-            at = units.index(item.unit) if item.unit in units else len(units)
-            for unit in units[at + 1 : at + 1 + ANNOUNCED]:
+            for unit in followers(item.unit):
                 if unit not in have:
                     out.append(Scored(unit, item.score, item.rank))
                     have.add(unit)

@@ -121,8 +121,7 @@ class PlanContext:
             told = self.source[openers[0].start : unit.end]
             # a quotation the line opens is told to its close, and text set out unquoted to where it stops running on
             # in lower case ("… invites Member States and Sector Members | to promote and encourage …")
-            closing = (self._closing(unit) if told.count("“") > told.count("”")
-                       else list(itertools.takewhile(lambda u: u.text[:1].islower(), self._after(unit, 3))))
+            closing = self._closing(unit) if told.count("“") > told.count("”") else _running_on(self._after(unit, 3))
             for later in closing:
                 draft.cite(later)
             end = closing[-1].end if closing else unit.end
@@ -187,7 +186,7 @@ class PlanContext:
         if colon and rest[0].text[:1].islower():
             # "… the following paragraph under the invite section …: | invites Member States and Sector Members | to
             # promote …": text set out unquoted after a colon runs on in lower case
-            return list(itertools.takewhile(lambda u: u.text[:1].islower(), rest))
+            return _running_on(rest)
         if not ((colon and rest[0].text.lstrip().startswith(("“", '"'))) or "“" in gap):
             return []
         return _to_close(rest) or rest  # to where the quotation closes, or as far as may be told
@@ -291,6 +290,11 @@ class PlanContext:
 
     def hits_in(self, hits: list[Hit], clause_ids: set[str]) -> list[Hit]:
         return [h for h in hits if h.clause.id in clause_ids]
+
+
+def _running_on(units: list[Unit]) -> list[Unit]:
+    """The first of `units` as long as they start in lower case: text set out unquoted that runs on."""
+    return list(itertools.takewhile(lambda u: u.text[:1].islower(), units))
 
 
 def _to_close(units: list[Unit]) -> list[Unit]:

@@ -83,12 +83,10 @@ def compose_fact(
     # "It was attended by 900 delegates …": a sentence whose subject is a pronoun comes after the one in its clause
     # that names what the pronoun stands for ("The Fifth … Policy Forum (WTPF-13) was held at the CICG …")
     for unit in list(units):
-        if _SUBJECT_POINTS_BACK.match(unit.text):
-            clause_units = ctx.view.units(ctx.view.by_id[unit.clause_id])
-            at = clause_units.index(unit) if unit in clause_units else 0
-            if at > 0 and clause_units[at - 1] not in units:
-                units.insert(units.index(unit), clause_units[at - 1])
-                added += 1
+        named = _previous_unit(ctx, unit, same_clause=True) if _SUBJECT_POINTS_BACK.match(unit.text) else None
+        if named is not None and named not in units:
+            units.insert(units.index(unit), named)
+            added += 1
     settled: list[Unit] = []
     if plan in ("yesno", "reason") and places is not None and places.opinions and FATE.search(query):
         # a yes/no is settled by the decisions; a reason explains one, so one decision leaves room for the why
@@ -265,7 +263,7 @@ _CONTINUES = re.compile(
 _ONE_SUCH = re.compile(r"\b(?:one|another|any|other)\s+such\b", re.I)
 
 
-def _previous_unit(ctx: PlanContext, unit: Unit) -> Unit | None:
+def _previous_unit(ctx: PlanContext, unit: Unit, same_clause: bool = False) -> Unit | None:
     """The sentence before `unit` in the report: in its clause, or the last of the paragraph before it under the
     same parent (not a heading, and not an Opinion's list item, whose neighbour is another item)."""
     view = ctx.view
@@ -273,6 +271,8 @@ def _previous_unit(ctx: PlanContext, unit: Unit) -> Unit | None:
     units = view.units(clause)
     if unit in units and units.index(unit) > 0:
         return units[units.index(unit) - 1]
+    if same_clause:
+        return None
     siblings = view.children.get(clause.parent or "", [])
     if clause.kind == "paragraph" and clause in siblings and siblings.index(clause) > 0:
         preceding = siblings[siblings.index(clause) - 1]

@@ -41,14 +41,17 @@ _TERM_IN_PLACE = re.compile(
     re.I,
 )
 _BARE_ACRONYM = re.compile(r"^\W*[A-Za-z]{2,6}s?\W*(?:=|\?|meaning)?\W*$")
+# the whole of something, told in order: "from start to finish", "blow by blow", "step by step"
+_START_TO_END = r"from start to finish|start to end|(?:blow|step|play)[\s-]by[\s-](?:blow|step|play)"
 OVERVIEW_WORDING = re.compile(
     rf"\b(?:{SUMMARY_WORDS}|rundown|recap|brief(?: me)?|in a nutshell|main points?|key points?|outline|"
     r"(?:main |key )?takeaways?|key findings|(?:main|key) outcomes?|"
     r"highlights?|tl;?dr|(?:what(?:'s|’s| is| was| are| were)|whats)\b.{0,60}\babout|"
     r"tell (?:me|us)(?: (?:a (?:bit|little)|more|something|everything))? about|"
     r"what happened (?:in|at|to|with|during)|what went (?:on|down)|broadly|(?:walk|take|run) (?:me|us) (?:through|thru)|"
-    r"(?:blow|step|play)[\s-]by[\s-](?:blow|step|play)|(?:what(?:'s|’s| is| was)|whats) in|"
-    r"contents? of|from start to finish|start to end|how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
+    r"(?:what(?:'s|’s| is| was)|whats) in|"
+    rf"contents? of|{_START_TO_END}|"
+    r"how did (?:the |it |they )?.{0,50}\b(?:go|unfold|play out|turn out|pan out)|"
     r"overall|in general(?: terms)?|big picture|background (?:on|to|of)|(?:the )?story (?:of|behind|with)|"
     r"how did .{0,50}\bwork|basically|essentially|short version|in short|eli5|explain like|break(?:s|ing)? down|"
     r"(?:what(?:'s|’s| is| was)|whats) the (?:deal|story|gist|short of it)|synopsis|in plain (?:english|words|terms)|"
@@ -62,7 +65,7 @@ OVERVIEW_WORDING = re.compile(
     re.I,
 )
 _WHOLE_STORY = re.compile(
-    rf"\b(?:{SUMMARY_WORDS}|rundown|recap|from start to finish|start to end|(?:blow|step|play)[\s-]by[\s-](?:blow|step|play)|"
+    rf"\b(?:{SUMMARY_WORDS}|rundown|recap|{_START_TO_END}|"
     r"how did (?:the |it |they )?.{0,50}"
     r"\b(?:go|unfold|play out|turn out|pan out))\b",
     re.I,
