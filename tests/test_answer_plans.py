@@ -1494,3 +1494,9 @@ def test_a_sentence_opening_on_a_pronoun_comes_after_the_one_naming_what_it_stan
     result = answer(planner, clauses, "how many delegates showed up", held.id)
     assert "It was attended by 900 delegates" in result.answer
     assert result.answer.index("was held at the CICG") < result.answer.index("It was attended by 900 delegates")
+
+
+def test_each_count_asked_is_read_whatever_verb_follows_it(planner, clauses):
+    # "joined" is no word a count is usually followed by: the word after "how many" is still the thing counted
+    result = answer(planner, clauses, "how many experts joined the ieg work and how many contributions came in", "part-1/p3")
+    assert "180 experts" in result.answer and "75 contributions" in result.answer

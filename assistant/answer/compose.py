@@ -46,8 +46,10 @@ _COUNTED = re.compile(
 _NAME = re.compile(r"(?<=[\w,;:] )[A-Z][\w’'-]+")
 # "how many working groups were …", "how many deputy ministers came": the thing counted, up to its verb
 _COUNT_ASKED = re.compile(
-    r"\bhow\s+many\s+((?:[a-z-]+\s+){0,1}[a-z-]+?)(?=\s+(?:were|was|are|is|did|do|does|have|has|had|came|attended|"
-    r"took|participated|spoke|got|made|there|in|at|of|on|from|for|by)\b|\s*[?.!]*$)",
+    r"\bhow\s+many\s+(?:((?:[a-z-]+\s+){0,1}[a-z-]+?)(?=\s+(?:were|was|are|is|did|do|does|have|has|had|came|attended|"
+    r"took|participated|spoke|got|made|there|in|at|of|on|from|for|by)\b|\s*[?.!]*$)|"
+    # followed by a verb not listed ("how many experts joined …"): the word after "how many" is the thing
+    r"([a-z-]+))",
     re.I,
 )
 _CAUSE = re.compile(
@@ -369,7 +371,7 @@ class Composer:
         """Sentences anywhere in the report that count the thing asked about: "Three Working Groups were
         established …" for "how many working groups were set up", which a search for the question's other words
         may miss."""
-        asked = _COUNT_ASKED.search(query)
+        asked = next((m for m in _COUNT_ASKED.finditer(query) if m.group(1)), None)
         if asked is None:
             return []
         words = tokenize(asked.group(1))
@@ -409,7 +411,7 @@ class Composer:
             # "how many opinions were adopted in total": a number next to "opinions" counts them, not "five in total";
             # "how many experts … and how many contributions": both
             counted = tuple(thing for asked in _COUNT_ASKED.finditer(own_text)
-                            if (thing := frozenset(tokenize(asked.group(1)))))
+                            if (thing := frozenset(tokenize(asked.group(1) or asked.group(2)))))
         for unit, rank, route in candidates:
             meaning = self._meaning(query_vector, unit)
             score = self._score(terms, total, kind, unit, rank, meaning, wanted, counted, weight) + route
