@@ -371,6 +371,7 @@ class Composer:
         """Sentences anywhere in the report that count the thing asked about: "Three Working Groups were
         established …" for "how many working groups were set up", which a search for the question's other words
         may miss."""
+        # a thing read up to its verb only: the word merely after "how many" was not measured as a report-wide search
         asked = next((m for m in _COUNT_ASKED.finditer(query) if m.group(1)), None)
         if asked is None:
             return []
