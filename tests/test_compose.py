@@ -53,6 +53,20 @@ def test_answers_must_state_what_the_question_asks_for():
     ) is None
 
 
+
+def test_a_count_of_a_part_needs_a_sentence_counting_that_part():
+    whole = ["It was attended by 900 delegates, representing 126 Member States"]
+    assert missing_specifics("how many of the 900 delegates came from developing countries", whole) == (
+        "how many came from developing countries"
+    )
+    assert missing_specifics("how many of those were from the us delegation (people attended)", whole)
+    counted = ["Some 40 delegates came from developing countries"]
+    assert missing_specifics("how many of the 900 delegates came from developing countries", counted) is None
+    # "from" naming who was counted, not a part of them
+    assert missing_specifics("How many people from the expert group were invited?", ["12 members of the IEG"]) is None
+    assert missing_specifics("how many delegates came from how many countries", whole) is None
+
+
 REPORT = (
     "The Commission met. Ghana proposed an IPv6 addition. The UK asked. WTPF-13 was attended by 900 delegates and 33 Ministers. WG2 met. "
     "It supports technology neutrality and multi-stakeholderism in the Internet."

@@ -135,8 +135,17 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     """
     if re.search(r"\bhow many\b", question, re.I):
         asked = {n.lower() for n in NUMBER.findall(question)}
-        if not any(n not in asked for text in sentences for n in _counts(text)):
+        counting = [text for text in sentences if any(n not in asked for n in _counts(text))]
+        if not counting:
             return "a number"
+        part = _PART_FROM.search(question)
+        if part:
+            # "how many of the 900 delegates came from africa": a count of the whole is not a count of the part,
+            # which a sentence counting it names
+            whole = [w for w in _TOKEN.findall(part.group(1).lower()) if w not in _DETERMINERS]
+            wanted = {stem(w) for w in whole}
+            if wanted and not any(wanted <= {stem(w) for w in _TOKEN.findall(text.lower())} for text in counting):
+                return f"how many came from {' '.join(whole)}"
     # "what does the report say about the price of access?" asks what is said on a topic, not for an amount
     on_topic = _SAID_ABOUT.search(question) is not None
     if _MONEY_QUESTION.search(question) and not on_topic and not any(_AMOUNT.search(text) for text in sentences):
@@ -157,6 +166,14 @@ def missing_specifics(question: str, sentences: list[str]) -> str | None:
     return None
 
 
+# "how many of those came from developing countries": the part of a whole a count is asked of, up to where the
+# question turns to something else
+_PART_FROM = re.compile(
+    r"\bhow many\b(?:(?!\bhow many\b)[^?!.;()])*?\b(?:came|come|coming|were|was|are|is)\s+from\s+"
+    r"((?:(?!\b(?:and|or|in|at|to|for|during|according|per|how)\b)[^?!.;,()])+)",
+    re.I,
+)
+_DETERMINERS = frozenset("the a an those these this that its their his her each all".split())
 # "how old is Petko Kantchev": an age, in years, or the year something old began
 _AGE_QUESTION = re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\b(?:the|his|her|their|its)\s+ages?\b|\bage\s+of\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}[\s-]*years?[\s-]*old\b|\baged?\s+\d{1,3}\b|\b(?:founded|established|created|born)\b|"
