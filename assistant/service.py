@@ -232,7 +232,8 @@ class Assistant:
             previous = turns[-1].question if turns else ""
             # an earlier "and the swiss minister?" named Doris Leuthard, whom a later "she" stands for
             spelled = spell_out_people(self._mended(turn.question), self._people)
-            turns.append(replace(turn, question=name_opinions(spelled, self._titles, previous=previous)))
+            named = name_opinions(spelled, self._titles, previous=previous, owners=self._names)
+            turns.append(replace(turn, question=named))
         own = spell_out_people(spell_out_places(self._mended(spell_out_shorthand(question))), self._people)
         if turns and self.settings.uses("followups"):
             own = bare_continuation(own)  # "sector members?" after "how many member states attended?"
@@ -274,8 +275,8 @@ class Assistant:
                 context = read[len(own_words(read)):].strip()
                 read = f"{alone} {context}".strip() if own_words(alone) == alone else alone
         previous = turns[-1].question if turns else ""
-        query = name_numbered(name_opinions(read, self._titles, previous=previous), self._numbered)
-        if previous and query != name_numbered(name_opinions(read, self._titles), self._numbered):
+        query = name_numbered(name_opinions(read, self._titles, previous=previous, owners=self._names), self._numbered)
+        if previous and query != name_numbered(name_opinions(read, self._titles, owners=self._names), self._numbered):
             read = query  # "the other IPv6 opinion" was told apart by the earlier turn
         return query, (read if read != own else None), (turns[-1].cited if turns else ())
 

@@ -105,6 +105,10 @@ def test_an_opinion_someone_put_forward_is_none_of_the_adopted_ones():
     question = "so was brazil's internet governance opinion adopted or not"
     assert name_opinions(question, titles) == question
     assert "(Opinion 3)" in name_opinions("what did the forum's ipv6 capacity opinion say about training", titles)
+    # typed without its apostrophe, a name of the report's is still its owner
+    typed = "whats the whole story with brazils draft opinion on internet governance"
+    assert name_opinions(typed, titles, owners=frozenset({"brazil", "turkey"})) == typed
+    assert "(Opinion 5)" in name_opinions(typed, titles)
 
 
 def test_one_named_by_a_distinctive_title_word_is_that_opinion():

@@ -836,7 +836,8 @@ def _title_words(text: str) -> list[str]:
 _WORDS_OF_NUMBER = frozenset("two three four five six both all".split())
 
 
-def name_opinions(question: str, titles: dict[int, str], window: int = 5, previous: str = "") -> str:
+def name_opinions(question: str, titles: dict[int, str], window: int = 5, previous: str = "",
+                  owners: frozenset[str] = frozenset()) -> str:
     """Add the number to an opinion named by its subject: "the broadband opinion" → "… (Opinion 2)".
 
     Words next to "opinion" are matched against the Opinion titles; a word found in few titles counts
@@ -871,7 +872,7 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
             modifiers.append(word)
             if word.startswith("("):
                 break
-        if any(_OWNED.match(word) for word in modifiers):
+        if any(_OWNED.match(word) or _owner_typed_bare(word, owners) for word in modifiers):
             continue  # "brazil's role-of-government opinion" is what Brazil put forward, none of the Opinions
         for distance, word in enumerate([*modifiers, *after], start=1):
             for w in _title_words(word):
@@ -900,6 +901,12 @@ def name_opinions(question: str, titles: dict[int, str], window: int = 5, previo
 
 # A possessive before "opinion" names who put it forward, unless it is the forum that adopted the Opinions
 _OWNED = re.compile(r"^(?!(?:the\s+)?(?:forum|wtpf(?:-?13)?|itu|report|policy)[’']s\b)[\w-]+[’']s$", re.I)
+
+
+def _owner_typed_bare(word: str, owners: frozenset[str]) -> bool:
+    """"brazils draft opinion": one of the report's names (`owners`) with the possessive typed without its apostrophe."""
+    bare = word.lower()
+    return bare.endswith("s") and bare[:-1] in owners and bare not in owners
 
 
 # What people say → the operative or preamble phrase an Opinion uses for it.
