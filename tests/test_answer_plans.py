@@ -911,6 +911,13 @@ def test_who_argued_about_an_opinion_names_everyone_who_took_part_in_its_debate(
     assert "Turkey" in result.answer and "Australia" in result.answer
 
 
+def test_a_doer_is_seen_past_a_phrase_set_off_by_commas(planner, clauses):
+    result = answer(planner, clauses, "who spoke for the RIRs when clarifying Opinion 4 in Working Group 2",
+                    "annex-1/wg-2/p10")
+    assert result.plan == "list"
+    assert "RIPE-NCC: While expressing their content" in result.answer
+
+
 def test_a_paragraph_that_opens_on_a_speech_goes_on_telling_it(planner, clauses):
     result = answer(planner, clauses, "what did toure say in his speech", "part-1/p8")
     assert "ITU will continue its bridge-building role" in result.answer

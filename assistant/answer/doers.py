@@ -254,7 +254,8 @@ def _act_pattern(verbs: str) -> re.Pattern:
     # co-subjects may follow ("The United States, RIPE NCC, and ISOC … expressed"), but no other subject may stand
     # between the name and the verb ("… from Brazil (WTPF-13/5), the Chairman proposed" is the Chairman's act)
     co_subjects = r"(?:\s*(?:,|and|&)\s*(?:and\s+)?(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)*"
-    gap = r"[^.;:A-Z]{0,50}?"
+    # a phrase set off by commas may name others ("RIPE-NCC, on behalf of all RIRs, clarified")
+    gap = r"(?:[^.;:A-Z]{0,50}?|,[^.;:,]{1,60},)"
     return re.compile(rf"(?i:\w*(?:['’]s)?){co_subjects}{gap}\s(?i:{verbs})\b")
 
 
