@@ -918,6 +918,14 @@ def test_a_doer_is_seen_past_a_phrase_set_off_by_commas(planner, clauses):
     assert "RIPE-NCC: While expressing their content" in result.answer
 
 
+def test_an_actor_s_reason_may_open_its_sentence_as_what_it_recognised(planner, clauses):
+    from assistant.answer.actor import reasons_given
+    from assistant.answer.context import Places
+
+    given = reasons_given(planner.context, ("australia",), Places((3, 4), ()))
+    assert [u.text[:47] for u in given] == ["In recognition of the consensus achieved by the"]
+
+
 def test_a_paragraph_that_opens_on_a_speech_goes_on_telling_it(planner, clauses):
     result = answer(planner, clauses, "what did toure say in his speech", "part-1/p8")
     assert "ITU will continue its bridge-building role" in result.answer

@@ -256,7 +256,8 @@ def _acts_at(text: str, match: re.Match) -> bool:
 # a purpose or a cause given with an act: "Ghana proposed the addition of …, to reflect the balance …"
 _PURPOSE = re.compile(
     r",\s+(?:in order\s+)?to\s+(?!the\b|a\b|an\b|be\b)[a-z]{3,}\b|\b(?:because|since|so that|in order to|so as to|"
-    r"with a view to|aim(?:ed|ing)? (?:to|at)|given that|sought to)\b",
+    r"with a view to|aim(?:ed|ing)? (?:to|at)|given that|sought to|for the sake of|"
+    r"in (?:recognition|view|light|the interests?|the spirit) of)\b",
     re.I,
 )
 
