@@ -796,6 +796,14 @@ def test_and_another_speaker_after_a_person_with_an_initial():
     assert rewrite_query("and chehade?", ["what did Robert E. Kahn talk about?"]) == "what did chehade talk about?"
 
 
+def test_and_another_after_two_doers_asks_it_of_the_new_one_alone():
+    from assistant.query.conversation import rewrite_query
+
+    assert rewrite_query("and the RIRs?", ["what did isoc and the US say about Opinion 4"]) == (
+        "what did the RIRs say about Opinion 4"
+    )
+
+
 def test_an_ordinal_place_is_spelled_out():
     from assistant.query.conversation import spell_out_places
 

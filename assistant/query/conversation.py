@@ -626,6 +626,10 @@ def rewrite_query(question: str, history) -> str:
         for kind, values in anchors(subject).items():
             if kind in previous_anchors:
                 if kind == "name":
+                    doers = _DOER_PHRASE.search(previous)
+                    if doers and _JOINED.search(doers.group(1)) and previous_anchors[kind][0] in doers.group(1):
+                        # "and the RIRs?" after "what did isoc and the US say": all the doers asked of are swapped
+                        return _swap_doer(previous, subject)
                     # "Fadi Chehadé’s message" → "Robert E. Kahn’s message": the whole name, not its first word
                     return _replace_name(previous, previous_anchors[kind][0], subject)
                 return _replace_first(previous, previous_anchors[kind][0], subject)
@@ -718,6 +722,7 @@ def _swap_counted(previous: str, subject: str) -> str | None:
     return f"{previous[: counted.start(1)]}{alone.group(1)}{previous[counted.end(1):]}"
 
 
+_JOINED = re.compile(r"\s(?:and|&)\s|,\s", re.I)
 _DOER_PHRASE = re.compile(
     r"\b(?:did|does|do|has|have|had|will|would)\s+((?:the\s+)?[\w’'/.-]+(?:\s+[\w’'/.-]+){0,3}?)\s+"
     r"(?:say|said|propose|want|ask|think|suggest|argue|request|submit|oppose|support|mean|talk|stress|present|"
