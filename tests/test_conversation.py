@@ -255,6 +255,13 @@ def test_a_person_pronoun_after_what_someone_said_is_the_one_who_said_it():
     assert read.startswith("how did the secretariat answer the uk's question?")
 
 
+def test_it_after_what_someone_asked_for_is_what_they_asked_for_not_where():
+    read = read_in_context("what happened to it?", [Turn("what was senegal asking for in Working Group 1")], _place)
+    assert read.startswith("what happened to senegal’s request?")
+    read = read_in_context("did it get in?", [Turn("what did ghana propose in Working Group 1")], _place)
+    assert read.startswith("did ghana’s proposal get in?")
+
+
 def test_history_items_may_carry_cited_clauses_and_plain_strings_still_work():
     turns = parse_history(["Who chaired Working Group 2?", {"question": "and op 4?", "cited": ["opinion-4/x", 3]},
                            {"question": 7}, {"cited": []}])

@@ -1027,6 +1027,12 @@ _ASKED_WHAT_WAS_SAID = re.compile(
     r"(?!\s+of\s+(?:the\s+)?(?:opinions?|draft|working|wgs?|groups?|part|annex)\b)",  # "the main point of Opinion 4" is the place’s
     re.I,
 )
+# "what did ghana propose", "what was senegal asking for": what an actor put forward, asked of by its verb
+_ASKED_WHAT_ONE_WANTED = re.compile(
+    r"^\W*(?:and\s+|so\s+)?what\s+(?:did|does|was|were|is|had|has)\s+(?:the\s+)?([\w’'-]+(?:\s+[\w’'-]+)?)\s+"
+    r"(propos\w*|suggest\w*|request\w*|ask\w*\s+for|want\w*|push\w*\s+for)\b",
+    re.I,
+)
 _ASKED_WHAT_IS = re.compile(
     r"^\W*(?:and\s+|so\s+)?(?:what(?:'s|’s|\s+is|\s+are|\s+was|\s+were)|whats)\s+(?:an?\s+|the\s+)?"
     r"([\w’'/-]+(?:\s+[\w’'/-]+){0,2}?)\s*(?:anyway|exactly)?\s*\??\s*$",
@@ -1253,6 +1259,16 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
             # "what did the secretariat tell them" after "what was the uk's question": the one who asked it
             owner = "’s" if match.group(0).lower() in ("their", "his") else ""
             return f"{_sub(text, match, f'{whose.group(1)}{owner}').rstrip(' ?')}? ({previous.rstrip(' ?')})"
+    wanted = _ASKED_WHAT_ONE_WANTED.match(previous)
+    if wanted and not asked_place and not _PLACE.search(wanted.group(1)):
+        # "what was senegal asking for in wg1?" then "what happened to it?": "it" is what Senegal asked for, not
+        # the Working Group it asked in
+        match = _first_unresolved(text)
+        if match is not None and match.group(0).lower() == "it":
+            verb = wanted.group(2).lower()
+            kind = "request" if verb.startswith(("requ", "ask")) else "suggestion" if verb.startswith("sugg") else "proposal"
+            asked = f"{wanted.group(1)}’s {kind}"
+            return f"{_sub(text, match, asked).rstrip(' ?')}? ({previous.rstrip(' ?')})"
     topic = _SAID_ABOUT.search(previous)
     if topic and not _PLACE.search(topic.group(1)) and not _FATE_ASKED.search(text) and not re.match(
         r"(?:opinions?|working\s+groups?|wgs?|it|them|this|that|these|those)\b", topic.group(1), re.I
