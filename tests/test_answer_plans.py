@@ -911,6 +911,12 @@ def test_who_argued_about_an_opinion_names_everyone_who_took_part_in_its_debate(
     assert "Turkey" in result.answer and "Australia" in result.answer
 
 
+def test_a_request_for_text_is_among_what_was_proposed(planner, clauses):
+    result = answer(planner, clauses, "which country wanted the work of the BDT credited in Opinion 2", "annex-1/wg-1/p9")
+    assert result.plan == "list"
+    assert "- Senegal: In addition, Senegal requested that the valuable work" in result.answer
+
+
 def test_a_doer_is_seen_past_a_phrase_set_off_by_commas(planner, clauses):
     result = answer(planner, clauses, "who spoke for the RIRs when clarifying Opinion 4 in Working Group 2",
                     "annex-1/wg-2/p10")

@@ -31,7 +31,7 @@ _ACTS = {
     "debate": r"propos\w*|suggest\w*|amend\w*|submit\w*|support\w*|backed|endors\w*|object\w*|oppos\w*|"
               r"argu\w*|insist\w*|request\w*|ask\w*|present\w*|express\w*|highlight\w*|stress\w*|not\w*|"
               r"clarif\w*|withdr\w*|accept\w*",
-    "propos": r"propos\w*|suggest\w*|amend\w*|submit\w*",
+    "propos": r"propos\w*|suggest\w*|amend\w*|submit\w*|request\w*",
     "support": r"support\w*|backed|endors\w*",
     "object": r"object\w*|oppos\w*|disagree\w*|argu\w*|reserv\w*",
     "withdr": r"withdr\w*|not (?:to )?(?:insist|pursue)\w*|accept\w* (?:that|to not|not)",
