@@ -524,6 +524,7 @@ def test_a_definition_gives_the_long_form(planner, clauses):
         ("what is dual stack in the ipv6 opinions", "dual stack"),
         ("what's the 'virtuous cycle' thing in op 1", "virtuous cycle"),
         ("explain what an RIR does", "RIR"),
+        ("what does Opinion 4 mean by dual stack", "dual stack"),
     ],
 )
 def test_a_definition_question_names_the_term_it_asks_about(question, term):

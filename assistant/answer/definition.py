@@ -15,7 +15,7 @@ USES = 2  # sentences using the term, after the defining one
 # The term a definition question asks about: "what's meant by enhanced cooperation", "what does needs basis mean
 # for ip addresses", "define internet governance", "how is internet governance defined", "dual stack?"
 _TERM_ASKED = (
-    re.compile(r"\bmeant\s+by\s+(?P<t>.+)", re.I),
+    re.compile(r"\bmean[ts]?\s+by\s+(?P<t>.+)", re.I),  # "what does opinion 4 mean by dual stack"
     re.compile(r"\bwhat\s+(?:does|do)\s+(?P<t>.+?)\s+(?:actually\s+|really\s+)?mean\b", re.I),
     re.compile(r"\b(?:meaning|definition)\s+of\s+(?P<t>.+)", re.I),
     re.compile(r"\bhow\s+(?:is|are)\s+(?P<t>.+?)\s+defined\b", re.I),
