@@ -1447,6 +1447,8 @@ def test_what_a_short_name_stands_for_is_unsaid_when_the_report_never_spells_it_
         assert planner.plan(spelled, hits_for(clauses, "part-1/p7")).draft is not None, spelled
     ablated = Planner(planner.context, k=5, referred=False)  # the mechanism switched off, as the ablation does
     assert ablated.plan("what does CNRI stand for", hits_for(clauses, "part-1/p7")).unsaid is None
+    # a pronoun stands for a name the conversation holds: the report's "that" is no name it leaves unexpanded
+    assert planner.plan("what does that stand for?", hits_for(clauses, "part-1/p7")).unsaid is None
 
 
 def test_text_set_out_unquoted_after_a_colon_is_told_whole_on_its_line(planner, clauses):

@@ -7,6 +7,7 @@ import re
 
 from assistant.answer.context import PlanContext
 from assistant.answer.draft import Draft
+from assistant.query.question import STOPWORDS
 from assistant.records import Hit
 from assistant.report.glossary import defining
 
@@ -111,7 +112,8 @@ def unexpanded(ctx: PlanContext, question: str) -> str | None:
     if match is None:
         return None
     name = next(g for g in match.groups() if g)
-    if name.lower() in _SMALL_WORDS or name.upper() in ctx.glossary or name.rstrip("sS").upper() in ctx.glossary:
+    # "what does that stand for?": a pronoun points to a name the conversation holds, and is none itself
+    if name.lower() in _SMALL_WORDS | STOPWORDS or name.upper() in ctx.glossary or name.rstrip("sS").upper() in ctx.glossary:
         return None
     uses = re.search(rf"\b{re.escape(name)}s?\b", ctx.source, re.I)
     if uses is None:
