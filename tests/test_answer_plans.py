@@ -100,6 +100,8 @@ def test_an_actor_is_the_doer_not_the_one_acted_on():
     assert actor_subjects("what did ghana propose", ("ghana",)) == ("ghana",)
     assert actor_subjects("What does the opinion ask the Secretary-General to do?", ("secretary-general",)) == ()
     assert actor_subjects("India's points on Opinion 5?", ("india",)) == ("india",)
+    # an actor in a clause that only tells when is not what the question asks about
+    assert actor_subjects("what venues were floated after brazil's text died", ("brazil",)) == ()
 
 
 def test_the_name_of_what_an_actor_put_forward_is_one_fact_not_all_it_did():

@@ -143,6 +143,10 @@ def actor_at(question: str, actor: str) -> re.Match | None:
     return at
 
 
+# the question has turned to a clause that tells when: "… after brazil's text died", "… once the US had spoken"
+_WHEN_CLAUSE = re.compile(r"\b(?:after|before|once|until|following)\s+(?:the\s+)?[\w’'-]*\s*$", re.I)
+
+
 def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
     """The actors a question asks about as the doer: named before its verb ("what did Ghana propose") or
     as an owner ("India's points") — not the one a verb is done to ("ask the Secretary-General")."""
@@ -157,6 +161,8 @@ def actor_subjects(question: str, actors: tuple[str, ...]) -> tuple[str, ...]:
         owner = re.match(r"['’]s\b", rest)
         if _DOCUMENT_NEXT.match(rest):
             continue  # "what does para 21 of the UNGA resolution say": the resolution speaks, not the UN General Assembly
+        if _WHEN_CLAUSE.search(question[: at.start()]):
+            continue  # "what venues were floated after brazil's text died": Brazil only dates what is asked
         if owner or verb is None or at.start() < verb.start():
             out.append(actor)
     return tuple(out)
