@@ -113,7 +113,8 @@ def unexpanded(ctx: PlanContext, question: str) -> str | None:
         return None
     name = next(g for g in match.groups() if g)
     # "what does that stand for?": a pronoun points to a name the conversation holds, and is none itself
-    if name.lower() in _SMALL_WORDS | STOPWORDS or name.upper() in ctx.glossary or name.rstrip("sS").upper() in ctx.glossary:
+    if (name.lower() in _SMALL_WORDS | STOPWORDS or name.upper() in ctx.glossary
+            or name.rstrip("sS").upper() in ctx.glossary):
         return None
     uses = re.search(rf"\b{re.escape(name)}s?\b", ctx.source, re.I)
     if uses is None:

@@ -909,7 +909,8 @@ _OWNED = re.compile(r"^(?!(?:the\s+)?(?:forum|wtpf(?:-?13)?|itu|report|policy)[â
 
 
 def _owner_typed_bare(word: str, owners: frozenset[str]) -> bool:
-    """"brazils draft opinion": one of the report's names (`owners`) with the possessive typed without its apostrophe."""
+    """"brazils draft opinion": one of the report's names (`owners`) with its possessive typed without the
+    apostrophe."""
     bare = word.lower()
     return bare.endswith("s") and bare[:-1] in owners and bare not in owners
 
@@ -1266,7 +1267,8 @@ def _substitute(text: str, previous: str, cited: tuple[str, ...], place_label) -
         match = _first_unresolved(text)
         if match is not None and match.group(0).lower() == "it":
             verb = wanted.group(2).lower()
-            kind = "request" if verb.startswith(("requ", "ask")) else "suggestion" if verb.startswith("sugg") else "proposal"
+            kind = ("request" if verb.startswith(("requ", "ask"))
+                    else "suggestion" if verb.startswith("sugg") else "proposal")
             asked = f"{wanted.group(1)}â€™s {kind}"
             return f"{_sub(text, match, asked).rstrip(' ?')}? ({previous.rstrip(' ?')})"
     topic = _SAID_ABOUT.search(previous)

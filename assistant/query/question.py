@@ -174,6 +174,8 @@ _PART_FROM = re.compile(
     re.I,
 )
 _DETERMINERS = frozenset("the a an those these this that its their his her each all".split())
+
+
 # "how old is Petko Kantchev": an age, in years, or the year something old began
 _AGE_QUESTION = re.compile(r"\bhow\s+old\b|\bwhat\s+age\b|\b(?:the|his|her|their|its)\s+ages?\b|\bage\s+of\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}[\s-]*years?[\s-]*old\b|\baged?\s+\d{1,3}\b|\b(?:founded|established|created|born)\b|"
