@@ -408,3 +408,8 @@ def test_a_question_word_is_read_inside_a_longer_word_the_stemmer_leaves_apart()
     assert shared_terms(set(tokenize("who chaired wtpf-13")), chairman) == {"chair"}
     # a short word is not read inside a longer one: "ip" does not stand for "IPv6"
     assert shared_terms(set(tokenize("ip rules")), "IPv6 deployment") == set()
+
+
+def test_words_of_a_web_address_are_not_words_a_sentence_says():
+    linked = "The concluding remarks of the Forum can be found here: http://www.itu.int/en/wtpf-13/Pages/speakers.aspx ."
+    assert shared_terms(set(tokenize("opening speakers at the forum")), linked) == {"forum"}

@@ -590,8 +590,11 @@ PREFIX_MIN = 5
 def shared_terms(query_terms: set[str], text: str) -> set[str]:
     """The question's words a sentence uses, or begins a longer word with: "who chaired wtpf-13" is answered by
     "… was elected Chairman of the Forum", which the stemmer leaves apart ("chair", "chairman")."""
-    words = set(tokenize(text))
+    words = set(tokenize(_ADDRESS.sub(" ", text)))  # "…/Pages/speakers.aspx" names no speakers
     return {t for t in query_terms if t in words or (len(t) >= PREFIX_MIN and any(w.startswith(t) for w in words))}
+
+
+_ADDRESS = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.I)
 
 
 # "who chaired the forum?": a role of a meeting asked of, by the stem its words share ("chaired", "Chairman", "Chairs");
