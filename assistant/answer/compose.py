@@ -19,7 +19,7 @@ from assistant.query.answer_type import common_names, expected_type, holds_type
 from assistant.records import Answer, Citation, Clause, Hit
 from assistant.report.refs import about_opinions, resolve_references
 from assistant.search.route import numbered_places
-from assistant.query.conversation import own_words
+from assistant.query.conversation import ADDRESS, own_words
 from assistant.query.question import NUMBER, STOPWORDS, names_in, question_kind, tokenize
 from assistant.report.sentences import Unit, clause_units
 from assistant.textnorm import stem
@@ -590,11 +590,9 @@ PREFIX_MIN = 5
 def shared_terms(query_terms: set[str], text: str) -> set[str]:
     """The question's words a sentence uses, or begins a longer word with: "who chaired wtpf-13" is answered by
     "… was elected Chairman of the Forum", which the stemmer leaves apart ("chair", "chairman")."""
-    words = set(tokenize(_ADDRESS.sub(" ", text)))  # "…/Pages/speakers.aspx" names no speakers
+    words = set(tokenize(ADDRESS.sub(" ", text)))
     return {t for t in query_terms if t in words or (len(t) >= PREFIX_MIN and any(w.startswith(t) for w in words))}
 
-
-_ADDRESS = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.I)
 
 
 # "who chaired the forum?": a role of a meeting asked of, by the stem its words share ("chaired", "Chairman", "Chairs");

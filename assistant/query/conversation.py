@@ -528,7 +528,8 @@ _VERB_NEXT = re.compile(r"\s+(?!(?:it|its|them|their|this|that|those|these)\b)[a
 
 _POSSESSIVES = frozenset(("its", "their", "his", "her", "hers", "theirs"))
 _CAPITALIZED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b")
-_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:int|org|com|net)/\S*")
+# a web or e-mail address: its words are no words the text says ("…/Pages/speakers.aspx" names no speakers)
+ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+|\S+\.(?:int|org|com|net)/\S*")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}[a-z]?\b")  # "WTPF", "ICANN", "IXPs"
 
 
@@ -536,7 +537,7 @@ def report_names(text: str) -> frozenset[str]:
     """Words the report only ever writes capitalized in mid-sentence ("Turkey", "Geneva"), in lower case: the
     names a user may type in lower case. Acronyms count ("WTPF"); addresses do not ("www.itu.int/wtpf")."""
     capitalized = {m.group(0) for m in _CAPITALIZED.finditer(text)} | set(_ACRONYM.findall(text))
-    lower = set(re.findall(r"\b[a-z]+\b", _ADDRESS.sub(" ", text)))
+    lower = set(re.findall(r"\b[a-z]+\b", ADDRESS.sub(" ", text)))
     # "Sessions" is capitalized by style ("in two Sessions"), not a name: the report writes "session" in lower case
     return frozenset(w.lower() for w in capitalized
                      if w.lower() not in lower and w.lower() not in STOPWORDS
