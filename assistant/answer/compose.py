@@ -594,7 +594,6 @@ def shared_terms(query_terms: set[str], text: str) -> set[str]:
     return {t for t in query_terms if t in words or (len(t) >= PREFIX_MIN and any(w.startswith(t) for w in words))}
 
 
-
 # "who chaired the forum?": a role of a meeting asked of, by the stem its words share ("chaired", "Chairman", "Chairs");
 # not "presided", whose stem is also a job's ("President and CEO of ICANN")
 _ROLE_ASKED = re.compile(r"\b(chair|moderat)\w*", re.I)
